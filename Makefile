@@ -1,0 +1,53 @@
+# cimo: the two commands a new user needs are `make demo` and `make test`.
+# Both create the virtual environment in .venv and install cimo into it first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO   ?= work-focused-group-cbt
+
+.PHONY: help demo test lint typecheck pytest graphviz bench clean
+
+help:
+	@echo "make demo   - set up, then load the bundled '$(DEMO)' theory and print its summary"
+	@echo "make test   - set up, then run ruff, mypy --strict and pytest (doctests included)"
+	@echo "make bench  - run the speed benchmarks (writes bench.json)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+# Graphviz's `dot` renders diagrams; install it from Debian when it is missing and we are root.
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Graphviz (dot) from Debian..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	else \
+		echo "Graphviz's dot is missing: install it (e.g. 'sudo apt-get install graphviz'), or run 'make test PYTEST_ARGS=--skip-exe'"; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/cimo show $(DEMO)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) graphviz
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
