@@ -1,0 +1,58 @@
+"""Small shared helpers (private)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable
+
+__all__ = ["did_you_mean", "normalise_label", "suggest"]
+
+_SUGGEST_LIMIT = 20_000
+
+
+def suggest(bad: str, candidates: Collection[str], *, n: int = 1) -> tuple[str, ...]:
+    """Return up to ``n`` close matches for ``bad`` among ``candidates``.
+
+    Case-insensitive; for very large candidate sets only a prefix-filtered
+    subset is compared, so one lookup stays cheap.
+
+    >>> suggest("regulte", ["realise", "regulate", "relate"])
+    ('regulate',)
+    >>> suggest("xyz", ["realise"])
+    ()
+    >>> suggest("pwp", ["pwp-resilience", "doctors"])
+    ('pwp-resilience',)
+    """
+    pool: Iterable[str] = candidates
+    if len(candidates) > _SUGGEST_LIMIT:
+        head = bad[:2].lower()
+        pool = [c for c in candidates if c[:2].lower() == head][:_SUGGEST_LIMIT]
+    lowered = {c.lower(): c for c in pool}
+    key = bad.lower()
+    hits = difflib.get_close_matches(key, list(lowered), n=n, cutoff=0.6)
+    if len(hits) < n and len(key) >= 3:
+        hits += [c for c in lowered if c.startswith(key) and c not in hits][: n - len(hits)]
+    return tuple(lowered[h] for h in hits)
+
+
+def did_you_mean(bad: str, candidates: Collection[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` or ``""``.
+
+    >>> did_you_mean("relat", ["relate", "resolve"])
+    " (did you mean 'relate'?)"
+    """
+    hits = suggest(bad, candidates)
+    return f" (did you mean {hits[0]!r}?)" if hits else ""
+
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_label(label: str) -> str:
+    """Fold case, spacing and punctuation, for spotting probable duplicate labels.
+
+    >>> normalise_label("  Work-status ") == normalise_label("work status")
+    True
+    """
+    return _NON_WORD.sub(" ", label.casefold()).strip()
