@@ -1,0 +1,42 @@
+"""Reading and writing theories: YAML and JSON files, JSON Schema, atomic writes.
+
+>>> import cimo
+>>> theory = cimo.Theory(id="t", title="T")
+>>> cimo.io.loads(cimo.io.dumps(theory, format="json"), format="json") == theory
+True
+"""
+
+from cimo.io._atomic import atomic_write
+from cimo.io._locate import SourceText
+from cimo.io._theory import (
+    Format,
+    dump,
+    dumps,
+    format_of,
+    from_data,
+    load,
+    loads,
+    locate,
+    paused_gc,
+    source_of,
+    to_data,
+)
+from cimo.io.schema import SCHEMA_ID, json_schema
+
+__all__ = [
+    "SCHEMA_ID",
+    "Format",
+    "SourceText",
+    "atomic_write",
+    "dump",
+    "dumps",
+    "format_of",
+    "from_data",
+    "json_schema",
+    "load",
+    "loads",
+    "locate",
+    "paused_gc",
+    "source_of",
+    "to_data",
+]
