@@ -1,0 +1,256 @@
+"""The networkx view of a theory: built fresh from the records, handed out frozen.
+
+The records in :class:`cimo.Theory` are the truth; a graph is a projection of
+them, built when asked for and never stored in the model. Two projections:
+
+* :func:`rule_graph` keeps every rule as a node of its own (``kind="rule"``),
+  because a rule joins several nodes at once: edges run from its IF, UNLESS
+  and WITH nodes into the rule, and from the rule to its BECAUSE mechanisms
+  and THEN/REDUCES outcomes. An outcome used in a later rule's IF is a chain.
+* :func:`element_graph` joins the elements directly: context/intervention ->
+  mechanism -> outcome, each edge labelled with the rules that support it.
+  Disabling (UNLESS) edges have relation ``"disables"``.
+
+Both add explicit chain links (``theory.links``) as outcome -> context edges.
+
+>>> import cimo
+>>> theory = cimo.load_example("work-focused-group-cbt")
+>>> g = cimo.graph.rule_graph(theory)
+>>> g.nodes["relate"]["kind"]
+'mechanism'
+>>> import networkx as nx
+>>> nx.is_frozen(g)
+True
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Literal, TypeAlias
+
+import networkx as nx
+
+from cimo.io._theory import paused_gc
+from cimo.model import CimoModel, Theory
+
+__all__ = [
+    "ChainLink",
+    "Relation",
+    "Role",
+    "chain_links",
+    "element_graph",
+    "rule_graph",
+]
+
+#: The role an edge plays in the rule graph: a rule slot, or an explicit chain ``link``.
+Role: TypeAlias = Literal["if", "unless", "with", "because", "then", "reduces", "link"]
+#: The relation an edge stands for in the element graph.
+Relation: TypeAlias = Literal["enables", "disables", "triggers", "produces", "reduces", "link"]
+
+
+# Edge data of the rule graph: one shared, read-only mapping per kind of edge.
+# The graph is handed out frozen, so sharing them is safe, and it spares one
+# dict per edge (millions, for large theories).
+_EDGE_DATA: dict[tuple[str, bool], Mapping[str, Any]] = {
+    (role, chain): MappingProxyType({"role": role, "disabling": role == "unless", "chain": chain})
+    for role in ("if", "unless", "with", "because", "then", "reduces", "link")
+    for chain in (False, True)
+}
+
+
+def _rule_edges(theory: Theory) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """Every edge of the rule graph, with its (shared) data."""
+    kinds = {n.id: n.kind for n in theory.nodes}
+    data = _EDGE_DATA
+    for rule in theory.rules:
+        rid = rule.id
+        for c in rule.contexts:
+            yield c, rid, data["if", kinds.get(c) == "outcome"]
+        for c in rule.unless:
+            yield c, rid, data["unless", kinds.get(c) == "outcome"]
+        for i in rule.interventions:
+            yield i, rid, data["with", False]
+        for m in rule.mechanisms:
+            yield rid, m, data["because", False]
+        for o in rule.outcomes:
+            yield rid, o, data["then", False]
+        for o in rule.reduces:
+            yield rid, o, data["reduces", False]
+    for link in theory.links:
+        yield link.outcome, link.context, data["link", True]
+
+
+def _rule_vertices(theory: Theory) -> Iterator[tuple[str, dict[str, Any]]]:
+    for n in theory.nodes:
+        yield n.id, {"kind": n.kind, "label": n.label}
+    for r in theory.rules:
+        yield (
+            r.id,
+            {
+                "kind": "rule",
+                "label": r.source_label or r.id,
+                "status": r.status,
+                "theme": r.theme,
+                "incomplete": r.incomplete,
+            },
+        )
+
+
+def rule_graph(theory: Theory) -> nx.DiGraph[str]:
+    """A directed graph with the theory's nodes **and rules** as vertices.
+
+    Vertex attributes: ``kind`` (``context``, ``intervention``, ``mechanism``,
+    ``outcome`` or ``rule``) and ``label``; rules also carry ``status``,
+    ``theme`` and ``incomplete``. Edge attributes (read-only): ``role`` (the
+    rule slot, or ``link`` for an explicit chain), ``disabling`` (True for
+    UNLESS) and ``chain`` (True where an outcome feeds a later rule).
+
+    The graph has one vertex per node and per rule, and one edge per id named
+    in a rule slot plus one per explicit link.
+
+    Args:
+        theory: The theory.
+
+    Returns:
+        A new, frozen ``networkx.DiGraph``.
+    """
+    with paused_gc():
+        g = _fill_digraph(_rule_vertices(theory), _rule_edges(theory))
+    g.graph["name"] = theory.id
+    frozen: nx.DiGraph[str] = nx.freeze(g)
+    return frozen
+
+
+def _fill_digraph(
+    vertices: Iterable[tuple[str, dict[str, Any]]],
+    edges: Iterable[tuple[str, str, Mapping[str, Any]]],
+) -> nx.DiGraph[str]:
+    """Build a DiGraph by filling its adjacency dicts in one pass.
+
+    This is what ``add_nodes_from``/``add_edges_from`` do, without their
+    per-edge dict copies; ``tests/test_graph.py`` checks that both ways give
+    equal graphs, so a change in networkx's internals cannot go unnoticed.
+    """
+    g: nx.DiGraph[str] = nx.DiGraph()
+    node: dict[str, Any] = dict(vertices)
+    succ: dict[str, dict[str, Any]] = {v: {} for v in node}
+    pred: dict[str, dict[str, Any]] = {v: {} for v in node}
+    for u, v, data in edges:
+        succ[u][v] = data
+        pred[v][u] = data
+    if not (
+        hasattr(g, "_node") and hasattr(g, "_succ") and hasattr(g, "_pred")
+    ):  # pragma: no cover
+        g.add_nodes_from(node.items())
+        g.add_edges_from((u, v, dict(d)) for u, nbrs in succ.items() for v, d in nbrs.items())
+        return g
+    g._node = node
+    g._succ = succ
+    g._adj = succ  # type: ignore[attr-defined]  # DiGraph keeps _adj as an alias of _succ
+    g._pred = pred
+    return g
+
+
+def element_graph(theory: Theory) -> nx.MultiDiGraph[str]:
+    """A multigraph joining the elements directly, edges labelled with their rules.
+
+    For every rule: each IF context (or chained outcome) ``enables`` each of
+    its mechanisms, each UNLESS context ``disables`` them, each intervention
+    ``triggers`` them, and each mechanism ``produces`` (or ``reduces``) each
+    outcome. A rule with no mechanism joins its inputs to its outcomes
+    directly. Parallel edges are keyed by relation, so a context can both
+    enable and disable one mechanism (through different rules); the
+    ``rules`` attribute lists, sorted, the rules behind each edge.
+
+    Args:
+        theory: The theory.
+
+    Returns:
+        A new, frozen ``networkx.MultiDiGraph`` with edge keys equal to the relation.
+    """
+    acc: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for rule in theory.rules:
+        rid = rule.id
+        targets = rule.mechanisms or rule.outcomes + rule.reduces
+        for t in targets:
+            for c in rule.contexts:
+                acc[c, t, "enables"].append(rid)
+            for c in rule.unless:
+                acc[c, t, "disables"].append(rid)
+            for i in rule.interventions:
+                acc[i, t, "triggers"].append(rid)
+        for m in rule.mechanisms:
+            for o in rule.outcomes:
+                acc[m, o, "produces"].append(rid)
+            for o in rule.reduces:
+                acc[m, o, "reduces"].append(rid)
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=theory.id)
+    with paused_gc():
+        g.add_nodes_from((n.id, {"kind": n.kind, "label": n.label}) for n in theory.nodes)
+        for (u, v, rel), rules in acc.items():
+            g.add_edge(u, v, key=rel, relation=rel, rules=tuple(sorted(set(rules))))
+        for link in theory.links:
+            g.add_edge(link.outcome, link.context, key="link", relation="link", rules=())
+    frozen: nx.MultiDiGraph[str] = nx.freeze(g)
+    return frozen
+
+
+class ChainLink(CimoModel):
+    """One link of a chain: an outcome of ``upstream`` that is a context of ``downstream``."""
+
+    upstream: str
+    """The rule that produces the outcome."""
+    outcome: str
+    """The outcome it produces."""
+    downstream: str
+    """The rule whose IF (or UNLESS) the outcome feeds."""
+    via: str | None = None
+    """The context the outcome is linked to, for an explicit link; None when direct."""
+    blocking: bool = False
+    """True when the outcome feeds the downstream rule's UNLESS (it disables it)."""
+
+    def __str__(self) -> str:
+        via = f" (as {self.via})" if self.via else ""
+        verb = "blocks" if self.blocking else "feeds"
+        return f"{self.upstream} -> {self.outcome}{via} {verb} {self.downstream}"
+
+
+def chain_links(theory: Theory) -> tuple[ChainLink, ...]:
+    """Every place where one rule's outcome is another rule's context.
+
+    Direct chains use the same id (an outcome in a later rule's ``if`` or
+    ``unless``); explicit chains go through ``theory.links``. Work is linear
+    in the theory plus the number of links returned.
+
+    >>> import cimo
+    >>> theory = cimo.load_example("pwp-resilience")
+    >>> any(link.blocking is False for link in chain_links(theory))
+    True
+    """
+    producers: defaultdict[str, list[str]] = defaultdict(list)
+    for rule in theory.rules:
+        for o in rule.outcomes:
+            producers[o].append(rule.id)
+    users: defaultdict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for rule in theory.rules:
+        for c in rule.contexts:
+            users[c].append((rule.id, False))
+        for c in rule.unless:
+            users[c].append((rule.id, True))
+    linked: defaultdict[str, list[str]] = defaultdict(list)
+    for link in theory.links:
+        linked[link.outcome].append(link.context)
+    out: list[ChainLink] = []
+    for outcome, ups in producers.items():
+        targets = [(c, None) for c in [outcome]] + [(c, c) for c in linked.get(outcome, ())]
+        for context, via in targets:
+            for down, blocking in users.get(context, ()):
+                out.extend(
+                    ChainLink(
+                        upstream=up, outcome=outcome, downstream=down, via=via, blocking=blocking
+                    )
+                    for up in ups
+                )
+    return tuple(out)

@@ -1,0 +1,109 @@
+"""A one-screen summary of a theory: counts by kind, rules by status, chains."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from cimo.graph import ChainLink, chain_links
+from cimo.model import CimoModel, Theory
+
+__all__ = ["Summary", "summary"]
+
+_STATUSES = ("hypothesised", "supported", "refined", "refuted")
+
+
+class Summary(CimoModel):
+    """What is in a theory, at a glance (``cimo show``).
+
+    The JSON form (``summary.model_dump()``) has the keys ``contexts``,
+    ``interventions``, ``mechanisms``, ``outcomes`` and ``rules`` holding counts.
+    """
+
+    id: str
+    title: str
+    iteration: int | None
+    contexts: int
+    interventions: int
+    mechanisms: int
+    outcomes: int
+    rules: int
+    links: int
+    sources: int
+    rules_by_status: dict[str, int]
+    incomplete_rules: tuple[str, ...]
+    themes: tuple[str, ...]
+    taxonomy: str | None
+    chains: tuple[ChainLink, ...]
+
+    def __str__(self) -> str:
+        lines = [f"{self.title} ({self.id})"]
+        if self.iteration is not None:
+            lines.append(f"iteration {self.iteration}")
+        lines.append(
+            f"{self.contexts} contexts, {self.interventions} interventions, "
+            f"{self.mechanisms} mechanisms, {self.outcomes} outcomes"
+        )
+        status = ", ".join(f"{n} {s}" for s, n in self.rules_by_status.items() if n)
+        lines.append(f"{self.rules} rules" + (f" ({status})" if status else ""))
+        if self.incomplete_rules:
+            lines.append(
+                f"{len(self.incomplete_rules)} incomplete: {', '.join(self.incomplete_rules)}"
+            )
+        if self.themes:
+            lines.append(f"themes: {', '.join(self.themes)}")
+        if self.taxonomy:
+            lines.append(f"taxonomy: {self.taxonomy}")
+        lines.append(f"{self.sources} sources, {self.links} explicit links")
+        if self.chains:
+            lines.append(f"{len(self.chains)} chain links:")
+            lines.extend(f"  {c}" for c in self.chains)
+        else:
+            lines.append("no chains")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        rows = [
+            ("contexts", self.contexts),
+            ("interventions", self.interventions),
+            ("mechanisms", self.mechanisms),
+            ("outcomes", self.outcomes),
+            ("rules", self.rules),
+            ("chain links", len(self.chains)),
+            ("sources", self.sources),
+        ]
+        table = "\n".join(f"| {k} | {v} |" for k, v in rows)
+        return f"**{self.title}** (`{self.id}`)\n\n| | count |\n|---|---:|\n{table}\n"
+
+
+def summary(theory: Theory) -> Summary:
+    """Summarise a theory.
+
+    >>> import cimo
+    >>> s = cimo.summary(cimo.load_example("work-focused-group-cbt"))
+    >>> s.rules, s.mechanisms, s.incomplete_rules
+    (8, 11, ('work-supports-recovery',))
+    """
+    kinds = Counter(n.kind for n in theory.nodes)
+    statuses: Counter[str] = Counter(r.status for r in theory.rules)
+    taxonomy = (
+        theory.taxonomy
+        if isinstance(theory.taxonomy, str) or theory.taxonomy is None
+        else theory.taxonomy.id
+    )
+    return Summary(
+        id=theory.id,
+        title=theory.title,
+        iteration=theory.iteration,
+        contexts=kinds["context"],
+        interventions=kinds["intervention"],
+        mechanisms=kinds["mechanism"],
+        outcomes=kinds["outcome"],
+        rules=len(theory.rules),
+        links=len(theory.links),
+        sources=len(theory.sources),
+        rules_by_status={s: statuses[s] for s in _STATUSES},
+        incomplete_rules=tuple(r.id for r in theory.rules if r.incomplete),
+        themes=tuple(dict.fromkeys(r.theme for r in theory.rules if r.theme)),
+        taxonomy=taxonomy,
+        chains=chain_links(theory),
+    )
