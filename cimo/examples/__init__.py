@@ -1,0 +1,118 @@
+"""The bundled example theories, loadable by name, each with its citation.
+
+Tests, docs and notebooks share this catalogue.
+
+>>> import cimo
+>>> [e.name for e in cimo.list_examples()]
+['work-focused-group-cbt', 'pwp-resilience']
+>>> cimo.load_example("work-focused-group-cbt").iteration
+2
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from cimo._util import suggest
+from cimo.errors import UnknownIdError
+from cimo.io import load
+from cimo.model import CimoModel, Theory
+
+__all__ = ["Example", "example_path", "get_example", "list_examples", "load_example"]
+
+
+class Example(CimoModel):
+    """One bundled theory."""
+
+    name: str
+    """The name to load it by."""
+    title: str
+    citation: str
+    """The source the theory is encoded from."""
+    file: str
+    """The data file inside ``cimo/examples/``."""
+    description: str
+
+
+_CATALOGUE: tuple[Example, ...] = (
+    Example(
+        name="work-focused-group-cbt",
+        title="Work-focused Relational Group CBT for moderate-severe recurrent depression",
+        citation=(
+            "Walker, N. and Hall, S. (2022). The initial design and programme theory for a new "
+            "work-focused psychotherapeutic intervention to treat moderate-severe recurrent "
+            "depression and enhance job retention. Mental Health Review Journal, 27(4), 372-397. "
+            "doi:10.1108/MHRJ-12-2020-0094"
+        ),
+        file="work-focused-group-cbt.yaml",
+        description=(
+            "Seed 000: the programme theory of an interdisciplinary group CBT programme, both "
+            "theory iterations, the six mechanisms (realise, reflect, regulate, resolve, relate, "
+            "retain/resume), Table 2's if-then-because rules and Figure 4's overall configuration."
+        ),
+    ),
+    Example(
+        name="pwp-resilience",
+        title="Building resilience in psychological wellbeing practitioners (grounded theory)",
+        citation=(
+            "Vivolo, M., Owen, J. and Fisher, P. Building resilience in the Improving Access to "
+            "Psychological Therapy (IAPT) Psychological Wellbeing Practitioner (PWP) role: a "
+            "qualitative grounded theory study. Behavioural and Cognitive Psychotherapy, 135-148. "
+            "doi:10.1017/S1352465823000334"
+        ),
+        file="pwp-resilience.yaml",
+        description=(
+            "Seed 001: a three-phase process (work-related challenges; connecting with values "
+            "and appraising adversity; proactive coping) with individual and systemic "
+            "dimensions, and the loops of a process that unfolds over time."
+        ),
+    ),
+)
+
+_BY_NAME: dict[str, Example] = {e.name: e for e in _CATALOGUE}
+
+
+def list_examples() -> tuple[Example, ...]:
+    """Every bundled example, in catalogue order."""
+    return _CATALOGUE
+
+
+def get_example(name: str) -> Example:
+    """The catalogue entry of one example.
+
+    Raises:
+        UnknownIdError: if there is no bundled example of that name.
+    """
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnknownIdError(
+            name, kind="bundled example", suggestions=suggest(name, _BY_NAME), where="cimo"
+        ) from None
+
+
+def example_path(name: str) -> Path:
+    """The path of an example's data file (inside the installed package).
+
+    Raises:
+        UnknownIdError: if there is no bundled example of that name.
+    """
+    return Path(str(resources.files(__name__).joinpath(get_example(name).file)))
+
+
+@cache
+def load_example(name: str) -> Theory:
+    """Load a bundled example theory by name.
+
+    Args:
+        name: One of the names in :func:`list_examples`.
+
+    Returns:
+        The theory (theories are immutable, so one shared copy is handed out).
+
+    Raises:
+        UnknownIdError: if there is no bundled example of that name.
+    """
+    return load(example_path(name))
