@@ -1,0 +1,96 @@
+"""cimo: realist programme theories as typed, checkable, queryable objects.
+
+A theory holds **contexts**, **interventions**, **mechanisms** and
+**outcomes**, joined by *if-then-because* rules: IF context (and
+intervention) THEN outcome BECAUSE mechanism.
+
+>>> import cimo
+>>> theory = cimo.load_example("work-focused-group-cbt")
+>>> print(theory.title)
+Work-focused Relational Group CBT for moderate-severe recurrent depression
+"""
+
+from cimo import errors, graph, io, taxonomy, vocabulary
+from cimo._version import __version__
+from cimo.edit import add, remove, replace, update
+from cimo.errors import (
+    CimoError,
+    FileFormatError,
+    InvalidTheoryError,
+    MissingDependencyError,
+    OutputError,
+    UnknownIdError,
+    UsageError,
+)
+from cimo.examples import list_examples, load_example
+from cimo.io import dump, dumps, json_schema, load, loads
+from cimo.model import (
+    FORMAT_VERSION,
+    CheckSettings,
+    Component,
+    ComponentVocabulary,
+    Context,
+    Evidence,
+    Facets,
+    Intervention,
+    Iteration,
+    Link,
+    Mechanism,
+    Node,
+    Outcome,
+    Rule,
+    Source,
+    Taxon,
+    Taxonomy,
+    TaxonomyCategory,
+    Theory,
+)
+from cimo.summary import Summary, summary
+
+__all__ = [
+    "FORMAT_VERSION",
+    "CheckSettings",
+    "CimoError",
+    "Component",
+    "ComponentVocabulary",
+    "Context",
+    "Evidence",
+    "Facets",
+    "FileFormatError",
+    "Intervention",
+    "InvalidTheoryError",
+    "Iteration",
+    "Link",
+    "Mechanism",
+    "MissingDependencyError",
+    "Node",
+    "Outcome",
+    "OutputError",
+    "Rule",
+    "Source",
+    "Summary",
+    "Taxon",
+    "Taxonomy",
+    "TaxonomyCategory",
+    "Theory",
+    "UnknownIdError",
+    "UsageError",
+    "__version__",
+    "add",
+    "dump",
+    "dumps",
+    "errors",
+    "graph",
+    "io",
+    "json_schema",
+    "list_examples",
+    "load",
+    "load_example",
+    "loads",
+    "remove",
+    "replace",
+    "summary",
+    "taxonomy",
+    "update",
+    "vocabulary",
+]

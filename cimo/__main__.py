@@ -1,0 +1,5 @@
+"""Run the ``cimo`` command with ``python -m cimo``."""
+
+from cimo.cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""The ``cimo`` command: a thin shell over the public API.
+
+Exit codes: 0 ok, 1 findings, 2 bad input or usage. Every error a user can
+cause is a message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cimo._version import __version__
+from cimo.cli import _core
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="cimo",
+    help="Realist programme theories: check, query and render if-then-because rules.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cimo {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Realist programme theories: check, query and render if-then-because rules."""
+
+
+_core.register(app)
+
+
+def main() -> None:
+    """Run the ``cimo`` command."""
+    app()
