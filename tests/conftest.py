@@ -1,0 +1,59 @@
+"""Shared test set-up: Hypothesis profiles, the `exe` marker, example theories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import cimo
+
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
+settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--skip-exe",
+        action="store_true",
+        help="Skip the tests that run Graphviz's `dot` (they fail, not skip, when dot is missing).",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--skip-exe"):
+        return
+    skip = pytest.mark.skip(reason="--skip-exe given")
+    for item in items:
+        if "exe" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def has_dot() -> bool:
+    return shutil.which("dot") is not None
+
+
+@pytest.fixture(params=[e.name for e in cimo.list_examples()])
+def example(request: pytest.FixtureRequest) -> cimo.Theory:
+    """Every bundled example theory, one test per example."""
+    return cimo.load_example(request.param)
+
+
+@pytest.fixture
+def wfg() -> cimo.Theory:
+    return cimo.load_example("work-focused-group-cbt")
+
+
+@pytest.fixture
+def pwp() -> cimo.Theory:
+    return cimo.load_example("pwp-resilience")

@@ -1,0 +1,42 @@
+"""Docs that must stay true to the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cimo.errors import error_codes
+from cimo.model import STRUCTURAL_CODES
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def headings(page: str) -> set[str]:
+    return set(re.findall(r"^### `([^`]+)`", (DOCS / page).read_text(), flags=re.MULTILINE))
+
+
+def test_errors_page_lists_exactly_the_error_codes() -> None:
+    assert headings("errors.md") == set(error_codes()) | set(STRUCTURAL_CODES)
+
+
+def test_structural_codes_are_the_ones_the_model_raises() -> None:
+    source = (Path(__file__).parent.parent / "cimo" / "model.py").read_text()
+    raised = set(re.findall(r'"(cimo\.[a-z_]+)"', source))
+    assert raised == set(STRUCTURAL_CODES)
+
+
+def test_readme_theory_file_loads_and_its_error_example_is_true() -> None:
+    import cimo
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    yaml_block = re.search(r"```yaml\n(.*?)```", readme, flags=re.S)
+    text_block = re.search(r"```text\n(.*?)```", readme, flags=re.S)
+    assert yaml_block and text_block
+    theory = cimo.loads(yaml_block.group(1))
+    assert theory.rules[0].mechanisms == ("relate",)
+    broken = yaml_block.group(1).replace("because: [relate]", "because: [relat]")
+    with pytest.raises(cimo.InvalidTheoryError) as info:
+        cimo.loads(broken, file="theory.yaml")
+    assert str(info.value.problems[0]) == text_block.group(1).strip()

@@ -1,0 +1,148 @@
+"""Properties over generated theories: round trips, graph counts, a loader that never crashes."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Literal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cimo
+from cimo.errors import CimoError
+from cimo.graph import element_graph, rule_graph
+from cimo.strategies import theories
+
+
+@given(theories())
+def test_yaml_round_trip_is_identity(theory: cimo.Theory) -> None:
+    text = cimo.dumps(theory)
+    assert cimo.loads(text) == theory
+    assert cimo.dumps(cimo.loads(text)) == text
+
+
+@given(theories())
+def test_json_round_trip_is_identity(theory: cimo.Theory) -> None:
+    text = cimo.dumps(theory, format="json")
+    assert cimo.loads(text, format="json") == theory
+
+
+@given(theories())
+def test_rule_graph_counts_follow_from_the_records(theory: cimo.Theory) -> None:
+    g = rule_graph(theory)
+    assert g.number_of_nodes() == len(theory.nodes) + len(theory.rules)
+    slots = sum(
+        len(r.contexts)
+        + len(r.unless)
+        + len(r.interventions)
+        + len(r.mechanisms)
+        + len(r.outcomes)
+        + len(r.reduces)
+        for r in theory.rules
+    )
+    assert g.number_of_edges() == slots + len(theory.links)
+    roles: Counter[str] = Counter(str(attrs["role"]) for _, _, attrs in g.edges(data=True))
+    assert roles["unless"] == sum(len(r.unless) for r in theory.rules)
+    assert roles["link"] == len(theory.links)
+
+
+@given(theories())
+def test_element_graph_edges_are_the_distinct_relations_of_the_rules(theory: cimo.Theory) -> None:
+    expected: set[tuple[str, str, str]] = set()
+    for r in theory.rules:
+        targets = r.mechanisms or r.outcomes + r.reduces
+        expected |= {(c, t, "enables") for c in r.contexts for t in targets}
+        expected |= {(c, t, "disables") for c in r.unless for t in targets}
+        expected |= {(i, t, "triggers") for i in r.interventions for t in targets}
+        expected |= {(m, o, "produces") for m in r.mechanisms for o in r.outcomes}
+        expected |= {(m, o, "reduces") for m in r.mechanisms for o in r.reduces}
+    expected |= {(lk.outcome, lk.context, "link") for lk in theory.links}
+    g = element_graph(theory)
+    assert set(g.edges(keys=True)) == expected
+    assert g.number_of_nodes() == len(theory.nodes)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+keys = st.sampled_from(
+    [
+        "format_version",
+        "id",
+        "title",
+        "nodes",
+        "rules",
+        "links",
+        "sources",
+        "kind",
+        "label",
+        "if",
+        "then",
+        "because",
+        "taxonomy",
+    ]
+)
+theoryish = st.recursive(
+    st.none()
+    | st.text(max_size=6)
+    | st.sampled_from(["1.0", "context", "outcome", "c1", "R1"])
+    | st.integers(-1, 3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@given(st.one_of(json_values, theoryish))
+def test_loader_never_crashes_on_any_data(data: Any) -> None:
+    try:
+        cimo.io.from_data(data)
+    except CimoError as err:
+        assert str(err)
+
+
+@given(st.text(max_size=200))
+def test_loader_never_crashes_on_any_text(text: str) -> None:
+    formats: tuple[Literal["yaml", "json"], ...] = ("yaml", "json")
+    for fmt in formats:
+        try:
+            cimo.loads(text, format=fmt)
+        except CimoError as err:
+            assert str(err)
+
+
+@given(theories(min_rules=1), st.data(), st.sampled_from(["yaml", "json"]))
+def test_corrupting_a_reference_gives_a_located_problem(
+    theory: cimo.Theory, data: st.DataObject, fmt: Literal["yaml", "json"]
+) -> None:
+    i = data.draw(st.integers(0, len(theory.rules) - 1))
+    broken = cimo.io.to_data(theory)
+    broken["rules"][i]["because"] = ["no-such-mechanism"]
+    text = json.dumps(broken, indent=1) if fmt == "json" else cimo.io._yaml.to_yaml(broken)
+    with pytest.raises(cimo.InvalidTheoryError) as info:
+        cimo.loads(text, format=fmt, file=f"t.{fmt}")
+    problem = next(p for p in info.value.problems if "no-such-mechanism" in p.message)
+    assert problem.loc == ("rules", i, "because", 0)
+    assert problem.line is not None
+    assert problem.column is not None
+    at = text.splitlines()[problem.line - 1][problem.column - 1 :]
+    assert at.lstrip('"').startswith("no-such-mechanism")
+
+
+@given(theories())
+def test_rule_graph_equals_a_build_through_the_public_networkx_api(theory: cimo.Theory) -> None:
+    import networkx as nx
+
+    from cimo.graph import _rule_edges, _rule_vertices
+
+    slow: nx.DiGraph[str] = nx.DiGraph(name=theory.id)
+    slow.add_nodes_from(_rule_vertices(theory))
+    slow.add_edges_from((u, v, dict(d)) for u, v, d in _rule_edges(theory))
+    fast = rule_graph(theory)
+    assert nx.utils.graphs_equal(fast, slow)
+    assert fast.pred == slow.pred
