@@ -47,7 +47,16 @@ from cimo.errors import UsageError
 from cimo.graph import _fill_digraph
 from cimo.io import locate, source_of
 from cimo.io._locate import _skip_ws
-from cimo.model import CheckSettings, CimoModel, Outcome, Rule, Severity, Theory
+from cimo.model import (
+    CheckSettings,
+    CimoModel,
+    Intervention,
+    Mechanism,
+    Outcome,
+    Rule,
+    Severity,
+    Theory,
+)
 
 __all__ = [
     "DEFAULT_FAIL_ON",
@@ -58,6 +67,7 @@ __all__ = [
     "Report",
     "checks",
     "find_project_settings",
+    "format_text",
     "resolve_settings",
     "sarif",
     "validate",
@@ -552,12 +562,31 @@ def _enables_and_disables(ix: _Index) -> Iterator[_Raw]:
     "add the context that triggers the mechanism to the 'if' of a rule naming it",
 )
 def _mechanism_without_context(ix: _Index) -> Iterator[_Raw]:
-    for node in ix.theory.mechanisms:
-        rules = ix.rules_using(node.id, "because")
-        if rules and not any(ix.rule(i).contexts for i in rules):
+    return _lacking(
+        ix,
+        ix.theory.mechanisms,
+        "because",
+        "contexts",
+        "has no context: no rule naming it",
+        "an 'if'",
+    )
+
+
+def _lacking(
+    ix: _Index,
+    nodes: Iterable[Intervention | Mechanism],
+    slot: str,
+    needed: str,
+    says: str,
+    what: str,
+) -> Iterator[_Raw]:
+    """Nodes named in ``slot`` only by rules whose ``needed`` slot is empty."""
+    for node in nodes:
+        rules = ix.rules_using(node.id, slot)
+        if rules and not any(getattr(ix.rule(i), needed) for i in rules):
             yield _Raw(
-                f"mechanism {node.id!r} has no context: no rule naming it "
-                f"({_names(ix.rule(i).id for i in rules)}) has an 'if'",
+                f"{node.kind} {node.id!r} {says} ({_names(ix.rule(i).id for i in rules)}) "
+                f"names {what}",
                 node.id,
                 ("nodes", ix.node_pos[node.id]),
             )
@@ -676,15 +705,14 @@ def _unproduced(ix: _Index) -> Iterator[_Raw]:
     "add the mechanism the intervention triggers to a rule delivering it",
 )
 def _inert(ix: _Index) -> Iterator[_Raw]:
-    for node in ix.theory.interventions:
-        rules = ix.rules_using(node.id, "with")
-        if rules and not any(ix.rule(i).mechanisms for i in rules):
-            yield _Raw(
-                f"intervention {node.id!r} activates no mechanism: no rule delivering it "
-                f"({_names(ix.rule(i).id for i in rules)}) names one",
-                node.id,
-                ("nodes", ix.node_pos[node.id]),
-            )
+    return _lacking(
+        ix,
+        ix.theory.interventions,
+        "with",
+        "mechanisms",
+        "activates no mechanism: no rule delivering it",
+        "a mechanism",
+    )
 
 
 @_check(
@@ -1107,6 +1135,30 @@ class _Locator:
                 j = _skip_ws(text, j + 1)
             return j
         return i
+
+
+def format_text(reports: Iterable[Report]) -> str:
+    """Findings one a line (``file:line:column: CODE message``), like ruff or mypy.
+
+    After each report's findings comes its summary line; at the end, one
+    ``help:`` line for each code found, saying how to fix it.
+
+    >>> from cimo.model import Context, Theory
+    >>> t = Theory(id="t", title="T", nodes=(Context(id="c", label="Employees in work"),))
+    >>> print(format_text([validate(t)]))
+    /nodes/0: N001 context 'c' is not used by any rule
+    t: 0 errors, 1 warning, 0 infos (passes at --fail-on error)
+    help: N001 use it in a rule, or remove it
+    """
+    lines: list[str] = []
+    hints: dict[str, str] = {}
+    for report in reports:
+        lines.append(str(report))
+        for f in report.findings:
+            if f.hint:
+                hints.setdefault(f.code, f.hint)
+    lines.extend(f"help: {code} {hint}" for code, hint in sorted(hints.items()))
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- SARIF
