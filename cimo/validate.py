@@ -45,7 +45,7 @@ from cimo._util import did_you_mean, normalise_label
 from cimo._version import __version__
 from cimo.errors import UsageError
 from cimo.graph import _fill_digraph
-from cimo.io import locate, source_of
+from cimo.io import locate, paused_gc, source_of
 from cimo.io._locate import _skip_ws
 from cimo.model import (
     CheckSettings,
@@ -423,15 +423,17 @@ def _first_clash(
     "'unless', or mark one of them refuted",
 )
 def _contradictions(ix: _Index) -> Iterator[_Raw]:
-    then: defaultdict[str, list[int]] = defaultdict(list)
-    reduces: defaultdict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(ix.theory.rules):
-        if r.status == "refuted":
-            continue
-        for o in r.outcomes:
-            then[o].append(i)
-        for o in r.reduces:
-            reduces[o].append(i)
+    refuted = {i for i, r in enumerate(ix.theory.rules) if r.status == "refuted"}
+
+    def live(slot: str) -> Mapping[str, list[int]]:
+        rules = ix.slot(slot)
+        if not refuted:
+            return rules
+        return {
+            o: kept for o, ids in rules.items() if (kept := [i for i in ids if i not in refuted])
+        }
+
+    then, reduces = live("then"), live("reduces")
     opposites = ix.opposites
     for outcome, downs in reduces.items():
         ups = then.get(outcome)
@@ -1015,27 +1017,28 @@ def validate(
     findings: list[Finding] = []
     source = source_of(theory)
     where = _Locator(theory)
-    for code in sorted(chosen):
-        check, fn = _REGISTRY[code]
-        for raw in fn(ix):
-            file, line, column = where(raw.loc)
-            findings.append(
-                Finding(
-                    code=check.code,
-                    name=check.name,
-                    severity=check.severity,
-                    message=raw.message,
-                    hint=check.hint,
-                    ids=raw.ids,
-                    location=Location(
-                        id=raw.subject,
-                        path=raw.loc,
-                        file=file,
-                        line=line,
-                        column=column,
-                    ),
+    with paused_gc():  # many small lists and records, no reference cycles
+        for code in sorted(chosen):
+            check, fn = _REGISTRY[code]
+            for raw in fn(ix):
+                file, line, column = where(raw.loc)
+                findings.append(
+                    Finding(
+                        code=check.code,
+                        name=check.name,
+                        severity=check.severity,
+                        message=raw.message,
+                        hint=check.hint,
+                        ids=raw.ids,
+                        location=Location(
+                            id=raw.subject,
+                            path=raw.loc,
+                            file=file,
+                            line=line,
+                            column=column,
+                        ),
+                    )
                 )
-            )
     return Report(
         theory=theory.id,
         file=source.file if source is not None else None,
@@ -1103,9 +1106,13 @@ class _Locator:
                 j = _skip_ws(text, i + 1)
                 while text[j] != "]":
                     starts.append(j)
-                    j = _skip_ws(text, self._skip(text, j))
+                    j = self._skip(text, j)
+                    if text[j] != ",":
+                        j = _skip_ws(text, j)
                     if text[j] == ",":
-                        j = _skip_ws(text, j + 1)
+                        j = j + 1
+                        if text[j] in " \t\r\n":
+                            j = _skip_ws(text, j)
                 out[key] = starts
                 i = j + 1
             else:
