@@ -10,7 +10,7 @@ intervention) THEN outcome BECAUSE mechanism.
 Work-focused Relational Group CBT for moderate-severe recurrent depression
 """
 
-from cimo import errors, graph, io, taxonomy, vocabulary
+from cimo import errors, graph, io, taxonomy, validate, vocabulary
 from cimo._version import __version__
 from cimo.edit import add, remove, replace, update
 from cimo.errors import (
@@ -92,5 +92,6 @@ __all__ = [
     "summary",
     "taxonomy",
     "update",
+    "validate",
     "vocabulary",
 ]
