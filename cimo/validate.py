@@ -820,8 +820,8 @@ def _cycles(ix: _Index) -> Iterator[_Raw]:
             for c in ins:
                 succ.setdefault(c, []).append(r.id)
     for link in theory.links:
-        if link.outcome in succ and link.context in succ:
-            succ[link.outcome].append(link.context)
+        if link.outcome in produced and link.context in consumed:
+            succ.setdefault(link.outcome, []).append(link.context)
     g = _digraph(succ)
     pos = ix.rule_pos
     for component in nx.strongly_connected_components(g):
@@ -849,7 +849,7 @@ def _digraph(succ: Mapping[str, list[str]]) -> nx.DiGraph[str]:
         vertices.update(targets)
     return _fill_digraph(
         ((v, {}) for v in vertices),
-        ((u, v, _NO_DATA) for u, targets in succ.items() for v in targets if u in vertices),
+        ((u, v, _NO_DATA) for u, targets in succ.items() for v in targets),
     )
 
 
