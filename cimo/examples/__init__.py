@@ -15,8 +15,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from cimo._util import suggest
-from cimo.errors import UnknownIdError
+from cimo._util import lookup
 from cimo.io import load
 from cimo.model import CimoModel, Theory
 
@@ -85,12 +84,7 @@ def get_example(name: str) -> Example:
     Raises:
         UnknownIdError: if there is no bundled example of that name.
     """
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise UnknownIdError(
-            name, kind="bundled example", suggestions=suggest(name, _BY_NAME), where="cimo"
-        ) from None
+    return lookup(_BY_NAME, name, kind="bundled example")
 
 
 def example_path(name: str) -> Path:
