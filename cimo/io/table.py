@@ -244,6 +244,8 @@ def guess_role(header: str) -> Role | None:
     >>> guess_role("Notes") is None
     True
     """
+    if header.strip() == "#":
+        return "id"
     return _SYNONYMS.get(normalise_label(header))
 
 
@@ -388,14 +390,14 @@ def _read_csv(file: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise TableError(f"cannot read the file: {err.strerror or err}", file=str(file)) from None
     first = text.split("\n", 1)[0]
     delimiter = "\t" if file.suffix.lower() == ".tsv" else max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     try:
         for number, record in enumerate(reader, start=1):
             records.append((number, record))
     except csv.Error as err:
         raise TableError(
-            f"not a valid CSV record ({err}); check the quotes",
+            f"not a valid CSV record ({err}); check the quotes from this row on",
             file=str(file),
             row=len(records) + 1,
         ) from None
