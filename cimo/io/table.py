@@ -67,6 +67,7 @@ from pydantic import ValidationError
 from cimo._util import did_you_mean, normalise_label
 from cimo.errors import MissingDependencyError, TableError, UsageError
 from cimo.io._atomic import atomic_write
+from cimo.io._theory import paused_gc
 from cimo.model import (
     CimoModel,
     Context,
@@ -597,6 +598,19 @@ def table_to_theory(
     >>> [(r.id, r.contexts, r.outcomes) for r in theory.rules]
     [('cmoc-1', ('a', 'b'), ('x',)), ('unnumbered-3', ('x',), ('y',))]
     """
+    with paused_gc():
+        return _build(table, columns, separator, id, title, description, source)
+
+
+def _build(
+    table: Table,
+    columns: Mapping[str, Role | str] | None,
+    separator: str,
+    id: str | None,
+    title: str | None,
+    description: str | None,
+    source: Source | None,
+) -> Theory:
     roles = column_roles(table, columns)
     where = {role: j for j, role in enumerate(roles) if role != "ignore"}
     order = [(j, role) for j, role in enumerate(roles) if role in _NODE_ROLES]
@@ -812,8 +826,10 @@ def read_table(
         MissingDependencyError: for an XLSX file when openpyxl is not installed.
         UsageError: for an unknown file type or column role.
     """
+    with paused_gc():
+        cells = read_cells(path, sheet=sheet)
     return table_to_theory(
-        read_cells(path, sheet=sheet),
+        cells,
         columns=columns,
         separator=separator,
         id=id,
