@@ -874,8 +874,6 @@ def theory_to_table(
     if roles is None:
         used = _used_roles(theory)
         roles = [r for r in ROLES if r != "ignore" and (r in used or r in _REQUIRED)]
-        if headers is not None and len(headers) != len(roles):
-            roles = [r for r in ROLES if r != "ignore" and r in used]
     bad = [r for r in roles if r not in ROLES]
     if bad:
         raise UsageError(f"{bad[0]!r} is not a column role; roles: {', '.join(ROLES)}")
