@@ -237,10 +237,10 @@ def _reason(
     idx = rule_index(theory)
     removed = set(without)
     run = _Run(idx, set(interventions) - removed, removed)
-    for pos in idx.vacuous:
-        run.consider(pos)
     for item in given:
         run.hold(item)
+    for pos in idx.vacuous:
+        run.consider(pos)
     run.settle()
     rules = theory.rules
     derivations = []
