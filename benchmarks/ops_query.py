@@ -42,7 +42,7 @@ def _inputs(work: Workload) -> tuple[list[str], list[str]]:
 def _graph(work: Workload) -> Any:
     """The rule graph with a root joined to the scenario's inputs (built once, not timed)."""
     if "graph" not in work.cache:
-        g = nx.DiGraph(rule_graph(work.theory))
+        g: nx.DiGraph[str] = nx.DiGraph(rule_graph(work.theory))
         contexts, interventions = _inputs(work)
         g.add_edges_from((_ROOT, x) for x in contexts + interventions)
         work.cache["graph"] = g

@@ -67,7 +67,9 @@ class Way(CimoModel):
 
 
 def _way(rule: Rule, depth: int, produces: tuple[str, ...], idx: RuleIndex) -> Way:
-    return Way(
+    # Built from a validated theory, so every value already has its type:
+    # skip re-validation (it would be most of the cost of a large explanation).
+    return Way.model_construct(
         rule=rule.id,
         depth=depth,
         produces=produces,

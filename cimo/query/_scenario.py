@@ -249,11 +249,14 @@ def _reason(
     for pos in run.fired:
         rule = rules[pos]
         used = rule.contexts + rule.interventions
+        # Values come from a validated theory: construct without re-validating.
         derivations += [
-            Derivation(outcome=o, rule=rule.id, effect="then", from_=used) for o in rule.outcomes
+            Derivation.model_construct(outcome=o, rule=rule.id, effect="then", from_=used)
+            for o in rule.outcomes
         ]
         derivations += [
-            Derivation(outcome=o, rule=rule.id, effect="reduces", from_=used) for o in rule.reduces
+            Derivation.model_construct(outcome=o, rule=rule.id, effect="reduces", from_=used)
+            for o in rule.reduces
         ]
         outcomes.update(rule.outcomes)
         reduced.update(rule.reduces)
@@ -264,7 +267,7 @@ def _reason(
         without=without,
         fired_rules=tuple(rules[p].id for p in run.fired),
         blocked_rules=tuple(rules[p].id for p, _ in run.blocked),
-        blockers=tuple(Blocked(rule=rules[p].id, by=by) for p, by in run.blocked),
+        blockers=tuple(Blocked.model_construct(rule=rules[p].id, by=by) for p, by in run.blocked),
         withheld_rules=tuple(rules[p].id for p in run.withheld),
         mechanisms=tuple(sorted(run.mechanisms)),
         outcomes=tuple(sorted(outcomes)),
