@@ -453,3 +453,40 @@ def test_every_result_prints_and_dumps(example: Theory) -> None:
         assert str(result).strip()
         assert result._repr_markdown_().startswith("**")
         assert type(result).model_validate_json(result.model_dump_json()) == result
+
+
+def _layers(width: int, depth: int) -> Theory:
+    """o0 -> o1 -> ... -> o{depth}, each step by ``width`` rules: width**depth chains."""
+    return Theory(
+        id="layers",
+        title="Layers",
+        nodes=(
+            Context(id="c", label="C"),
+            *(Outcome(id=f"o{k}", label=f"O{k}") for k in range(depth + 1)),
+        ),
+        rules=(
+            Rule(id="start", contexts=("c",), outcomes=("o0",)),
+            *(
+                Rule(id=f"r{k}-{j}", contexts=(f"o{k}",), outcomes=(f"o{k + 1}",))
+                for k in range(depth)
+                for j in range(width)
+            ),
+        ),
+    )
+
+
+def test_enumerations_stop_at_their_step_budget_and_say_so() -> None:
+    theory = _layers(10, 6)
+    # 10**5 partial chains of 6 rules, none reaching o6: the budget (1000 x limit) ends it.
+    p = q.pathways(theory, "c", "o6", max_length=6, limit=10)
+    assert p.truncated and "the search took 10000 steps" in (p.note or "")
+    assert q.pathways(theory, "c", "o1").paths[0].rules == ("start", "r0-0")
+    wide = Theory(
+        id="wide",
+        title="Wide",
+        nodes=(Outcome(id="o", label="O"), Outcome(id="x", label="X")),
+        rules=tuple(Rule(id=f"r{j}", contexts=("x",), outcomes=("o",)) for j in range(1500)),
+    )
+    assert q.for_whom(wide, "o", limit=1).truncated  # 1501 steps > 1000
+    assert not q.for_whom(wide, "o", limit=2).truncated
+    assert q.for_whom(wide, "o", limit=2).sets == ()

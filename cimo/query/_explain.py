@@ -209,16 +209,26 @@ class ForWhom(Result):
 _Option = tuple[frozenset[str], frozenset[str], tuple[str, ...], frozenset[str]]
 
 
+#: How many search steps an enumeration may take per result it may return
+#: (``limit``); past that it stops and says it was cut short.
+_STEPS_PER_RESULT = 1000
+
+
 class _Sets:
     def __init__(self, theory: Theory, limit: int) -> None:
         self.theory = theory
         self.idx = rule_index(theory)
         self.limit = limit
         self.truncated = False
+        self.steps = limit * _STEPS_PER_RESULT
 
     def of_item(self, item: str, path: frozenset[int]) -> list[_Option]:
         node = self.theory.index[item]
         options: list[_Option] = []
+        self.steps -= 1
+        if self.steps < 0:
+            self.truncated = True
+            return options
         if isinstance(node, Context):
             options.append((frozenset([item]), frozenset(), (), frozenset()))
         for source in [item, *self.idx.linked_from.get(item, ())]:
@@ -258,7 +268,8 @@ def for_whom(theory: Theory, outcome: str, *, limit: int = 100) -> ForWhom:
     Args:
         theory: The theory.
         outcome: The id of an outcome.
-        limit: The most sets to build; a result cut short says so (``truncated``).
+        limit: The most sets to build; a result cut short says so (``truncated``),
+            as does a search that took more than ``1000 * limit`` steps.
 
     Returns:
         The minimal sets and the blockers.
@@ -446,7 +457,8 @@ def pathways(
 
     Returns:
         The pathways, shortest first; ``truncated`` (with a ``note``) when
-        longer pathways or more pathways than ``limit`` exist.
+        longer pathways or more pathways than ``limit`` exist, or when the
+        search took more than ``1000 * limit`` steps.
 
     Raises:
         UnknownIdError: if an id is not in the theory or is of the wrong kind.
@@ -481,6 +493,7 @@ def pathways(
     ]
     found: list[Pathway] = []
     notes: list[str] = []
+    budget = [limit * _STEPS_PER_RESULT]
 
     def successors(pos: int) -> list[tuple[str, int]]:
         out = []
@@ -490,9 +503,11 @@ def pathways(
         return out
 
     def walk(path: list[int], via: list[str]) -> None:
-        if len(found) >= limit:
-            if "limit" not in notes:
-                notes.append("limit")
+        budget[0] -= 1
+        if len(found) >= limit or budget[0] < 0:
+            reason = "limit" if len(found) >= limit else "budget"
+            if reason not in notes:
+                notes.append(reason)
             return
         rule = rules[path[-1]]
         effect: Literal["then", "reduces"] | None = (
@@ -520,6 +535,7 @@ def pathways(
     words = {
         "limit": f"more than {limit} pathways (raise limit)",
         "max_length": f"longer pathways than {max_length} rules exist (raise max_length)",
+        "budget": f"the search took {limit * _STEPS_PER_RESULT} steps (raise limit)",
     }
     return Pathways(
         source=source,
