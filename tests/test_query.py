@@ -331,6 +331,16 @@ def test_evidence_and_demi_regularities(pwp: Theory) -> None:
     assert (boundaries.supports, boundaries.incidence, boundaries.sources) == (2, 10, ("vivolo",))
     peer = next(r for r in e.rules if r.rule == "peer-support-and-supervision")
     assert peer.intensity == "high"
+    core = next(r for r in e.rules if r.rule == "core-individual")
+    assert core.supported_by == (
+        "vivolo/Participant 2",
+        "vivolo/Participant 3",
+        "vivolo/Participant 7",
+        "vivolo/Participant 8",
+    )
+    assert core.refuted_by == core.refined_by == ()
+    normalising = next(m for m in e.mechanisms if m.mechanism == "normalising-through-support")
+    assert (normalising.supports, normalising.intensity) == (2, "high")
     appraising = next(m for m in e.mechanisms if m.mechanism == "appraising-adversity")
     assert appraising.rules == (
         "core-individual",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from cimo.model import CimoModel, Intensity, Theory
 from cimo.query._base import Result, rule_index
@@ -142,7 +143,13 @@ def coverage(theory: Theory) -> Coverage:
     )
 
 
-_INTENSITY: dict[str, int] = {"low": 1, "moderate": 2, "high": 3}
+_LEVELS: tuple[Intensity, ...] = ("low", "moderate", "high")
+
+
+def _highest(values: Iterable[Intensity | None]) -> Intensity | None:
+    """The highest intensity among ``values`` (None when none is given)."""
+    given = [_LEVELS.index(v) for v in values if v is not None]
+    return _LEVELS[max(given)] if given else None
 
 
 class RuleEvidence(CimoModel):
@@ -154,6 +161,12 @@ class RuleEvidence(CimoModel):
     refines: int
     sources: tuple[str, ...]
     """The sources cited, in order of first citation."""
+    supported_by: tuple[str, ...] = ()
+    """The witnesses (``source`` or ``source/participant``) that support the rule."""
+    refuted_by: tuple[str, ...] = ()
+    """The witnesses that refute it."""
+    refined_by: tuple[str, ...] = ()
+    """The witnesses that refine it."""
     incidence: int | None
     """The sum of the incidences given (None when none is given)."""
     intensity: Intensity | None
@@ -170,6 +183,8 @@ class MechanismEvidence(CimoModel):
     refines: int
     sources: tuple[str, ...]
     incidence: int | None
+    intensity: Intensity | None = None
+    """The highest intensity given for any of its rules."""
 
 
 class DemiRegularity(CimoModel):
@@ -235,15 +250,21 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
     for rule in theory.rules:
         stances = [e.stance for e in rule.evidence]
         incidences = [e.incidence for e in rule.evidence if e.incidence is not None]
-        levels = [_INTENSITY[e.intensity] for e in rule.evidence if e.intensity]
+        by_stance: dict[str, dict[str, None]] = {"supports": {}, "refutes": {}, "refines": {}}
+        for e in rule.evidence:
+            if w := _witness(e.source, e.participant):
+                by_stance[e.stance][w] = None
         row = RuleEvidence(
             rule=rule.id,
             supports=stances.count("supports"),
             refutes=stances.count("refutes"),
             refines=stances.count("refines"),
             sources=tuple(dict.fromkeys(e.source for e in rule.evidence if e.source)),
+            supported_by=tuple(by_stance["supports"]),
+            refuted_by=tuple(by_stance["refutes"]),
+            refined_by=tuple(by_stance["refines"]),
             incidence=sum(incidences) if incidences else None,
-            intensity=("low", "moderate", "high")[max(levels) - 1] if levels else None,
+            intensity=_highest(e.intensity for e in rule.evidence),
         )
         per_rule.append(row)
         for m in rule.mechanisms:
@@ -270,6 +291,7 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
                 refines=sum(r.refines for r in rows),
                 sources=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
                 incidence=sum(incidences) if incidences else None,
+                intensity=_highest(r.intensity for r in rows),
             )
         )
     demi = tuple(
