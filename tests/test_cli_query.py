@@ -63,6 +63,10 @@ def test_scenario_without_and_blocked(tmp_path: Path) -> None:
 def test_query_explain_for_whom_pathways() -> None:
     code, out, _ = run("query", "pwp-resilience", "explain", "stress-and-burnout")
     assert code == 0 and out.startswith("How stress-and-burnout comes about\n  burnout: IF")
+    code, out, _ = run("query", "pwp-resilience", "explain", "stress-and-burnout", "-f", "json")
+    data = json.loads(out)
+    assert [w["rule"] for w in data["ways"]] == ["burnout"]
+    assert [w["rule"] for w in data["reduced_by"]] == ["boundaries", "resilience-buffers-burnout"]
     code, out, _ = run("query", "pwp-resilience", "for-whom", "stress-and-burnout", "-f", "json")
     assert json.loads(out)["sets"][0]["contexts"] == ["high-clinical-volume", "limited-supervision"]
     code, out, _ = run(

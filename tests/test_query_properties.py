@@ -130,6 +130,12 @@ def test_removing_an_unless_item_never_removes_an_outcome(case: Case, data: st.D
     after = q.scenario(edited, contexts=contexts, interventions=interventions)
     assert set(before.outcomes) <= set(after.outcomes)
     assert set(before.fired_rules) <= set(after.fired_rules)
+    # Nor does no longer giving a context that only ever blocks.
+    in_if = {c for r in theory.rules for c in r.contexts} | {k.context for k in theory.links}
+    only_blocking = sorted({u for r in theory.rules for u in r.unless} & contexts - in_if)
+    for c in only_blocking:
+        fewer = q.scenario(theory, contexts=contexts - {c}, interventions=interventions)
+        assert set(before.outcomes) <= set(fewer.outcomes)
 
 
 @given(theory_and_scenario(), st.data())
