@@ -10,7 +10,7 @@ intervention) THEN outcome BECAUSE mechanism.
 Work-focused Relational Group CBT for moderate-severe recurrent depression
 """
 
-from cimo import errors, graph, io, taxonomy, validate, vocabulary
+from cimo import errors, graph, io, query, taxonomy, validate, vocabulary
 from cimo._version import __version__
 from cimo.edit import add, remove, replace, update
 from cimo.errors import (
@@ -87,6 +87,7 @@ __all__ = [
     "load",
     "load_example",
     "loads",
+    "query",
     "remove",
     "replace",
     "summary",
