@@ -382,3 +382,15 @@ def test_an_outcome_and_its_opposite_clash_only_when_both_can_hold() -> None:
         ),
     )
     assert validate(apart, select=["R002"]).findings == ()
+
+
+def test_doctors_table_lacks_evidence_and_reasoning_only() -> None:
+    doctors = cimo.load_example("doctors-mental-health")
+    report = validate(doctors, fail_on="warning")
+    # the CMO table gives no evidence per row and words mechanisms as one phrase
+    assert {f.code for f in report.findings} == {"R004", "M003"}
+    assert {f.location.id for f in report.by_code("R004")} == {r.id for r in doctors.rules}
+    assert {f.location.id for f in report.by_code("M003")} == {
+        m.id for m in doctors.mechanisms if m.reasoning is None
+    }
+    assert report.counts == {"error": 0, "warning": 19, "info": 13}
