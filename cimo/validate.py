@@ -279,7 +279,6 @@ class _Index:
 
     def __init__(self, theory: Theory) -> None:
         self.theory = theory
-        self._slots: dict[str, dict[str, list[int]]] = {}
 
     @cached_property
     def rule_pos(self) -> dict[str, int]:
@@ -291,14 +290,25 @@ class _Index:
 
     def slot(self, slot: str) -> dict[str, list[int]]:
         """Id -> positions of the rules naming it in ``slot`` (file slot names)."""
-        found = self._slots.get(slot)
-        if found is None:
-            attr = _SLOT_ATTRS[slot]
-            found = {}
-            for i, rule in enumerate(self.theory.rules):
-                for ref in getattr(rule, attr):
-                    found.setdefault(ref, []).append(i)
-            self._slots[slot] = found
+        return self._slot_index[slot]
+
+    @cached_property
+    def _slot_index(self) -> dict[str, dict[str, list[int]]]:
+        # one pass over the rules for all six slots: the rules are read once
+        found: dict[str, dict[str, list[int]]] = {slot: {} for slot in _SLOT_ATTRS}
+        ifs, unless, with_ = found["if"], found["unless"], found["with"]
+        because, then, reduces = found["because"], found["then"], found["reduces"]
+        for i, rule in enumerate(self.theory.rules):
+            for index, ids in (
+                (ifs, rule.contexts),
+                (unless, rule.unless),
+                (with_, rule.interventions),
+                (because, rule.mechanisms),
+                (then, rule.outcomes),
+                (reduces, rule.reduces),
+            ):
+                for ref in ids:
+                    index.setdefault(ref, []).append(i)
         return found
 
     @cached_property
