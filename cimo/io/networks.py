@@ -308,6 +308,8 @@ def from_node_link(text: str | bytes) -> Theory:
         graph = nx.node_link_graph(data, directed=True, multigraph=False, edges="edges")
     except (KeyError, TypeError, nx.NetworkXError) as err:
         raise FileFormatError(f"not readable as node-link JSON: {err!r}") from None
+    if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
+        raise FileFormatError('node-link JSON of a theory is directed: set "directed": true')
     return from_network(graph)
 
 
