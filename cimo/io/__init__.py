@@ -21,17 +21,31 @@ from cimo.io._theory import (
     source_of,
     to_data,
 )
+from cimo.io.interop import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    export_text,
+    export_theory,
+    import_text,
+    import_theory,
+)
 from cimo.io.schema import SCHEMA_ID, json_schema
 
 __all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
     "SCHEMA_ID",
     "Format",
     "SourceText",
     "atomic_write",
     "dump",
     "dumps",
+    "export_text",
+    "export_theory",
     "format_of",
     "from_data",
+    "import_text",
+    "import_theory",
     "json_schema",
     "load",
     "loads",
