@@ -270,7 +270,7 @@ def _show(value: JsonValue) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, str):
-        return repr(value)
+        return repr(value if len(value) <= 60 else value[:59].rstrip() + "…")
     if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
         return "[" + ", ".join(str(v) for v in value) + "]"
     import json
