@@ -33,13 +33,14 @@ from typing import Any
 import networkx as nx
 from pydantic import ValidationError
 
-from cimo.errors import FileFormatError
+from cimo.errors import FileFormatError, UsageError
 from cimo.io._theory import invalid_theory_error, to_data
 from cimo.model import Theory
 
 __all__ = [
     "SLOTS",
     "add_stubs",
+    "check_xml_text",
     "fresh_id",
     "from_graphml",
     "from_network",
@@ -241,6 +242,41 @@ def _records(data: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
     yield from data.get("rules", ())
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def check_xml_text(theory: Theory) -> None:
+    """Refuse a theory whose text holds characters that XML 1.0 cannot carry.
+
+    Raises:
+        UsageError: naming the first offending field and the character.
+
+    >>> import cimo
+    >>> try:
+    ...     check_xml_text(cimo.Theory(id="t", title="bell" + chr(7)))
+    ... except cimo.UsageError as err:
+    ...     print(str(err)[:45])
+    /title holds the control character U+0007
+    """
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, str):
+            bad = _NOT_XML.search(value)
+            if bad:
+                raise UsageError(
+                    f"{path or '/'} holds the control character U+{ord(bad.group()):04X}, which "
+                    "XML cannot carry; remove it to export to an XML format"
+                )
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{path}/{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{path}/{i}")
+
+    walk(to_data(theory), "")
+
+
 def to_graphml(theory: Theory) -> str:
     """The theory as GraphML text (opens in Gephi, yEd, Cytoscape; reads back with networkx).
 
@@ -249,6 +285,7 @@ def to_graphml(theory: Theory) -> str:
     >>> g.nodes["burnout"]["kind"]
     'rule'
     """
+    check_xml_text(theory)
     return "\n".join(nx.generate_graphml(to_network(theory))) + "\n"
 
 
@@ -275,6 +312,7 @@ def to_gexf(theory: Theory) -> str:
     name, its other top-level fields (sources, iterations, taxonomy, ...) are
     left out.
     """
+    check_xml_text(theory)
     g = to_network(theory)
     g.graph = {"name": theory.title}
     return "\n".join(nx.generate_gexf(g)) + "\n"

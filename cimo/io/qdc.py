@@ -35,7 +35,7 @@ from defusedxml import DefusedXmlException
 
 from cimo._version import __version__
 from cimo.errors import FileFormatError
-from cimo.io.networks import fresh_id, validated
+from cimo.io.networks import check_xml_text, fresh_id, validated
 from cimo.model import NodeKind, Theory
 
 __all__ = ["NAMESPACE", "from_qdc", "to_qdc"]
@@ -61,7 +61,12 @@ def _guid(theory: Theory, *parts: str) -> str:
 
 
 def to_qdc(theory: Theory) -> str:
-    """The theory as a REFI-QDA codebook (XML text, valid against the Codebook 1.0 schema)."""
+    """The theory as a REFI-QDA codebook (XML text, valid against the Codebook 1.0 schema).
+
+    Raises:
+        UsageError: if a label or description holds a character XML cannot carry.
+    """
+    check_xml_text(theory)
     ET.register_namespace("", NAMESPACE)
     root = ET.Element(f"{_NS}CodeBook", origin=f"cimo {__version__}")
     codes = ET.SubElement(root, f"{_NS}Codes")
@@ -172,11 +177,13 @@ def from_qdc(
             if m and m.group(1) not in taken:
                 ident = m.group(1)
                 taken.add(ident)
-                desc = desc[: m.start()]
+                # cimo wrote "<description>\n\ncimo id: <id>": drop the separator exactly.
+                description = desc[: m.start()][:-1] or None
             else:
                 ident = fresh_id(label, taken)
+                description = desc.strip() or None
             node: dict[str, Any] = {"id": ident, "kind": kind, "label": label}
-            if desc.strip():
-                node["description"] = desc.strip()
+            if description is not None:
+                node["description"] = description
             nodes.append(node)
     return validated({"format_version": "1.0", "id": id, "title": title, "nodes": nodes})
