@@ -342,8 +342,10 @@ def from_node_link(text: str | bytes) -> Theory:
             "node-link JSON must be an object with 'nodes' and 'edges' (as written by "
             "networkx.node_link_data or 'cimo export --to nodelink')"
         )
+    key = "links" if "links" in data and "edges" not in data else "edges"  # older networkx
+    data.setdefault(key, [])
     try:
-        graph = nx.node_link_graph(data, directed=True, multigraph=False, edges="edges")
+        graph = nx.node_link_graph(data, directed=True, multigraph=False, edges=key)
     except (KeyError, TypeError, nx.NetworkXError) as err:
         raise FileFormatError(f"not readable as node-link JSON: {err!r}") from None
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
