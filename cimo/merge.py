@@ -36,6 +36,8 @@ _UNION_FIELDS = frozenset(
 _WORDING = frozenset({"label", "source_label", "description", "statement", "note"})
 #: Top-level fields taken from the first input (or from ``id=``/``title=``).
 _FIRST_WINS = frozenset({"format_version", "id", "title", "description", "iteration"})
+#: Defaults that are values, not gaps: a rule left ``hypothesised`` has a status.
+_MEANINGFUL_DEFAULTS = {"status": "hypothesised", "mechanism_mode": "together"}
 _SLOTS = ("if", "unless", "with", "because", "then", "reduces")
 
 
@@ -134,8 +136,11 @@ def _combine(
     out = dict(base)
     clashes: list[str] = []
     for key, value in other.items():
-        mine = out.get(key)
+        mine = out.get(key, _MEANINGFUL_DEFAULTS.get(key))
         if mine == value or _empty(value):
+            continue
+        if key not in out and key in _MEANINGFUL_DEFAULTS:
+            clashes.append(key)  # e.g. hypothesised (the default) against supported
             continue
         if _empty(mine):
             out[key] = value
@@ -146,6 +151,11 @@ def _combine(
             or (key == "label" and normalise_label(str(mine)) == normalise_label(str(value)))
         ):
             clashes.append(key)
+    clashes.extend(
+        key
+        for key, default in _MEANINGFUL_DEFAULTS.items()
+        if key in base and key not in other and base[key] != default
+    )
     return out, clashes
 
 
@@ -240,8 +250,9 @@ class _Fold:
             merged, clashes = _combine(base, record, wording_free=wording_free)
         self.data[key] = merged
         for field in clashes:
-            seen = self.values.setdefault((key, field), [(first, base.get(field))])
-            seen.append((source, record.get(field)))
+            default = _MEANINGFUL_DEFAULTS.get(field)
+            seen = self.values.setdefault((key, field), [(first, base.get(field, default))])
+            seen.append((source, record.get(field, default)))
 
     def conflicts(self, kinds: Mapping[str, str] | None = None) -> list[Conflict]:
         """One conflict per id and field that the inputs disagree on."""
