@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import io
 import json
 import re
@@ -419,3 +420,12 @@ def test_import_names_the_file_in_errors(tmp_path: Path) -> None:
     assert (theory.id, theory.title) == ("my-map", "my map")
     gexf = io.BytesIO(to_gexf(cimo.Theory(id="x", title="X")).encode())
     assert nx.read_gexf(gexf).graph["name"] == "X"
+
+
+def test_the_interop_page_examples_run() -> None:
+    failures, tried = doctest.testfile(
+        str(Path(__file__).parent.parent / "docs" / "interop.md"),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS,
+    )
+    assert tried > 0 and failures == 0
