@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import JsonValue
+from pydantic import JsonValue, TypeAdapter
 
 from cimo.model import CimoModel, Evidence, Mechanism, Rule, Status, Theory
 from cimo.taxonomy import resolve_taxonomy
@@ -278,6 +278,12 @@ def _show(value: JsonValue) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _plain(value: Any) -> JsonValue:
+    """A field value as plain JSON data."""
+    adapted: JsonValue = TypeAdapter(Any).dump_python(value, mode="json", by_alias=True)
+    return adapted
+
+
 def _name(theory: Theory) -> str:
     return theory.id + (f" (iteration {theory.iteration})" if theory.iteration is not None else "")
 
@@ -416,7 +422,9 @@ def diff(old: Theory, new: Theory) -> TheoryDiff:
     (30, 8, True)
     """
     theory_changes = tuple(
-        c for c in _field_changes(old, new) if c.field in _THEORY_FIELDS or c.field == "id"
+        FieldChange(field=f, old=_plain(getattr(old, f)), new=_plain(getattr(new, f)))
+        for f in ("id", *_THEORY_FIELDS)
+        if getattr(old, f) != getattr(new, f)
     )
     old_nodes, new_nodes = _keyed(old.nodes, new.nodes, "id")
     nodes_added, nodes_removed = _added_removed(
