@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from pgmpy.base import DAG
+from pgmpy.base import DAG  # type: ignore[import-untyped]
 
 import cimo
 from cimo.errors import FileFormatError, UsageError
@@ -31,6 +31,7 @@ from cimo.io.networks import (
     to_node_link,
 )
 from cimo.io.qdc import from_qdc, to_qdc
+from cimo.model import NodeKind
 from cimo.strategies import theories
 
 DATA = Path(__file__).parent / "data"
@@ -48,6 +49,10 @@ xml_labels = st.text(
 
 
 # --------------------------------------------------------------------------- networks
+
+
+def _vertices(g: nx.Graph[str]) -> dict[str, dict[str, Any]]:
+    return {v: dict(d) for v, d in g.nodes(data=True)}
 
 
 def test_network_shape_on_a_worked_example(pwp: cimo.Theory) -> None:
@@ -82,7 +87,7 @@ def test_graphml_opens_in_networkx_with_types_as_attributes(
     path = export_theory(example, tmp_path / "t.graphml", format="graphml")
     g = nx.read_graphml(path)
     assert isinstance(g, nx.DiGraph)
-    assert dict(g.nodes(data=True)) == dict(to_network(example).nodes(data=True))
+    assert _vertices(g) == _vertices(to_network(example))
     assert {n.id: n.kind for n in example.nodes} == {
         v: d["kind"] for v, d in g.nodes(data=True) if d["kind"] != "rule"
     }
@@ -93,7 +98,7 @@ def test_gexf_opens_in_networkx(tmp_path: Path, example: cimo.Theory) -> None:
     path = export_theory(example, tmp_path / "t.gexf", format="gexf")
     g = nx.read_gexf(path)
     ours = to_network(example)
-    assert dict(g.nodes(data=True)) == dict(ours.nodes(data=True))
+    assert _vertices(g) == _vertices(ours)
     assert {(u, v, d["slot"], d["position"]) for u, v, d in g.edges(data=True)} == {
         (u, v, d["slot"], d["position"]) for u, v, d in ours.edges(data=True)
     }
@@ -322,9 +327,8 @@ def test_codebook_is_valid_and_holds_the_four_kinds(example: cimo.Theory) -> Non
         "Outcomes",
     ]
     assert all(g.get("isCodable") == "false" for g in groups)
-    for group, kind in zip(
-        groups, ("context", "intervention", "mechanism", "outcome"), strict=True
-    ):
+    kinds: tuple[NodeKind, ...] = ("context", "intervention", "mechanism", "outcome")
+    for group, kind in zip(groups, kinds, strict=True):
         assert [c.get("name") for c in group.findall("q:Code", ns)] == [
             n.label for n in example.of_kind(kind)
         ]
