@@ -360,8 +360,16 @@ def _regroupings(old: Theory, new: Theory) -> list[MechanismRegroup]:
                 at[k].append(mid)
     out: list[MechanismRegroup] = []
 
+    old_index, new_index = old.index, new.index
+
     def gone(mid: str) -> bool:
-        return new_keys.get(mid) != old_keys[mid]
+        """The old mechanism is not in the new theory, or not where it was."""
+        was, now = old_index[mid], new_index.get(mid)
+        return not (
+            isinstance(was, Mechanism)
+            and isinstance(now, Mechanism)
+            and (now.taxon, now.category) == (was.taxon, was.category)
+        )
 
     for mid, chain in new_keys.items():
         if (
@@ -385,7 +393,6 @@ def _regroupings(old: Theory, new: Theory) -> list[MechanismRegroup]:
             out.append(
                 MechanismRegroup(change="replaced", old=(mid,), new=tuple(there), via=chain[0])
             )
-    old_index = old.index
     for m in new.mechanisms:
         before = old_index.get(m.id)
         if (

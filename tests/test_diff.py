@@ -176,3 +176,19 @@ def test_diff_json_round_trip(a: cimo.Theory, b: cimo.Theory) -> None:
     d = cimo.diff(a, b)
     assert TheoryDiff.model_validate_json(d.model_dump_json()) == d
     assert d.equal == (a == b or cimo.dumps(a) == cimo.dumps(b))
+
+
+def test_naming_the_taxonomy_later_is_no_split() -> None:
+    # Found by Hypothesis: the old theory names no taxonomy, the new one does and adds a
+    # second mechanism at the same taxon; the first did not move, so nothing was split.
+    old = cimo.Theory(
+        id="t", title="T", nodes=(cimo.Mechanism(id="m", label="M", taxon="realise"),)
+    )
+    new = cimo.Theory(
+        id="t",
+        title="T",
+        taxonomy="work-focused-group-cbt",
+        nodes=(*old.nodes, cimo.Mechanism(id="n", label="N", taxon="realise")),
+    )
+    d = cimo.diff(old, new)
+    assert d.mechanisms_regrouped == () and d.only_adds
