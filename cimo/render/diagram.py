@@ -30,7 +30,14 @@ from cimo.errors import UnknownIdError, UsageError
 from cimo.graph import chain_links, element_graph, rule_graph
 from cimo.io import atomic_write
 from cimo.model import CimoModel, Mechanism, Rule, Taxonomy, Theory
-from cimo.render.backend import DEFAULT_TIMEOUT, Engine, ImageFormat, engine_for, run_graphviz
+from cimo.render.backend import (
+    DEFAULT_TIMEOUT,
+    Engine,
+    ImageFormat,
+    dot_settings,
+    engine_for,
+    run_graphviz,
+)
 from cimo.render.dot import DotGraph, Html, html_lines, html_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import DEFAULT_STYLE, Style
@@ -142,36 +149,19 @@ class Diagram(CimoModel):
 # --------------------------------------------------------------------------- helpers
 
 
-def _graph_attrs(style: Style, n_nodes: int, engine: Engine, rankdir: str) -> dict[str, str]:
-    attrs = {
-        "rankdir": rankdir,
-        "bgcolor": style.background,
-        "fontname": style.font,
-        "fontsize": style.font_size,
-        "nodesep": "0.25",
-        "ranksep": "0.6",
-        "newrank": "true",
-        "outputorder": "edgesfirst",
-    }
-    if engine == "dot" and n_nodes > _TUNE_ABOVE:
-        # Measured (benchmarks/ops_render.py): these caps keep dot near linear up to
-        # DOT_LIMIT nodes, at the cost of a few more edge crossings.
-        attrs |= {"nslimit": "2", "nslimit1": "2", "mclimit": "0.2", "searchsize": "10"}
-    if engine == "sfdp":
-        attrs |= {"overlap": "prism", "splines": "false", "outputorder": "edgesfirst"}
-    return attrs
-
-
-def _diagram(name: str, title: str, g: DotGraph, engine: Engine) -> Diagram:
-    return Diagram(
-        name=name, title=title, source=g.source(), engine=engine, nodes=g.nodes, edges=g.edges
-    )
-
-
-def _new_graph(name: str, style: Style, n_nodes: int, engine: Engine, rankdir: str) -> DotGraph:
+def _new_graph(name: str, style: Style, rankdir: str) -> DotGraph:
     return DotGraph(
         name,
-        graph=_graph_attrs(style, n_nodes, engine, rankdir),
+        graph={
+            "rankdir": rankdir,
+            "bgcolor": style.background,
+            "fontname": style.font,
+            "fontsize": style.font_size,
+            "nodesep": "0.25",
+            "ranksep": "0.6",
+            "newrank": "true",
+            "outputorder": "edgesfirst",
+        },
         node={
             "fontname": style.font,
             "fontsize": style.font_size,
@@ -179,6 +169,15 @@ def _new_graph(name: str, style: Style, n_nodes: int, engine: Engine, rankdir: s
             "margin": "0.12,0.06",
         },
         edge={"color": style.line, "arrowsize": "0.7", "fontname": style.font, "fontsize": "9"},
+    )
+
+
+def _diagram(name: str, title: str, g: DotGraph, engine: Engine | None = None) -> Diagram:
+    """Pick the engine by size (unless given), add its settings, and wrap up the DOT text."""
+    engine = engine or engine_for(g.nodes, g.edges)
+    g.attrs(**dot_settings(g.nodes, g.edges, engine))
+    return Diagram(
+        name=name, title=title, source=g.source(), engine=engine, nodes=g.nodes, edges=g.edges
     )
 
 
@@ -361,9 +360,7 @@ def theory_map(
     keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
     nodes = [n for n in theory.nodes if keep is None or n.id in keep]
     kept_rules = [r for r in theory.rules if keep is None or r.id in keep] if rules else []
-    n_total = len(nodes) + len(kept_rules)
-    engine = engine or engine_for(n_total)
-    g = _new_graph(theory.id, style, n_total, engine, "LR")
+    g = _new_graph(theory.id, style, "LR")
     g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
     on_nodes = set(highlight.nodes) if highlight else set()
     on_rules = set(highlight.rules) if highlight else set()
@@ -620,9 +617,9 @@ def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Dia
         UnknownIdError: ``rule`` is not a rule of the theory.
     """
     r = _get_rule(theory, rule)
-    g = _new_graph(r.id, style, 1, "dot", "TB")
+    g = _new_graph(r.id, style, "TB")
     g.node(r.id, label=_card(theory, r, style), shape="plaintext", margin="0")
-    return _diagram("rule", _rule_label(r), g, "dot")
+    return _diagram("rule", _rule_label(r), g)
 
 
 def rule_cards(
@@ -643,8 +640,7 @@ def rule_cards(
     """
     keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
     rules = [r for r in theory.rules if keep is None or r.id in keep]
-    engine = engine_for(len(rules) * 6)
-    g = _new_graph(theory.id, style, len(rules), engine, "TB")
+    g = _new_graph(theory.id, style, "TB")
     g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
     themes: dict[str | None, list[Rule]] = defaultdict(list)
     for r in rules:
@@ -697,7 +693,7 @@ def rule_cards(
             attrs = _edge_attrs(look, style, chain=not link.blocking)
             attrs["tooltip"] = str(link)
             g.edge(link.upstream, link.downstream, **attrs)
-    return _diagram("rules", theory.title, g, engine)
+    return _diagram("rules", theory.title, g)
 
 
 # --------------------------------------------------------------------------- taxonomy tree
@@ -718,8 +714,7 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
     taxonomy = resolve_taxonomy(theory)
     entries = _taxonomy_entries(taxonomy) if taxonomy else _category_entries(theory)
     used = {m.taxon for m in theory.mechanisms if m.taxon}
-    engine = engine_for(len(entries))
-    g = _new_graph(f"{theory.id}-taxonomy", style, len(entries) + 1, engine, "LR")
+    g = _new_graph(f"{theory.id}-taxonomy", style, "LR")
     title = taxonomy.label if taxonomy else "Mechanisms by category"
     g.attrs(label=Html(f"<B>{html_text(title)}</B>"), labelloc="t")
     root = "taxonomy:root"
@@ -751,7 +746,7 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
         ),
         shape="plaintext",
     )
-    return _diagram("taxonomy", title, g, engine)
+    return _diagram("taxonomy", title, g)
 
 
 # (id, label, parent, category, top rank?)

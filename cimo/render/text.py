@@ -43,7 +43,7 @@ def _lower_first(label: str) -> str:
     ('employees off sick', 'CBT use', 'Retain/Resume')
     """
     first_word = label.split(" ", 1)[0]
-    if len(label) > 1 and label[0].isupper() and first_word[1:].islower():
+    if first_word == "A" or (len(label) > 1 and label[0].isupper() and first_word[1:].islower()):
         return label[0].lower() + label[1:]
     return label
 
