@@ -16,7 +16,7 @@ from __future__ import annotations
 import subprocess
 from typing import Literal, TypeAlias
 
-from cimo.errors import CimoError, MissingDependencyError
+from cimo.errors import MissingDependencyError, RenderError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -50,12 +50,6 @@ _INSTALL = (
     "'brew install graphviz' (macOS), 'conda install graphviz', "
     "or see https://graphviz.org/download/; DOT output works without it"
 )
-
-
-class RenderError(CimoError, RuntimeError):
-    """Graphviz could not make the picture: ``dot`` missing, DOT rejected, or too slow."""
-
-    code = "render"
 
 
 def engine_for(n_nodes: int, n_edges: int = 0) -> Engine:

@@ -7,17 +7,19 @@ Two kinds of label text reach Graphviz here, and each has its own quoting:
   never break the file (a classic bug of other DOT writers);
 * **labels** are always HTML-like labels, built by :func:`html_text` and
   :func:`html_lines`: ``&``, ``<``, ``>`` and ``"`` become entities, a
-  newline becomes ``<BR/>``, so backslashes, braces, colons and every script
-  come out exactly as written.
+  backslash is doubled (Graphviz would read ``\N`` or ``\G`` in any label as
+  the node or graph name), a newline becomes ``<BR/>``, so braces, colons
+  and every script come out exactly as written.
 
-SVG (XML) cannot hold most control characters, and Graphviz drops them, so
-:func:`printable` shows them as their Unicode "control pictures" (U+0001 as
-``␁``); that is the one change a label goes through.
+SVG (XML) cannot hold most control characters, and Graphviz drops them and
+tabs, so :func:`printable` shows control characters as their Unicode
+"control pictures" (U+0001 as ``␁``) and a tab as a space; that is the one
+change a label goes through.
 
 >>> print(quote('say "hi": C:\\temp'))
 "say \"hi\": C:\\temp"
->>> html_text('A & B <x> "y" {z} \\ :')
-'A &amp; B &lt;x&gt; &quot;y&quot; {z} \\ :'
+>>> html_text('A & B <x> "y" {z} \\N :')
+'A &amp; B &lt;x&gt; &quot;y&quot; {z} \\\\N :'
 >>> g = DotGraph("theory")
 >>> g.node("c1", label=Html(html_text("Peer support: \"trust\"")), shape="box")
 >>> g.edge("c1", "m1", style="dashed")
@@ -47,9 +49,12 @@ __all__ = [
 # Characters XML 1.0 cannot hold (all C0 controls but tab and newline, and the
 # two non-characters U+FFFE/U+FFFF): shown as visible stand-ins instead.
 _UNPRINTABLE: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20) if c not in (9, 10)}
+_UNPRINTABLE[9] = " "  # Graphviz drops tabs from labels: show one as a space
 _UNPRINTABLE[0xFFFE] = "\ufffd"
 _UNPRINTABLE[0xFFFF] = "\ufffd"
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+# Backslashes are doubled: Graphviz expands \N, \G, \E, \T, \H and \L even in HTML-like
+# labels (after decoding entities, so &#92; would not do), and reads \\ as one backslash.
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\"})
 
 
 class Html(str):
@@ -61,8 +66,9 @@ class Html(str):
 def printable(text: str) -> str:
     r"""``text`` with the characters SVG cannot hold replaced by visible stand-ins.
 
-    Control characters (except tab and newline) become their Unicode control
-    pictures, and U+FFFE/U+FFFF become U+FFFD; everything else is unchanged.
+    Control characters (except newline) become their Unicode control
+    pictures, a tab becomes a space, and U+FFFE/U+FFFF become U+FFFD;
+    everything else is unchanged.
 
     >>> printable("a\x01b\r")
     'a␁b␍'
