@@ -7,10 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest graphviz bench clean
+.PHONY: help demo test lint typecheck pytest graphviz bench gallery clean
 
 help:
-	@echo "make demo   - set up, then load the bundled '$(DEMO)' theory and print its summary"
+	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary and render it to $(DEMO).svg"
 	@echo "make test   - set up, then run ruff, mypy --strict and pytest (doctests included)"
 	@echo "make bench  - run the speed benchmarks (writes bench.json)"
 
@@ -31,8 +31,9 @@ graphviz:
 		echo "Graphviz's dot is missing: install it (e.g. 'sudo apt-get install graphviz'), or run 'make test PYTEST_ARGS=--skip-exe'"; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) graphviz
 	$(BIN)/cimo show $(DEMO)
+	$(BIN)/cimo render $(DEMO) -o $(DEMO).svg
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,6 +49,9 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json
+
+gallery: $(STAMP) graphviz
+	$(BIN)/python docs/gallery/build.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -289,3 +289,23 @@ def test_diagrams_show_inline_in_notebooks(wfg: cimo.Theory) -> None:
         )
     )
     assert set(d._repr_mimebundle_(include={"text/plain"})) == {"text/plain"}
+
+
+@pytest.mark.exe
+def test_gallery_script_renders_every_view_of_every_example(tmp_path: Path) -> None:
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "docs" / "gallery" / "build.py"
+    spec = importlib.util.spec_from_file_location("gallery_build", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.build(tmp_path)
+    names = {p.name for p in written}
+    assert names == {
+        f"{e.name}-{view}.svg" for e in cimo.list_examples() for view in module.VIEWS
+    }
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert all(f"]({name})" in index for name in names)
+    for path in written:
+        assert svg_groups(path.read_bytes(), "node")

@@ -301,7 +301,9 @@ def _legend(
     rows.extend(line(style.text, glyph, text) for glyph, text in notes)
     if highlight:
         rows.append(line(style.fired, "▢", "picked out (fired, active, expected)"))
-        rows.append(line(style.blocked, "▢", "blocked rule (dashed)"))
+        rows.append(
+            line(style.blocked, "▢", "blocked rule (dashed)" if rules else "a blocked rule's edges")
+        )
         rows.append(line(style.greyed, "▢", "not reached"))
     body = "".join(rows)
     return Html(f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{body}</TABLE>')
