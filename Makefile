@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest graphviz bench gallery clean
+.PHONY: help demo test lint typecheck pytest docs cli-docs graphviz bench gallery clean
 
 help:
 	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary and render it to $(DEMO).svg"
 	@echo "make test   - set up, then run ruff, mypy --strict and pytest (doctests included)"
+	@echo "make docs   - build the documentation site into site/ (warnings are errors)"
 	@echo "make bench  - run the speed benchmarks (writes bench.json)"
 
 $(STAMP): pyproject.toml
@@ -45,7 +46,14 @@ typecheck: $(STAMP)
 pytest: $(STAMP) graphviz
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -d site
+
+# Regenerate the command-line reference from the Typer app (a test checks it is current).
+cli-docs: $(STAMP)
+	$(BIN)/typer cimo.cli utils docs --name cimo --output docs/cli.md
+
+test: lint typecheck pytest docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json

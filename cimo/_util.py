@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from typing import TypeVar
 
-__all__ = ["did_you_mean", "normalise_label", "suggest"]
+from cimo.errors import UnknownIdError
+
+__all__ = ["did_you_mean", "lookup", "normalise_label", "suggest"]
+
+V = TypeVar("V")
 
 _SUGGEST_LIMIT = 20_000
 
@@ -56,3 +61,24 @@ def normalise_label(label: str) -> str:
     True
     """
     return _NON_WORD.sub(" ", label.casefold()).strip()
+
+
+def lookup(mapping: Mapping[str, V], key: str, *, kind: str, where: str | None = "cimo") -> V:
+    """``mapping[key]``, or an :class:`~cimo.errors.UnknownIdError` with a "did you mean".
+
+    >>> lookup({"relate": 5}, "relate", kind="mechanism")
+    5
+    >>> lookup({"relate": 5}, "relat", kind="mechanism", where="this theory")
+    Traceback (most recent call last):
+    ...
+    cimo.errors.UnknownIdError: 'relat' is not a mechanism of this theory (did you mean 'relate'?)
+
+    Raises:
+        UnknownIdError: if ``key`` is not in ``mapping``.
+    """
+    try:
+        return mapping[key]
+    except KeyError:
+        raise UnknownIdError(
+            key, kind=kind, suggestions=suggest(key, mapping), where=where
+        ) from None

@@ -30,6 +30,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "RenderError",
+    "TableError",
     "UnknownIdError",
     "UsageError",
     "error_codes",
@@ -234,6 +235,54 @@ class UsageError(CimoError, ValueError):
     """A function or command was called with options that do not fit together."""
 
     code = "usage"
+
+
+class TableError(CimoError, ValueError):
+    """A spreadsheet (CSV or XLSX) cannot be read as a CMO table.
+
+    The message names the file, the sheet, the row and the column, says what
+    is wrong and how to fix it.
+
+    Args:
+        message: What is wrong and how to fix it.
+        file: The spreadsheet.
+        sheet: The sheet (XLSX only).
+        row: 1-based row number as a spreadsheet program shows it (the header is row 1).
+        column: The column: its header and letter, e.g. ``"'Mechanism' (C)"``.
+
+    >>> print(TableError("the ID '3' is used twice", file="cmo.csv", row=5, column="'ID' (A)"))
+    cmo.csv, row 5, column 'ID' (A): the ID '3' is used twice
+    """
+
+    code = "table"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(self.file)
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return f"{', '.join(parts)}: {self.message}" if parts else self.message
 
 
 def error_codes() -> dict[str, type[CimoError]]:

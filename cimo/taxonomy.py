@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cimo._util import suggest
+from cimo._util import lookup, suggest
 from cimo.errors import UnknownIdError
 from cimo.model import Taxon, Taxonomy, TaxonomyCategory, Theory
 
@@ -307,15 +307,7 @@ def get_taxonomy(name: str) -> Taxonomy:
     >>> get_taxonomy("work-focused-group-cbt").ranks
     ('mechanism', 'theme', 'subtheme')
     """
-    try:
-        return BUILTIN_TAXONOMIES[name]
-    except KeyError:
-        raise UnknownIdError(
-            name,
-            kind="built-in taxonomy",
-            suggestions=suggest(name, BUILTIN_TAXONOMIES),
-            where="cimo",
-        ) from None
+    return lookup(BUILTIN_TAXONOMIES, name, kind="built-in taxonomy")
 
 
 def resolve_taxonomy(theory: Theory) -> Taxonomy | None:

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cimo._util import suggest
-from cimo.errors import UnknownIdError
+from cimo._util import lookup
 from cimo.model import ComponentAspect, ComponentCategory, ComponentVocabulary
 
 __all__ = ["BUILTIN_VOCABULARIES", "S3_CHECKLIST", "get_vocabulary"]
@@ -427,12 +426,4 @@ def get_vocabulary(name: str) -> ComponentVocabulary:
     Raises:
         UnknownIdError: if there is no built-in vocabulary of that name.
     """
-    try:
-        return BUILTIN_VOCABULARIES[name]
-    except KeyError:
-        raise UnknownIdError(
-            name,
-            kind="built-in vocabulary",
-            suggestions=suggest(name, BUILTIN_VOCABULARIES),
-            where="cimo",
-        ) from None
+    return lookup(BUILTIN_VOCABULARIES, name, kind="built-in vocabulary")

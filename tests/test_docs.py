@@ -40,3 +40,17 @@ def test_readme_theory_file_loads_and_its_error_example_is_true() -> None:
     with pytest.raises(cimo.InvalidTheoryError) as info:
         cimo.loads(broken, file="theory.yaml")
     assert str(info.value.problems[0]) == text_block.group(1).strip()
+
+
+def test_cli_reference_is_current(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "cli.md"
+    typer = Path(sys.executable).parent / "typer"
+    subprocess.run(
+        [str(typer), "cimo.cli", "utils", "docs", "--name", "cimo", "--output", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    assert (DOCS / "cli.md").read_text() == out.read_text(), "run: make cli-docs"

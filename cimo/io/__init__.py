@@ -1,4 +1,4 @@
-"""Reading and writing theories: YAML and JSON files, JSON Schema, atomic writes.
+"""Reading and writing theories: YAML and JSON files, CMO tables (CSV, XLSX), JSON Schema.
 
 >>> import cimo
 >>> theory = cimo.Theory(id="t", title="T")
@@ -22,11 +22,21 @@ from cimo.io._theory import (
     to_data,
 )
 from cimo.io.schema import SCHEMA_ID, json_schema
+from cimo.io.table import (
+    Table,
+    read_cells,
+    read_table,
+    table_to_theory,
+    theory_to_table,
+    write_cells,
+    write_table,
+)
 
 __all__ = [
     "SCHEMA_ID",
     "Format",
     "SourceText",
+    "Table",
     "atomic_write",
     "dump",
     "dumps",
@@ -37,6 +47,12 @@ __all__ = [
     "loads",
     "locate",
     "paused_gc",
+    "read_cells",
+    "read_table",
     "source_of",
+    "table_to_theory",
+    "theory_to_table",
     "to_data",
+    "write_cells",
+    "write_table",
 ]

@@ -1,0 +1,84 @@
+"""Spreadsheet commands: import-table, export-table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cimo.cli._common import emit, handle_errors, read_theory
+from cimo.io import dumps, format_of
+from cimo.io.table import ROLES, parse_column_map, read_table, write_table
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the spreadsheet commands to ``app``."""
+
+    @app.command("import-table")
+    @handle_errors
+    def import_table(
+        table: Annotated[
+            Path, typer.Argument(metavar="IN", help="A CMO table: a .csv, .tsv or .xlsx file.")
+        ],
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help="The theory file to write (.yaml or .json); default: YAML on stdout.",
+            ),
+        ] = None,
+        map_: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--map",
+                "-m",
+                metavar="COLUMN=ROLE",
+                help="What a column holds (repeatable). ROLE is one of: " + ", ".join(ROLES) + ".",
+            ),
+        ] = None,
+        sheet: Annotated[
+            str | None, typer.Option("--sheet", help="The sheet of an .xlsx file (default: first).")
+        ] = None,
+        separator: Annotated[
+            str, typer.Option("--separator", help="Separates several values in one cell.")
+        ] = ";",
+        theory_id: Annotated[
+            str | None, typer.Option("--id", help="The theory id (default: from the file name).")
+        ] = None,
+        title: Annotated[
+            str | None, typer.Option("--title", help="The theory title (default: the file name).")
+        ] = None,
+    ) -> None:
+        """Read a CMO table (CSV or XLSX) into a theory file, one rule per row."""
+        theory = read_table(
+            table,
+            columns=parse_column_map(map_ or ()),
+            sheet=sheet,
+            separator=separator,
+            id=theory_id,
+            title=title,
+        )
+        emit(dumps(theory, format=format_of(output) if output else "yaml"), output)
+
+    @app.command("export-table")
+    @handle_errors
+    def export_table(
+        file: Annotated[
+            str,
+            typer.Argument(metavar="FILE", help="A theory file, or the name of a bundled example."),
+        ],
+        output: Annotated[
+            Path,
+            typer.Option(
+                "--output", "-o", help="The table to write: .csv, .tsv or .xlsx (by extension)."
+            ),
+        ],
+        sheet: Annotated[str, typer.Option("--sheet", help="The sheet name in .xlsx.")] = "CMO",
+    ) -> None:
+        """Write a theory as a CMO table (one row per rule) in CSV or XLSX."""
+        write_table(read_theory(file), output, sheet=sheet)
+        typer.echo(f"wrote {output}", err=True)
