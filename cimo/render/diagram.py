@@ -295,9 +295,10 @@ def _legend(
         rows.append(line(style.line, "──▶", "enables / triggers / produces"))
         rows.append(line(style.disabling, "- - ┤", "UNLESS: disables"))
         rows.append(line(style.reduces, "··· ┤", "reduces"))
-    chain_text = "chain: an outcome feeds a rule" if rules else "chain: an outcome is a context"
     if chain:
-        rows.append(line(style.chain, "━━▶", chain_text))
+        rows.append(line(style.chain, "━━▶", "chain: an outcome feeds a later rule"))
+    if edges and chain:
+        rows.append(line(style.chain, "···○", "link: an outcome is this context"))
     rows.extend(line(style.text, glyph, text) for glyph, text in notes)
     if highlight:
         rows.append(line(style.fired, "▢", "picked out (fired, active, expected)"))
@@ -659,8 +660,7 @@ def rule_cards(
     for i, (theme, members) in enumerate(themes.items()):
         # Stack the theme boxes: the last row of one theme above the first card of the next.
         if previous_row is not None:
-            for card in members[:columns]:
-                g.order(previous_row, card.id)
+            g.order(previous_row, members[0].id)
         previous_row = members[(len(members) - 1) // columns * columns].id
         with g.subgraph(
             f"cluster_theme_{i}",
@@ -668,8 +668,19 @@ def rule_cards(
             style="rounded,dashed" if theme else "invis",
             color=style.kind_border["rule"],
         ):
-            for r in members:
-                g.node(r.id, label=_card(theory, r, style, card_state(r.id)), shape="plaintext")
+            for j, r in enumerate(members):
+                g.node(
+                    r.id,
+                    label=_card(theory, r, style, card_state(r.id)),
+                    shape="plaintext",
+                    group="first" if j % columns == 0 else None,
+                )
+            # A grid in file order: rows of `columns` cards, left to right, top to bottom.
+            for start in range(0, len(members), columns):
+                row = members[start : start + columns]
+                with g.subgraph(f"row_{i}_{start}", rank="same"):
+                    for left, right in itertools.pairwise(row):
+                        g.order(left.id, right.id)
             for a, b in zip(members, members[columns:], strict=False):
                 g.order(a.id, b.id)
     g.aside(
