@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cimo
-from cimo.render import theory_map
+from cimo.render import mermaid, rule_cards, taxonomy_tree, theory_map
 from cimo.render.backend import run_graphviz
 from cimo.render.dot import DotGraph, Html, html_text, printable, quote, wrap
 from cimo.render.style import DEFAULT_STYLE
@@ -95,6 +95,11 @@ def test_no_generated_theory_breaks_dot_and_labels_round_trip(theory: cimo.Theor
         assert got == _expected_lines(node.label), (node.label, got)
     for rule in theory.rules:
         assert rule.id in nodes
+    cards = svg_groups(rule_cards(theory).render("svg"), "node")
+    assert {r.id for r in theory.rules} <= set(cards)
+    tree = svg_groups(taxonomy_tree(theory).render("svg"), "node")
+    assert {m.id for m in theory.mechanisms if theory.taxonomy is None} <= set(tree)
+    assert mermaid(theory).startswith("flowchart LR\n")
 
 
 @pytest.mark.exe

@@ -39,9 +39,9 @@ def test_map_puts_each_kind_in_its_lane_left_to_right(wfg: cimo.Theory) -> None:
     d = theory_map(wfg)
     for kind in ("context", "intervention", "mechanism", "outcome"):
         assert _lane(d.source, kind) == [n.id for n in wfg.of_kind(kind)]
-    order = d.source.index('"lane:context" -> "lane:intervention"')
-    assert order < d.source.index('"lane:intervention" -> "lane:mechanism"')
-    assert '"lane:mechanism" -> "lane:outcome"' in d.source
+    order = d.source.index('"cimo:lane:context" -> "cimo:lane:intervention"')
+    assert order < d.source.index('"cimo:lane:intervention" -> "cimo:lane:mechanism"')
+    assert '"cimo:lane:mechanism" -> "cimo:lane:outcome"' in d.source
     assert 'rankdir="LR"' in d.source
 
 
@@ -85,10 +85,10 @@ def test_map_with_rule_nodes_boxes_them_by_theme(pwp: cimo.Theory) -> None:
 
 
 def test_map_has_a_legend_naming_what_it_shows(wfg: cimo.Theory) -> None:
-    legend = dot_nodes(theory_map(wfg).source)["legend"]["label"]
+    legend = dot_nodes(theory_map(wfg).source)["cimo:legend"]["label"]
     for words in ("Context", "Intervention", "Mechanism: work-focused", "Outcome", "UNLESS"):
         assert words in legend
-    assert "legend" not in dot_nodes(theory_map(wfg, legend=False).source)
+    assert "cimo:legend" not in dot_nodes(theory_map(wfg, legend=False).source)
 
 
 def test_greyscale_style_uses_no_colour(wfg: cimo.Theory) -> None:
@@ -118,8 +118,8 @@ def test_focus_keeps_what_lies_within_depth_steps(pwp: cimo.Theory) -> None:
         "reaffirmed-purpose-guides-appraisal",
     }
     d = theory_map(pwp, focus="purpose-reaffirmed", depth=2, rules=True)
-    ids = set(dot_nodes(d.source)) - {"legend"}
-    assert {i for i in ids if not i.startswith("lane:")} == focus_ids(
+    ids = set(dot_nodes(d.source)) - {"cimo:legend"}
+    assert {i for i in ids if not i.startswith("cimo:")} == focus_ids(
         pwp, "purpose-reaffirmed", depth=2
     )
     with pytest.raises(UnknownIdError, match="did you mean 'purpose-reaffirmed'"):
@@ -146,7 +146,7 @@ def test_highlight_picks_out_a_result_and_greys_the_rest(pwp: cimo.Theory) -> No
     assert nodes["connecting-with-values"]["fontcolor"] == DEFAULT_STYLE.greyed
     edges = dot_edges(d.source)
     assert {a["color"] for u, v, a in edges if v == "core-individual"} == {DEFAULT_STYLE.blocked}
-    assert "blocked rule" in nodes["legend"]["label"]
+    assert "blocked rule" in nodes["cimo:legend"]["label"]
 
 
 def test_rule_card_shows_if_then_because_with_status_and_evidence(pwp: cimo.Theory) -> None:
@@ -178,7 +178,7 @@ def test_taxonomy_tree_is_the_six_mechanisms_with_themes_and_subthemes(
     assert ("regulate", "managing-my-mood") in edges
     # pwp has no taxonomy: categories -> mechanisms
     d = taxonomy_tree(pwp)
-    assert ("category:systemic", "resource-demand-imbalance") in {
+    assert ("cimo:category:systemic", "resource-demand-imbalance") in {
         (u, v) for u, v, _ in dot_edges(d.source)
     }
 
@@ -221,6 +221,11 @@ def test_missing_dot_says_how_to_install_graphviz(
         theory_map(wfg).save(tmp_path / "x.svg")
     assert list(tmp_path.iterdir()) == []
     assert os.environ["PATH"] == str(tmp_path)
+    # in a notebook, a diagram without Graphviz says why instead of failing
+    d = theory_map(wfg)
+    assert d._repr_svg_() is None
+    bundle = d._repr_mimebundle_()
+    assert set(bundle) == {"text/plain"} and "apt-get install graphviz" in bundle["text/plain"]
 
 
 # --------------------------------------------------------------------------- with dot
@@ -309,3 +314,14 @@ def test_gallery_script_renders_every_view_of_every_example(tmp_path: Path) -> N
     assert all(f"]({name})" in index for name in names)
     for path in written:
         assert svg_groups(path.read_bytes(), "node")
+
+
+def test_ids_of_legend_and_lanes_cannot_clash_with_the_theory() -> None:
+    theory = cimo.Theory(
+        id="t",
+        title="t",
+        nodes=(cimo.Context(id="legend", label="A context called legend"),),
+    )
+    nodes = dot_nodes(theory_map(theory).source)
+    assert nodes["legend"]["label"] == "A context called legend"
+    assert "Legend" in nodes["cimo:legend"]["label"]

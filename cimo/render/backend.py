@@ -60,11 +60,11 @@ def engine_for(n_nodes: int, n_edges: int = 0) -> Engine:
 
     ``dot`` keeps the four lanes, but its time grows about as n^2.6 (measured
     here: 0.1 s at 112 nodes, 0.7 s at 309, 33 s at 1,013). With the capped
-    settings of :func:`dot_settings` it stays under about 2 s up to
-    :data:`DOT_LIMIT` nodes and :data:`DOT_EDGE_LIMIT` edges
-    (``benchmarks/ops_render.py``). Larger diagrams use ``sfdp``, which is
-    about linear (about 1.5 s at 1,000 nodes and 10,000 edges) but does not
-    keep lanes.
+    settings of :func:`dot_settings` it took 2.5 s at 300 nodes and 2,800
+    edges (8.1 s with defaults; ``benchmarks/ops_render.py``), so it is used
+    up to :data:`DOT_LIMIT` nodes and :data:`DOT_EDGE_LIMIT` edges. Larger
+    diagrams use ``sfdp``, which is about linear (1.3 s at 1,000 nodes and
+    10,000 edges, 11 s at 10,000 nodes) but does not keep lanes.
     """
     return "dot" if n_nodes <= DOT_LIMIT and n_edges <= DOT_EDGE_LIMIT else "sfdp"
 

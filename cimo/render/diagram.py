@@ -26,7 +26,7 @@ from typing import Any, Literal, TypeAlias
 import networkx as nx
 
 from cimo._util import suggest
-from cimo.errors import UnknownIdError, UsageError
+from cimo.errors import RenderError, UnknownIdError, UsageError
 from cimo.graph import chain_links, element_graph, rule_graph
 from cimo.io import atomic_write
 from cimo.model import CimoModel, Mechanism, Rule, Taxonomy, Theory
@@ -63,6 +63,8 @@ _SUFFIXES: dict[str, OutputFormat] = {
     ".gv": "dot",
 }
 _KINDS = ("context", "intervention", "mechanism", "outcome")
+# Ids of the parts of a picture that are not the theory's: a colon cannot occur in a cimo id.
+_LEGEND = "cimo:legend"
 _LANE_TITLES = {
     "context": "CONTEXTS",
     "intervention": "INTERVENTIONS",
@@ -132,13 +134,20 @@ class Diagram(CimoModel):
         atomic_write(path, data)
         return path
 
-    def _repr_svg_(self) -> str:
-        return self.svg()
+    def _repr_svg_(self) -> str | None:
+        try:
+            return self.svg()
+        except RenderError:
+            return None
 
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
     ) -> dict[str, str]:
-        bundle = {"image/svg+xml": self.svg(), "text/plain": str(self)}
+        """SVG and a plain-text description; without Graphviz, the description says why."""
+        try:
+            bundle = {"image/svg+xml": self.svg(), "text/plain": str(self)}
+        except RenderError as err:
+            bundle = {"text/plain": f"{self}\n{err}"}
         if include:
             bundle = {k: v for k, v in bundle.items() if k in include}
         if exclude:
@@ -410,7 +419,7 @@ def theory_map(
             {n.category for n in nodes if isinstance(n, Mechanism)}, key=lambda c: c or ""
         )
         g.aside(
-            "legend",
+            _LEGEND,
             label=_legend(
                 style,
                 kinds=[k for k in ("context", "intervention", "mechanism", "outcome") if by_kind[k]]
@@ -422,7 +431,7 @@ def theory_map(
             shape="plaintext",
             margin="0",
         )
-        g.order(f"lane:{lanes[-1]}", "legend")
+        g.order(f"cimo:lane:{lanes[-1]}", _LEGEND)
     return _diagram("map", theory.title, g, engine)
 
 
@@ -433,7 +442,7 @@ def _add_lanes(
     for kind in lanes:
         with g.subgraph(f"lane_{kind}", rank="same"):
             g.aside(
-                f"lane:{kind}",
+                f"cimo:lane:{kind}",
                 label=Html(f"<B>{_LANE_TITLES[kind]}</B>"),
                 shape="plaintext",
                 fontcolor=style.kind_border[kind],
@@ -441,7 +450,7 @@ def _add_lanes(
             for ident in by_kind[kind]:
                 g.place(ident)
     for left, right in itertools.pairwise(lanes):
-        g.order(f"lane:{left}", f"lane:{right}")
+        g.order(f"cimo:lane:{left}", f"cimo:lane:{right}")
 
 
 def _rule_label(rule: Rule) -> str:
@@ -684,7 +693,7 @@ def rule_cards(
             for a, b in zip(members, members[columns:], strict=False):
                 g.order(a.id, b.id)
     g.aside(
-        "legend",
+        _LEGEND,
         label=_legend(
             style,
             kinds=_KINDS,
@@ -730,7 +739,7 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
     g = _new_graph(f"{theory.id}-taxonomy", style, "LR")
     title = taxonomy.label if taxonomy else "Mechanisms by category"
     g.attrs(label=Html(f"<B>{html_text(title)}</B>"), labelloc="t")
-    root = "taxonomy:root"
+    root = "cimo:root"
     g.node(root, label=Html(html_lines(theory.title, style.wrap)), shape="box", style="rounded")
     for ident, label, parent, category, top in entries:
         attrs = _node_attrs(
@@ -746,7 +755,7 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
         g.node(ident, **attrs)
         g.edge(parent or root, ident)
     g.aside(
-        "legend",
+        _LEGEND,
         label=_legend(
             style,
             kinds=("mechanism",),
@@ -783,7 +792,7 @@ def _category_entries(theory: Theory) -> list[_Entry]:
     seen: set[str] = set()
     for m in theory.mechanisms:
         cat = m.category or "uncategorised"
-        key = f"category:{cat}"
+        key = f"cimo:category:{cat}"
         if key not in seen:
             seen.add(key)
             entries.append((key, cat, None, m.category, True))
