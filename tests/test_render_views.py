@@ -282,7 +282,8 @@ def test_a_render_that_runs_too_long_is_stopped() -> None:
 @pytest.mark.exe
 def test_diagrams_show_inline_in_notebooks(wfg: cimo.Theory) -> None:
     d = taxonomy_tree(wfg)
-    assert d._repr_svg_().lstrip().startswith("<?xml")
+    svg = d._repr_svg_()
+    assert svg is not None and svg.lstrip().startswith("<?xml")
     bundle = d._repr_mimebundle_()
     assert set(bundle) == {"image/svg+xml", "text/plain"}
     assert (
@@ -307,9 +308,7 @@ def test_gallery_script_renders_every_view_of_every_example(tmp_path: Path) -> N
     spec.loader.exec_module(module)
     written = module.build(tmp_path)
     names = {p.name for p in written}
-    assert names == {
-        f"{e.name}-{view}.svg" for e in cimo.list_examples() for view in module.VIEWS
-    }
+    assert names == {f"{e.name}-{view}.svg" for e in cimo.list_examples() for view in module.VIEWS}
     index = (tmp_path / "index.md").read_text(encoding="utf-8")
     assert all(f"]({name})" in index for name in names)
     for path in written:
