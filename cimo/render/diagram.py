@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 import networkx as nx
 
@@ -30,6 +30,7 @@ from cimo.errors import RenderError, UnknownIdError, UsageError
 from cimo.graph import chain_links, element_graph, rule_graph
 from cimo.io import atomic_write
 from cimo.model import CimoModel, Mechanism, Rule, Taxonomy, Theory
+from cimo.render._common import State, get_rule
 from cimo.render.backend import (
     DEFAULT_TIMEOUT,
     Engine,
@@ -221,7 +222,7 @@ def _node_attrs(
     *,
     fill: str | None = None,
     tooltip: str | None = None,
-    state: Literal["plain", "on", "off", "blocked"] = "plain",
+    state: State = "plain",
 ) -> dict[str, str | Html | None]:
     attrs: dict[str, str | Html | None] = {
         "label": Html(html_lines(label, style.wrap)),
@@ -319,6 +320,21 @@ def _legend(
     return Html(f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{body}</TABLE>')
 
 
+def _states(highlight: Highlight | None) -> Callable[[str], State]:
+    """How each id is shown under a highlight (sets built once: linear in the theory)."""
+    if highlight is None:
+        return lambda ident: "plain"
+    picked = set(highlight.nodes) | set(highlight.rules)
+    blocked = set(highlight.blocked)
+
+    def state(ident: str) -> State:
+        if ident in blocked:
+            return "blocked"
+        return "on" if ident in picked else "off"
+
+    return state
+
+
 def _node_tooltip(node_id: str, description: str | None) -> str:
     return f"{node_id}: {description}" if description else node_id
 
@@ -374,16 +390,7 @@ def theory_map(
     kept_rules = [r for r in theory.rules if keep is None or r.id in keep] if rules else []
     g = _new_graph(theory.id, style, "LR")
     g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
-    on_nodes = set(highlight.nodes) if highlight else set()
-    on_rules = set(highlight.rules) if highlight else set()
-    blocked = set(highlight.blocked) if highlight else set()
-
-    def state(ident: str, picked: set[str]) -> Literal["plain", "on", "off", "blocked"]:
-        if highlight is None:
-            return "plain"
-        if ident in blocked:
-            return "blocked"
-        return "on" if ident in picked else "off"
+    state = _states(highlight)
 
     by_kind: dict[str, list[str]] = defaultdict(list)
     for node in nodes:
@@ -397,22 +404,22 @@ def theory_map(
                 style,
                 fill=fill,
                 tooltip=_node_tooltip(node.id, node.description),
-                state=state(node.id, on_nodes),
+                state=state(node.id),
             ),
         )
     lanes = [k for k in ("context", "intervention") if by_kind[k]]
     if kept_rules:
         lanes.append("rule")
-        _add_rule_nodes(g, kept_rules, style, clusters=clusters, state=lambda r: state(r, on_rules))
+        _add_rule_nodes(g, kept_rules, style, clusters=clusters, state=state)
         by_kind["rule"] = [r.id for r in kept_rules]
     lanes += [k for k in ("mechanism", "outcome") if by_kind[k]]
     _add_lanes(g, lanes, by_kind, style)
 
     kept_ids = {n.id for n in nodes} | {r.id for r in kept_rules}
     if rules:
-        _add_rule_edges(g, theory, kept_ids, style, highlight)
+        _add_rule_edges(g, theory, kept_ids, style, state)
     else:
-        _add_element_edges(g, theory, kept_ids, style, highlight)
+        _add_element_edges(g, theory, kept_ids, style, state)
 
     if legend and lanes:
         categories = sorted(
@@ -464,7 +471,7 @@ def _add_rule_nodes(
     style: Style,
     *,
     clusters: bool,
-    state: Any,
+    state: Callable[[str], State],
 ) -> None:
     themes: dict[str | None, list[Rule]] = defaultdict(list)
     for rule in rules:
@@ -499,20 +506,21 @@ def _add_rule_nodes(
 
 
 def _edge_state(
-    rules: Iterable[str], style: Style, highlight: Highlight | None
+    rules: Iterable[str], style: Style, state: Callable[[str], State]
 ) -> dict[str, str | Html | None]:
-    if highlight is None:
+    """How an edge looks under a highlight, from the states of the rules behind it."""
+    states = {state(r) for r in rules}
+    if "plain" in states:
         return {}
-    rules = set(rules)
-    if rules & set(highlight.blocked):
+    if "blocked" in states:
         return {"color": style.blocked, "penwidth": "2"}
-    if rules & set(highlight.rules):
+    if "on" in states:
         return {"color": style.fired, "penwidth": "2"}
     return {"color": style.greyed}
 
 
 def _add_rule_edges(
-    g: DotGraph, theory: Theory, kept: set[str], style: Style, highlight: Highlight | None
+    g: DotGraph, theory: Theory, kept: set[str], style: Style, state: Callable[[str], State]
 ) -> None:
     rg = rule_graph(theory)
     for u, v, data in rg.edges(data=True):
@@ -520,12 +528,12 @@ def _add_rule_edges(
             continue
         rule = v if data["role"] in ("if", "unless", "with") else u
         attrs = _edge_attrs(data["role"], style, chain=data["chain"])
-        attrs |= _edge_state((rule,), style, highlight)
+        attrs |= _edge_state((rule,), style, state)
         g.edge(u, v, **attrs)
 
 
 def _add_element_edges(
-    g: DotGraph, theory: Theory, kept: set[str], style: Style, highlight: Highlight | None
+    g: DotGraph, theory: Theory, kept: set[str], style: Style, state: Callable[[str], State]
 ) -> None:
     kinds = {n.id: n.kind for n in theory.nodes}
     eg = element_graph(theory)
@@ -538,14 +546,14 @@ def _add_element_edges(
             attrs["tooltip"] = f"{u} is {v}"
         else:
             attrs["tooltip"] = f"{relation} ({', '.join(data['rules'])})"
-        attrs |= _edge_state(data["rules"], style, highlight)
+        attrs |= _edge_state(data["rules"], style, state)
         g.edge(u, v, **attrs)
 
 
 # --------------------------------------------------------------------------- rule cards
 
 
-def _card(theory: Theory, rule: Rule, style: Style, state: str = "plain") -> Html:
+def _card(theory: Theory, rule: Rule, style: Style, state: State = "plain") -> Html:
     width = style.wrap + 12
 
     def items(ids: Iterable[str]) -> str:
@@ -607,15 +615,6 @@ def _card(theory: Theory, rule: Rule, style: Style, state: str = "plain") -> Htm
     )
 
 
-def _get_rule(theory: Theory, rule: str) -> Rule:
-    try:
-        return theory.rule_index[rule]
-    except KeyError:
-        raise UnknownIdError(
-            rule, kind="rule", suggestions=suggest(rule, list(theory.rule_index))
-        ) from None
-
-
 def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Diagram:
     """One configuration as an IF / UNLESS / WITH / THEN / BECAUSE panel with status and evidence.
 
@@ -628,7 +627,7 @@ def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Dia
     Raises:
         UnknownIdError: ``rule`` is not a rule of the theory.
     """
-    r = _get_rule(theory, rule)
+    r = get_rule(theory, rule)
     g = _new_graph(r.id, style, "TB")
     g.node(r.id, label=_card(theory, r, style), shape="plaintext", margin="0")
     return _diagram("rule", _rule_label(r), g)
@@ -657,13 +656,7 @@ def rule_cards(
     themes: dict[str | None, list[Rule]] = defaultdict(list)
     for r in rules:
         themes[r.theme].append(r)
-
-    def card_state(ident: str) -> str:
-        if highlight is None:
-            return "plain"
-        if ident in highlight.blocked:
-            return "blocked"
-        return "on" if ident in highlight.rules else "off"
+    card_state = _states(highlight)
 
     previous_row: str | None = None
     for i, (theme, members) in enumerate(themes.items()):

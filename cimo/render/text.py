@@ -24,6 +24,7 @@ from typing import Literal, TypeAlias
 
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Rule, Theory
+from cimo.render._common import get_rule
 
 __all__ = ["Statement", "Statements", "TableFormat", "cmo_table", "statement", "statements"]
 
@@ -77,9 +78,7 @@ def statement(theory: Theory, rule: str | Rule) -> str:
     Raises:
         cimo.UnknownIdError: ``rule`` is not a rule of the theory.
     """
-    from cimo.render.diagram import _get_rule
-
-    r = rule if isinstance(rule, Rule) else _get_rule(theory, rule)
+    r = rule if isinstance(rule, Rule) else get_rule(theory, rule)
     parts = ["IF " + (_join(_labels(theory, r.contexts), "and") or "(no context stated)")]
     if r.unless:
         parts.append("UNLESS " + _join(_labels(theory, r.unless), "or"))
