@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 import cimo
@@ -13,6 +16,7 @@ from cimo.errors import UnknownIdError, UsageError
 from cimo.render import cmo_table, mermaid, statement, statements
 from cimo.render.notebook import theory_markdown
 from cimo.render.text import latex_escape
+from cimo.strategies import theories
 
 
 def test_statement_words_in_interventions_and_unless(pwp: cimo.Theory, wfg: cimo.Theory) -> None:
@@ -147,3 +151,59 @@ def test_a_theory_shows_a_summary_in_notebooks(wfg: cimo.Theory) -> None:
     assert f"| contexts | {len(wfg.contexts)} |" in md
     assert "1. IF employees with moderate-severe recurrent depression" in md
     assert f"... and {len(wfg.rules) - 5} more" in md
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@given(theories(max_nodes=10, max_rules=6))
+def test_every_statement_names_its_parts(theory: cimo.Theory) -> None:
+    for rule in theory.rules:
+        text = statement(theory, rule.id)
+        labels = " ".join(theory.index[ref].label for _, _, ref in rule.references())
+        assert text.startswith("IF ") and text.endswith(".")
+        for word, ids in ((", UNLESS ", rule.unless), (", WITH ", rule.interventions)):
+            if ids:
+                assert word in text
+            elif word.strip(", ") not in labels:
+                assert word not in text
+        assert ", BECAUSE " in text
+        if not rule.mechanisms:
+            assert text.endswith("BECAUSE (no mechanism stated).")
+
+
+@given(theories(max_nodes=10, max_rules=6))
+def test_csv_and_markdown_tables_keep_every_rule_whatever_the_labels(theory: cimo.Theory) -> None:
+    rows = list(csv.DictReader(io.StringIO(cmo_table(theory, format="csv"))))
+    assert len(rows) == len(theory.rules)
+    for row, rule in zip(rows, sorted(theory.rules, key=_theme_order(theory)), strict=True):
+        assert row["Rule"].split("; ")[0] == rule.id
+        assert row["Context"].split("; ")[: len(rule.contexts)] == [
+            theory.index[c].label for c in rule.contexts
+        ] or any("; " in theory.index[c].label for c in rule.contexts)
+    md = cmo_table(theory, format="md")
+    for line in md.split("\n"):
+        assert "\r" not in line
+        if line.startswith("| ") and not line.startswith("| No."):
+            unescaped = len(line.replace("\\\\", "").replace("\\|", "").split("|")) - 2
+            assert unescaped == 8
+
+
+def _theme_order(theory: cimo.Theory) -> Callable[[cimo.Rule], int]:
+    """Rules sort by their theme's first appearance; rules without a theme come last."""
+    themes: list[str | None] = list(
+        dict.fromkeys(r.theme for r in theory.rules if r.theme is not None)
+    )
+    themes.append(None)
+    return lambda r: themes.index(r.theme)
+
+
+@given(st.text())
+def test_latex_escape_leaves_no_special_character_bare(text: str) -> None:
+    escaped = latex_escape(text)
+    bare = escaped
+    for token in (r"\textbackslash{}", r"\textasciitilde{}", r"\textasciicircum{}"):
+        bare = bare.replace(token, "")
+    for c in "&%$#_{}":
+        bare = bare.replace("\\" + c, "")
+    assert not any(c in bare for c in "\\&%$#_{}~^")

@@ -192,7 +192,9 @@ def _groups(theory: Theory) -> _Groups:
 
 def _md_cell(items: list[str]) -> str:
     text = "<br>".join(items)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    # CommonMark ends a line at \n, \r or \r\n: each would break the table row
+    return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
 
 
 _LATEX = {
@@ -255,7 +257,7 @@ def _markdown(title: str, groups: _Groups) -> str:
 
 def _csv(title: str, groups: _Groups) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; quotes fields holding \r or \n
     writer.writerow(("Theme", *_COLUMNS))
     for theme, rows in groups:
         writer.writerows([theme, *("; ".join(c) for c in row)] for row in rows)
