@@ -317,7 +317,10 @@ def _legend(
         )
         rows.append(line(style.greyed, "▢", "not reached"))
     body = "".join(rows)
-    return Html(f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{body}</TABLE>')
+    return Html(
+        f'<TABLE BORDER="1" BGCOLOR="{style.background}" CELLBORDER="0" CELLSPACING="2" '
+        f'CELLPADDING="3">{body}</TABLE>'
+    )
 
 
 def _states(highlight: Highlight | None) -> Callable[[str], State]:
@@ -609,9 +612,8 @@ def _card(theory: Theory, rule: Rule, style: Style, state: State = "plain") -> H
         state, style.kind_border["rule"]
     )
     return Html(
-        f'<TABLE BORDER="1" COLOR="{border}" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4">'
-        + "".join(rows)
-        + "</TABLE>"
+        f'<TABLE BORDER="1" COLOR="{border}" BGCOLOR="{style.background}" '
+        'CELLBORDER="0" CELLSPACING="2" CELLPADDING="4">' + "".join(rows) + "</TABLE>"
     )
 
 

@@ -209,6 +209,7 @@ _LATEX = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
     "\n": " ",
+    "\r": " ",
 }
 
 
