@@ -139,3 +139,21 @@ def test_dot_text_of_a_map_names_every_node_once(example: cimo.Theory) -> None:
 )
 def test_awkward_labels_round_trip_through_svg(label: str) -> None:
     test_any_label_round_trips_through_svg.hypothesis.inner_test(label)
+
+
+@pytest.mark.exe
+@settings(max_examples=25, deadline=None)
+@given(st.text(_AWKWARD + "&amp;#9", max_size=40))
+def test_descriptions_round_trip_through_svg_tooltips(description: str) -> None:
+    from lxml import etree
+
+    theory = cimo.Theory(
+        id="t", title="t", nodes=(cimo.Context(id="c", label="c", description=description),)
+    )
+    svg = theory_map(theory, legend=False).render("svg")
+    titles = [
+        a.get("{http://www.w3.org/1999/xlink}title")
+        for a in etree.fromstring(svg).iter("{http://www.w3.org/2000/svg}a")
+    ]
+    want = graphviz_spaces(printable(f"c: {description}" if description else "c"))
+    assert titles == [want]

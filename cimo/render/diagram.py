@@ -40,6 +40,7 @@ from cimo.render.backend import (
     run_graphviz,
 )
 from cimo.render.dot import DotGraph, Html, html_lines, html_text
+from cimo.render.dot import tooltip as tooltip_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import DEFAULT_STYLE, Style
 from cimo.taxonomy import resolve_taxonomy
@@ -230,7 +231,7 @@ def _node_attrs(
         "style": style.kind_style[kind],
         "fillcolor": fill or style.kind_fill[kind],
         "color": style.kind_border[kind],
-        "tooltip": tooltip,
+        "tooltip": tooltip_text(tooltip) if tooltip is not None else None,
     }
     if kind == "outcome":
         attrs["peripheries"] = "2"

@@ -43,6 +43,7 @@ __all__ = [
     "html_text",
     "printable",
     "quote",
+    "tooltip",
     "wrap",
 ]
 
@@ -76,6 +77,19 @@ def printable(text: str) -> str:
     'Ünïcödé 日本語 😀'
     """
     return text.translate(_UNPRINTABLE)
+
+
+def tooltip(text: str) -> str:
+    r"""Text for a ``tooltip`` attribute (before :func:`quote`), so the SVG shows it as written.
+
+    Graphviz unescapes a tooltip twice and decodes entities in it, so
+    backslashes are doubled here (and again by :func:`quote`) and ``&``
+    becomes ``&amp;``.
+
+    >>> tooltip("C:\temp & co")
+    'C:\\temp &amp; co'
+    """
+    return printable(text).replace("\\", "\\\\").replace("&", "&amp;")
 
 
 def quote(text: str) -> str:
