@@ -86,8 +86,8 @@ def tooltip(text: str) -> str:
     backslashes are doubled here (and again by :func:`quote`) and ``&``
     becomes ``&amp;``.
 
-    >>> tooltip("C:\temp & co")
-    'C:\\temp &amp; co'
+    >>> tooltip("C:\\temp & co")
+    'C:\\\\temp &amp; co'
     """
     return printable(text).replace("\\", "\\\\").replace("&", "&amp;")
 
