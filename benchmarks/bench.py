@@ -66,6 +66,8 @@ class Operation:
     baseline: Callable[[Workload], object]
     baseline_name: str
     max_size: int | None = None
+    setup: Callable[[Workload], object] | None = None
+    """Run once per size before timing (builds what both sides take as given)."""
 
 
 def discover(only: str | None = None) -> list[Operation]:
@@ -109,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         for op in ops:
             if op.max_size is not None and size > op.max_size:
                 continue
+            if op.setup is not None:
+                op.setup(work)
             baseline = best_of(op.baseline, work, repeat)
             seconds = best_of(op.run, work, repeat)
             row = {

@@ -1,0 +1,104 @@
+"""Ask a theory what works, for whom, in what circumstances, and how.
+
+Free functions, theory first, keyword-only options; every answer is a frozen,
+typed result that prints in plain words, shows as Markdown in a notebook and
+dumps to JSON (``result.model_dump(mode="json")``).
+
+* Look-ups and filters: :func:`get_node`, :func:`get_rule` (``strict=``),
+  :func:`select_rules`, :func:`select_nodes`.
+* How and for whom: :func:`explain`, :func:`for_whom`, :func:`circumstances`,
+  :func:`pathways`, :func:`chains`.
+* What happens: :func:`scenario` (forward reasoning to a fixed point) and
+  :func:`counterfactual` (what is lost without a part).
+* Gaps and evidence: :func:`coverage`, :func:`evidence` (incl. demi-regularities).
+* Views that are theories again: :func:`roll_up` (through the taxonomy) and
+  :func:`focus` (near a node, one theme, one iteration).
+
+>>> import cimo
+>>> from cimo import query
+>>> wfg = cimo.load_example("work-focused-group-cbt")
+>>> s = query.scenario(wfg, contexts=["recurrent-depression", "in-work", "group-psychotherapy"],
+...                    interventions=["peer-facilitation", "psychoeducation", "ot-liaison"])
+>>> s.fired_rules
+('table-2-example-1', 'figure-4', 'retain', 'work-supports-recovery')
+"""
+
+from cimo.query._base import Result
+from cimo.query._coverage import (
+    ComponentReach,
+    Coverage,
+    DemiRegularity,
+    EvidenceSummary,
+    InterventionReach,
+    MechanismEvidence,
+    RuleEvidence,
+    coverage,
+    evidence,
+)
+from cimo.query._explain import (
+    Chain,
+    Chains,
+    Circumstance,
+    Circumstances,
+    ContextSet,
+    Explanation,
+    ForWhom,
+    Pathway,
+    Pathways,
+    Way,
+    chains,
+    circumstances,
+    explain,
+    for_whom,
+    pathways,
+)
+from cimo.query._lookup import get_node, get_rule, select_nodes, select_rules
+from cimo.query._scenario import (
+    Blocked,
+    Counterfactual,
+    Derivation,
+    Scenario,
+    counterfactual,
+    scenario,
+)
+from cimo.query._views import focus, roll_up
+
+__all__ = [
+    "Blocked",
+    "Chain",
+    "Chains",
+    "Circumstance",
+    "Circumstances",
+    "ComponentReach",
+    "ContextSet",
+    "Counterfactual",
+    "Coverage",
+    "DemiRegularity",
+    "Derivation",
+    "EvidenceSummary",
+    "Explanation",
+    "ForWhom",
+    "InterventionReach",
+    "MechanismEvidence",
+    "Pathway",
+    "Pathways",
+    "Result",
+    "RuleEvidence",
+    "Scenario",
+    "Way",
+    "chains",
+    "circumstances",
+    "counterfactual",
+    "coverage",
+    "evidence",
+    "explain",
+    "focus",
+    "for_whom",
+    "get_node",
+    "get_rule",
+    "pathways",
+    "roll_up",
+    "scenario",
+    "select_nodes",
+    "select_rules",
+]

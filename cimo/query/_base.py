@@ -1,0 +1,146 @@
+"""Shared plumbing of the query functions: result base class, id checks, the rule index."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cimo._util import suggest
+from cimo.errors import UnknownIdError
+from cimo.model import CimoModel, Rule, Theory
+
+__all__ = ["Result", "RuleIndex", "check_ids", "clear_cache", "rule_index"]
+
+_KIND_NAMES = {
+    ("context", "outcome"): "context or outcome",
+    ("intervention",): "intervention",
+    ("outcome",): "outcome",
+    ("mechanism",): "mechanism",
+}
+
+
+class Result(CimoModel):
+    """Base of every query result: plain words for ``print``, Markdown for notebooks.
+
+    Subclasses give :meth:`_lines`, a heading and the lines under it; ``str``
+    indents the lines under the heading and ``_repr_markdown_`` makes them a
+    bulleted list under a bold heading. ``model_dump(mode="json")`` gives the
+    JSON form.
+    """
+
+    def _lines(self) -> tuple[str, list[str]]:  # pragma: no cover - every subclass overrides
+        return type(self).__name__, []
+
+    def __str__(self) -> str:
+        head, lines = self._lines()
+        return "\n".join([head, *(f"  {line}" for line in lines)])
+
+    def _repr_markdown_(self) -> str:
+        head, lines = self._lines()
+        body = "\n".join(f"- {line.strip()}" for line in lines)
+        return f"**{head}**\n\n{body}\n" if body else f"**{head}**\n"
+
+
+def check_ids(
+    theory: Theory, ids: Iterable[str], kinds: Sequence[str], *, what: str | None = None
+) -> tuple[str, ...]:
+    """The ids, sorted and without repeats, after checking each names a node of ``kinds``.
+
+    Raises:
+        UnknownIdError: naming the first id that is not a node of one of ``kinds``,
+            with the closest ids of those kinds as suggestions.
+    """
+    wanted = set(kinds)
+    index = theory.index
+    out = sorted(set(ids))
+    for ident in out:
+        node = index.get(ident)
+        if node is None or node.kind not in wanted:
+            pool = [n.id for n in theory.nodes if n.kind in wanted]
+            raise UnknownIdError(
+                ident,
+                kind=what or _KIND_NAMES.get(tuple(kinds), " or ".join(kinds)),
+                suggestions=suggest(ident, pool),
+            )
+    return tuple(out)
+
+
+@dataclass
+class RuleIndex:
+    """Rules (by position) grouped by every id they name; built once per theory in one pass."""
+
+    rules: tuple[Rule, ...]
+    waiting: dict[str, list[int]] = field(default_factory=dict)
+    """Rules whose IF names the item (the rules waiting on it)."""
+    unless: dict[str, list[int]] = field(default_factory=dict)
+    """Rules whose UNLESS names the item."""
+    producers: dict[str, list[int]] = field(default_factory=dict)
+    """Rules whose THEN names the outcome."""
+    reducers: dict[str, list[int]] = field(default_factory=dict)
+    """Rules whose REDUCES names the outcome."""
+    using: dict[str, list[int]] = field(default_factory=dict)
+    """Rules whose WITH names the intervention."""
+    linked: dict[str, list[str]] = field(default_factory=dict)
+    """Contexts each outcome is linked to (``theory.links``)."""
+    linked_from: dict[str, list[str]] = field(default_factory=dict)
+    """Outcomes linked to each context."""
+    vacuous: list[int] = field(default_factory=list)
+    """Rules with no IF items (enabled whatever holds)."""
+
+    def derivable(self, item: str) -> bool:
+        """Whether a rule can make ``item`` hold: a THEN outcome, or a context linked to one."""
+        return item in self.producers or item in self.linked_from
+
+    def feeds(self, outcome: str) -> list[str]:
+        """The items that hold when ``outcome`` holds: itself and its linked contexts."""
+        return [outcome, *self.linked.get(outcome, ())]
+
+
+_INDEXES: dict[int, tuple[weakref.ref[Theory], RuleIndex]] = {}
+
+
+def _build(theory: Theory) -> RuleIndex:
+    idx = RuleIndex(theory.rules)
+    slots = (
+        (idx.waiting, "contexts"),
+        (idx.unless, "unless"),
+        (idx.producers, "outcomes"),
+        (idx.reducers, "reduces"),
+        (idx.using, "interventions"),
+    )
+    for pos, rule in enumerate(theory.rules):
+        if not rule.contexts:
+            idx.vacuous.append(pos)
+        for table, slot in slots:
+            for ident in getattr(rule, slot):
+                bucket = table.get(ident)
+                if bucket is None:
+                    table[ident] = [pos]
+                else:
+                    bucket.append(pos)
+    for link in theory.links:
+        idx.linked.setdefault(link.outcome, []).append(link.context)
+        idx.linked_from.setdefault(link.context, []).append(link.outcome)
+    return idx
+
+
+def rule_index(theory: Theory) -> RuleIndex:
+    """The rule index of a theory, built on first use and kept while the theory lives.
+
+    The theory itself is never changed: the index lives in a side table keyed
+    by the theory's identity and is dropped when the theory is collected.
+    """
+    key = id(theory)
+    entry = _INDEXES.get(key)
+    if entry is not None and entry[0]() is theory:
+        return entry[1]
+    idx = _build(theory)
+    _INDEXES[key] = (weakref.ref(theory), idx)
+    weakref.finalize(theory, _INDEXES.pop, key, None)
+    return idx
+
+
+def clear_cache() -> None:
+    """Forget every cached rule index (benchmarks use it to time cold queries)."""
+    _INDEXES.clear()
