@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from _svg import svg_groups
+from _svg import dot_nodes, svg_groups
 from typer.testing import CliRunner
 
 import cimo
@@ -99,3 +99,46 @@ def test_statements_text_and_json(wfg: cimo.Theory) -> None:
     code, out, _ = run("statements", "work-focused-group-cbt", "--format", "json")
     assert code == 0
     assert cimo.render.text.Statements.model_validate_json(out) == statements(wfg)
+
+
+def test_render_highlights_a_scenario(pwp: cimo.Theory) -> None:
+    from cimo.query import scenario
+    from cimo.render import Highlight
+
+    code, out, _ = run(
+        "render",
+        "pwp-resilience",
+        "--scenario-context",
+        "lack-of-experience",
+        "--scenario-context",
+        "national-targets-focus",
+        "--rule-nodes",
+    )
+    result = scenario(pwp, contexts=("lack-of-experience", "national-targets-focus"))
+    assert code == 0
+    assert out == theory_map(pwp, rules=True, highlight=Highlight.of(result)).source
+    # hand-checked in pwp-resilience.yaml: lack of experience fires individual-challenges,
+    # whose outcome (work-related adversity) would fire core-individual, but the focus on
+    # national targets blocks it (UNLESS)
+    nodes = dot_nodes(out)
+    assert nodes["individual-challenges"]["color"] == cimo.render.DEFAULT_STYLE.fired
+    assert nodes["core-individual"]["color"] == cimo.render.DEFAULT_STYLE.blocked
+    assert nodes["work-related-adversity"]["penwidth"] == "2.5"
+    assert nodes["connecting-with-values"]["fontcolor"] == cimo.render.DEFAULT_STYLE.greyed
+    code, out, _ = run(
+        "render", "pwp-resilience", "--view", "rules", "--scenario-intervention", "x"
+    )
+    assert code == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--scenario-context", "lack-of-experienc"),
+        ("--view", "taxonomy", "--scenario-context", "lack-of-experience"),
+        ("-f", "mermaid", "--scenario-context", "lack-of-experience"),
+    ],
+)
+def test_render_scenario_bad_input(args: tuple[str, ...]) -> None:
+    code, _, err = run("render", "pwp-resilience", *args)
+    assert code == 2 and err.startswith("error: ")

@@ -10,8 +10,10 @@ import typer
 
 from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
 from cimo.errors import UsageError
+from cimo.query import scenario
 from cimo.render.backend import DEFAULT_TIMEOUT, ImageFormat
 from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
+from cimo.render.highlight import Highlight
 from cimo.render.mermaid import mermaid
 from cimo.render.style import STYLES
 from cimo.render.text import cmo_table, statements
@@ -116,30 +118,78 @@ def register(app: typer.Typer) -> None:
         style: Annotated[
             StyleChoice, typer.Option("--style", help="Colours or greyscale.")
         ] = StyleChoice.default,
+        scenario_context: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--scenario-context",
+                metavar="ID",
+                help="Highlight a scenario: this context holds (repeat for more).",
+            ),
+        ] = None,
+        scenario_intervention: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--scenario-intervention",
+                metavar="ID",
+                help="Highlight a scenario: this intervention is delivered (repeatable).",
+            ),
+        ] = None,
+        scenario_without: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--scenario-without",
+                metavar="ID",
+                help="Highlight a scenario: this mechanism is switched off (repeatable).",
+            ),
+        ] = None,
         timeout: Annotated[
             float, typer.Option("--timeout", min=1, help="Stop Graphviz after this many seconds.")
         ] = DEFAULT_TIMEOUT,
     ) -> None:
         """Draw a theory: a map in four lanes (C, I, M, O), rule cards, or the taxonomy tree.
 
-        SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text do not.
+        With --scenario-context/--scenario-intervention the map or the cards pick out
+        what the scenario fires, activates and expects, mark blocked rules, and grey
+        the rest. SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text
+        do not.
         """
         fmt = _pick_format(format, output)
         theory = read_theory(file)
         chosen = STYLES[style.value]
+        highlight: Highlight | None = None
+        if scenario_context or scenario_intervention or scenario_without:
+            highlight = Highlight.of(
+                scenario(
+                    theory,
+                    contexts=scenario_context or (),
+                    interventions=scenario_intervention or (),
+                    without=scenario_without or (),
+                )
+            )
         if fmt is RenderFormat.mermaid:
-            if view is not View.map or focus is not None:
-                raise UsageError("--format mermaid draws the whole map: drop --view and --focus")
+            if view is not View.map or focus is not None or highlight is not None:
+                raise UsageError(
+                    "--format mermaid draws the whole map: drop --view, --focus and --scenario-*"
+                )
             emit(mermaid(theory, style=chosen), output)
             return
         diagram: Diagram
         if view is View.map:
-            diagram = theory_map(theory, style=chosen, rules=rule_nodes, focus=focus, depth=depth)
+            diagram = theory_map(
+                theory,
+                style=chosen,
+                rules=rule_nodes,
+                focus=focus,
+                depth=depth,
+                highlight=highlight,
+            )
         elif view is View.rules:
-            diagram = rule_cards(theory, style=chosen, focus=focus, depth=depth)
+            diagram = rule_cards(
+                theory, style=chosen, focus=focus, depth=depth, highlight=highlight
+            )
         else:
-            if focus is not None:
-                raise UsageError("--focus works with --view map or --view rules")
+            if focus is not None or highlight is not None:
+                raise UsageError("--focus and --scenario-* work with --view map or --view rules")
             diagram = taxonomy_tree(theory, style=chosen)
         if fmt is RenderFormat.dot:
             emit(diagram.source, output)

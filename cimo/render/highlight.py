@@ -71,7 +71,10 @@ class Highlight(CimoModel):
         )
 
     def __str__(self) -> str:
+        def count(n: int, noun: str) -> str:
+            return f"{n} {noun}{'s' if n != 1 else ''}"
+
         return (
-            f"highlight: {len(self.nodes)} elements, {len(self.rules)} fired rules, "
-            f"{len(self.blocked)} blocked rules"
+            f"highlight: {count(len(self.nodes), 'element')}, "
+            f"{count(len(self.rules), 'fired rule')}, {count(len(self.blocked), 'blocked rule')}"
         )
