@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -79,6 +79,11 @@ OutputOpt = Annotated[
 ]
 
 
+def _ids(flag: str, help: str) -> Any:
+    """A repeatable option taking ids (``--flag ID --flag ID``)."""
+    return typer.Option(flag, metavar="ID", help=help)
+
+
 def _pick_format(fmt: RenderFormat | None, output: Path | None) -> RenderFormat:
     if fmt is not None:
         return fmt
@@ -120,26 +125,22 @@ def register(app: typer.Typer) -> None:
         ] = StyleChoice.default,
         scenario_context: Annotated[
             list[str] | None,
-            typer.Option(
-                "--scenario-context",
-                metavar="ID",
-                help="Highlight a scenario: this context holds (repeat for more).",
+            _ids(
+                "--scenario-context", "Highlight a scenario: this context holds (repeat for more)."
             ),
         ] = None,
         scenario_intervention: Annotated[
             list[str] | None,
-            typer.Option(
+            _ids(
                 "--scenario-intervention",
-                metavar="ID",
-                help="Highlight a scenario: this intervention is delivered (repeatable).",
+                "Highlight a scenario: this intervention is delivered (repeatable).",
             ),
         ] = None,
         scenario_without: Annotated[
             list[str] | None,
-            typer.Option(
+            _ids(
                 "--scenario-without",
-                metavar="ID",
-                help="Highlight a scenario: this mechanism is switched off (repeatable).",
+                "Highlight a scenario: this mechanism is switched off (repeatable).",
             ),
         ] = None,
         timeout: Annotated[
