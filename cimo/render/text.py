@@ -26,7 +26,15 @@ from cimo.errors import UsageError
 from cimo.model import CimoModel, Rule, Theory
 from cimo.render._common import get_rule
 
-__all__ = ["Statement", "Statements", "TableFormat", "cmo_table", "statement", "statements"]
+__all__ = [
+    "Statement",
+    "Statements",
+    "TableFormat",
+    "cmo_table",
+    "latex_escape",
+    "statement",
+    "statements",
+]
 
 #: Formats of :func:`cmo_table`.
 TableFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
