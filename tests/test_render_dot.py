@@ -157,3 +157,17 @@ def test_descriptions_round_trip_through_svg_tooltips(description: str) -> None:
     ]
     want = graphviz_spaces(printable(f"c: {description}" if description else "c"))
     assert titles == [want]
+
+
+def test_explicit_links_keep_the_chain_colour_when_nothing_is_highlighted() -> None:
+    import cimo
+    from cimo.render import DEFAULT_STYLE, theory_map
+
+    theory = cimo.load_example("doctors-mental-health")
+    link = theory.links[0]
+    source = theory_map(theory).source
+    edge = next(
+        line for line in source.splitlines() if f'"{link.outcome}" -> "{link.context}"' in line
+    )
+    assert f'color="{DEFAULT_STYLE.chain}"' in edge
+    assert DEFAULT_STYLE.greyed not in edge

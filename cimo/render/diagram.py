@@ -514,7 +514,7 @@ def _edge_state(
 ) -> dict[str, str | Html | None]:
     """How an edge looks under a highlight, from the states of the rules behind it."""
     states = {state(r) for r in rules}
-    if "plain" in states:
+    if not states or "plain" in states:  # an explicit link has no rules behind it
         return {}
     if "blocked" in states:
         return {"color": style.blocked, "penwidth": "2"}
