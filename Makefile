@@ -7,10 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest docs cli-docs graphviz bench clean
+.PHONY: help demo test lint typecheck pytest docs cli-docs graphviz bench gallery clean
 
 help:
-	@echo "make demo   - set up, then load the bundled '$(DEMO)' theory and print its summary"
+	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary and render it to $(DEMO).svg"
 	@echo "make test   - set up, then run ruff, mypy --strict and pytest (doctests included)"
 	@echo "make docs   - build the documentation site into site/ (warnings are errors)"
 	@echo "make bench  - run the speed benchmarks (writes bench.json)"
@@ -32,8 +32,9 @@ graphviz:
 		echo "Graphviz's dot is missing: install it (e.g. 'sudo apt-get install graphviz'), or run 'make test PYTEST_ARGS=--skip-exe'"; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) graphviz
 	$(BIN)/cimo show $(DEMO)
+	$(BIN)/cimo render $(DEMO) -o $(DEMO).svg
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -56,6 +57,9 @@ test: lint typecheck pytest docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json
+
+gallery: $(STAMP) graphviz
+	$(BIN)/python docs/gallery/build.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

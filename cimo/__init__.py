@@ -12,6 +12,7 @@ Work-focused Relational Group CBT for moderate-severe recurrent depression
 
 from cimo import errors, graph, io, query, taxonomy, validate, vocabulary
 from cimo._version import __version__
+from cimo.diff import TheoryDiff, diff
 from cimo.edit import add, remove, replace, update
 from cimo.errors import (
     CimoError,
@@ -24,6 +25,7 @@ from cimo.errors import (
 )
 from cimo.examples import list_examples, load_example
 from cimo.io import dump, dumps, json_schema, load, loads
+from cimo.merge import MergeResult, merge
 from cimo.model import (
     FORMAT_VERSION,
     CheckSettings,
@@ -62,6 +64,7 @@ __all__ = [
     "Iteration",
     "Link",
     "Mechanism",
+    "MergeResult",
     "MissingDependencyError",
     "Node",
     "Outcome",
@@ -73,10 +76,12 @@ __all__ = [
     "Taxonomy",
     "TaxonomyCategory",
     "Theory",
+    "TheoryDiff",
     "UnknownIdError",
     "UsageError",
     "__version__",
     "add",
+    "diff",
     "dump",
     "dumps",
     "errors",
@@ -87,6 +92,7 @@ __all__ = [
     "load",
     "load_example",
     "loads",
+    "merge",
     "query",
     "remove",
     "replace",

@@ -29,6 +29,7 @@ __all__ = [
     "MissingDependencyError",
     "OutputError",
     "Problem",
+    "RenderError",
     "TableError",
     "UnknownIdError",
     "UsageError",
@@ -222,6 +223,12 @@ class OutputError(CimoError, OSError):
     """An output file could not be written; nothing half-written is left behind."""
 
     code = "output"
+
+
+class RenderError(CimoError, RuntimeError):
+    """Graphviz could not make a picture: ``dot`` missing, the DOT rejected, or too slow."""
+
+    code = "render"
 
 
 class UsageError(CimoError, ValueError):

@@ -753,6 +753,12 @@ class Theory(CimoModel):
         """The outcomes, in file order."""
         return tuple(n for n in self.nodes if isinstance(n, Outcome))
 
+    def _repr_markdown_(self) -> str:
+        """A readable summary in Jupyter (built by :mod:`cimo.render.notebook`)."""
+        from cimo.render.notebook import theory_markdown
+
+        return theory_markdown(self)
+
     @property
     def component_vocabulary(self) -> ComponentVocabulary:
         """The intervention component vocabulary in force (built-in S3 checklist by default)."""

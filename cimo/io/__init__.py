@@ -21,6 +21,14 @@ from cimo.io._theory import (
     source_of,
     to_data,
 )
+from cimo.io.interop import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    export_text,
+    export_theory,
+    import_text,
+    import_theory,
+)
 from cimo.io.schema import SCHEMA_ID, json_schema
 from cimo.io.table import (
     Table,
@@ -33,6 +41,8 @@ from cimo.io.table import (
 )
 
 __all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
     "SCHEMA_ID",
     "Format",
     "SourceText",
@@ -40,8 +50,12 @@ __all__ = [
     "atomic_write",
     "dump",
     "dumps",
+    "export_text",
+    "export_theory",
     "format_of",
     "from_data",
+    "import_text",
+    "import_theory",
     "json_schema",
     "load",
     "loads",

@@ -1,0 +1,104 @@
+"""Benchmark operations of iterations and interoperability: diff, merge, exports."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+from bench import Operation, Workload
+
+import cimo
+from cimo.graph import rule_graph
+from cimo.io import export_text, to_data
+
+
+def _later(work: Workload) -> cimo.Theory:
+    """The workload's theory with every tenth rule supported: a second iteration."""
+    if "later" not in work.cache:
+        data = to_data(work.theory)
+        for i, rule in enumerate(data["rules"]):
+            if i % 10 == 0:
+                rule["status"] = "supported"
+        work.cache["later"] = cimo.Theory.model_validate(data)
+    later: cimo.Theory = work.cache["later"]
+    return later
+
+
+def plain_compare(work: Workload) -> object:
+    """Dump both theories to plain data and compare the dicts."""
+    return to_data(work.theory) == to_data(_later(work))
+
+
+def semantic_diff(work: Workload) -> object:
+    """cimo.diff of two iterations (a tenth of the rules changed status)."""
+    return cimo.diff(work.theory, _later(work))
+
+
+def revalidate(work: Workload) -> object:
+    """Dump one theory and validate it again (what any merge must at least do)."""
+    return cimo.Theory.model_validate(to_data(work.theory))
+
+
+def merge_two(work: Workload) -> object:
+    """cimo.merge of a theory with itself (every record unified, no conflicts)."""
+    return cimo.merge([work.theory, work.theory])
+
+
+def graphml_of_rule_graph(work: Workload) -> object:
+    """networkx's GraphML writer on cimo's rule graph, bare (rules and edges, no attributes)."""
+    bare: nx.DiGraph[str] = nx.DiGraph(rule_graph(work.theory).edges())
+    return "\n".join(nx.generate_graphml(bare))
+
+
+def export_graphml(work: Workload) -> object:
+    """cimo: the nodes + rules network with every field, as GraphML."""
+    return export_text(work.theory, "graphml")
+
+
+def dump_json(work: Workload) -> object:
+    """json.dumps of the theory's plain data."""
+    return json.dumps(to_data(work.theory))
+
+
+def export_node_link(work: Workload) -> object:
+    """cimo: the network as networkx node-link JSON."""
+    return export_text(work.theory, "nodelink")
+
+
+def export_codebook(work: Workload) -> object:
+    """cimo: the REFI-QDA codebook (codes + one set per rule)."""
+    return export_text(work.theory, "qdc")
+
+
+OPERATIONS = [
+    Operation(
+        name="diff two iterations",
+        run=semantic_diff,
+        baseline=plain_compare,
+        baseline_name="to_data(old) == to_data(new)",
+    ),
+    Operation(
+        name="merge a theory with itself",
+        run=merge_two,
+        baseline=revalidate,
+        baseline_name="Theory.model_validate(to_data(theory))",
+    ),
+    Operation(
+        name="export graphml",
+        run=export_graphml,
+        baseline=graphml_of_rule_graph,
+        baseline_name="nx.generate_graphml(nx.DiGraph(rule_graph(theory).edges()))",
+    ),
+    Operation(
+        name="export nodelink",
+        run=export_node_link,
+        baseline=dump_json,
+        baseline_name="json.dumps(to_data(theory))",
+    ),
+    Operation(
+        name="export qdc",
+        run=export_codebook,
+        baseline=dump_json,
+        baseline_name="json.dumps(to_data(theory))",
+    ),
+]

@@ -1,0 +1,227 @@
+"""Rendering commands: render (diagrams, Mermaid), table (CMO tables), statements."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.errors import UsageError
+from cimo.query import scenario
+from cimo.render.backend import DEFAULT_TIMEOUT, ImageFormat
+from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
+from cimo.render.highlight import Highlight
+from cimo.render.mermaid import mermaid
+from cimo.render.style import STYLES
+from cimo.render.text import cmo_table, statements
+
+__all__ = ["register"]
+
+
+class RenderFormat(StrEnum):
+    """What ``cimo render`` writes."""
+
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+    mermaid = "mermaid"
+
+
+class View(StrEnum):
+    """Which diagram ``cimo render`` draws."""
+
+    map = "map"
+    rules = "rules"
+    taxonomy = "taxonomy"
+
+
+class StyleChoice(StrEnum):
+    """The built-in styles."""
+
+    default = "default"
+    greyscale = "greyscale"
+
+
+class TableChoice(StrEnum):
+    """Formats of ``cimo table``."""
+
+    md = "md"
+    html = "html"
+    csv = "csv"
+    latex = "latex"
+
+
+_SUFFIX_FORMATS = {
+    ".svg": RenderFormat.svg,
+    ".png": RenderFormat.png,
+    ".pdf": RenderFormat.pdf,
+    ".dot": RenderFormat.dot,
+    ".gv": RenderFormat.dot,
+    ".mmd": RenderFormat.mermaid,
+    ".mermaid": RenderFormat.mermaid,
+}
+
+_IMAGE_FORMATS: dict[RenderFormat, ImageFormat] = {
+    RenderFormat.svg: "svg",
+    RenderFormat.png: "png",
+    RenderFormat.pdf: "pdf",
+}
+
+FileArg = Annotated[
+    str, typer.Argument(metavar="FILE", help="A theory file, or the name of a bundled example.")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file (atomically).")
+]
+
+
+def _ids(flag: str, help: str) -> Any:
+    """A repeatable option taking ids (``--flag ID --flag ID``)."""
+    return typer.Option(flag, metavar="ID", help=help)
+
+
+def _pick_format(fmt: RenderFormat | None, output: Path | None) -> RenderFormat:
+    if fmt is not None:
+        return fmt
+    if output is None:
+        return RenderFormat.dot
+    guessed = _SUFFIX_FORMATS.get(output.suffix.lower())
+    if guessed is None:
+        raise UsageError(
+            f"cannot tell the format of {str(output)!r} from its suffix; "
+            "pass --format svg|png|pdf|dot|mermaid"
+        )
+    return guessed
+
+
+def register(app: typer.Typer) -> None:
+    """Add the rendering commands to ``app``."""
+
+    @app.command()
+    @handle_errors
+    def render(
+        file: FileArg,
+        output: OutputOpt = None,
+        format: Annotated[
+            RenderFormat | None,
+            typer.Option("--format", "-f", help="Output format (default: from OUT's suffix)."),
+        ] = None,
+        view: Annotated[View, typer.Option("--view", help="Which diagram to draw.")] = View.map,
+        focus: Annotated[
+            str | None, typer.Option("--focus", help="Keep only what lies near this id.")
+        ] = None,
+        depth: Annotated[
+            int, typer.Option("--depth", min=0, help="Steps around --focus (rule graph).")
+        ] = 1,
+        rule_nodes: Annotated[
+            bool, typer.Option("--rule-nodes", help="Map: draw each rule as a node, by theme.")
+        ] = False,
+        style: Annotated[
+            StyleChoice, typer.Option("--style", help="Colours or greyscale.")
+        ] = StyleChoice.default,
+        scenario_context: Annotated[
+            list[str] | None,
+            _ids(
+                "--scenario-context", "Highlight a scenario: this context holds (repeat for more)."
+            ),
+        ] = None,
+        scenario_intervention: Annotated[
+            list[str] | None,
+            _ids(
+                "--scenario-intervention",
+                "Highlight a scenario: this intervention is delivered (repeatable).",
+            ),
+        ] = None,
+        scenario_without: Annotated[
+            list[str] | None,
+            _ids(
+                "--scenario-without",
+                "Highlight a scenario: this mechanism is switched off (repeatable).",
+            ),
+        ] = None,
+        timeout: Annotated[
+            float, typer.Option("--timeout", min=1, help="Stop Graphviz after this many seconds.")
+        ] = DEFAULT_TIMEOUT,
+    ) -> None:
+        """Draw a theory: a map in four lanes (C, I, M, O), rule cards, or the taxonomy tree.
+
+        With --scenario-context/--scenario-intervention the map or the cards pick out
+        what the scenario fires, activates and expects, mark blocked rules, and grey
+        the rest. SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text
+        do not.
+        """
+        fmt = _pick_format(format, output)
+        theory = read_theory(file)
+        chosen = STYLES[style.value]
+        highlight: Highlight | None = None
+        if scenario_context or scenario_intervention or scenario_without:
+            highlight = Highlight.of(
+                scenario(
+                    theory,
+                    contexts=scenario_context or (),
+                    interventions=scenario_intervention or (),
+                    without=scenario_without or (),
+                )
+            )
+        if fmt is RenderFormat.mermaid:
+            if view is not View.map or focus is not None or highlight is not None:
+                raise UsageError(
+                    "--format mermaid draws the whole map: drop --view, --focus and --scenario-*"
+                )
+            emit(mermaid(theory, style=chosen), output)
+            return
+        diagram: Diagram
+        if view is View.map:
+            diagram = theory_map(
+                theory,
+                style=chosen,
+                rules=rule_nodes,
+                focus=focus,
+                depth=depth,
+                highlight=highlight,
+            )
+        elif view is View.rules:
+            diagram = rule_cards(
+                theory, style=chosen, focus=focus, depth=depth, highlight=highlight
+            )
+        else:
+            if focus is not None or highlight is not None:
+                raise UsageError("--focus and --scenario-* work with --view map or --view rules")
+            diagram = taxonomy_tree(theory, style=chosen)
+        if fmt is RenderFormat.dot:
+            emit(diagram.source, output)
+            return
+        if output is None:
+            raise UsageError(f"--format {fmt.value} writes a file: give it with -o OUT")
+        diagram.save(output, format=_IMAGE_FORMATS[fmt], timeout=timeout)
+        typer.echo(f"wrote {output} ({diagram})", err=True)
+
+    @app.command()
+    @handle_errors
+    def table(
+        file: FileArg,
+        format: Annotated[
+            TableChoice, typer.Option("--format", "-f", help="Table format.")
+        ] = TableChoice.md,
+        output: OutputOpt = None,
+    ) -> None:
+        """Print the CMO table: numbered configurations grouped by theme."""
+        emit(cmo_table(read_theory(file), format=format.value), output)
+
+    @app.command(name="statements")
+    @handle_errors
+    def statements_command(
+        file: FileArg,
+        format: Annotated[
+            TextOrJson, typer.Option("--format", "-f", help="Output format.")
+        ] = TextOrJson.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Print every rule as an if-then-because statement."""
+        result = statements(read_theory(file))
+        text = to_json(result.model_dump(mode="json")) if format is TextOrJson.json else str(result)
+        emit(text, output)

@@ -1,0 +1,422 @@
+"""Combine theories from several sources into one, keeping provenance and reporting conflicts.
+
+A realist synthesis gathers configurations from many studies. :func:`merge`
+unifies nodes and rules that share an id (or that you declare equivalent),
+fills in what one source leaves out from another, keeps track of which input
+every node and rule came from, and reports a :class:`Conflict` wherever two
+inputs give the same id different meanings: it never guesses which is right.
+
+>>> import cimo
+>>> theory = cimo.load_example("pwp-resilience")
+>>> result = cimo.merge([theory, theory])
+>>> result.theory == theory, result.conflicts
+(True, ())
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import JsonValue, ValidationError
+
+from cimo._util import normalise_label, suggest
+from cimo.errors import UnknownIdError, UsageError
+from cimo.io import to_data
+from cimo.model import CimoModel, Theory
+
+__all__ = ["Conflict", "MergeResult", "Provenance", "merge"]
+
+#: List fields whose values from several inputs are combined (union, in input order).
+_UNION_FIELDS = frozenset(
+    {"tags", "iterations", "measures", "components", "evidence", "authors", "based_on"}
+)
+#: Fields that are wording, not meaning: kept from the canonical record when ids were unified.
+_WORDING = frozenset({"label", "source_label", "description", "statement", "note"})
+#: Top-level fields taken from the first input (or from ``id=``/``title=``).
+_FIRST_WINS = frozenset({"format_version", "id", "title", "description", "iteration"})
+#: Defaults that are values, not gaps: a rule left ``hypothesised`` has a status.
+_MEANINGFUL_DEFAULTS = {"status": "hypothesised", "mechanism_mode": "together"}
+_SLOTS = ("if", "unless", "with", "because", "then", "reduces")
+
+
+class Conflict(CimoModel):
+    """Two or more inputs give one id (or one theory field) different meanings."""
+
+    kind: str
+    """``node``, ``rule``, ``source``, ``link``, ``iteration``, ``theory`` or ``structure``."""
+    id: str
+    """The id (or field name) in conflict."""
+    field: str | None = None
+    """The field whose values disagree (None when the kinds differ)."""
+    values: tuple[JsonValue, ...] = ()
+    """The differing values, one per input that gives one."""
+    inputs: tuple[str, ...] = ()
+    """The inputs that disagree."""
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Provenance(CimoModel):
+    """Which inputs a node or rule of the merged theory came from."""
+
+    kind: str
+    id: str
+    inputs: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}: {', '.join(self.inputs)}"
+
+
+class MergeResult(CimoModel):
+    """The merged theory (None when there are conflicts), its provenance and its conflicts."""
+
+    inputs: tuple[str, ...]
+    """The names of the inputs: their theory ids (``id#2``, ... when repeated)."""
+    theory: Theory | None
+    """The merged theory; None when there are conflicts to resolve first."""
+    provenance: tuple[Provenance, ...] = ()
+    """For every node and rule of the merge: the inputs it came from."""
+    unified: tuple[tuple[str, str], ...] = ()
+    """The declared equivalences that applied, as ``(alias, canonical)``."""
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the inputs merged without conflicts."""
+        return not self.conflicts
+
+    def __str__(self) -> str:
+        head = f"merge of {', '.join(self.inputs)}: "
+        if self.conflicts:
+            n = len(self.conflicts)
+            lines = [head + f"{n} conflict{'s' * (n != 1)}, nothing merged"]
+            lines.extend(f"  {c}" for c in self.conflicts)
+            lines.append(
+                "Fix: rename one of the clashing ids in its input, or declare the two "
+                "equivalent (equivalences / --same ALIAS=CANONICAL) when they mean the same."
+            )
+            return "\n".join(lines)
+        assert self.theory is not None
+        shared = sum(1 for p in self.provenance if len(p.inputs) > 1)
+        lines = [
+            head + f"{len(self.theory.nodes)} nodes and {len(self.theory.rules)} rules, "
+            f"{shared} of them found in more than one input"
+        ]
+        lines.extend(f"  unified {alias} with {canonical}" for alias, canonical in self.unified)
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        text = str(self).splitlines()
+        return f"**{text[0]}**\n\n" + "".join(f"- {line.strip()}\n" for line in text[1:])
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {} or value == ""
+
+
+def _union(a: list[Any], b: list[Any]) -> list[Any]:
+    seen = {json.dumps(x, sort_keys=True) for x in a}
+    out = list(a)
+    for x in b:
+        key = json.dumps(x, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out
+
+
+def _combine(
+    base: dict[str, Any], other: dict[str, Any], *, wording_free: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """Fold ``other`` into ``base``: fill gaps, unite lists, name the fields that clash."""
+    out = dict(base)
+    clashes: list[str] = []
+    for key, value in other.items():
+        mine = out.get(key, _MEANINGFUL_DEFAULTS.get(key))
+        if mine == value or _empty(value):
+            continue
+        if key not in out and key in _MEANINGFUL_DEFAULTS:
+            clashes.append(key)  # e.g. hypothesised (the default) against supported
+            continue
+        if _empty(mine):
+            out[key] = value
+        elif key in _UNION_FIELDS and isinstance(mine, list) and isinstance(value, list):
+            out[key] = _union(mine, value)
+        elif not (
+            (wording_free and key in _WORDING)
+            or (key == "label" and normalise_label(str(mine)) == normalise_label(str(value)))
+        ):
+            clashes.append(key)
+    clashes.extend(
+        key
+        for key, default in _MEANINGFUL_DEFAULTS.items()
+        if key in base and key not in other and base[key] != default
+    )
+    return out, clashes
+
+
+def _rename(data: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The theory data with ids renamed; a slot naming two ids that became one keeps one."""
+
+    def ren(x: str) -> str:
+        return names.get(x, x)
+
+    out = dict(data)
+    nodes = []
+    for node in data.get("nodes", ()):
+        node = {**node, "id": ren(node["id"])}
+        if "opposite" in node:
+            node["opposite"] = ren(node["opposite"])
+        nodes.append(node)
+    rules = []
+    for rule in data.get("rules", ()):
+        rule = {**rule, "id": ren(rule["id"])}
+        for slot in _SLOTS:
+            if slot in rule:
+                rule[slot] = list(dict.fromkeys(ren(x) for x in rule[slot]))
+        rules.append(rule)
+    out["nodes"] = nodes
+    out["rules"] = rules
+    out["links"] = [
+        {**lk, "outcome": ren(lk["outcome"]), "context": ren(lk["context"])}
+        for lk in data.get("links", ())
+    ]
+    return out
+
+
+def _input_names(theories: Sequence[Theory]) -> tuple[str, ...]:
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for t in theories:
+        seen[t.id] = seen.get(t.id, 0) + 1
+        names.append(t.id if seen[t.id] == 1 else f"{t.id}#{seen[t.id]}")
+    return tuple(names)
+
+
+def _check_equivalences(theories: Sequence[Theory], equivalences: Mapping[str, str]) -> None:
+    known: set[str] = set()
+    for t in theories:
+        known.update(t.index)
+        known.update(t.rule_index)
+    for alias, canonical in equivalences.items():
+        if alias not in known:
+            raise UnknownIdError(
+                alias,
+                kind="node or rule of any input",
+                suggestions=suggest(alias, known),
+                where="the equivalences",
+            )
+        if canonical in equivalences:
+            raise UsageError(
+                f"equivalence {alias!r} -> {canonical!r}: {canonical!r} is itself declared "
+                f"equivalent to {equivalences[canonical]!r}; name the final id directly"
+            )
+        if alias == canonical:
+            raise UsageError(f"equivalence {alias!r} -> {alias!r} names the same id twice")
+
+
+class _Fold:
+    """Records of one kind, folded by id across inputs, in first-seen order."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.data: dict[str, dict[str, Any]] = {}
+        self.origin: dict[str, list[str]] = {}
+        self.values: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+
+    def add(
+        self,
+        key: str,
+        record: dict[str, Any],
+        source: str,
+        *,
+        wording_free: bool = False,
+        prefer: bool = False,
+    ) -> None:
+        """Fold ``record`` in; with ``prefer``, it becomes the base the others fold into."""
+        self.origin.setdefault(key, []).append(source)
+        base = self.data.get(key)
+        if base is None:
+            self.data[key] = record
+            return
+        first = self.origin[key][0]
+        if prefer:
+            merged, clashes = _combine(record, base, wording_free=wording_free)
+        else:
+            merged, clashes = _combine(base, record, wording_free=wording_free)
+        self.data[key] = merged
+        for field in clashes:
+            default = _MEANINGFUL_DEFAULTS.get(field)
+            seen = self.values.setdefault((key, field), [(first, base.get(field, default))])
+            seen.append((source, record.get(field, default)))
+
+    def conflicts(self, kinds: Mapping[str, str] | None = None) -> list[Conflict]:
+        """One conflict per id and field that the inputs disagree on."""
+        out = []
+        for (key, field), seen in self.values.items():
+            kind = "rule" if kinds is not None and kinds[key] == "rule" else self.kind
+            values = tuple(v for _, v in seen)
+            inputs = tuple(s for s, _ in seen)
+            shown = "; ".join(f"{s}: {json.dumps(v, ensure_ascii=False)}" for s, v in seen)
+            out.append(
+                Conflict(
+                    kind=kind,
+                    id=key,
+                    field=field,
+                    values=values,
+                    inputs=inputs,
+                    message=f"{kind} {key!r}: the inputs disagree on {field!r} ({shown})",
+                )
+            )
+        return out
+
+
+def merge(
+    theories: Sequence[Theory],
+    *,
+    equivalences: Mapping[str, str] | None = None,
+    id: str | None = None,
+    title: str | None = None,
+) -> MergeResult:
+    """Combine theories from several sources into one.
+
+    Nodes and rules are unified by id, after renaming each ``alias`` id of
+    ``equivalences`` to its canonical id (in every input, references
+    included). Unified records are folded field by field: equal values are
+    kept, a value one input leaves out is taken from another, list fields
+    (tags, iterations, measures, components, evidence) are united; any other
+    difference is a :class:`Conflict` (labels that differ only in case,
+    spacing or punctuation are not; for ids unified by an equivalence, the
+    wording of the canonical record is kept). A node id that is a rule id in
+    another input, or a node of another kind, is a conflict too. Links and
+    sources are united the same way. The title, description and iteration
+    come from the first input unless ``id``/``title`` are given.
+
+    Args:
+        theories: The inputs, in order of precedence for wording.
+        equivalences: ``{alias: canonical}`` ids that mean the same thing.
+        id: The id of the merged theory (default: the first input's).
+        title: Its title (default: the first input's).
+
+    Returns:
+        A :class:`MergeResult`: the theory (None when there are conflicts),
+        the provenance of every node and rule, and the conflicts.
+
+    Raises:
+        UsageError: if no theories are given, or an equivalence is circular.
+        UnknownIdError: if an alias of ``equivalences`` is in no input.
+
+    >>> import cimo
+    >>> a = cimo.Theory(id="a", title="A", nodes=(cimo.Context(id="in-work", label="In work"),))
+    >>> b = cimo.Theory(id="b", title="B", nodes=(cimo.Context(id="employed", label="Employed"),))
+    >>> r = cimo.merge([a, b], equivalences={"employed": "in-work"})
+    >>> [n.id for n in r.theory.nodes], r.provenance[0].inputs
+    (['in-work'], ('a', 'b'))
+    >>> c = cimo.Theory(id="c", title="C", nodes=(cimo.Outcome(id="in-work", label="In work"),))
+    >>> print(cimo.merge([a, c]).conflicts[0])
+    node 'in-work': the inputs disagree on 'kind' (a: "context"; c: "outcome")
+    """
+    if not theories:
+        raise UsageError("merge needs at least one theory")
+    names = _input_names(theories)
+    eq = dict(equivalences or {})
+    _check_equivalences(theories, eq)
+    canonical_ids = set(eq.values())
+
+    items = _Fold("node")
+    sources = _Fold("source")
+    links = _Fold("link")
+    top = _Fold("theory")
+    iterations = _Fold("iteration")
+    kinds: dict[str, str] = {}
+    kind_clash: list[Conflict] = []
+    used: set[tuple[str, str]] = set()
+
+    for name, theory in zip(names, theories, strict=True):
+        data = _rename(to_data(theory), eq)
+        originals = [n.id for n in theory.nodes] + [r.id for r in theory.rules]
+        entries = [("node", n) for n in data["nodes"]] + [("rule", r) for r in data["rules"]]
+        for original, (kind, record) in zip(originals, entries, strict=True):
+            key = record["id"]
+            if original != key:
+                used.add((original, key))
+            if kinds.setdefault(key, kind) != kind:
+                kind_clash.append(
+                    Conflict(
+                        kind="structure",
+                        id=key,
+                        field=None,
+                        inputs=(items.origin[key][0], name),
+                        message=f"{key!r} is a {kinds[key]} in {items.origin[key][0]} but a "
+                        f"{kind} in {name}",
+                    )
+                )
+                continue
+            # A record renamed from an alias yields its wording to the canonical record.
+            is_canonical = key in canonical_ids
+            items.add(
+                key,
+                record,
+                name,
+                wording_free=is_canonical,
+                prefer=is_canonical and original == key,
+            )
+        for src in data.get("sources", ()):
+            sources.add(src["id"], src, name)
+        for lk in data.get("links", ()):
+            links.add(f"{lk['outcome']} -> {lk['context']}", lk, name)
+        for it in data.get("iterations", ()):
+            iterations.add(str(it["number"]), it, name)
+        rest = {
+            k: v
+            for k, v in data.items()
+            if k not in ("nodes", "rules", "links", "sources", "iterations")
+        }
+        if top.data:
+            rest = {k: v for k, v in rest.items() if k not in _FIRST_WINS}
+        top.add("theory", rest, name)
+
+    conflicts = kind_clash + items.conflicts(kinds) + sources.conflicts() + links.conflicts()
+    conflicts += iterations.conflicts() + top.conflicts()
+    provenance = tuple(
+        Provenance(
+            kind="rule" if kinds[key] == "rule" else rec["kind"],
+            id=key,
+            inputs=tuple(dict.fromkeys(items.origin[key])),
+        )
+        for key, rec in items.data.items()
+    )
+    merged: Theory | None = None
+    if not conflicts:
+        out = dict(top.data["theory"])
+        if id is not None:
+            out["id"] = id
+        if title is not None:
+            out["title"] = title
+        out["iterations"] = list(iterations.data.values())
+        out["nodes"] = [r for k, r in items.data.items() if kinds[k] == "node"]
+        out["rules"] = [r for k, r in items.data.items() if kinds[k] == "rule"]
+        out["links"] = list(links.data.values())
+        out["sources"] = list(sources.data.values())
+        try:
+            merged = Theory.model_validate(out)
+        except ValidationError as err:
+            conflicts = [
+                Conflict(
+                    kind="structure",
+                    id=".".join(str(p) for p in e["loc"]),
+                    message=f"the merged theory does not hold together: {e['msg']}",
+                )
+                for e in err.errors()
+            ]
+    return MergeResult(
+        inputs=names,
+        theory=merged,
+        provenance=provenance,
+        unified=tuple(sorted(used)),
+        conflicts=tuple(conflicts),
+    )

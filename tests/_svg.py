@@ -1,0 +1,57 @@
+"""Helpers for the rendering tests: read DOT statements and SVG output."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+SVG = "{http://www.w3.org/2000/svg}"
+_NODE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)" \[(.*)\]$')
+_EDGE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)" -> "((?:[^"\\]|\\.)*)"(?: \[(.*)\])?$')
+_ATTR = re.compile(r'(\w+)=(?:"((?:[^"\\]|\\.)*)"|<(.*?)>(?=, \w+=|$))')
+
+
+def attrs(text: str) -> dict[str, str]:
+    return {
+        m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _ATTR.finditer(text)
+    }
+
+
+def dot_nodes(source: str) -> dict[str, dict[str, str]]:
+    """Node statements with attributes (references without attributes are skipped)."""
+    out = {}
+    for line in source.splitlines():
+        m = _NODE.match(line)
+        if m and " -> " not in line:
+            out[m.group(1)] = attrs(m.group(2))
+    return out
+
+
+def dot_edges(source: str) -> list[tuple[str, str, dict[str, str]]]:
+    out = []
+    for line in source.splitlines():
+        m = _EDGE.match(line)
+        if m:
+            out.append((m.group(1), m.group(2), attrs(m.group(3) or "")))
+    return out
+
+
+def svg_groups(svg: bytes | str, cls: str) -> dict[str, list[str]]:
+    """``<g class=cls>`` elements by their title, with the text lines they hold."""
+    data = svg.encode() if isinstance(svg, str) else svg
+    root = etree.fromstring(data, parser=etree.XMLParser(huge_tree=True))
+    out: dict[str, list[str]] = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") != cls:
+            continue
+        title = g.find(f"{SVG}title")
+        assert title is not None
+        out.setdefault(title.text or "", []).extend(t.text or "" for t in g.iter(f"{SVG}text"))
+    return out
+
+
+def graphviz_spaces(line: str) -> str:
+    """How Graphviz writes a line in SVG: a space after a space becomes a no-break space."""
+    return re.sub(r"(?<= ) ", "\xa0", line)
