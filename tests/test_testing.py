@@ -1,0 +1,212 @@
+"""cimo.testing: contradictions are found, shrunk and explained; invariants; the how-to runs."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import cimo
+from cimo.errors import UnknownIdError
+from cimo.model import Context, Intervention, Mechanism, Outcome, Rule, Theory
+from cimo.query import scenario
+from cimo.strategies import theories
+from cimo.testing import (
+    Clash,
+    ContradictionError,
+    InvariantError,
+    assert_consistent,
+    assert_for_all,
+    assert_whenever,
+    clashes,
+)
+
+HOWTO = Path(__file__).parent.parent / "docs" / "howto-property-testing.md"
+INNER = settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.nested_given, HealthCheck.too_slow],
+)
+
+
+def test_the_howto_test_file_runs_and_passes(tmp_path: Path) -> None:
+    code = re.search(r"## A test file of your own.*?```python\n(.*?)```", HOWTO.read_text(), re.S)
+    assert code
+    (tmp_path / "test_theory.py").write_text(code.group(1))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_theory.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed" in result.stdout
+
+
+def test_the_howto_failure_text_is_what_the_error_says() -> None:
+    shown = re.search(r"```text\n(.*?)```", HOWTO.read_text(), re.S)
+    assert shown
+    pwp = cimo.load_example("pwp-resilience")
+    given_line = shown.group(1).splitlines()[1]
+    contexts = given_line.split(": ", 1)[1].split(", ")
+    s = scenario(pwp, contexts=contexts)
+    (clash,) = clashes(pwp, s)
+    assert str(ContradictionError(pwp, s, clash)) == shown.group(1).rstrip("\n")
+
+
+def test_pwp_contradiction_is_found_shrunk_and_one_minimal() -> None:
+    pwp = cimo.load_example("pwp-resilience")
+    with pytest.raises(ContradictionError) as info:
+        assert_consistent(pwp, settings=INNER)
+    err = info.value
+    assert (err.clash.rule, err.clash.other, err.clash.outcome) == (
+        "burnout",
+        "boundaries",
+        "stress-and-burnout",
+    )
+    assert err.clash in clashes(pwp, err.scenario)
+    given_ = err.scenario.contexts
+    assert err.scenario.interventions == ()
+    for left_out in given_:
+        smaller = scenario(pwp, contexts=[c for c in given_ if c != left_out])
+        assert clashes(pwp, smaller) == (), f"{left_out} was not needed"
+    assert "rule burnout expects 'stress-and-burnout' but rule boundaries reduces it" in str(err)
+
+
+def test_work_focused_group_cbt_is_consistent(wfg: Theory) -> None:
+    assert_consistent(wfg, settings=INNER)
+
+
+def _tiny() -> Theory:
+    return Theory(
+        id="tiny",
+        title="Disclosure",
+        nodes=(
+            Context(id="in-work", label="Employees in work"),
+            Context(id="stigma", label="A stigmatising workplace"),
+            Context(id="manager", label="A supportive line manager"),
+            Intervention(id="peer-facilitation", label="Peer facilitation"),
+            Mechanism(id="relate", label="Relate", reasoning="trust"),
+            Outcome(id="disclosure", label="Disclosure at work", opposite="concealment"),
+            Outcome(id="concealment", label="Concealment"),
+        ),
+        rules=(
+            Rule(
+                id="R1",
+                contexts=("in-work",),
+                unless=("stigma",),
+                interventions=("peer-facilitation",),
+                mechanisms=("relate",),
+                outcomes=("disclosure",),
+            ),
+            Rule(id="R2", contexts=("stigma",), mechanisms=("relate",), outcomes=("concealment",)),
+            Rule(id="R3", contexts=("manager",), mechanisms=("relate",), outcomes=("concealment",)),
+        ),
+    )
+
+
+def test_opposites_clash_and_the_smallest_scenario_is_reported() -> None:
+    tiny = _tiny()
+    with pytest.raises(ContradictionError) as info:
+        assert_consistent(tiny, settings=INNER)
+    # R1 and R3 clash (R2 never fires with R1, stigma blocks it): exactly these three
+    assert info.value.scenario.contexts == ("in-work", "manager")
+    assert info.value.scenario.interventions == ("peer-facilitation",)
+    assert info.value.clash == Clash(
+        outcome="disclosure", rule="R1", other="R3", effect="opposite", opposite="concealment"
+    )
+
+
+def test_fixed_contexts_are_in_every_scenario() -> None:
+    tiny = _tiny()
+    # with stigma always holding, R1 never fires, so nothing clashes
+    assert_consistent(tiny, contexts=["stigma"], settings=INNER)
+
+
+def test_an_invariant_that_an_unless_can_break_fails_with_the_blocker() -> None:
+    tiny = _tiny()
+    with pytest.raises(InvariantError) as info:
+        assert_whenever(
+            tiny,
+            contexts=["in-work"],
+            interventions=["peer-facilitation"],
+            expects=["disclosure"],
+            settings=INNER,
+        )
+    assert info.value.scenario.contexts == ("in-work", "stigma")
+    message = str(info.value)
+    assert "not activated or expected: disclosure" in message
+    assert "blocked: R1 (by stigma)" in message
+
+
+def test_never_and_for_all() -> None:
+    tiny = _tiny()
+    with pytest.raises(InvariantError, match="expected although it never should be: concealment"):
+        assert_whenever(tiny, contexts=["in-work"], never=["concealment"], settings=INNER)
+
+    def never_discloses_without_peers(s: cimo.query.Scenario) -> bool:
+        return "disclosure" not in s.outcomes or "peer-facilitation" in s.interventions
+
+    assert_for_all(tiny, never_discloses_without_peers, settings=INNER)
+
+    def never_discloses(s: cimo.query.Scenario) -> bool:
+        return "disclosure" not in s.outcomes
+
+    with pytest.raises(InvariantError, match="never_discloses is false"):
+        assert_for_all(tiny, never_discloses, settings=INNER)
+
+
+def test_unknown_ids_are_reported_before_searching() -> None:
+    tiny = _tiny()
+    with pytest.raises(UnknownIdError, match="did you mean 'in-work'"):
+        assert_whenever(tiny, contexts=["in-wrk"], expects=["disclosure"])
+    with pytest.raises(UnknownIdError, match="did you mean 'disclosure'"):
+        assert_whenever(tiny, contexts=["in-work"], expects=["disclosur"])
+
+
+def _all_scenarios(theory: Theory) -> list[tuple[list[str], list[str]]]:
+    cs = [c.id for c in theory.contexts]
+    is_ = [i.id for i in theory.interventions]
+    return [
+        (list(a), list(b))
+        for n in range(len(cs) + 1)
+        for a in itertools.combinations(cs, n)
+        for m in range(len(is_) + 1)
+        for b in itertools.combinations(is_, m)
+    ]
+
+
+@settings(suppress_health_check=[HealthCheck.nested_given, HealthCheck.too_slow], deadline=None)
+@given(theories(max_nodes=7, max_rules=6))
+def test_consistent_theories_pass_and_failures_are_real_and_one_minimal(theory: Theory) -> None:
+    any_clash = any(
+        clashes(theory, scenario(theory, contexts=c, interventions=i))
+        for c, i in _all_scenarios(theory)
+    )
+    try:
+        assert_consistent(theory, settings=INNER)
+    except ContradictionError as err:
+        assert any_clash
+        s = err.scenario
+        assert err.clash in clashes(theory, s)
+        for c in s.contexts:
+            smaller = scenario(
+                theory, contexts=[x for x in s.contexts if x != c], interventions=s.interventions
+            )
+            assert not clashes(theory, smaller)
+        for i in s.interventions:
+            smaller = scenario(
+                theory, contexts=s.contexts, interventions=[x for x in s.interventions if x != i]
+            )
+            assert not clashes(theory, smaller)
+    else:
+        # a search can miss, but on theories this small it must not claim what is false
+        assert not any_clash or len(_all_scenarios(theory)) > 16

@@ -1,0 +1,396 @@
+"""cimo.validate: every check fails and passes on its documented examples, worked examples on
+the bundled theories, oracles for contradictions, loops and orphans, settings precedence."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cimo
+from cimo.errors import UsageError
+from cimo.io import Format
+from cimo.model import CheckSettings, Context, Mechanism, Outcome, Rule, Theory
+from cimo.strategies import theories
+from cimo.validate import (
+    Report,
+    checks,
+    find_project_settings,
+    format_text,
+    resolve_settings,
+    validate,
+)
+
+DOCS = Path(__file__).parent.parent / "docs" / "checks.md"
+
+
+def sections() -> dict[str, str]:
+    text = DOCS.read_text()
+    parts = re.split(r"^### `([A-Z]\d{3})`\n", text, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def example(code: str, which: str) -> str:
+    body = sections()[code]
+    found = re.search(which + r":\n\n```yaml\n(.*?)```", body, flags=re.S)
+    assert found, f"{code}: no {which} example"
+    return found.group(1)
+
+
+CODES = [c.code for c in checks()]
+
+
+# --------------------------------------------------------------------------- registry <-> docs
+
+
+def test_the_page_documents_exactly_the_registry() -> None:
+    assert set(sections()) == set(CODES)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_each_section_names_the_check_and_its_severity(code: str) -> None:
+    check = next(c for c in checks() if c.code == code)
+    assert sections()[code].lstrip().startswith(f"**{check.name}** ({check.severity}).")
+
+
+def test_codes_and_names_are_unique_and_well_formed() -> None:
+    registry = checks()
+    assert len({c.code for c in registry}) == len({c.name for c in registry}) == len(registry)
+    assert all(re.fullmatch(r"[RMNG]\d{3}", c.code) for c in registry)
+    assert {"R001", "R002", "M001", "R003", "N001", "N002", "N003", "M002", "M003"} <= set(CODES)
+    assert {"R004", "R005", "G001", "M004", "N004", "N005"} <= set(CODES)
+
+
+# --------------------------------------------------------------------------- fail and pass
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_failing_example_fails(code: str) -> None:
+    theory = cimo.loads(example(code, "Fails"), file="fails.yaml")
+    report = validate(theory, select=[code], fail_on="info")
+    assert [f.code for f in report.findings] and {f.code for f in report.findings} == {code}
+    assert report.failed
+    for f in report.findings:
+        assert f.location.file == "fails.yaml" and f.location.line and f.location.column
+        assert f.location.id in f.ids
+        assert f.hint
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_passing_example_passes(code: str) -> None:
+    theory = cimo.loads(example(code, "Passes"))
+    report = validate(theory, select=[code], fail_on="info")
+    assert report.findings == ()
+    assert not report.failed
+
+
+# --------------------------------------------------------------------------- worked examples
+
+
+def test_pwp_resilience_has_its_loop_and_one_contradiction(pwp: Theory) -> None:
+    report = validate(pwp)
+    assert [(f.code, f.location.id) for f in report.findings] == [
+        ("G001", "self-care"),
+        ("R002", "boundaries"),
+    ]
+    clash = report.by_code("contradictory-rules")[0]
+    assert set(clash.ids) == {"burnout", "boundaries", "stress-and-burnout"}
+    # the finding points at the 'reduces' entry of rule boundaries in the file
+    assert clash.location.path == (
+        "rules",
+        pwp.rules.index(pwp.rule_index["boundaries"]),
+        "reduces",
+        0,
+    )
+    assert clash.location.file is not None and clash.location.line and clash.location.column
+    line = Path(clash.location.file).read_text().splitlines()[clash.location.line - 1]
+    assert line[clash.location.column - 1 :].startswith("stress-and-burnout")
+    loop = report.by_code("G001")[0]
+    # the shortest loop through rule self-care: it produces resilience, which reaffirms
+    # purpose, which guides appraisal and so individual coping, which feeds self-care
+    assert loop.ids == (
+        "self-care",
+        "resilience",
+        "purpose-reaffirmed-by-resilience",
+        "purpose-reaffirmed",
+        "reaffirmed-purpose-guides-appraisal",
+        "individual-coping",
+    )
+    assert report.failed and report.fail_on == "error"
+
+
+def test_work_focused_group_cbt_has_no_errors(wfg: Theory) -> None:
+    report = validate(wfg)
+    assert not report.failed
+    assert sorted((f.code, f.location.id) for f in report.findings) == [
+        ("M003", "relationship-focused-change"),
+        ("M003", "work-focused-change"),
+        ("M005", "cbt-skills"),
+        ("M005", "psychological-change"),
+        ("M005", "relationship-focused-change"),
+        ("M005", "work-focused-change"),
+        ("N001", "group-format"),
+        ("N001", "triple-foci"),
+        ("R003", "work-supports-recovery"),
+    ]
+    assert report.by_code("R003")[0].message == "rule work-supports-recovery has no mechanism"
+
+
+def test_a_report_prints_and_dumps(pwp: Theory) -> None:
+    report = validate(pwp)
+    text = str(report)
+    assert text.splitlines()[-1].endswith("1 error, 0 warnings, 1 info (fails at --fail-on error)")
+    assert re.match(r"^.+pwp-resilience\.yaml:\d+:\d+: G001 feedback loop: ", text)
+    assert "| `R002` | error | `boundaries` |" in report._repr_markdown_()
+    assert Report.model_validate_json(report.model_dump_json()) == report
+    assert format_text([report]).splitlines()[-1].startswith("help: R002 ")
+
+
+def test_theories_built_in_python_are_located_by_path() -> None:
+    theory = Theory(
+        id="t",
+        title="T",
+        nodes=(Context(id="c", label="C"), Mechanism(id="m", label="M", reasoning="r")),
+        rules=(Rule(id="R1", contexts=("c",), mechanisms=("m",)),),
+    )
+    report = validate(theory, select=["R003"])
+    (finding,) = report.findings
+    assert (finding.location.file, finding.location.pointer) == (None, "/rules/0")
+    assert str(finding) == "/rules/0: R003 rule R1 has no outcome"
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def test_select_and_ignore_take_codes_prefixes_and_names(pwp: Theory) -> None:
+    assert validate(pwp, select=["R"]).checked == ("R001", "R002", "R003", "R004", "R005")
+    assert validate(pwp, select=["contradictory-rules"]).checked == ("R002",)
+    assert "R002" not in validate(pwp, ignore=["R002"]).checked
+    assert validate(pwp, select=["R00"], ignore=["R001", "refuted-rule-in-chain"]).checked == (
+        "R002",
+        "R003",
+        "R004",
+    )
+    assert not validate(pwp, ignore=["R002"]).failed
+    assert validate(pwp, ignore=["R002"], fail_on="info").failed
+
+
+def test_an_unknown_code_is_a_usage_error_with_a_suggestion(pwp: Theory) -> None:
+    with pytest.raises(UsageError, match=r"'R0022' is not a check code.*did you mean 'R002'"):
+        validate(pwp, select=["R0022"])
+
+
+def test_settings_precedence_arguments_then_file_then_project() -> None:
+    in_file = CheckSettings(ignore=("R004",), fail_on="warning")
+    project = CheckSettings(select=("R",), ignore=("M003",), fail_on="info")
+    theory = Theory(id="t", title="T", check=in_file)
+    assert resolve_settings(theory, project=project) == CheckSettings(
+        select=("R",), ignore=("R004",), fail_on="warning"
+    )
+    assert resolve_settings(theory, ignore=["N"], fail_on="error", project=project) == (
+        CheckSettings(select=("R",), ignore=("N",), fail_on="error")
+    )
+    assert resolve_settings(None) == CheckSettings(fail_on="error")
+
+
+def test_the_theory_files_check_block_is_used() -> None:
+    text = example("R004", "Fails") + "check:\n  fail_on: warning\n"
+    assert validate(cimo.loads(text)).failed
+    assert not validate(cimo.loads(example("R004", "Fails"))).failed
+    ignoring = example("R004", "Fails") + "check:\n  ignore: [R004]\n  fail_on: warning\n"
+    assert "R004" not in validate(cimo.loads(ignoring)).checked
+
+
+def test_project_settings_are_found_upwards(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.cimo]\nselect = ["R"]\nfail-on = "warning"\n'
+    )
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    (tmp_path / "a" / "pyproject.toml").write_text('[project]\nname = "inner, no cimo table"\n')
+    found = find_project_settings(deep)
+    assert found == (CheckSettings(select=("R",), fail_on="warning"), tmp_path / "pyproject.toml")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('fail-on = "fatal"', "fail-on = 'fatal': use one of info, warning, error"),
+        ("select = 3", "select must be a list"),
+        ("select = [", "cannot read it as TOML"),
+    ],
+)
+def test_bad_project_settings_are_usage_errors(tmp_path: Path, table: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.cimo]\n{table}\n")
+    with pytest.raises(UsageError, match=re.escape(message)):
+        find_project_settings(tmp_path)
+
+
+# --------------------------------------------------------------------------- oracles
+
+
+def _co_fire(a: Rule, b: Rule, opposites: dict[str, set[str]]) -> bool:
+    return (
+        not set(a.unless) & set(b.contexts)
+        and not set(b.unless) & set(a.contexts)
+        and not any(opposites.get(x, set()) & set(b.contexts) for x in a.contexts)
+    )
+
+
+def _opposites(theory: Theory) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for o in theory.outcomes:
+        if o.opposite:
+            out.setdefault(o.id, set()).add(o.opposite)
+            out.setdefault(o.opposite, set()).add(o.id)
+    return out
+
+
+# few nodes and many rules, so that rules share outcomes and block each other
+_DENSE = theories(min_nodes=4, max_nodes=7, min_rules=2, max_rules=10)
+
+
+@given(_DENSE)
+def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
+    opposites = _opposites(theory)
+    live = [r for r in theory.rules if r.status != "refuted"]
+    expected: set[str] = set()
+    for a, b in itertools.permutations(live, 2):
+        if not _co_fire(a, b, opposites):
+            continue
+        expected |= {f"reduces:{o}" for o in set(a.outcomes) & set(b.reduces)}
+        expected |= {
+            "opposite:" + ",".join(sorted((x, y)))
+            for x in a.outcomes
+            for y in b.outcomes
+            if y in opposites.get(x, ())
+        }
+    found: set[str] = set()
+    for f in validate(theory, select=["R002"]).findings:
+        rule_a, rule_b = (theory.rule_index[i] for i in f.ids[:2])
+        assert _co_fire(rule_a, rule_b, opposites)
+        if "reduces it" in f.message:
+            assert f.ids[2] in rule_a.outcomes and f.ids[2] in rule_b.reduces
+            found.add(f"reduces:{f.ids[2]}")
+        else:
+            assert f.ids[2] in rule_a.outcomes and f.ids[3] in rule_b.outcomes
+            found.add("opposite:" + ",".join(sorted(f.ids[2:4])))
+    assert found == expected
+
+
+@given(_DENSE)
+def test_loops_are_found_exactly_when_rules_feed_each_other_in_a_cycle(theory: Theory) -> None:
+    import networkx as nx
+
+    linked: dict[str, set[str]] = {}
+    for link in theory.links:
+        linked.setdefault(link.outcome, set()).add(link.context)
+    g: nx.DiGraph[str] = nx.DiGraph()
+    for a in theory.rules:
+        fed = {x for o in (*a.outcomes, *a.reduces) for x in ({o} | linked.get(o, set()))}
+        for b in theory.rules:
+            if fed & set(b.contexts + b.unless):
+                g.add_edge(a.id, b.id)
+    loops = validate(theory, select=["G001"]).findings
+    assert bool(loops) == (not nx.is_directed_acyclic_graph(g))
+    for f in loops:
+        rules = [i for i in f.ids if i in theory.rule_index]
+        for u, v in itertools.pairwise([*rules, rules[0]]):
+            assert g.has_edge(u, v)
+
+
+@given(theories())
+def test_orphans_and_duplicates_match_their_definitions(theory: Theory) -> None:
+    named = {ref for r in theory.rules for _, _, ref in r.references()}
+    named |= {x for link in theory.links for x in (link.outcome, link.context)}
+    named |= {x for o in theory.outcomes if o.opposite for x in (o.id, o.opposite)}
+    report = validate(theory, select=["N001", "R001"])
+    assert {f.location.id for f in report.by_code("N001")} == {
+        n.id for n in theory.nodes if n.id not in named
+    }
+    for f in report.by_code("R001"):
+        a, b = (theory.rule_index[i] for i in f.ids)
+        for slot in ("contexts", "unless", "interventions", "mechanisms", "outcomes", "reduces"):
+            assert set(getattr(a, slot)) == set(getattr(b, slot))
+
+
+@given(theories(min_rules=1), st.data())
+def test_a_shuffled_copy_of_a_rule_is_a_duplicate(theory: Theory, data: st.DataObject) -> None:
+    rule = data.draw(st.sampled_from(theory.rules))
+    copy = Rule(
+        id="copy-of-" + rule.id,
+        contexts=tuple(reversed(rule.contexts)),
+        unless=rule.unless,
+        interventions=tuple(reversed(rule.interventions)),
+        mechanisms=tuple(reversed(rule.mechanisms)),
+        mechanism_mode=rule.mechanism_mode,
+        outcomes=tuple(reversed(rule.outcomes)),
+        reduces=rule.reduces,
+    )
+    bigger = cimo.add(theory, copy)
+    assert any("copy-of-" + rule.id in f.ids for f in validate(bigger, select=["R001"]).findings)
+
+
+@given(theories(max_rules=6), st.sampled_from(["yaml", "json"]))
+def test_file_positions_agree_with_cimo_io_locate(theory: Theory, fmt: Format) -> None:
+    loaded = cimo.loads(cimo.dumps(theory, format=fmt), format=fmt, file=f"t.{fmt}")
+    for f in validate(loaded, fail_on="info").findings:
+        assert (f.location.file, f.location.line, f.location.column) == cimo.io.locate(
+            loaded, f.location.path
+        )
+
+
+@given(theories())
+def test_validation_is_deterministic_and_leaves_the_theory_alone(theory: Theory) -> None:
+    before = theory.model_dump()
+    first = validate(theory, fail_on="info")
+    assert validate(theory, fail_on="info") == first
+    assert theory.model_dump() == before
+    assert first.failed == bool(first.findings)
+
+
+def test_an_outcome_and_its_opposite_clash_only_when_both_can_hold() -> None:
+    nodes = (
+        Context(id="c", label="C"),
+        Context(id="d", label="D"),
+        Mechanism(id="m", label="M", reasoning="r"),
+        Outcome(id="up", label="Engaged", opposite="down"),
+        Outcome(id="down", label="Disengaged"),
+    )
+    clash = Theory(
+        id="t",
+        title="T",
+        nodes=nodes,
+        rules=(
+            Rule(id="R1", contexts=("c",), mechanisms=("m",), outcomes=("up",)),
+            Rule(id="R2", contexts=("d",), mechanisms=("m",), outcomes=("down",)),
+        ),
+    )
+    (f,) = validate(clash, select=["R002"]).findings
+    assert f.ids == ("R1", "R2", "up", "down")
+    apart = Theory(
+        id="t",
+        title="T",
+        nodes=nodes,
+        rules=(
+            Rule(id="R1", contexts=("c",), unless=("d",), mechanisms=("m",), outcomes=("up",)),
+            Rule(id="R2", contexts=("d",), mechanisms=("m",), outcomes=("down",)),
+        ),
+    )
+    assert validate(apart, select=["R002"]).findings == ()
+
+
+def test_doctors_table_lacks_evidence_and_reasoning_only() -> None:
+    doctors = cimo.load_example("doctors-mental-health")
+    report = validate(doctors, fail_on="warning")
+    # the CMO table gives no evidence per row and words mechanisms as one phrase
+    assert {f.code for f in report.findings} == {"R004", "M003"}
+    assert {f.location.id for f in report.by_code("R004")} == {r.id for r in doctors.rules}
+    assert {f.location.id for f in report.by_code("M003")} == {
+        m.id for m in doctors.mechanisms if m.reasoning is None
+    }
+    assert report.counts == {"error": 0, "warning": 19, "info": 13}
