@@ -91,9 +91,15 @@ def clashes(theory: Theory, result: Scenario) -> tuple[Clash, ...]:
     >>> import cimo
     >>> from cimo.query import scenario
     >>> pwp = cimo.load_example("pwp-resilience")
-    >>> s = scenario(pwp, contexts=["high-clinical-volume", "limited-supervision",
-    ...                             "lack-of-experience"])
-    >>> [str(c) for c in clashes(pwp, s)]
+    >>> given = ["high-clinical-volume", "limited-supervision", "lack-of-experience"]
+    >>> clashes(pwp, scenario(pwp, contexts=given))
+    ()
+
+    A draft that does not yet say that firm boundaries prevent burnout clashes:
+
+    >>> burnout = pwp.rule_index["burnout"]
+    >>> draft = cimo.replace(pwp, cimo.Rule.model_validate({**dict(burnout), "unless": ()}))
+    >>> [str(c) for c in clashes(draft, scenario(draft, contexts=given))]
     ["rule burnout expects 'stress-and-burnout' but rule boundaries reduces it"]
     """
     producers: dict[str, str] = {}

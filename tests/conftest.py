@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -57,3 +58,16 @@ def wfg() -> cimo.Theory:
 @pytest.fixture
 def pwp() -> cimo.Theory:
     return cimo.load_example("pwp-resilience")
+
+
+@pytest.fixture
+def pwp_draft(pwp: cimo.Theory, tmp_path: Path) -> cimo.Theory:
+    """A first draft of the resilience theory, before its `burnout` rule had an UNLESS.
+
+    The source says firm boundaries and resilience prevent burnout; without that
+    refinement, `burnout` and `boundaries` predict opposite things together. The
+    draft is written to a file and loaded back, so findings have file positions.
+    """
+    burnout = pwp.rule_index["burnout"]
+    draft = cimo.replace(pwp, cimo.Rule.model_validate({**dict(burnout), "unless": ()}))
+    return cimo.load(cimo.dump(draft, tmp_path / "pwp-draft.yaml"))

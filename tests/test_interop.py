@@ -58,12 +58,14 @@ def _vertices(g: nx.Graph[str]) -> dict[str, dict[str, Any]]:
 def test_network_shape_on_a_worked_example(pwp: cimo.Theory) -> None:
     g = to_network(pwp)
     rule = pwp.rule_index["burnout"]
-    # burnout: IF high-clinical-volume, limited-supervision BECAUSE resource-demand-imbalance
-    # THEN stress-and-burnout (hand-checked in the example file).
+    # burnout: IF high-clinical-volume, limited-supervision UNLESS work-boundaries, resilience
+    # BECAUSE resource-demand-imbalance THEN stress-and-burnout (hand-checked in the example file).
     assert g.nodes["burnout"]["kind"] == "rule"
     assert {u for u, _ in g.in_edges("burnout")} == {
         "high-clinical-volume",
         "limited-supervision",
+        "work-boundaries",
+        "resilience",
         "resource-demand-imbalance",
     }
     assert [v for _, v in g.out_edges("burnout")] == ["stress-and-burnout"]

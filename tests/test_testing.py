@@ -51,10 +51,10 @@ def test_the_howto_test_file_runs_and_passes(tmp_path: Path) -> None:
     assert "4 passed" in result.stdout
 
 
-def test_the_howto_failure_text_is_what_the_error_says() -> None:
+def test_the_howto_failure_text_is_what_the_error_says(pwp_draft: Theory) -> None:
     shown = re.search(r"```text\n(.*?)```", HOWTO.read_text(), re.S)
     assert shown
-    pwp = cimo.load_example("pwp-resilience")
+    pwp = pwp_draft
     given_line = shown.group(1).splitlines()[1]
     contexts = given_line.split(": ", 1)[1].split(", ")
     s = scenario(pwp, contexts=contexts)
@@ -62,8 +62,8 @@ def test_the_howto_failure_text_is_what_the_error_says() -> None:
     assert str(ContradictionError(pwp, s, clash)) == shown.group(1).rstrip("\n")
 
 
-def test_pwp_contradiction_is_found_shrunk_and_one_minimal() -> None:
-    pwp = cimo.load_example("pwp-resilience")
+def test_pwp_draft_contradiction_is_found_shrunk_and_one_minimal(pwp_draft: Theory) -> None:
+    pwp = pwp_draft
     with pytest.raises(ContradictionError) as info:
         assert_consistent(pwp, settings=INNER)
     err = info.value
@@ -83,6 +83,10 @@ def test_pwp_contradiction_is_found_shrunk_and_one_minimal() -> None:
 
 def test_work_focused_group_cbt_is_consistent(wfg: Theory) -> None:
     assert_consistent(wfg, settings=INNER)
+
+
+def test_pwp_resilience_is_consistent_once_refined(pwp: Theory) -> None:
+    assert_consistent(pwp, settings=INNER)
 
 
 def _tiny() -> Theory:

@@ -281,7 +281,7 @@ def for_whom(theory: Theory, outcome: str, *, limit: int = 100) -> ForWhom:
     >>> from cimo.query import for_whom
     >>> print(for_whom(cimo.load_example("pwp-resilience"), "stress-and-burnout"))
     For whom stress-and-burnout is expected
-      high-clinical-volume and limited-supervision [burnout]
+      high-clinical-volume and limited-supervision, unless resilience or work-boundaries [burnout]
     """
     (outcome,) = check_ids(theory, [outcome], ("outcome",))
     finder = _Sets(theory, limit)
