@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest docs cli-docs graphviz bench gallery clean
+.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz bench gallery clean
 
 help:
 	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary and render it to $(DEMO).svg"
@@ -34,6 +34,7 @@ graphviz:
 
 demo: $(STAMP) graphviz
 	$(BIN)/cimo show $(DEMO)
+	$(BIN)/cimo check $(DEMO)
 	$(BIN)/cimo render $(DEMO) -o $(DEMO).svg
 
 lint: $(STAMP)
@@ -46,6 +47,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP) graphviz
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Run every notebook top to bottom (nbmake); outputs are not kept in the files.
+notebooks: $(STAMP) graphviz
+	$(BIN)/pytest --nbmake notebooks -q -p no:cacheprovider
+
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -d site
 
@@ -53,7 +58,7 @@ docs: $(STAMP)
 cli-docs: $(STAMP)
 	$(BIN)/typer cimo.cli utils docs --name cimo --output docs/cli.md
 
-test: lint typecheck pytest docs
+test: lint typecheck pytest notebooks docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json

@@ -48,7 +48,7 @@ class HighlightSource(Protocol):
 class Highlight(CimoModel):
     """Ids to pick out on a map; everything else is greyed.
 
-    Args:
+    Attributes:
         nodes: Contexts, interventions, mechanisms and outcomes to pick out.
         rules: Rules to pick out (fired).
         blocked: Rules to mark as blocked.
