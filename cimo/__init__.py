@@ -10,7 +10,7 @@ intervention) THEN outcome BECAUSE mechanism.
 Work-focused Relational Group CBT for moderate-severe recurrent depression
 """
 
-from cimo import errors, graph, io, query, taxonomy, validate, vocabulary
+from cimo import errors, graph, io, query, render, taxonomy, validate, vocabulary
 from cimo._version import __version__
 from cimo.diff import TheoryDiff, diff
 from cimo.edit import add, remove, replace, update
@@ -95,6 +95,7 @@ __all__ = [
     "merge",
     "query",
     "remove",
+    "render",
     "replace",
     "summary",
     "taxonomy",

@@ -54,3 +54,15 @@ def test_cli_reference_is_current(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert (DOCS / "cli.md").read_text() == out.read_text(), "run: make cli-docs"
+
+
+def test_import_cimo_loads_no_optional_dependency() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import cimo, sys; "
+        "print(*(m in sys.modules for m in ('graphviz', 'hypothesis', 'openpyxl')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "False"]
