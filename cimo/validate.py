@@ -27,10 +27,7 @@ rules; feedback loops come from strongly connected components. See
 
 from __future__ import annotations
 
-import bisect
-import json
 import os
-import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -46,7 +43,6 @@ from cimo._version import __version__
 from cimo.errors import UsageError
 from cimo.graph import _fill_digraph
 from cimo.io import locate, paused_gc, source_of
-from cimo.io._locate import _skip_ws
 from cimo.model import (
     CheckSettings,
     CimoModel,
@@ -863,12 +859,6 @@ def _digraph(succ: Mapping[str, list[str]]) -> nx.DiGraph[str]:
     )
 
 
-def _scanstring(text: str, i: int) -> tuple[str, int]:
-    """Decode the JSON string whose body starts at ``i``; return it and the index after it."""
-    value, end = json.decoder.scanstring(text, i)  # type: ignore[attr-defined]
-    return str(value), int(end)
-
-
 _NO_DATA: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -1026,12 +1016,11 @@ def validate(
     ix = _Index(theory)
     findings: list[Finding] = []
     source = source_of(theory)
-    where = _Locator(theory)
     with paused_gc():  # many small lists and records, no reference cycles
         for code in sorted(chosen):
             check, fn = _REGISTRY[code]
             for raw in fn(ix):
-                file, line, column = where(raw.loc)
+                file, line, column = locate(theory, raw.loc)
                 findings.append(
                     Finding(
                         code=check.code,
@@ -1056,102 +1045,6 @@ def validate(
         checked=tuple(sorted(chosen)),
         fail_on=settings.fail_on or DEFAULT_FAIL_ON,
     )
-
-
-class _Locator:
-    """File positions of many locations at once.
-
-    YAML goes through :func:`cimo.io.locate` (the composed document is kept).
-    Locating in JSON text one location at a time rescans the text from the top,
-    which is quadratic for many findings; here the elements of the top-level
-    ``rules`` and ``nodes`` arrays are found in one pass (skipping values with
-    the C JSON decoder) and each location is then resolved inside its element.
-    """
-
-    def __init__(self, theory: Theory) -> None:
-        self.theory = theory
-        self.source = source_of(theory)
-        self._starts: dict[str, list[int]] | None = None
-        self._lines: list[int] | None = None
-        self._decoder = json.JSONDecoder()
-
-    def __call__(self, loc: Loc) -> tuple[str | None, int | None, int | None]:
-        source = self.source
-        if source is None:
-            return None, None, None
-        if source.format != "json" or len(loc) < 2 or not isinstance(loc[1], int):
-            return locate(self.theory, loc)
-        try:
-            offset = self._offset(source.text, loc)
-        except (ValueError, IndexError, KeyError):
-            return locate(self.theory, loc)
-        if self._lines is None:
-            self._lines = [m.start() for m in re.finditer("\n", source.text)]
-        line = bisect.bisect_left(self._lines, offset)
-        column = offset - (self._lines[line - 1] + 1 if line else 0) + 1
-        return source.file, line + 1, column
-
-    def _offset(self, text: str, loc: Loc) -> int:
-        if self._starts is None:
-            self._starts = self._top_level_elements(text)
-        i = self._starts[str(loc[0])][int(loc[1])]
-        for part in loc[2:]:
-            i = self._child(text, i, part)
-        return i
-
-    def _skip(self, text: str, i: int) -> int:
-        return int(self._decoder.raw_decode(text, i)[1])
-
-    def _top_level_elements(self, text: str) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        i = _skip_ws(text, 0)
-        if text[i] != "{":
-            raise ValueError("not an object")
-        i = _skip_ws(text, i + 1)
-        while text[i] != "}":
-            key, i = _scanstring(text, i + 1)
-            i = _skip_ws(text, _skip_ws(text, i) + 1)
-            if key in ("rules", "nodes") and text[i] == "[":
-                starts: list[int] = []
-                j = _skip_ws(text, i + 1)
-                while text[j] != "]":
-                    starts.append(j)
-                    j = self._skip(text, j)
-                    if text[j] != ",":
-                        j = _skip_ws(text, j)
-                    if text[j] == ",":
-                        j = j + 1
-                        if text[j] in " \t\r\n":
-                            j = _skip_ws(text, j)
-                out[key] = starts
-                i = j + 1
-            else:
-                i = self._skip(text, i)
-            i = _skip_ws(text, i)
-            if text[i] == ",":
-                i = _skip_ws(text, i + 1)
-        return out
-
-    def _child(self, text: str, i: int, part: str | int) -> int:
-        if text[i] == "{":
-            j = _skip_ws(text, i + 1)
-            while text[j] != "}":
-                key, j = _scanstring(text, j + 1)
-                value = _skip_ws(text, _skip_ws(text, j) + 1)
-                if key == str(part):
-                    return value
-                j = _skip_ws(text, self._skip(text, value))
-                if text[j] == ",":
-                    j = _skip_ws(text, j + 1)
-        elif text[i] == "[" and isinstance(part, int):
-            j = _skip_ws(text, i + 1)
-            for _ in range(part):
-                j = _skip_ws(text, self._skip(text, j))
-                if text[j] != ",":
-                    return i
-                j = _skip_ws(text, j + 1)
-            return j
-        return i
 
 
 def format_text(reports: Iterable[Report]) -> str:

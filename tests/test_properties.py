@@ -146,3 +146,32 @@ def test_rule_graph_equals_a_build_through_the_public_networkx_api(theory: cimo.
     fast = rule_graph(theory)
     assert nx.utils.graphs_equal(fast, slow)
     assert fast.pred == slow.pred
+
+
+def _paths(value: Any, here: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Every path into a JSON document, with the value found there."""
+    found = [(here, value)]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*here, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            found += _paths(child, (*here, i))
+    return found
+
+
+@given(theories(), st.sampled_from([None, 1]))
+def test_json_positions_point_at_the_value_of_every_path(
+    theory: cimo.Theory, indent: int | None
+) -> None:
+    data = cimo.io.to_data(theory)
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    source = cimo.io.SourceText(text, "json")
+    lines = text.split("\n")  # JSON line numbers count "\n" only (not NEL, U+2028, ...)
+    decoder = json.JSONDecoder()
+    for path, value in _paths(data):
+        position = source.position(path)
+        assert position is not None
+        line, column = position
+        offset = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+        assert decoder.raw_decode(text, offset)[0] == value, path

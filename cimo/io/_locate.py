@@ -1,11 +1,15 @@
 """Find the line and column of a value inside YAML or JSON text (private).
 
 Used only when something is wrong, so it re-reads the text rather than slowing
-every load down with position bookkeeping.
+every load down with position bookkeeping. What it builds on the first lookup
+(the composed YAML document; for JSON, where each top-level value and each
+element of a top-level array starts, and where each line starts) is kept, so
+locating many findings costs one pass over the text plus a short walk each.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Sequence
@@ -18,6 +22,9 @@ from cimo.io._yaml import compose
 __all__ = ["SourceText"]
 
 Loc = Sequence[str | int]
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
 
 
 class SourceText:
@@ -37,12 +44,15 @@ class SourceText:
         self.file = file
         self._root: Any = None
         self._parsed = False
+        self._top: dict[str, int] | None = None
+        self._elements: dict[str, list[int]] = {}
+        self._lines: list[int] | None = None
 
     def position(self, loc: Loc) -> tuple[int, int] | None:
         """1-based ``(line, column)`` of the deepest part of ``loc`` found, or None."""
         if self.format == "json":
             try:
-                return _json_position(self.text, loc)
+                return self._line_column(self._json_offset(loc))
             except (ValueError, IndexError):
                 return None
         if not self._parsed:
@@ -62,6 +72,36 @@ class SourceText:
         mark = node.start_mark
         return mark.line + 1, mark.column + 1
 
+    # ------------------------------------------------------------------ JSON
+
+    def _json_offset(self, loc: Loc) -> int:
+        """Offset of the deepest part of ``loc`` found in the JSON text."""
+        text = self.text
+        if self._top is None:
+            self._top = dict(_members(text, _skip_ws(text, 0)))
+        if not loc or str(loc[0]) not in self._top:
+            return _skip_ws(text, 0)
+        key = str(loc[0])
+        i = self._top[key]
+        rest = loc[1:]
+        if rest and isinstance(rest[0], int) and text[i] == "[":
+            starts = self._elements.get(key)
+            if starts is None:
+                starts = self._elements[key] = _items(text, i)
+            if 0 <= rest[0] < len(starts):
+                i = starts[rest[0]]
+                rest = rest[1:]
+        for part in rest:
+            i = _child(text, i, part)
+        return i
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = [m.start() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_left(self._lines, offset)
+        start = self._lines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
 
 def _yaml_child(node: yaml.Node, part: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
@@ -79,76 +119,52 @@ def _yaml_child(node: yaml.Node, part: str | int) -> yaml.Node | None:
     return None
 
 
-# --------------------------------------------------------------------------- JSON
-
-_WS = re.compile(r"[ \t\n\r]*")
-_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
-
-
 def _skip_ws(text: str, i: int) -> int:
     m = _WS.match(text, i)
     return m.end() if m else i
 
 
 def _skip_value(text: str, i: int) -> int:
-    """Index just past the JSON value starting at ``i``."""
-    i = _skip_ws(text, i)
-    ch = text[i]
-    if ch == '"':
-        return _string_end(text, i)
-    if ch in "[{":
-        closer = "]" if ch == "[" else "}"
-        i = _skip_ws(text, i + 1)
-        if text[i] == closer:
-            return i + 1
-        while True:
-            if ch == "{":
-                i = _skip_ws(text, _string_end(text, _skip_ws(text, i)))
-                i += 1  # the colon
-            i = _skip_ws(text, _skip_value(text, i))
-            if text[i] == closer:
-                return i + 1
-            i += 1  # the comma
-    m = _SCALAR.match(text, i)
-    if not m:
-        raise ValueError(f"unexpected character at {i}")
-    return m.end()
+    """Index just past the JSON value starting at ``i`` (skipped by the C decoder)."""
+    return int(_DECODER.raw_decode(text, i)[1])
 
 
-def _string_end(text: str, i: int) -> int:
-    _, end = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
-    return int(end)
+def _members(text: str, i: int) -> list[tuple[str, int]]:
+    """``(key, offset of its value)`` for each member of the object starting at ``i``."""
+    if text[i] != "{":
+        raise ValueError(f"not an object at {i}")
+    out = []
+    j = _skip_ws(text, i + 1)
+    while text[j] != "}":
+        key, j = json.decoder.scanstring(text, j + 1)  # type: ignore[attr-defined]
+        value = _skip_ws(text, _skip_ws(text, j) + 1)  # past the colon
+        out.append((str(key), value))
+        j = _skip_ws(text, _skip_value(text, value))
+        if text[j] == ",":
+            j = _skip_ws(text, j + 1)
+    return out
 
 
-def _json_position(text: str, loc: Loc) -> tuple[int, int]:
-    i = _skip_ws(text, 0)
-    for part in loc:
-        ch = text[i]
-        found = None
-        if ch == "{":
-            j = _skip_ws(text, i + 1)
-            while text[j] != "}":
-                key, after = json.decoder.scanstring(text, j + 1)  # type: ignore[attr-defined]
-                value_at = _skip_ws(text, _skip_ws(text, after) + 1)
-                if key == str(part):
-                    found = value_at
-                    break
-                j = _skip_ws(text, _skip_value(text, value_at))
-                if text[j] == ",":
-                    j = _skip_ws(text, j + 1)
-        elif ch == "[" and isinstance(part, int):
-            j = _skip_ws(text, i + 1)
-            n = 0
-            while text[j] != "]":
-                if n == part:
-                    found = j
-                    break
-                j = _skip_ws(text, _skip_value(text, j))
-                if text[j] == ",":
-                    j = _skip_ws(text, j + 1)
-                n += 1
-        if found is not None:
-            i = found
-    line = text.count("\n", 0, i) + 1
-    column = i - (text.rfind("\n", 0, i) + 1) + 1
-    return line, column
+def _items(text: str, i: int) -> list[int]:
+    """The offset of each element of the array starting at ``i``."""
+    out = []
+    j = _skip_ws(text, i + 1)
+    while text[j] != "]":
+        out.append(j)
+        j = _skip_ws(text, _skip_value(text, j))
+        if text[j] == ",":
+            j = _skip_ws(text, j + 1)
+    return out
+
+
+def _child(text: str, i: int, part: str | int) -> int:
+    """Offset of ``part`` inside the value at ``i``, or ``i`` when there is no such part."""
+    if text[i] == "{":
+        for key, value in _members(text, i):
+            if key == str(part):
+                return value
+    elif text[i] == "[" and isinstance(part, int):
+        items = _items(text, i)
+        if 0 <= part < len(items):
+            return items[part]
+    return i
