@@ -31,6 +31,7 @@ from cimo.model import Taxon, Taxonomy, TaxonomyCategory, Theory
 __all__ = [
     "BUILTIN_TAXONOMIES",
     "WORK_FOCUSED_GROUP_CBT",
+    "check_rank",
     "get_taxonomy",
     "lineage",
     "resolve_taxonomy",
@@ -337,6 +338,28 @@ def lineage(taxonomy: Taxonomy, taxon: str) -> tuple[Taxon, ...]:
     return tuple(chain)
 
 
+def check_rank(taxonomy: Taxonomy, rank: str) -> None:
+    """Make sure ``rank`` is one of the taxonomy's ranks.
+
+    >>> check_rank(WORK_FOCUSED_GROUP_CBT, "theme")
+    >>> check_rank(WORK_FOCUSED_GROUP_CBT, "themes")
+    Traceback (most recent call last):
+    ...
+    cimo.errors.UnknownIdError: 'themes' is not a rank of taxonomy 'work-focused-group-cbt'
+        (did you mean 'theme'?)
+
+    Raises:
+        UnknownIdError: if it is not, with the closest rank as "did you mean".
+    """
+    if rank not in taxonomy.ranks:
+        raise UnknownIdError(
+            rank,
+            kind="rank",
+            suggestions=suggest(rank, taxonomy.ranks),
+            where=f"taxonomy {taxonomy.id!r}",
+        )
+
+
 def roll_up(taxonomy: Taxonomy, taxon: str, rank: str) -> Taxon | None:
     """The ancestor (or self) of ``taxon`` at ``rank``; None if ``taxon`` is coarser than ``rank``.
 
@@ -348,13 +371,7 @@ def roll_up(taxonomy: Taxonomy, taxon: str, rank: str) -> Taxon | None:
     Raises:
         UnknownIdError: if ``taxon`` is not in the taxonomy or ``rank`` is not one of its ranks.
     """
-    if rank not in taxonomy.ranks:
-        raise UnknownIdError(
-            rank,
-            kind="rank",
-            suggestions=suggest(rank, taxonomy.ranks),
-            where=f"taxonomy {taxonomy.id!r}",
-        )
+    check_rank(taxonomy, rank)
     for entry in lineage(taxonomy, taxon):
         if entry.rank == rank:
             return entry

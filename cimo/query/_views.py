@@ -10,7 +10,7 @@ from cimo.edit import rebuild
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import Mechanism, Rule, Theory
 from cimo.query._lookup import get_node
-from cimo.taxonomy import resolve_taxonomy
+from cimo.taxonomy import check_rank, resolve_taxonomy
 from cimo.taxonomy import roll_up as _taxon_roll_up
 
 __all__ = ["focus", "roll_up"]
@@ -47,13 +47,7 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     taxonomy = resolve_taxonomy(theory)
     if taxonomy is None:
         raise UsageError(f"theory {theory.id!r} has no taxonomy to roll up through")
-    if rank not in taxonomy.ranks:
-        raise UnknownIdError(
-            rank,
-            kind="rank",
-            suggestions=suggest(rank, taxonomy.ranks),
-            where=f"taxonomy {taxonomy.id!r}",
-        )
+    check_rank(taxonomy, rank)
     mapping: dict[str, str] = {}
     added: dict[str, Mechanism] = {}
     for node in theory.mechanisms:
