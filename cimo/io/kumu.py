@@ -34,6 +34,7 @@ from cimo.io.networks import (
     add_stubs,
     fresh_id,
     network_data,
+    parse_json,
     scalar,
     to_network,
     validated,
@@ -101,12 +102,7 @@ def from_kumu(
         FileFormatError: if the blueprint is not one cimo can read (the message says why).
         InvalidTheoryError: if the theory does not hold together.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise FileFormatError(
-            f"Kumu blueprint: not valid JSON: {err.msg}", line=err.lineno, column=err.colno
-        ) from None
+    data = parse_json(text, what="Kumu blueprint")
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
         raise _fail('expected an object with an "elements" list (and a "connections" list)')
     g: nx.DiGraph[str] = nx.DiGraph()

@@ -46,6 +46,7 @@ __all__ = [
     "from_network",
     "from_node_link",
     "network_data",
+    "parse_json",
     "scalar",
     "to_gexf",
     "to_graphml",
@@ -318,6 +319,25 @@ def to_gexf(theory: Theory) -> str:
     return "\n".join(nx.generate_gexf(g)) + "\n"
 
 
+def parse_json(text: str | bytes, *, what: str = "") -> Any:
+    """Parse a JSON document; a syntax error becomes a located :class:`FileFormatError`.
+
+    Args:
+        text: The document.
+        what: What the document should be, to start the message (e.g. ``"Kumu blueprint"``).
+
+    Raises:
+        FileFormatError: if the text is not valid JSON, with its line and column.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        prefix = f"{what}: " if what else ""
+        raise FileFormatError(
+            f"{prefix}not valid JSON: {err.msg}", line=err.lineno, column=err.colno
+        ) from None
+
+
 def to_node_link(theory: Theory) -> str:
     """The theory as networkx node-link JSON text; :func:`from_node_link` reads it back whole."""
     data = nx.node_link_data(to_network(theory), edges="edges")
@@ -331,12 +351,7 @@ def from_node_link(text: str | bytes) -> Theory:
         FileFormatError: if the text is not node-link JSON of a cimo network.
         InvalidTheoryError: if the theory does not hold together.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise FileFormatError(
-            f"not valid JSON: {err.msg}", line=err.lineno, column=err.colno
-        ) from None
+    data = parse_json(text)
     if not isinstance(data, dict) or "nodes" not in data:
         raise FileFormatError(
             "node-link JSON must be an object with 'nodes' and 'edges' (as written by "
