@@ -200,13 +200,17 @@ def test_future_format_version_is_explained() -> None:
         ("missing.yaml", None, "no such file"),
         ("theory.txt", "x", "name the file .yaml, .yml or .json"),
         ("latin1.yaml", b"format_version: '1.0'\nid: t\ntitle: caf\xe9\n", "not UTF-8"),
+        ("a-folder", "folder", "is a folder, not a theory file"),
+        ("folder.yaml", "folder", "is a folder, not a theory file"),
     ],
 )
 def test_file_problems_are_messages(
     tmp_path: Path, name: str, content: str | bytes | None, fragment: str
 ) -> None:
     path = tmp_path / name
-    if isinstance(content, bytes):
+    if content == "folder":
+        path.mkdir()
+    elif isinstance(content, bytes):
         path.write_bytes(content)
     elif content is not None:
         path.write_text(content)

@@ -137,14 +137,16 @@ def load(path: str | os.PathLike[str]) -> Theory:
     >>> cimo.load(path).title
     'T'
     """
-    fmt = format_of(path)
     name = str(path)
+    if Path(path).is_dir():
+        raise FileFormatError(
+            "is a folder, not a theory file; name a .yaml, .yml or .json file", file=name
+        )
+    fmt = format_of(path)
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise FileFormatError("no such file (check the path)", file=name) from None
-    except IsADirectoryError:
-        raise FileFormatError("is a folder, not a theory file", file=name) from None
     except OSError as err:
         raise FileFormatError(f"cannot read the file: {err.strerror or err}", file=name) from None
     return loads(raw, format=fmt, file=name)
