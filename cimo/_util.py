@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from collections.abc import Collection, Iterable, Mapping
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from cimo.errors import UnknownIdError
 
-__all__ = ["did_you_mean", "lookup", "normalise_label", "suggest"]
+__all__ = ["SideTable", "did_you_mean", "lookup", "normalise_label", "suggest"]
 
 V = TypeVar("V")
 
@@ -82,3 +83,45 @@ def lookup(mapping: Mapping[str, V], key: str, *, kind: str, where: str | None =
         raise UnknownIdError(
             key, kind=kind, suggestions=suggest(key, mapping), where=where
         ) from None
+
+
+class SideTable(Generic[V]):
+    """Values attached to objects by identity, dropped when the object is collected.
+
+    Lets derived data (where a theory was loaded from, the query index) live
+    beside a frozen theory without being stored in it or affecting equality.
+
+    >>> class Thing:
+    ...     pass
+    >>> table: SideTable[str] = SideTable()
+    >>> a, b = Thing(), Thing()
+    >>> table.set(a, "a's")
+    >>> table.get(a), table.get(b)
+    ("a's", None)
+    >>> del a
+    >>> len(table)
+    0
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[weakref.ref[Any], V]] = {}
+
+    def get(self, obj: object) -> V | None:
+        """The value attached to ``obj``, or None."""
+        entry = self._entries.get(id(obj))
+        if entry is None or entry[0]() is not obj:
+            return None
+        return entry[1]
+
+    def set(self, obj: object, value: V) -> None:
+        """Attach ``value`` to ``obj`` for as long as ``obj`` lives."""
+        key = id(obj)
+        self._entries[key] = (weakref.ref(obj), value)
+        weakref.finalize(obj, self._entries.pop, key, None)
+
+    def clear(self) -> None:
+        """Forget every value (finalizers that fire later find nothing to drop)."""
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -8,7 +8,6 @@ import os
 import re
 import types
 import typing
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, Literal, TypeAlias
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cimo._util import did_you_mean
+from cimo._util import SideTable, did_you_mean
 from cimo.errors import FileFormatError, InvalidTheoryError, Problem
 from cimo.io._atomic import atomic_write
 from cimo.io._locate import SourceText
@@ -46,13 +45,7 @@ _EXTENSIONS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "jso
 # --------------------------------------------------------------------------- provenance side table
 # A theory never stores where it came from (the model stays pure); the loaders
 # remember it here, keyed by object identity, for as long as the theory lives.
-_SOURCES: dict[int, tuple[weakref.ref[Theory], SourceText]] = {}
-
-
-def _remember(theory: Theory, source: SourceText) -> None:
-    key = id(theory)
-    _SOURCES[key] = (weakref.ref(theory), source)
-    weakref.finalize(theory, _SOURCES.pop, key, None)
+_SOURCES: SideTable[SourceText] = SideTable()
 
 
 def source_of(theory: Theory) -> SourceText | None:
@@ -60,10 +53,7 @@ def source_of(theory: Theory) -> SourceText | None:
 
     Theories built in Python, or returned by an edit, have none.
     """
-    entry = _SOURCES.get(id(theory))
-    if entry is None or entry[0]() is not theory:
-        return None
-    return entry[1]
+    return _SOURCES.get(theory)
 
 
 def locate(theory: Theory, loc: Sequence[str | int]) -> tuple[str | None, int | None, int | None]:
@@ -216,7 +206,7 @@ def from_data(data: Any, *, source: SourceText | None = None) -> Theory:
     except ValidationError as err:
         raise invalid_theory_error(err, data, source) from None
     if source is not None:
-        _remember(theory, source)
+        _SOURCES.set(theory, source)
     return theory
 
 
@@ -233,7 +223,7 @@ def _loads_json(text: str, source: SourceText) -> Theory:
         raise invalid_theory_error(err, data, source) from None
     if "format_version" not in theory.model_fields_set:
         _check_document(json.loads(text), source.file)
-    _remember(theory, source)
+    _SOURCES.set(theory, source)
     return theory
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cimo._util import suggest
+from cimo._util import SideTable, suggest
 from cimo.errors import UnknownIdError
 from cimo.model import CimoModel, Rule, Theory
 
@@ -97,7 +96,7 @@ class RuleIndex:
         return [outcome, *self.linked.get(outcome, ())]
 
 
-_INDEXES: dict[int, tuple[weakref.ref[Theory], RuleIndex]] = {}
+_INDEXES: SideTable[RuleIndex] = SideTable()
 
 
 def _build(theory: Theory) -> RuleIndex:
@@ -131,13 +130,10 @@ def rule_index(theory: Theory) -> RuleIndex:
     The theory itself is never changed: the index lives in a side table keyed
     by the theory's identity and is dropped when the theory is collected.
     """
-    key = id(theory)
-    entry = _INDEXES.get(key)
-    if entry is not None and entry[0]() is theory:
-        return entry[1]
-    idx = _build(theory)
-    _INDEXES[key] = (weakref.ref(theory), idx)
-    weakref.finalize(theory, _INDEXES.pop, key, None)
+    idx = _INDEXES.get(theory)
+    if idx is None:
+        idx = _build(theory)
+        _INDEXES.set(theory, idx)
     return idx
 
 
