@@ -62,6 +62,17 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from cimo._util import did_you_mean
+from cimo.core.vocabulary import (
+    ContextLevel,
+    Dimension,
+    EvidenceStance,
+    Intensity,
+    MechanismMode,
+    NodeKind,
+    Polarity,
+    Severity,
+    Status,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -133,25 +144,6 @@ Id: TypeAlias = Annotated[
 Label: TypeAlias = Annotated[str, AfterValidator(_not_blank)]
 #: A free tag (a slug, like an id).
 Tag: TypeAlias = Id
-
-NodeKind: TypeAlias = Literal["context", "intervention", "mechanism", "outcome"]
-#: Where a context sits: individual (micro), organisational (meso), societal (macro),
-#: or the interface between levels (seed 000, Supplementary S3 "Level of intervention").
-ContextLevel: TypeAlias = Literal["micro", "meso", "macro", "interface"]
-#: Whether a context (or phase) belongs to the person or to the system around them (seed 001).
-Dimension: TypeAlias = Literal["individual", "systemic"]
-#: How an outcome is valued: desired/undesired, or positive/negative/neutral.
-Polarity: TypeAlias = Literal["desired", "undesired", "positive", "negative", "neutral"]
-#: Where a rule stands as the theory is tested.
-Status: TypeAlias = Literal["hypothesised", "supported", "refined", "refuted"]
-#: Whether a rule's mechanisms must all fire (``together``) or any one suffices.
-MechanismMode: TypeAlias = Literal["together", "alternatives"]
-#: What a piece of evidence does to a rule.
-EvidenceStance: TypeAlias = Literal["supports", "refutes", "refines"]
-#: How strongly a finding was expressed (seed 000 Methods: incidence and intensity).
-Intensity: TypeAlias = Literal["low", "moderate", "high"]
-#: Severity of a validation finding, and the level at which checks fail.
-Severity: TypeAlias = Literal["error", "warning", "info"]
 
 _POSITIVE: frozenset[str] = frozenset({"desired", "positive"})
 _NEGATIVE: frozenset[str] = frozenset({"undesired", "negative"})

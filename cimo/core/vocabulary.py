@@ -1,0 +1,134 @@
+"""The realist vocabulary in one place: the rule slots, the node kinds and the value lists.
+
+Every module that walks a rule's slots iterates :data:`SLOTS`; every module
+that needs the allowed values of a field takes them from the ``Literal``
+types here (``typing.get_args(Status)``), so a new slot, kind or value is
+added once.
+
+>>> [s.keyword for s in SLOTS]
+['if', 'unless', 'with', 'because', 'then', 'reduces']
+>>> SLOT["because"].attr, SLOT["because"].kinds
+('mechanisms', ('mechanism',))
+>>> [s.keyword for s in SLOTS if s.side == "condition"]
+['if', 'unless', 'with']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, TypeAlias, get_args
+
+__all__ = [
+    "KINDS",
+    "KIND_WORDS",
+    "SLOT",
+    "SLOTS",
+    "SLOT_BY_ATTR",
+    "ContextLevel",
+    "Dimension",
+    "EvidenceStance",
+    "Intensity",
+    "MechanismMode",
+    "NodeKind",
+    "Polarity",
+    "Severity",
+    "Side",
+    "Slot",
+    "SlotKeyword",
+    "Status",
+    "values",
+]
+
+NodeKind: TypeAlias = Literal["context", "intervention", "mechanism", "outcome"]
+#: Where a context sits: individual (micro), organisational (meso), societal (macro),
+#: or the interface between levels (seed 000, Supplementary S3 "Level of intervention").
+ContextLevel: TypeAlias = Literal["micro", "meso", "macro", "interface"]
+#: Whether a context (or phase) belongs to the person or to the system around them (seed 001).
+Dimension: TypeAlias = Literal["individual", "systemic"]
+#: How an outcome is valued: desired/undesired, or positive/negative/neutral.
+Polarity: TypeAlias = Literal["desired", "undesired", "positive", "negative", "neutral"]
+#: Where a rule stands as the theory is tested.
+Status: TypeAlias = Literal["hypothesised", "supported", "refined", "refuted"]
+#: Whether a rule's mechanisms must all fire (``together``) or any one suffices.
+MechanismMode: TypeAlias = Literal["together", "alternatives"]
+#: What a piece of evidence does to a rule.
+EvidenceStance: TypeAlias = Literal["supports", "refutes", "refines"]
+#: How strongly a finding was expressed (seed 000 Methods: incidence and intensity).
+Intensity: TypeAlias = Literal["low", "moderate", "high"]
+#: Severity of a validation finding, and the level at which checks fail.
+Severity: TypeAlias = Literal["error", "warning", "info"]
+
+#: The node kinds, in the order of a configuration (C, I, M, O).
+KINDS: tuple[NodeKind, ...] = get_args(NodeKind)
+#: Each kind with its article, for messages ("is an outcome").
+KIND_WORDS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "context": "a context",
+        "intervention": "an intervention",
+        "mechanism": "a mechanism",
+        "outcome": "an outcome",
+        "rule": "a rule",
+    }
+)
+
+SlotKeyword: TypeAlias = Literal["if", "unless", "with", "because", "then", "reduces"]
+#: Which part of a configuration a slot belongs to: what must hold (``condition``),
+#: why it works (``explanation``) or what follows (``result``).
+Side: TypeAlias = Literal["condition", "explanation", "result"]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One slot of a rule.
+
+    Attributes:
+        keyword: The realist keyword used in files (``if``, ``because``, ...).
+        attr: The attribute name on :class:`cimo.model.Rule` (``contexts``, ...).
+        kinds: The node kinds the slot may name.
+        side: ``condition``, ``explanation`` or ``result``.
+        words: What the slot takes, in plural words for messages.
+        disabling: True for the slot whose items block the rule (``unless``).
+        relation: The element-graph relation from the slot's items towards the outcome.
+    """
+
+    keyword: SlotKeyword
+    attr: str
+    kinds: tuple[NodeKind, ...]
+    side: Side
+    words: str
+    disabling: bool = False
+    relation: str = ""
+
+    @property
+    def into_rule(self) -> bool:
+        """True when the slot's items are inputs of the rule (condition and explanation)."""
+        return self.side != "result"
+
+
+#: The six slots, in the order they are written in a file.
+SLOTS: tuple[Slot, ...] = (
+    Slot("if", "contexts", ("context", "outcome"), "condition", "contexts or outcomes",
+         relation="enables"),
+    Slot("unless", "unless", ("context", "outcome"), "condition", "contexts or outcomes",
+         disabling=True, relation="disables"),
+    Slot("with", "interventions", ("intervention",), "condition", "interventions",
+         relation="triggers"),
+    Slot("because", "mechanisms", ("mechanism",), "explanation", "mechanisms",
+         relation="produces"),
+    Slot("then", "outcomes", ("outcome",), "result", "outcomes", relation="produces"),
+    Slot("reduces", "reduces", ("outcome",), "result", "outcomes", relation="reduces"),
+)  # fmt: skip
+#: The slots by keyword.
+SLOT: MappingProxyType[str, Slot] = MappingProxyType({s.keyword: s for s in SLOTS})
+#: The slots by Python attribute name.
+SLOT_BY_ATTR: MappingProxyType[str, Slot] = MappingProxyType({s.attr: s for s in SLOTS})
+
+
+def values(literal: object) -> tuple[str, ...]:
+    """The allowed values of one of the ``Literal`` types above, in declared order.
+
+    >>> values(Status)
+    ('hypothesised', 'supported', 'refined', 'refuted')
+    """
+    return tuple(str(v) for v in get_args(literal))
