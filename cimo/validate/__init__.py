@@ -23,22 +23,19 @@ Every check is linear in the size of the theory: the checks group rules by
 key (an outcome, a mechanism, a configuration) and never compare all pairs of
 rules; feedback loops come from strongly connected components. See
 ``docs/checks.md`` for every code with a failing and a passing example.
-
-The package: ``_report`` (the records and the text output), ``_registry``
-(the check registry), ``_index`` (the lookups the checks share), ``_checks``
-(the checks, one module for each family), ``settings`` (``[tool.cimo]`` and
-precedence) and ``_sarif`` (the SARIF output). Everything public is imported
-here: use ``cimo.validate``.
 """
+
+# The package: _report (the records and the text output), _registry (the check
+# registry), _index (the lookups the checks share), _checks (the checks, one
+# module for each family), settings ([tool.cimo] and precedence) and _sarif (the
+# SARIF output). Everything public is imported here: use cimo.validate.
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from cimo.core.vocabulary import Severity
-
-# the legacy homes of these helpers; the core layer takes them over
-from cimo.io import locate, paused_gc, source_of
+from cimo.io import locate, paused_gc, source_of  # moving to the core layer
 from cimo.model import CheckSettings, Theory
 from cimo.validate import _checks  # noqa: F401  (registers the checks)
 from cimo.validate._index import Index
