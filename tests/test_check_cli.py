@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 
 import cimo
 from cimo.cli import app
+from cimo.cli._check import FailOn
 from cimo.examples import example_path
+from cimo.validate import SEVERITIES
 
 runner = CliRunner()
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -174,3 +176,7 @@ def test_bundled_examples_by_name(files: Path) -> None:
     code, out, _ = run("check", "pwp-resilience")
     assert code == 0
     assert f"{example_path('pwp-resilience')}:" in out
+
+
+def test_fail_on_offers_every_severity_most_severe_first() -> None:
+    assert [m.value for m in FailOn] == list(reversed(SEVERITIES))

@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cimo
+from cimo.core.vocabulary import SLOT, SLOTS
 from cimo.errors import UsageError
 from cimo.io import Format
-from cimo.model import CheckSettings, Context, Mechanism, Outcome, Rule, Theory
+from cimo.model import CheckSettings, Context, Intervention, Mechanism, Outcome, Rule, Theory
 from cimo.strategies import theories
 from cimo.validate import (
     Report,
@@ -400,3 +401,28 @@ def test_doctors_table_lacks_evidence_and_reasoning_only() -> None:
         m.id for m in doctors.mechanisms if m.reasoning is None
     }
     assert report.counts == {"error": 0, "warning": 19, "info": 13}
+
+
+@pytest.mark.parametrize("slot", [s.keyword for s in SLOTS])
+def test_an_id_named_in_any_slot_of_the_vocabulary_is_used(slot: str) -> None:
+    # the checks' index is built from core.vocabulary.SLOTS: every slot counts as a use
+    kind = SLOT[slot].kinds[0]
+    extra = {
+        "context": Context(id="x", label="Another context"),
+        "intervention": Intervention(id="x", label="Another intervention"),
+        "mechanism": Mechanism(id="x", label="Another mechanism", reasoning="why"),
+        "outcome": Outcome(id="x", label="Another outcome"),
+    }[kind]
+    nodes = (
+        Context(id="c", label="Employees in work"),
+        Mechanism(id="m", label="Relate", reasoning="trust"),
+        Outcome(id="o", label="Job retention"),
+        extra,
+    )
+    base = {"contexts": ("c",), "mechanisms": ("m",), "outcomes": ("o",)}
+    attr = SLOT[slot].attr
+    rule = Rule(id="R1", **{**base, attr: (*base.get(attr, ()), "x")})
+    unused = Theory(id="t", title="T", nodes=nodes, rules=(Rule(id="R1", **base),))
+    used = Theory(id="t", title="T", nodes=nodes, rules=(rule,))
+    assert [f.location.id for f in validate(unused, select=["N001"]).findings] == ["x"]
+    assert validate(used, select=["N001"]).findings == ()
