@@ -407,22 +407,22 @@ def test_doctors_table_lacks_evidence_and_reasoning_only() -> None:
 def test_an_id_named_in_any_slot_of_the_vocabulary_is_used(slot: str) -> None:
     # the checks' index is built from core.vocabulary.SLOTS: every slot counts as a use
     kind = SLOT[slot].kinds[0]
-    extra = {
+    others: dict[str, Context | Intervention | Mechanism | Outcome] = {
         "context": Context(id="x", label="Another context"),
         "intervention": Intervention(id="x", label="Another intervention"),
         "mechanism": Mechanism(id="x", label="Another mechanism", reasoning="why"),
         "outcome": Outcome(id="x", label="Another outcome"),
-    }[kind]
+    }
     nodes = (
         Context(id="c", label="Employees in work"),
         Mechanism(id="m", label="Relate", reasoning="trust"),
         Outcome(id="o", label="Job retention"),
-        extra,
+        others[kind],
     )
-    base = {"contexts": ("c",), "mechanisms": ("m",), "outcomes": ("o",)}
+    base = {"id": "R1", "contexts": ("c",), "mechanisms": ("m",), "outcomes": ("o",)}
     attr = SLOT[slot].attr
-    rule = Rule(id="R1", **{**base, attr: (*base.get(attr, ()), "x")})
-    unused = Theory(id="t", title="T", nodes=nodes, rules=(Rule(id="R1", **base),))
+    rule = Rule.model_validate({**base, attr: (*base.get(attr, ()), "x")})
+    unused = Theory(id="t", title="T", nodes=nodes, rules=(Rule.model_validate(base),))
     used = Theory(id="t", title="T", nodes=nodes, rules=(rule,))
     assert [f.location.id for f in validate(unused, select=["N001"]).findings] == ["x"]
     assert validate(used, select=["N001"]).findings == ()
