@@ -38,13 +38,13 @@ def _default_dot_text(work: Workload) -> str:
 
 
 def render_by_size(work: Workload) -> object:
-    """cimo: theory_map + Diagram.render("svg") with the engine chosen by size."""
-    return theory_map(work.theory).render("svg", timeout=_TIMEOUT)
+    """cimo: theory_map + Diagram.render(format="svg") with the engine chosen by size."""
+    return theory_map(work.theory).render(format="svg", timeout=_TIMEOUT)
 
 
 def render_tuned_dot(work: Workload) -> object:
     """cimo: theory_map forced to dot (with its capped settings) + render."""
-    return theory_map(work.theory, engine="dot").render("svg", timeout=_TIMEOUT)
+    return theory_map(work.theory, engine="dot").render(format="svg", timeout=_TIMEOUT)
 
 
 def plain_sfdp(work: Workload) -> object:

@@ -8,12 +8,19 @@ intervention) THEN outcome BECAUSE mechanism.
 >>> theory = cimo.load_example("work-focused-group-cbt")
 >>> print(theory.title)
 Work-focused Relational Group CBT for moderate-severe recurrent depression
+
+``cimo.diff``, ``cimo.merge`` and ``cimo.summary`` are modules that can be
+called as their main function: ``cimo.merge([a, b])`` is
+``cimo.merge.merge([a, b])``, and ``import cimo.merge as m; m.MergeResult``
+works too.
 """
 
-from cimo import errors, graph, io, query, render, taxonomy, validate, vocabulary
+from typing import TYPE_CHECKING
+
+from cimo import edit, errors, graph, io, query, render, taxonomy, validate, vocabulary
 from cimo._version import __version__
-from cimo.diff import TheoryDiff, diff
-from cimo.edit import add, remove, replace, update
+from cimo.diff import TheoryDiff
+from cimo.edit import add, evolve, remove, replace, update
 from cimo.errors import (
     CimoError,
     FileFormatError,
@@ -25,7 +32,7 @@ from cimo.errors import (
 )
 from cimo.examples import list_examples, load_example
 from cimo.io import dump, dumps, json_schema, load, loads
-from cimo.merge import MergeResult, merge
+from cimo.merge import MergeResult
 from cimo.model import (
     FORMAT_VERSION,
     CheckSettings,
@@ -47,7 +54,16 @@ from cimo.model import (
     TaxonomyCategory,
     Theory,
 )
-from cimo.summary import Summary, summary
+from cimo.summary import Summary
+
+if TYPE_CHECKING:
+    # For type checkers the names are the functions (what a call needs); at run
+    # time they are the modules themselves, made callable (cimo._callable).
+    from cimo.diff import diff
+    from cimo.merge import merge
+    from cimo.summary import summary
+else:
+    from cimo import diff, merge, summary
 
 __all__ = [
     "FORMAT_VERSION",
@@ -84,7 +100,9 @@ __all__ = [
     "diff",
     "dump",
     "dumps",
+    "edit",
     "errors",
+    "evolve",
     "graph",
     "io",
     "json_schema",

@@ -502,3 +502,8 @@ def diff(old: Theory, new: Theory) -> TheoryDiff:
         sources_removed=sources_removed,
         sources_changed=tuple(sources_changed),
     )
+
+
+from cimo._callable import callable_module  # noqa: E402  (calling the module calls diff)
+
+callable_module(__name__)

@@ -420,3 +420,8 @@ def merge(
         unified=tuple(sorted(used)),
         conflicts=tuple(conflicts),
     )
+
+
+from cimo._callable import callable_module  # noqa: E402  (calling the module calls merge)
+
+callable_module(__name__)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import cimo
+from cimo import edit
 from cimo import query as q
 from cimo.model import Context, Intervention, Link, Mechanism, Outcome, Rule, Theory
 
@@ -313,7 +314,7 @@ def test_coverage(wfg: Theory, pwp: Theory) -> None:
     liaison = [x for x in c.components if x.aspect == "liaison-with-other-stakeholders"]
     assert liaison[0].interventions == ("ot-liaison",)
     # Iteration 1 predates the six mechanisms: no rule uses any of them.
-    first = q.coverage(q.focus(wfg, iteration=1))
+    first = q.coverage(edit.focus(wfg, iteration=1))
     assert first.unused_taxa == (
         "realise",
         "reflect",
@@ -363,7 +364,7 @@ def test_evidence_and_demi_regularities(pwp: Theory) -> None:
 
 
 def test_focus_on_iteration_one_holds_exactly_its_elements(wfg: Theory) -> None:
-    first = q.focus(wfg, iteration=1)
+    first = edit.focus(wfg, iteration=1)
     assert first.iteration == 1
     assert [r.id for r in first.rules] == ["three-levels", "lexis-2011"]
     assert {n.id for n in first.nodes} == {
@@ -377,11 +378,11 @@ def test_focus_on_iteration_one_holds_exactly_its_elements(wfg: Theory) -> None:
         "clinical-status",
         "work-status",
     }
-    second = q.focus(wfg, iteration=2)
+    second = edit.focus(wfg, iteration=2)
     assert len(second.rules) == 6 and second.iteration == 2
     assert cimo.loads(cimo.dumps(first)) == first
     with pytest.raises(cimo.UnknownIdError):
-        q.focus(wfg, iteration=3)
+        edit.focus(wfg, iteration=3)
 
 
 def test_focus_refuses_an_iteration_that_does_not_hold_together(wfg: Theory) -> None:
@@ -390,37 +391,37 @@ def test_focus_refuses_an_iteration_that_does_not_hold_together(wfg: Theory) -> 
         rules=(wfg.rules[0].model_copy(update={"iterations": (2,)}), *wfg.rules[1:]),
     )
     with pytest.raises(cimo.UsageError, match="three-levels belongs to iteration 2"):
-        q.focus(broken, iteration=2)
+        edit.focus(broken, iteration=2)
 
 
 def test_focus_on_a_theme_and_near_a_node(wfg: Theory, pwp: Theory) -> None:
-    t = q.focus(wfg, theme="Retain/Resume")
+    t = edit.focus(wfg, theme="Retain/Resume")
     assert [r.id for r in t.rules] == ["retain", "resume"]
     with pytest.raises(cimo.UnknownIdError, match="did you mean 'Retain/Resume'"):
-        q.focus(wfg, theme="Retain/resume")
-    near = q.focus(pwp, node="national-targets-focus", steps=1)
+        edit.focus(wfg, theme="Retain/resume")
+    near = edit.focus(pwp, node="national-targets-focus", steps=1)
     assert [r.id for r in near.rules] == [
         "core-individual",
         "core-systemic-culture",
         "reaffirmed-purpose-guides-appraisal",
     ]
-    assert q.focus(pwp, node="self-care", steps=0).rules == (pwp.rule_index["self-care"],)
+    assert edit.focus(pwp, node="self-care", steps=0).rules == (pwp.rule_index["self-care"],)
     with pytest.raises(cimo.UsageError):
-        q.focus(pwp)
+        edit.focus(pwp)
 
 
 def test_roll_up_through_the_six(wfg: Theory, pwp: Theory) -> None:
-    six = q.roll_up(wfg)
+    six = edit.roll_up(wfg)
     assert six.rule_index["table-2-example-1"].mechanisms == ("relate",)
     assert "own-therapist" not in six.index
-    themes = q.roll_up(wfg, rank="theme")
+    themes = edit.roll_up(wfg, rank="theme")
     assert themes.rule_index["table-2-example-1"].mechanisms == ("helping-each-other",)
     assert themes.index["helping-each-other"].kind == "mechanism"
     assert themes.rule_index["figure-4"].mechanisms == wfg.rule_index["figure-4"].mechanisms
     with pytest.raises(cimo.UnknownIdError, match="did you mean 'theme'"):
-        q.roll_up(wfg, rank="themes")
+        edit.roll_up(wfg, rank="themes")
     with pytest.raises(cimo.UsageError, match="no taxonomy"):
-        q.roll_up(pwp)
+        edit.roll_up(pwp)
 
 
 # --------------------------------------------------------------------------- look-ups

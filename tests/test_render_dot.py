@@ -87,7 +87,7 @@ def _expected_lines(label: str) -> list[str]:
 @given(theories(max_nodes=8, max_rules=5))
 def test_no_generated_theory_breaks_dot_and_labels_round_trip(theory: cimo.Theory) -> None:
     diagram = theory_map(theory, rules=True)
-    svg = diagram.render("svg")  # raises RenderError if dot rejects the DOT text
+    svg = diagram.render(format="svg")  # raises RenderError if dot rejects the DOT text
     nodes = svg_groups(svg, "node")
     for node in theory.nodes:
         assert node.id in nodes, node.id
@@ -95,9 +95,9 @@ def test_no_generated_theory_breaks_dot_and_labels_round_trip(theory: cimo.Theor
         assert got == _expected_lines(node.label), (node.label, got)
     for rule in theory.rules:
         assert rule.id in nodes
-    cards = svg_groups(rule_cards(theory).render("svg"), "node")
+    cards = svg_groups(rule_cards(theory).render(format="svg"), "node")
     assert {r.id for r in theory.rules} <= set(cards)
-    tree = svg_groups(taxonomy_tree(theory).render("svg"), "node")
+    tree = svg_groups(taxonomy_tree(theory).render(format="svg"), "node")
     assert {m.id for m in theory.mechanisms if theory.taxonomy is None} <= set(tree)
     assert mermaid(theory).startswith("flowchart LR\n")
 
@@ -111,7 +111,7 @@ def test_any_label_round_trips_through_svg(label: str) -> None:
         title=label,
         nodes=(cimo.Context(id="c", label=label), cimo.Mechanism(id="m", label=label)),
     )
-    svg = theory_map(theory).render("svg")
+    svg = theory_map(theory).render(format="svg")
     nodes = svg_groups(svg, "node")
     for ident in ("c", "m"):
         assert [t for t in nodes[ident] if t.strip(" \xa0")] == _expected_lines(label)
@@ -150,7 +150,7 @@ def test_descriptions_round_trip_through_svg_tooltips(description: str) -> None:
     theory = cimo.Theory(
         id="t", title="t", nodes=(cimo.Context(id="c", label="c", description=description),)
     )
-    svg = theory_map(theory, legend=False).render("svg")
+    svg = theory_map(theory, legend=False).render(format="svg")
     titles = [
         a.get("{http://www.w3.org/1999/xlink}title")
         for a in etree.fromstring(svg).iter("{http://www.w3.org/2000/svg}a")

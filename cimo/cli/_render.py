@@ -112,10 +112,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
         view: Annotated[View, typer.Option("--view", help="Which diagram to draw.")] = View.map,
         focus: Annotated[
-            str | None, typer.Option("--focus", help="Keep only what lies near this id.")
+            str | None,
+            typer.Option(
+                "--focus", help="Keep only the rules near this id and their parts (edit.focus)."
+            ),
         ] = None,
         depth: Annotated[
-            int, typer.Option("--depth", min=0, help="Steps around --focus (rule graph).")
+            int, typer.Option("--depth", min=0, help="Rule steps around --focus.")
         ] = 1,
         rule_nodes: Annotated[
             bool, typer.Option("--rule-nodes", help="Map: draw each rule as a node, by theme.")

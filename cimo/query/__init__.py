@@ -11,8 +11,9 @@ dumps to JSON (``result.model_dump(mode="json")``).
 * What happens: :func:`scenario` (forward reasoning to a fixed point) and
   :func:`counterfactual` (what is lost without a part).
 * Gaps and evidence: :func:`coverage`, :func:`evidence` (incl. demi-regularities).
-* Views that are theories again: :func:`roll_up` (through the taxonomy) and
-  :func:`focus` (near a node, one theme, one iteration).
+* Views that are theories again moved to :mod:`cimo.edit`
+  (:func:`cimo.edit.roll_up`, :func:`cimo.edit.focus`); ``cimo.query.focus``
+  and ``cimo.query.roll_up`` still work for one release, with a warning.
 
 >>> import cimo
 >>> from cimo import query
@@ -22,6 +23,9 @@ dumps to JSON (``result.model_dump(mode="json")``).
 >>> s.fired_rules
 ('table-2-example-1', 'figure-4', 'retain', 'work-supports-recovery')
 """
+
+import warnings
+from typing import Any
 
 from cimo.query._base import Result
 from cimo.query._coverage import (
@@ -61,7 +65,6 @@ from cimo.query._scenario import (
     counterfactual,
     scenario,
 )
-from cimo.query._views import focus, roll_up
 
 __all__ = [
     "Blocked",
@@ -92,13 +95,25 @@ __all__ = [
     "coverage",
     "evidence",
     "explain",
-    "focus",
     "for_whom",
     "get_node",
     "get_rule",
     "pathways",
-    "roll_up",
     "scenario",
     "select_nodes",
     "select_rules",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``focus`` and ``roll_up`` moved to :mod:`cimo.edit`: the old names warn for one release."""
+    if name in ("focus", "roll_up"):
+        warnings.warn(
+            f"cimo.query.{name} moved to cimo.edit.{name}; the old name goes in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from cimo import edit
+
+        return getattr(edit, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,10 @@
-"""The one place that runs Graphviz: lazily imports the ``graphviz`` package and runs ``dot``.
+"""The one place that runs Graphviz: the ``dot`` (or ``sfdp``) program, as a subprocess.
 
 Everything else in :mod:`cimo.render` builds text; this module turns DOT text
-into SVG, PNG or PDF. A missing ``graphviz`` package raises
-:class:`~cimo.errors.MissingDependencyError`; a missing ``dot`` program, a
-layout that Graphviz rejects, or one that runs longer than ``timeout``
-seconds raises :class:`RenderError`, saying what to do.
+into SVG, PNG or PDF by running the Graphviz program with the DOT text on its
+standard input (no Python package is needed, only the Graphviz programs). A
+missing program, a layout that Graphviz rejects, or one that runs longer than
+``timeout`` seconds raises :class:`RenderError`, saying what to do.
 
 >>> from cimo.render.backend import engine_for
 >>> engine_for(120), engine_for(5_000)
@@ -16,7 +16,7 @@ from __future__ import annotations
 import subprocess
 from typing import Literal, TypeAlias
 
-from cimo.errors import MissingDependencyError, RenderError
+from cimo.errors import RenderError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -101,7 +101,7 @@ def dot_settings(n_nodes: int, n_edges: int, engine: Engine) -> dict[str, str]:
 def run_graphviz(
     source: str, *, format: ImageFormat, engine: str = "dot", timeout: float = DEFAULT_TIMEOUT
 ) -> bytes:
-    """Lay out and draw DOT text with Graphviz.
+    """Lay out and draw DOT text with Graphviz (``dot -K<engine> -T<format>``, DOT on stdin).
 
     Args:
         source: The DOT text.
@@ -113,22 +113,17 @@ def run_graphviz(
         The picture, as bytes.
 
     Raises:
-        MissingDependencyError: The ``graphviz`` Python package is not installed.
-        RenderError: ``dot`` is missing, rejects the DOT text, or takes too long.
+        RenderError: the Graphviz program is missing, rejects the DOT text, or takes too long.
     """
     try:
-        from graphviz.backend import dot_command, execute
-    except ImportError as err:
-        raise MissingDependencyError(
-            "rendering diagrams needs the graphviz package: pip install 'cimo[render]' "
-            f"(and the Graphviz programs: {_INSTALL})"
-        ) from err
-    cmd = dot_command.command(engine, format)
-    try:
-        proc = execute.run_check(
-            cmd, input=source.encode("utf-8"), capture_output=True, quiet=True, timeout=timeout
+        proc = subprocess.run(
+            ["dot", f"-K{engine}", f"-T{format}"],  # noqa: S607 (dot is found on the PATH)
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
         )
-    except execute.ExecutableNotFound:
+    except FileNotFoundError:
         raise RenderError(f"Graphviz's {engine!r} program was not found: {_INSTALL}") from None
     except subprocess.TimeoutExpired:
         raise RenderError(
@@ -136,10 +131,10 @@ def run_graphviz(
             "render a part of the theory (--focus ID --depth N), hide rule nodes, "
             "or allow more time (timeout=...)"
         ) from None
-    except execute.CalledProcessError as err:
-        detail = (err.stderr or b"").decode("utf-8", "replace").strip()
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip()
         raise RenderError(
-            f"Graphviz's {engine!r} rejected the diagram (exit code {err.returncode}): {detail}"
-        ) from None
+            f"Graphviz's {engine!r} rejected the diagram (exit code {proc.returncode}): {detail}"
+        )
     out: bytes = proc.stdout
     return out

@@ -19,28 +19,20 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
-from pathlib import Path
-from typing import Literal, TypeAlias
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeAlias
 
-import networkx as nx
-
+from cimo import edit
 from cimo._util import suggest
-from cimo.errors import RenderError, UnknownIdError, UsageError
+from cimo.errors import UnknownIdError, UsageError
 from cimo.graph import chain_links, element_graph, rule_graph
-from cimo.io import atomic_write
-from cimo.model import CimoModel, Mechanism, Rule, Taxonomy, Theory
-from cimo.render._common import State, get_rule
-from cimo.render.backend import (
-    DEFAULT_TIMEOUT,
-    Engine,
-    ImageFormat,
-    dot_settings,
-    engine_for,
-    run_graphviz,
-)
+from cimo.model import Mechanism, Rule, Taxonomy, Theory
+from cimo.query import get_rule
+from cimo.render._common import State
+from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
+from cimo.render._look import LEGEND, edge_attrs, legend_table, node_attrs, node_tooltip, states
+from cimo.render.backend import Engine
 from cimo.render.dot import DotGraph, Html, html_lines, html_text
-from cimo.render.dot import tooltip as tooltip_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import DEFAULT_STYLE, Style
 from cimo.taxonomy import resolve_taxonomy
@@ -55,18 +47,7 @@ __all__ = [
     "theory_map",
 ]
 
-#: Every format a diagram can be saved in.
-OutputFormat: TypeAlias = Literal["svg", "png", "pdf", "dot"]
-_SUFFIXES: dict[str, OutputFormat] = {
-    ".svg": "svg",
-    ".png": "png",
-    ".pdf": "pdf",
-    ".dot": "dot",
-    ".gv": "dot",
-}
 _KINDS = ("context", "intervention", "mechanism", "outcome")
-# Ids of the parts of a picture that are not the theory's: a colon cannot occur in a cimo id.
-_LEGEND = "cimo:legend"
 _LANE_TITLES = {
     "context": "CONTEXTS",
     "intervention": "INTERVENTIONS",
@@ -74,134 +55,24 @@ _LANE_TITLES = {
     "mechanism": "MECHANISMS",
     "outcome": "OUTCOMES",
 }
-# Above this many nodes, dot's crossing minimisation and network simplex are capped.
-_TUNE_ABOVE = 300
-
-
-class Diagram(CimoModel):
-    """A diagram as DOT text, with the engine chosen for its size.
-
-    It shows inline in Jupyter (``_repr_svg_``; needs Graphviz), and
-    ``str(diagram)`` describes it in words.
-    """
-
-    name: str
-    """What the diagram shows (``map``, ``rules``, ``rule``, ``taxonomy``)."""
-    title: str
-    source: str
-    """The DOT text."""
-    engine: Engine
-    """The Graphviz layout engine to use."""
-    nodes: int
-    edges: int
-
-    def __str__(self) -> str:
-        return (
-            f"{self.name} of {self.title}: {self.nodes} nodes, {self.edges} edges ({self.engine})"
-        )
-
-    def render(self, format: ImageFormat = "svg", *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
-        """Lay out and draw the diagram with Graphviz.
-
-        Raises:
-            cimo.render.RenderError: Graphviz is missing, rejects the DOT, or takes too long.
-        """
-        return run_graphviz(self.source, format=format, engine=self.engine, timeout=timeout)
-
-    def svg(self, *, timeout: float = DEFAULT_TIMEOUT) -> str:
-        """The diagram as SVG text."""
-        return self.render("svg", timeout=timeout).decode("utf-8")
-
-    def save(
-        self,
-        path: str | Path,
-        *,
-        format: OutputFormat | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-    ) -> Path:
-        """Write the diagram to ``path`` atomically (format from the suffix unless given).
-
-        Raises:
-            UsageError: The format cannot be told from the suffix.
-            cimo.render.RenderError: Graphviz failed; nothing is written.
-        """
-        path = Path(path)
-        fmt = format or _SUFFIXES.get(path.suffix.lower())
-        if fmt is None:
-            raise UsageError(
-                f"cannot tell the format of {str(path)!r} from its suffix; "
-                "use .svg, .png, .pdf or .dot, or pass format="
-            )
-        data = self.source.encode("utf-8") if fmt == "dot" else self.render(fmt, timeout=timeout)
-        atomic_write(path, data)
-        return path
-
-    def _repr_svg_(self) -> str | None:
-        try:
-            return self.svg()
-        except RenderError:
-            return None
-
-    def _repr_mimebundle_(
-        self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
-    ) -> dict[str, str]:
-        """SVG and a plain-text description; without Graphviz, the description says why."""
-        try:
-            bundle = {"image/svg+xml": self.svg(), "text/plain": str(self)}
-        except RenderError as err:
-            bundle = {"text/plain": f"{self}\n{err}"}
-        if include:
-            bundle = {k: v for k, v in bundle.items() if k in include}
-        if exclude:
-            bundle = {k: v for k, v in bundle.items() if k not in exclude}
-        return bundle
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _new_graph(name: str, style: Style, rankdir: str) -> DotGraph:
-    return DotGraph(
-        name,
-        graph={
-            "rankdir": rankdir,
-            "bgcolor": style.background,
-            "fontname": style.font,
-            "fontsize": style.font_size,
-            "nodesep": "0.25",
-            "ranksep": "0.6",
-            "newrank": "true",
-            "outputorder": "edgesfirst",
-        },
-        node={
-            "fontname": style.font,
-            "fontsize": style.font_size,
-            "fontcolor": style.text,
-            "margin": "0.12,0.06",
-        },
-        edge={"color": style.line, "arrowsize": "0.7", "fontname": style.font, "fontsize": "9"},
-    )
-
-
-def _diagram(name: str, title: str, g: DotGraph, engine: Engine | None = None) -> Diagram:
-    """Pick the engine by size (unless given), add its settings, and wrap up the DOT text."""
-    engine = engine or engine_for(g.nodes, g.edges)
-    g.attrs(**dot_settings(g.nodes, g.edges, engine))
-    return Diagram(
-        name=name, title=title, source=g.source(), engine=engine, nodes=g.nodes, edges=g.edges
-    )
 
 
 def focus_ids(theory: Theory, focus: str, *, depth: int = 1) -> frozenset[str]:
-    """The node and rule ids within ``depth`` steps of ``focus`` in the rule graph.
+    """The node and rule ids of :func:`cimo.edit.focus` ``(theory, node=focus, steps=depth)``.
 
-    Steps follow edges either way (:func:`cimo.graph.rule_graph`, undirected),
-    so depth 1 around a mechanism keeps the rules it belongs to.
+    That is the rules within ``depth`` rule-steps of ``focus`` (the rules that
+    produce or use a node are one step from it; a rule is zero steps from
+    itself), and every node those rules name, with ``focus`` itself. So
+    ``cimo render --focus ID --depth N`` draws the same part of the theory as
+    ``cimo.edit.focus(theory, node=ID, steps=N)``.
 
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
-    >>> sorted(focus_ids(theory, "relate", depth=1))
-    ['figure-4', 'relate']
+    >>> near = focus_ids(theory, "relate", depth=1)
+    >>> sorted(i for i in near if i in theory.rule_index), len(near)
+    (['figure-4'], 14)
+    >>> sorted(focus_ids(theory, "relate", depth=0))
+    ['relate']
 
     Raises:
         UnknownIdError: ``focus`` names no node or rule.
@@ -209,138 +80,11 @@ def focus_ids(theory: Theory, focus: str, *, depth: int = 1) -> frozenset[str]:
     """
     if depth < 0:
         raise UsageError(f"depth must be 0 or more, got {depth}")
-    g = rule_graph(theory)
-    if focus not in g:
-        raise UnknownIdError(focus, kind="node or rule", suggestions=suggest(focus, list(g)))
-    reach = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), focus, depth)
-    return frozenset(reach)
-
-
-def _node_attrs(
-    kind: str,
-    label: str,
-    style: Style,
-    *,
-    fill: str | None = None,
-    tooltip: str | None = None,
-    state: State = "plain",
-) -> dict[str, str | Html | None]:
-    attrs: dict[str, str | Html | None] = {
-        "label": Html(html_lines(label, style.wrap)),
-        "shape": style.kind_shape[kind],
-        "style": style.kind_style[kind],
-        "fillcolor": fill or style.kind_fill[kind],
-        "color": style.kind_border[kind],
-        "tooltip": tooltip_text(tooltip) if tooltip is not None else None,
-    }
-    if kind == "outcome":
-        attrs["peripheries"] = "2"
-    if state == "off":
-        attrs |= {"fillcolor": "#ffffff", "color": style.greyed, "fontcolor": style.greyed}
-    elif state == "on":
-        attrs |= {"color": style.fired, "penwidth": "2.5"}
-    elif state == "blocked":
-        attrs |= {"color": style.blocked, "penwidth": "2.5", "style": "filled,dashed"}
-    return attrs
-
-
-_EDGE_LOOK: dict[str, dict[str, str]] = {
-    "enables": {},
-    "triggers": {},
-    "produces": {},
-    "if": {},
-    "with": {},
-    "because": {},
-    "then": {},
-    "unless": {"style": "dashed", "arrowhead": "tee", "penwidth": "1.4"},
-    "disables": {"style": "dashed", "arrowhead": "tee", "penwidth": "1.4"},
-    "reduces": {"arrowhead": "tee", "style": "dotted", "penwidth": "1.4"},
-    "link": {"style": "dotted", "arrowhead": "odot", "constraint": "false", "penwidth": "1.6"},
-}
-
-
-def _edge_attrs(relation: str, style: Style, *, chain: bool) -> dict[str, str | Html | None]:
-    attrs: dict[str, str | Html | None] = dict(_EDGE_LOOK[relation])
-    if relation in ("unless", "disables"):
-        attrs["color"] = style.disabling
-    elif relation == "reduces":
-        attrs["color"] = style.reduces
-    if chain or relation == "link":
-        attrs |= {"color": style.chain, "penwidth": "2", "constraint": "false"}
-    return attrs
-
-
-def _legend(
-    style: Style,
-    *,
-    kinds: Iterable[str],
-    categories: Iterable[str | None],
-    rules: bool,
-    highlight: bool,
-    edges: bool = True,
-    chain: bool = True,
-    notes: Iterable[tuple[str, str]] = (),
-) -> Html:
-    def swatch(kind: str, text: str, fill: str) -> str:
-        return (
-            f'<TR><TD BGCOLOR="{fill}" BORDER="1" COLOR="{style.kind_border[kind]}" '
-            f'WIDTH="28"> </TD><TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
-        )
-
-    def line(colour: str, glyph: str, text: str) -> str:
-        return (
-            f'<TR><TD><FONT COLOR="{colour}"><B>{html_text(glyph)}</B></FONT></TD>'
-            f'<TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
-        )
-
-    rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
-    names = {"context": "Context", "intervention": "Intervention", "outcome": "Outcome (double)"}
-    for kind in kinds:
-        if kind == "mechanism":
-            for category in categories:
-                text = f"Mechanism: {category}" if category else "Mechanism"
-                rows.append(swatch("mechanism", text, style.category_colour(category)))
-        else:
-            rows.append(swatch(kind, names.get(kind, kind.capitalize()), style.kind_fill[kind]))
-    if edges:
-        rows.append(line(style.line, "──▶", "enables / triggers / produces"))
-        rows.append(line(style.disabling, "- - ┤", "UNLESS: disables"))
-        rows.append(line(style.reduces, "··· ┤", "reduces"))
-    if chain:
-        rows.append(line(style.chain, "━━▶", "chain: an outcome feeds a later rule"))
-    if edges and chain:
-        rows.append(line(style.chain, "···○", "link: an outcome is this context"))
-    rows.extend(line(style.text, glyph, text) for glyph, text in notes)
-    if highlight:
-        rows.append(line(style.fired, "▢", "picked out (fired, active, expected)"))
-        rows.append(
-            line(style.blocked, "▢", "blocked rule (dashed)" if rules else "a blocked rule's edges")
-        )
-        rows.append(line(style.greyed, "▢", "not reached"))
-    body = "".join(rows)
-    return Html(
-        f'<TABLE BORDER="1" BGCOLOR="{style.background}" CELLBORDER="0" CELLSPACING="2" '
-        f'CELLPADDING="3">{body}</TABLE>'
-    )
-
-
-def _states(highlight: Highlight | None) -> Callable[[str], State]:
-    """How each id is shown under a highlight (sets built once: linear in the theory)."""
-    if highlight is None:
-        return lambda ident: "plain"
-    picked = set(highlight.nodes) | set(highlight.rules)
-    blocked = set(highlight.blocked)
-
-    def state(ident: str) -> State:
-        if ident in blocked:
-            return "blocked"
-        return "on" if ident in picked else "off"
-
-    return state
-
-
-def _node_tooltip(node_id: str, description: str | None) -> str:
-    return f"{node_id}: {description}" if description else node_id
+    if focus not in theory.index and focus not in theory.rule_index:
+        known = [*theory.index, *theory.rule_index]
+        raise UnknownIdError(focus, kind="node or rule", suggestions=suggest(focus, known))
+    part = edit.focus(theory, node=focus, steps=depth)
+    return frozenset(n.id for n in part.nodes) | frozenset(r.id for r in part.rules)
 
 
 # --------------------------------------------------------------------------- theory map
@@ -392,9 +136,9 @@ def theory_map(
     keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
     nodes = [n for n in theory.nodes if keep is None or n.id in keep]
     kept_rules = [r for r in theory.rules if keep is None or r.id in keep] if rules else []
-    g = _new_graph(theory.id, style, "LR")
+    g = new_graph(theory.id, style, "LR")
     g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
-    state = _states(highlight)
+    state = states(highlight)
 
     by_kind: dict[str, list[str]] = defaultdict(list)
     for node in nodes:
@@ -402,12 +146,12 @@ def theory_map(
         fill = style.category_colour(node.category) if isinstance(node, Mechanism) else None
         g.node(
             node.id,
-            **_node_attrs(
+            **node_attrs(
                 node.kind,
                 node.label,
                 style,
                 fill=fill,
-                tooltip=_node_tooltip(node.id, node.description),
+                tooltip=node_tooltip(node.id, node.description),
                 state=state(node.id),
             ),
         )
@@ -430,8 +174,8 @@ def theory_map(
             {n.category for n in nodes if isinstance(n, Mechanism)}, key=lambda c: c or ""
         )
         g.aside(
-            _LEGEND,
-            label=_legend(
+            LEGEND,
+            label=legend_table(
                 style,
                 kinds=[k for k in ("context", "intervention", "mechanism", "outcome") if by_kind[k]]
                 + (["rule"] if kept_rules else []),
@@ -442,8 +186,8 @@ def theory_map(
             shape="plaintext",
             margin="0",
         )
-        g.order(f"cimo:lane:{lanes[-1]}", _LEGEND)
-    return _diagram("map", theory.title, g, engine)
+        g.order(f"cimo:lane:{lanes[-1]}", LEGEND)
+    return make_diagram("map", theory.title, g, engine)
 
 
 def _add_lanes(
@@ -486,7 +230,7 @@ def _add_rule_nodes(
             for rule in members:
                 g.node(
                     rule.id,
-                    **_node_attrs(
+                    **node_attrs(
                         "rule",
                         _rule_label(rule),
                         style,
@@ -531,7 +275,7 @@ def _add_rule_edges(
         if u not in kept or v not in kept:
             continue
         rule = v if data["role"] in ("if", "unless", "with") else u
-        attrs = _edge_attrs(data["role"], style, chain=data["chain"])
+        attrs = edge_attrs(data["role"], style, chain=data["chain"])
         attrs |= _edge_state((rule,), style, state)
         g.edge(u, v, **attrs)
 
@@ -545,7 +289,7 @@ def _add_element_edges(
         if u not in kept or v not in kept:
             continue
         chain = kinds.get(u) == "outcome" and relation in ("enables", "disables")
-        attrs = _edge_attrs(relation, style, chain=chain or relation == "link")
+        attrs = edge_attrs(relation, style, chain=chain or relation == "link")
         if relation == "link":
             attrs["tooltip"] = f"{u} is {v}"
         else:
@@ -631,9 +375,9 @@ def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Dia
         UnknownIdError: ``rule`` is not a rule of the theory.
     """
     r = get_rule(theory, rule)
-    g = _new_graph(r.id, style, "TB")
+    g = new_graph(r.id, style, "TB")
     g.node(r.id, label=_card(theory, r, style), shape="plaintext", margin="0")
-    return _diagram("rule", _rule_label(r), g)
+    return make_diagram("rule", _rule_label(r), g)
 
 
 def rule_cards(
@@ -654,12 +398,12 @@ def rule_cards(
     """
     keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
     rules = [r for r in theory.rules if keep is None or r.id in keep]
-    g = _new_graph(theory.id, style, "TB")
+    g = new_graph(theory.id, style, "TB")
     g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
     themes: dict[str | None, list[Rule]] = defaultdict(list)
     for r in rules:
         themes[r.theme].append(r)
-    card_state = _states(highlight)
+    card_state = states(highlight)
 
     previous_row: str | None = None
     for i, (theme, members) in enumerate(themes.items()):
@@ -689,8 +433,8 @@ def rule_cards(
             for a, b in zip(members, members[columns:], strict=False):
                 g.order(a.id, b.id)
     g.aside(
-        _LEGEND,
-        label=_legend(
+        LEGEND,
+        label=legend_table(
             style,
             kinds=_KINDS,
             categories=sorted({m.category for m in theory.mechanisms}, key=lambda c: c or ""),
@@ -708,10 +452,10 @@ def rule_cards(
         if link.upstream in kept and link.downstream in kept and pair not in seen:
             seen.add(pair)
             look = "unless" if link.blocking else "if"
-            attrs = _edge_attrs(look, style, chain=not link.blocking)
+            attrs = edge_attrs(look, style, chain=not link.blocking)
             attrs["tooltip"] = str(link)
             g.edge(link.upstream, link.downstream, **attrs)
-    return _diagram("rules", theory.title, g)
+    return make_diagram("rules", theory.title, g)
 
 
 # --------------------------------------------------------------------------- taxonomy tree
@@ -732,13 +476,13 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
     taxonomy = resolve_taxonomy(theory)
     entries = _taxonomy_entries(taxonomy) if taxonomy else _category_entries(theory)
     used = {m.taxon for m in theory.mechanisms if m.taxon}
-    g = _new_graph(f"{theory.id}-taxonomy", style, "LR")
+    g = new_graph(f"{theory.id}-taxonomy", style, "LR")
     title = taxonomy.label if taxonomy else "Mechanisms by category"
     g.attrs(label=Html(f"<B>{html_text(title)}</B>"), labelloc="t")
     root = "cimo:root"
     g.node(root, label=Html(html_lines(theory.title, style.wrap)), shape="box", style="rounded")
     for ident, label, parent, category, top in entries:
-        attrs = _node_attrs(
+        attrs = node_attrs(
             "mechanism",
             label if ident not in used else f"{label} ●",
             style,
@@ -751,8 +495,8 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
         g.node(ident, **attrs)
         g.edge(parent or root, ident)
     g.aside(
-        _LEGEND,
-        label=_legend(
+        LEGEND,
+        label=legend_table(
             style,
             kinds=("mechanism",),
             categories=sorted({e[3] for e in entries}, key=lambda c: c or ""),
@@ -764,7 +508,7 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
         ),
         shape="plaintext",
     )
-    return _diagram("taxonomy", title, g)
+    return make_diagram("taxonomy", title, g)
 
 
 # (id, label, parent, category, top rank?)

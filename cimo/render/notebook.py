@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from cimo.model import Theory
 from cimo.render.text import statements
+from cimo.summary import summary
 
 __all__ = ["theory_markdown"]
 
@@ -33,8 +34,6 @@ def theory_markdown(theory: Theory, *, max_statements: int = 5) -> str:
         theory: The theory.
         max_statements: How many if-then-because statements to show.
     """
-    from cimo.summary import summary
-
     s = summary(theory)
     lines = [
         f"### {_md(theory.title)}",
@@ -45,17 +44,8 @@ def theory_markdown(theory: Theory, *, max_statements: int = 5) -> str:
     ]
     if theory.description:
         lines += [_md(theory.description), ""]
-    lines += ["| | count |", "|---|---:|"]
-    for name, n in (
-        ("contexts", s.contexts),
-        ("interventions", s.interventions),
-        ("mechanisms", s.mechanisms),
-        ("outcomes", s.outcomes),
-        ("rules", s.rules),
-        ("chain links", len(s.chains)),
-        ("sources", s.sources),
-    ):
-        lines.append(f"| {name} | {n} |")
+    counts = s._repr_markdown_()  # the summary's own counts table, after its heading
+    lines += counts[counts.index("| | count |") :].rstrip("\n").split("\n")
     lines.append("")
     if s.themes:
         lines += ["**Themes:** " + "; ".join(_md(t) for t in s.themes), ""]

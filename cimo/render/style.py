@@ -45,8 +45,9 @@ ReadOnlyMap: TypeAlias = Annotated[
 class Style(CimoModel):
     """Colours, shapes, fonts and wrapping of diagrams (frozen; make a new one to change it).
 
-    >>> from cimo.render.style import DEFAULT_STYLE, Style
-    >>> big = Style.model_validate({**DEFAULT_STYLE.model_dump(), "font_size": "16"})
+    >>> import cimo
+    >>> from cimo.render.style import DEFAULT_STYLE
+    >>> big = cimo.evolve(DEFAULT_STYLE, font_size="16")  # a checked copy with changes
     >>> big.font_size
     '16'
     """

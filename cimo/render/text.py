@@ -24,7 +24,7 @@ from typing import Literal, TypeAlias
 
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Rule, Theory
-from cimo.render._common import get_rule
+from cimo.query import get_rule
 
 __all__ = [
     "Statement",
@@ -247,13 +247,15 @@ def cmo_table(theory: Theory, *, format: TableFormat = "md") -> str:
     Raises:
         cimo.UsageError: an unknown format.
     """
+    if format == "html":  # the one format with a caption
+        return _html(theory.title, _groups(theory))
     writer = _WRITERS.get(format)
     if writer is None:
         raise UsageError(f"unknown table format {format!r}; use md, html, csv or latex")
-    return writer(theory.title, _groups(theory))
+    return writer(_groups(theory))
 
 
-def _markdown(title: str, groups: _Groups) -> str:
+def _markdown(groups: _Groups) -> str:
     lines: list[str] = []
     for theme, rows in groups:
         lines += [f"### {_md_cell([theme])}", ""]
@@ -264,7 +266,7 @@ def _markdown(title: str, groups: _Groups) -> str:
     return "\n".join(lines)
 
 
-def _csv(title: str, groups: _Groups) -> str:
+def _csv(groups: _Groups) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; quotes fields holding \r or \n
     writer.writerow(("Theme", *_COLUMNS))
@@ -295,7 +297,7 @@ def _html(title: str, groups: _Groups) -> str:
     )
 
 
-def _latex(title: str, groups: _Groups) -> str:
+def _latex(groups: _Groups) -> str:
     spec = "r" + "p{2.2cm}" + "p{3cm}" * 4 + "l" + "r"
     out = [
         r"\begin{tabular}{" + spec + "}",
@@ -311,9 +313,4 @@ def _latex(title: str, groups: _Groups) -> str:
     return "\n".join(out) + "\n"
 
 
-_WRITERS: dict[str, Callable[[str, _Groups], str]] = {
-    "md": _markdown,
-    "csv": _csv,
-    "html": _html,
-    "latex": _latex,
-}
+_WRITERS: dict[str, Callable[[_Groups], str]] = {"md": _markdown, "csv": _csv, "latex": _latex}
