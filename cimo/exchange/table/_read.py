@@ -223,7 +223,7 @@ class _Reader:
         self.separator = options.get("separator", ";")
         roles, self.problems = find_roles(table, options.get("columns"))
         self.roles = roles
-        self.where = {role: j for j, role in enumerate(roles) if role != "ignore"}
+        self.where: dict[Role, int] = {role: j for j, role in enumerate(roles) if role != "ignore"}
         self.node_columns = [(j, role) for j, role in enumerate(roles) if role in SLOT_OF_ROLE]
         self.by_label: dict[str, int] = {}
         self.outcome_texts: set[str] = set()
@@ -253,7 +253,7 @@ class _Reader:
     # like an outcome are that outcome: a chain).
 
     def row_values(self, i: int) -> _Cells:
-        cells = {
+        cells: _Cells = {
             role: self.cell_values(i, j, role)
             for j, role in enumerate(self.roles)
             if role != "ignore"
@@ -267,17 +267,23 @@ class _Reader:
             self.row_label(i, j, cell)
         if role in ("id", "theme"):
             return [cell] if cell else []
-        parts = _bold_names(cell) if role == "mechanism" and _TAG.search(cell) else None
-        if role == "mechanism" and _TAG.search(cell) and parts is None:
-            self.problem(
-                "the bold markup is broken: every <b> needs a </b> around some words", i, j
-            )
-            return []
-        parts = _split(cell, self.separator) if parts is None else parts
+        if role == "mechanism" and _TAG.search(cell):
+            parts = self.marked_names(i, j, cell)
+        else:
+            parts = _split(cell, self.separator)
         repeated = next((p for n, p in enumerate(parts) if p in parts[:n]), None)
         if repeated is not None:
             self.problem(f"{repeated!r} appears twice in this cell; name it once", i, j)
         return list(dict.fromkeys(parts))
+
+    def marked_names(self, i: int, j: int, cell: str) -> list[str]:
+        """The bold words of a mechanism cell (none, and a problem, if the markup is broken)."""
+        names = _bold_names(cell)
+        if names is None:
+            self.problem(
+                "the bold markup is broken: every <b> needs a </b> around some words", i, j
+            )
+        return names or []
 
     def row_label(self, i: int, j: int, label: str) -> None:
         """Note the row ID ``label`` of row ``i``; a problem if an earlier row has it."""

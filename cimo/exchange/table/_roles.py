@@ -83,10 +83,10 @@ _SYNONYMS: dict[str, Role] = {
     "ignore": "ignore",
 }
 
+_HEADERS: dict[Role, str] = {"id": "ID"}
+_HEADERS.update((r, r.capitalize()) for r in ROLES if r not in ("id", "ignore"))
 #: The header :func:`~cimo.exchange.table.theory_to_table` writes for each role.
-HEADERS: MappingProxyType[Role, str] = MappingProxyType(
-    {r: r.capitalize() for r in ROLES if r != "ignore"} | {"id": "ID"}
-)
+HEADERS: MappingProxyType[Role, str] = MappingProxyType(_HEADERS)
 
 
 def guess_role(header: str) -> Role | None:
