@@ -14,8 +14,9 @@ import cimo
 from cimo.cli import app
 from cimo.errors import MissingDependencyError, TableError, UsageError
 from cimo.examples import example_path
-from cimo.io.table import (
+from cimo.exchange.table import (
     Table,
+    TableProblemsError,
     column_roles,
     guess_role,
     parse_column_map,
@@ -289,6 +290,83 @@ def test_file_errors(tmp_path: Path) -> None:
         parse_column_map(["Setting=contxt"])
     with pytest.raises(TableError, match="--map names the column 'Settings'"):
         read_table(write(tmp_path, "Setting,M,O\na,b,c\n"), columns={"Settings": "context"})
+
+
+def test_every_problem_of_a_table_is_reported_at_once(tmp_path: Path) -> None:
+    path = write(tmp_path, "ID,C,M,O\n1,a; a,m,o\n1,b,m,o\n3,c,x <b>y,o\n")
+    with pytest.raises(TableError) as caught:
+        read_table(path)
+    err = caught.value
+    assert isinstance(err, TableProblemsError)
+    assert [(p.row, p.column) for p in err.problems] == [
+        (2, "'C' (B)"),
+        (3, "'ID' (A)"),
+        (4, "'M' (C)"),
+    ]
+    assert all(p.file == str(path) and p.sheet is None for p in err.problems)
+    text = str(err)
+    assert text.startswith(f"{path}: the table has 3 problems:\n")
+    assert "row 2, column 'C' (B): 'a' appears twice in this cell" in text
+    assert "row 3, column 'ID' (A): the ID '1' is already used in row 2" in text
+    assert "row 4, column 'M' (C): the bold markup is broken" in text
+
+
+def test_structural_problems_are_located_in_the_table() -> None:
+    table = Table(
+        headers=("ID", "Context", "Unless", "M", "Outcome", "Reduces"),
+        rows=(
+            ("1", "a", "b", "m", "o", ""),
+            ("2", "c", "c", "m", "p", "p"),
+            ("3", "d", "", "m", "q", ""),
+        ),
+        file="cmo.csv",
+    )
+    with pytest.raises(TableProblemsError) as caught:
+        table_to_theory(table)
+    assert [(p.row, p.column) for p in caught.value.problems] == [
+        (3, "'Unless' (C)"),
+        (3, "'Reduces' (F)"),
+    ]
+    text = str(caught.value)
+    assert "row 3, column 'Unless' (C): rule row-2: 'c' is both in 'if' and 'unless'" in text
+    assert "row 3, column 'Reduces' (F): rule row-2: 'p' is both in 'then' and 'reduces'" in text
+    bad_id = Table(headers=("C", "Unless", "M", "O"), rows=(("x", "x", "m", "o"),))
+    with pytest.raises(TableProblemsError) as caught:
+        table_to_theory(bad_id, id="Not an id")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(None, None), (2, "'Unless' (B)")]
+    assert caught.value.problems[0].message.startswith("id: 'Not an id' is not a valid id")
+
+
+def test_every_header_problem_at_once() -> None:
+    table = Table(headers=("C", "Context", "Notes", "M"), rows=(("a", "b", "", "m"),))
+    with pytest.raises(TableProblemsError) as caught:
+        column_roles(table, columns={"Setting": "context"})
+    assert [p.message.split(";")[0] for p in caught.value.problems] == [
+        "--map names the column 'Setting', which is not in the table",
+        "columns 'C' (A) and 'Context' (B) both hold 'context'",
+        "the header 'Notes' is not a column cimo knows",
+    ]
+    with pytest.raises(TableProblemsError, match="2 problems"):
+        read_cells_of("C,M,O\na,b,c,d\n,,,\nx,y,z,,w\n")
+
+
+def read_cells_of(text: str) -> Table:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return read_cells(write(Path(folder), text))
+
+
+def test_old_module_path_warns_and_cimo_io_does_not() -> None:
+    import cimo.exchange.table
+    import cimo.io.table
+
+    with pytest.warns(DeprecationWarning, match=r"use cimo\.exchange\.table\.read_table"):
+        old = cimo.io.table.read_table
+    assert old is cimo.exchange.table.read_table is cimo.io.read_table
+    with pytest.raises(AttributeError):
+        _ = cimo.io.table.no_such_name
+    assert cimo.io.Table is Table
 
 
 # --------------------------------------------------------------------------- property: every cell

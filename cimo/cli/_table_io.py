@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from cimo.cli._common import emit, handle_errors, read_theory
+from cimo.exchange.table import ROLES, parse_column_map, read_table, write_table
 from cimo.io import dumps, format_of
-from cimo.io.table import ROLES, parse_column_map, read_table, write_table
 
 __all__ = ["register"]
 

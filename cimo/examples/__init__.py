@@ -23,8 +23,8 @@ from importlib import resources
 from pathlib import Path
 
 from cimo._util import lookup
+from cimo.exchange.table import read_table
 from cimo.io import load
-from cimo.io.table import read_table
 from cimo.model import CimoModel, Source, Theory
 
 __all__ = ["Example", "example_path", "get_example", "list_examples", "load_example"]

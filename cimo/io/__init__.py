@@ -6,6 +6,16 @@
 True
 """
 
+from cimo.exchange.table import (
+    Table,
+    read_cells,
+    read_table,
+    table_to_theory,
+    theory_to_table,
+    write_cells,
+    write_table,
+)
+from cimo.io import table as table  # the deprecated alias module, still an attribute
 from cimo.io._atomic import atomic_write
 from cimo.io._locate import SourceText
 from cimo.io._theory import (
@@ -30,15 +40,6 @@ from cimo.io.interop import (
     import_theory,
 )
 from cimo.io.schema import SCHEMA_ID, json_schema
-from cimo.io.table import (
-    Table,
-    read_cells,
-    read_table,
-    table_to_theory,
-    theory_to_table,
-    write_cells,
-    write_table,
-)
 
 __all__ = [
     "EXPORT_FORMATS",

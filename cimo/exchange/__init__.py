@@ -1,0 +1,1 @@
+"""Exchange formats: theories read from and written to the formats of other tools."""

@@ -1,0 +1,373 @@
+"""The cells of a spreadsheet table: :class:`Table`, and CSV/XLSX files read and written as text.
+
+Nothing here knows about theories: a :class:`Table` is a header row and data
+rows of text, with the spreadsheet's row numbers for messages. The problems
+found in a table are collected and raised together by :func:`raise_problems`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from cimo._util import did_you_mean
+from cimo.errors import MissingDependencyError, TableError, UsageError
+from cimo.io._atomic import atomic_write
+from cimo.model import CimoModel
+
+__all__ = [
+    "Table",
+    "TableProblemsError",
+    "raise_problems",
+    "read_cells",
+    "write_cells",
+]
+
+_Records = list[tuple[int, list[str]]]
+
+
+class Table(CimoModel):
+    """The cells of a spreadsheet table, as text: one header row, then data rows.
+
+    ``row_numbers`` are the rows as a spreadsheet program numbers them (the
+    header is row 1), for error messages.
+
+    >>> t = Table(headers=("C", "Mechanism"), rows=(("a", "m"),))
+    >>> t.row_number(0), t.column_name(1)
+    (2, "'Mechanism' (B)")
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...] = ()
+    row_numbers: tuple[int, ...] = ()
+    file: str | None = None
+    sheet: str | None = None
+
+    def row_number(self, index: int) -> int:
+        """The spreadsheet row number of data row ``index`` (0-based)."""
+        return self.row_numbers[index] if index < len(self.row_numbers) else index + 2
+
+    def column_name(self, index: int) -> str:
+        """A column as messages name it: its header and letter, e.g. ``'Mechanism' (C)``."""
+        header = self.headers[index] if index < len(self.headers) else ""
+        return f"{header!r} ({_letter(index)})" if header else _letter(index)
+
+    def error(
+        self,
+        message: str,
+        *,
+        row: int | None = None,
+        column: int | None = None,
+        header: bool = False,
+    ) -> TableError:
+        """A :class:`~cimo.errors.TableError` located in this table.
+
+        ``row`` is a 0-based data row; ``header=True`` points at the header row.
+        """
+        return TableError(
+            message,
+            file=self.file,
+            sheet=self.sheet,
+            row=1 if header else None if row is None else self.row_number(row),
+            column=None if column is None else self.column_name(column),
+        )
+
+    def __str__(self) -> str:
+        lines = [" | ".join(self.headers)]
+        lines += [" | ".join(row).rstrip() for row in self.rows]
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        def cell(text: str) -> str:
+            return text.replace("|", "\\|").replace("\n", "<br>")
+
+        lines = ["| " + " | ".join(cell(h) for h in self.headers) + " |"]
+        lines.append("|" + "---|" * len(self.headers))
+        lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+
+class TableProblemsError(TableError):
+    """Several things wrong in one table: a :class:`~cimo.errors.TableError` listing each.
+
+    ``problems`` holds one located :class:`~cimo.errors.TableError` per problem,
+    in table order.
+
+    >>> from cimo.errors import TableError
+    >>> err = TableProblemsError([
+    ...     TableError("the ID '1' is already used in row 2", file="t.csv", row=3, column="A"),
+    ...     TableError("'a' appears twice in this cell", file="t.csv", row=4, column="B"),
+    ... ])
+    >>> print(err)
+    t.csv: the table has 2 problems:
+      row 3, column A: the ID '1' is already used in row 2
+      row 4, column B: 'a' appears twice in this cell
+    >>> [p.row for p in err.problems]
+    [3, 4]
+    """
+
+    __module__ = "cimo.exchange.table"  # where users import it from
+
+    def __init__(self, problems: Sequence[TableError]) -> None:
+        self.problems: tuple[TableError, ...] = tuple(problems)
+        first = self.problems[0] if self.problems else TableError("")
+        lines = [f"the table has {len(self.problems)} problems:"]
+        lines += [f"  {TableError(p.message, row=p.row, column=p.column)}" for p in self.problems]
+        super().__init__("\n".join(lines), file=first.file, sheet=first.sheet)
+
+
+def raise_problems(problems: Sequence[TableError]) -> None:
+    """Raise the problems found, if any: one as itself, several as a :class:`TableProblemsError`.
+
+    The problems are reported in table order (the header row, then each data
+    row); those without a row (the whole table) come first.
+
+    >>> raise_problems([])
+    >>> raise_problems([TableError("the file is empty", file="t.csv")])
+    Traceback (most recent call last):
+    ...
+    cimo.errors.TableError: t.csv: the file is empty
+    """
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise TableProblemsError(sorted(problems, key=lambda p: p.row or 0))
+
+
+def _letter(index: int) -> str:
+    """Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------- reading cells
+
+
+def read_cells(path: str | os.PathLike[str], *, sheet: str | None = None) -> Table:
+    """Read the cells of a CSV (or TSV) or XLSX file as text.
+
+    The first row holds the headers. CSV files are read as UTF-8 (a byte
+    order mark is fine); the delimiter (``,``, ``;`` or tab) is the one the
+    header row uses most. XLSX files need ``openpyxl`` (``pip install
+    'cimo[xlsx]'``); ``sheet`` picks a sheet by name (default: the first).
+
+    Raises:
+        TableError: if the file is missing, unreadable, not UTF-8, or the sheet
+            does not exist; or values stand in columns without a header (all of
+            them are listed).
+        MissingDependencyError: for an XLSX file when openpyxl is not installed.
+        UsageError: for an unknown file type, or a ``sheet`` given for a CSV file.
+    """
+    file = Path(path)
+    kind = _kind_of(file)
+    if kind == "xlsx":
+        headers, rows, sheet_name = _read_xlsx(file, sheet)
+    else:
+        if sheet is not None:
+            raise UsageError(f"{file}: only .xlsx files have sheets; leave out --sheet for CSV")
+        headers, rows = _read_csv(file)
+        sheet_name = None
+    return _tidy(headers, rows, file=str(file), sheet=sheet_name)
+
+
+def _kind_of(file: Path) -> Literal["csv", "xlsx"]:
+    suffix = file.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".xls":
+        raise UsageError(f"{file}: old .xls workbooks are not read; save it as .xlsx or .csv")
+    raise UsageError(f"{file}: a table must be a .csv, .tsv or .xlsx file (got {suffix or 'none'})")
+
+
+def _read_text(file: Path) -> str:
+    try:
+        return file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise TableError("no such file", file=str(file)) from None
+    except UnicodeDecodeError as err:
+        raise TableError(
+            f"the file is not UTF-8 text (byte {err.start}); save it as 'CSV UTF-8'",
+            file=str(file),
+        ) from None
+    except OSError as err:
+        raise TableError(f"cannot read the file: {err.strerror or err}", file=str(file)) from None
+
+
+def _read_csv(file: Path) -> tuple[list[str], _Records]:
+    text = _read_text(file)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if file.suffix.lower() == ".tsv" else max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: _Records = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            records.append((number, record))
+    except csv.Error as err:
+        raise TableError(
+            f"not a valid CSV record ({err}); check the quotes from this row on",
+            file=str(file),
+            row=len(records) + 1,
+        ) from None
+    if not records:
+        raise TableError("the file is empty; the first row must hold the headers", file=str(file))
+    return records[0][1], records[1:]
+
+
+def _read_xlsx(file: Path, sheet: str | None) -> tuple[list[str], _Records, str]:
+    try:
+        import openpyxl
+    except ImportError:
+        raise MissingDependencyError(
+            f"{file}: reading .xlsx tables needs openpyxl: pip install 'cimo[xlsx]' "
+            "(or save the table as CSV)"
+        ) from None
+    if not file.is_file():
+        raise TableError("no such file", file=str(file))
+    try:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise TableError(
+            f"not a readable .xlsx workbook ({err}); open and save it again in a spreadsheet "
+            "program, or save it as CSV",
+            file=str(file),
+        ) from None
+    try:
+        names = list(book.sheetnames)
+        if sheet is None:
+            sheet = names[0]
+        elif sheet not in names:
+            raise TableError(
+                f"no sheet {sheet!r}" + did_you_mean(sheet, names) + f"; the sheets are {names}",
+                file=str(file),
+            )
+        records = [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(book[sheet].iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+    if not records:
+        raise TableError(
+            "the sheet is empty; the first row must hold the headers", file=str(file), sheet=sheet
+        )
+    return records[0][1], records[1:], sheet
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _stray_value(cells: list[str], headers: list[str]) -> TableError | None:
+    """The problem of a value outside the headers (past the last, or under a blank one)."""
+    width = len(headers)
+    extra = next((j for j in range(width, len(cells)) if cells[j]), None)
+    if extra is not None:
+        return TableError(
+            f"a value stands in column {_letter(extra)}, which has no header; "
+            "give the column a header (or delete the value)",
+            column=_letter(extra),
+        )
+    blank = next((j for j, cell in enumerate(cells[:width]) if cell and not headers[j]), None)
+    if blank is not None:
+        return TableError(
+            "a value stands in a column without a header; give the column a header",
+            column=_letter(blank),
+        )
+    return None
+
+
+def _tidy(headers: list[str], records: _Records, *, file: str | None, sheet: str | None) -> Table:
+    """Strip headers, drop empty rows, and check no value stands outside the headers."""
+    headers = [h.strip() for h in headers]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    rows: list[tuple[str, ...]] = []
+    numbers: list[int] = []
+    problems: list[TableError] = []
+    for number, record in records:
+        cells = [c.strip() for c in record]
+        if not any(cells):
+            continue
+        stray = _stray_value(cells, headers)
+        if stray is not None:
+            problems.append(
+                TableError(stray.message, file=file, sheet=sheet, row=number, column=stray.column)
+            )
+        rows.append(tuple((cells + [""] * width)[:width]))
+        numbers.append(number)
+    raise_problems(problems)
+    return Table(
+        headers=tuple(headers),
+        rows=tuple(rows),
+        row_numbers=tuple(numbers),
+        file=file,
+        sheet=sheet,
+    )
+
+
+# --------------------------------------------------------------------------- writing cells
+
+
+def write_cells(table: Table, path: str | os.PathLike[str], *, sheet: str = "CMO") -> Path:
+    """Write the cells of a table to a CSV (or TSV) or XLSX file, atomically.
+
+    Raises:
+        OutputError: if the file cannot be written.
+        MissingDependencyError: for an XLSX file when openpyxl is not installed.
+        UsageError: for an unknown file type.
+    """
+    file = Path(path)
+    if _kind_of(file) == "csv":
+        buffer = io.StringIO()
+        delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(table.headers)
+        writer.writerows(table.rows)
+        return atomic_write(file, buffer.getvalue())
+    return atomic_write(file, _xlsx_bytes(table, file, sheet))
+
+
+def _xlsx_bytes(table: Table, file: Path, sheet: str) -> bytes:
+    try:
+        import openpyxl
+        from openpyxl.styles import Font
+    except ImportError:
+        raise MissingDependencyError(
+            f"{file}: writing .xlsx tables needs openpyxl: pip install 'cimo[xlsx]' (or write CSV)"
+        ) from None
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append(list(table.headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        ws.append([c or None for c in row])
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and c.value.startswith("="):
+                c.data_type = "s"  # text, not a formula
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
