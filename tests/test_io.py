@@ -11,8 +11,10 @@ import jsonschema
 import pytest
 
 import cimo
+from cimo.core.data import to_data
+from cimo.core.source import locate, source_of
 from cimo.errors import FileFormatError, InvalidTheoryError, OutputError
-from cimo.io import atomic_write, json_schema, locate, source_of, to_data
+from cimo.io import atomic_write, json_schema
 
 GOOD = textwrap.dedent(
     """\
@@ -101,6 +103,14 @@ def test_all_problems_are_listed_with_locations(tmp_path: Path) -> None:
     )
     # the dangling reference is reported too, although other items failed their own checks
     assert any(":16:10: rule R1: 'grup' is not a context or outcome" in m for m in messages)
+
+
+def test_a_node_kind_that_is_not_text_is_a_problem_not_a_crash() -> None:
+    text = GOOD.replace("kind: context", "kind: [context]")
+    with pytest.raises(InvalidTheoryError) as info:
+        cimo.loads(text)
+    assert info.value.problems
+    assert all(p.code.startswith("pydantic.") for p in info.value.problems)
 
 
 def test_bad_enum_value_gets_did_you_mean(tmp_path: Path) -> None:
