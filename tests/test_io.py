@@ -349,8 +349,8 @@ def test_moved_names_warn_at_their_old_public_home() -> None:
     import cimo.core.source
 
     with pytest.warns(DeprecationWarning, match=r"cimo\.core\.source\.SourceText"):
-        assert cimo.io.SourceText is cimo.core.source.SourceText  # type: ignore[attr-defined]
+        assert cimo.io.SourceText is cimo.core.source.SourceText
     with pytest.warns(DeprecationWarning, match=r"cimo\.core\.data\.from_data"):
-        assert cimo.io.from_data is cimo.core.data.from_data  # type: ignore[attr-defined]
+        assert cimo.io.from_data is cimo.core.data.from_data
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
-        cimo.io.nothing  # type: ignore[attr-defined]  # noqa: B018
+        cimo.io.nothing  # noqa: B018
