@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
+import os
 import re
+import tempfile
 import weakref
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from cimo.errors import UnknownIdError
+from cimo.errors import OutputError, UnknownIdError
 
-__all__ = ["SideTable", "did_you_mean", "lookup", "normalise_label", "suggest"]
+__all__ = [
+    "SideTable",
+    "atomic_write",
+    "did_you_mean",
+    "lookup",
+    "normalise_label",
+    "paused_gc",
+    "slug",
+    "suggest",
+]
 
 V = TypeVar("V")
 
@@ -125,3 +139,114 @@ class SideTable(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Bulk loads create millions of objects and no reference cycles; without
+    the pause the collector rescans them again and again. The collector is
+    switched back on afterwards only if it was on before.
+
+    >>> import gc
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.\-]+")
+_ID_EDGES = "-_."
+
+
+def slug(text: str, *, max_length: int = 120, fallback: str = "") -> str:
+    """A valid cimo id made from ``text``, keeping its case, or ``fallback`` if none is left.
+
+    Every run of characters other than ASCII letters, digits, ``_``, ``.`` and
+    ``-`` becomes one ``-``; then ``-``, ``_`` and ``.`` are stripped from both
+    ends, the result is cut to ``max_length`` characters and stripped again,
+    so it starts and ends with a letter or digit.
+
+    >>> slug("In work!")
+    'In-work'
+    >>> slug("  Café / bar  ")
+    'Caf-bar'
+    >>> slug("a" * 5 + "-b", max_length=6)
+    'aaaaa'
+    >>> slug("!!!", fallback="item")
+    'item'
+    """
+    cut = _NOT_ID.sub("-", text).strip(_ID_EDGES)[:max_length].strip(_ID_EDGES)
+    return cut or fallback
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    r"""Write ``data`` to ``path`` through a temporary file in the same folder.
+
+    The temporary file is flushed to disk and renamed over ``path`` in one
+    step; on any failure it is removed and ``path`` is left as it was. A new
+    file gets the permissions the umask allows; a replaced file keeps its own.
+
+    Args:
+        path: Where to write.
+        data: Text (written as UTF-8) or bytes.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: if the folder does not exist or cannot be written to.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "theory.yaml"
+    >>> atomic_write(out, "format_version: '1.0'\n").read_text()
+    "format_version: '1.0'\n"
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path()
+    if not folder.is_dir():
+        raise OutputError(
+            f"cannot write {target}: the folder {folder} does not exist (create it first)"
+        )
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise OutputError(f"cannot write {target}: {err.strerror or err}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _set_mode(tmp, target)
+        os.replace(tmp, target)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {target}: {err.strerror or err}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def _set_mode(tmp: str, target: Path) -> None:
+    """Give the temporary file the mode ``target`` has, or the umask's default for a new file."""
+    if target.exists():
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)

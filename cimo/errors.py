@@ -7,7 +7,9 @@ a theory that does not hold together. Every class has a stable ``code``;
 ``docs/errors.md`` documents each code and a test keeps the two in sync.
 
 Messages say *what* went wrong, *where* (file, line, column, rule or node id)
-and *how to fix it*.
+and *how to fix it*. The *where* is one record for every located problem, a
+:class:`Location`: :class:`Problem`, :class:`FileFormatError` and
+:class:`TableError` each hold one as ``.location``.
 
 >>> from cimo.errors import UnknownIdError
 >>> err = UnknownIdError("regulte", kind="mechanism", suggestions=("regulate",))
@@ -20,12 +22,15 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 __all__ = [
     "CimoError",
     "FileFormatError",
     "InvalidTheoryError",
+    "Location",
     "MissingDependencyError",
     "OutputError",
     "Problem",
@@ -42,6 +47,95 @@ class CimoError(Exception):
 
     #: A stable, documented code for this kind of error.
     code: ClassVar[str] = "cimo-error"
+
+
+class Location(BaseModel):
+    """Where something is: in a theory document, a text file, or a spreadsheet.
+
+    Every field is optional; a location says as much as is known. The path
+    inside the document is the same for a theory read from YAML, from JSON or
+    built in Python; ``file``, ``line`` and ``column`` are added when the
+    theory came from a file, ``sheet``, ``row`` and ``cell`` when it came from
+    a spreadsheet.
+
+    >>> at = Location(id="R3", path=("rules", 2, "because", 0), file="t.yaml", line=42, column=7)
+    >>> print(at)
+    t.yaml:42:7
+    >>> at.pointer
+    '/rules/2/because/0'
+    >>> print(Location(path=("rules", 2)))
+    /rules/2
+    >>> print(Location(file="cmo.csv", row=5, cell="'ID' (A)"))
+    cmo.csv, row 5, column 'ID' (A)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    id: str | None = None
+    """The rule or node the location is about."""
+    path: tuple[str | int, ...] = ()
+    """The path inside the theory document, e.g. ``("rules", 3, "because", 0)``."""
+    file: str | None = None
+    """The file (None for a theory built in Python)."""
+    line: int | None = None
+    """1-based line in ``file``."""
+    column: int | None = None
+    """1-based column in ``file``."""
+    sheet: str | None = None
+    """The sheet of a spreadsheet (XLSX only)."""
+    row: int | None = None
+    """1-based spreadsheet row as a spreadsheet program shows it (the header is row 1)."""
+    cell: str | None = None
+    """The spreadsheet column: its header and letter, e.g. ``"'Mechanism' (C)"``."""
+
+    @model_serializer(mode="wrap")
+    def _drop_unused_spreadsheet_fields(
+        self, handler: SerializerFunctionWrapHandler
+    ) -> dict[str, Any]:
+        """Leave the spreadsheet fields out of the data unless they are set."""
+        data: dict[str, Any] = handler(self)
+        for key in _SPREADSHEET_FIELDS:
+            if data.get(key, 0) is None:
+                del data[key]
+        return data
+
+    @property
+    def pointer(self) -> str:
+        """The path as a JSON Pointer (RFC 6901), e.g. ``/rules/3/because/0``."""
+        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
+
+    @property
+    def position(self) -> str:
+        """``file:line:column``, as much of it as is known (``""`` when nothing is).
+
+        >>> Location(line=3, column=9).position
+        '3:9'
+        """
+        return ":".join(str(x) for x in (self.file, self.line, self.column) if x is not None)
+
+    @property
+    def cell_position(self) -> str:
+        """``file, sheet 'S', row 5, column 'ID' (A)``, as much of it as is known."""
+        parts = []
+        if self.file is not None:
+            parts.append(self.file)
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.cell is not None:
+            parts.append(f"column {self.cell}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        if self.sheet is not None or self.row is not None or self.cell is not None:
+            return self.cell_position
+        if self.file is None:
+            return self.pointer or "/"
+        return self.position
+
+
+_SPREADSHEET_FIELDS = ("sheet", "row", "cell")
 
 
 class Problem:
@@ -63,9 +157,11 @@ class Problem:
     "theory.yaml:42:7: rule R3: 'regulte' is not a mechanism"
     >>> p.pointer
     '/rules/2/because/0'
+    >>> p.location.line
+    42
     """
 
-    __slots__ = ("code", "column", "file", "hint", "line", "loc", "message")
+    __slots__ = ("code", "hint", "location", "message")
 
     def __init__(
         self,
@@ -79,29 +175,42 @@ class Problem:
         column: int | None = None,
     ) -> None:
         self.message = message
-        self.loc = tuple(loc)
         self.code = code
         self.hint = hint
-        self.file = file
-        self.line = line
-        self.column = column
+        self.location = Location(path=tuple(loc), file=file, line=line, column=column)
+
+    @property
+    def loc(self) -> tuple[str | int, ...]:
+        """The path to the offending value inside the theory document."""
+        return self.location.path
+
+    @property
+    def file(self) -> str | None:
+        """The file the theory came from, if any."""
+        return self.location.file
+
+    @property
+    def line(self) -> int | None:
+        """1-based line of the offending value in ``file``."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column of the offending value in ``file``."""
+        return self.location.column
 
     @property
     def pointer(self) -> str:
         """The location as a JSON Pointer (RFC 6901) into the theory document."""
-        parts = (str(p).replace("~", "~0").replace("/", "~1") for p in self.loc)
-        return "".join("/" + p for p in parts)
+        return self.location.pointer
 
     @property
     def where(self) -> str:
         """``file:line:column`` (as much of it as is known), or the JSON Pointer."""
-        if self.file is None:
-            return self.pointer or "/"
-        if self.line is None:
-            return f"{self.file}:{self.pointer}" if self.loc else self.file
-        if self.column is None:
-            return f"{self.file}:{self.line}"
-        return f"{self.file}:{self.line}:{self.column}"
+        at = self.location
+        if at.file is not None and at.line is None and at.path:
+            return f"{at.file}:{at.pointer}"
+        return str(at)
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}"
@@ -167,13 +276,26 @@ class FileFormatError(CimoError, ValueError):
         column: int | None = None,
     ) -> None:
         self.message = message
-        self.file = file
-        self.line = line
-        self.column = column
+        self.location = Location(file=file, line=line, column=column)
         super().__init__(str(self))
 
+    @property
+    def file(self) -> str | None:
+        """The file."""
+        return self.location.file
+
+    @property
+    def line(self) -> int | None:
+        """1-based line, when known."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column, when known."""
+        return self.location.column
+
     def __str__(self) -> str:
-        where = ":".join(str(x) for x in (self.file, self.line, self.column) if x is not None)
+        where = self.location.position
         return f"{where}: {self.message}" if where else self.message
 
 
@@ -266,23 +388,32 @@ class TableError(CimoError, ValueError):
         column: str | None = None,
     ) -> None:
         self.message = message
-        self.file = file
-        self.sheet = sheet
-        self.row = row
-        self.column = column
+        self.location = Location(file=file, sheet=sheet, row=row, cell=column)
         super().__init__(str(self))
 
+    @property
+    def file(self) -> str | None:
+        """The spreadsheet."""
+        return self.location.file
+
+    @property
+    def sheet(self) -> str | None:
+        """The sheet (XLSX only)."""
+        return self.location.sheet
+
+    @property
+    def row(self) -> int | None:
+        """1-based row number as a spreadsheet program shows it (the header is row 1)."""
+        return self.location.row
+
+    @property
+    def column(self) -> str | None:
+        """The column: its header and letter, e.g. ``"'Mechanism' (C)"`` (``location.cell``)."""
+        return self.location.cell
+
     def __str__(self) -> str:
-        parts = []
-        if self.file is not None:
-            parts.append(self.file)
-        if self.sheet is not None:
-            parts.append(f"sheet {self.sheet!r}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column is not None:
-            parts.append(f"column {self.column}")
-        return f"{', '.join(parts)}: {self.message}" if parts else self.message
+        where = self.location.cell_position
+        return f"{where}: {self.message}" if where else self.message
 
 
 def error_codes() -> dict[str, type[CimoError]]:

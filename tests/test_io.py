@@ -11,8 +11,10 @@ import jsonschema
 import pytest
 
 import cimo
+from cimo.core.data import to_data
+from cimo.core.source import locate, source_of
 from cimo.errors import FileFormatError, InvalidTheoryError, OutputError
-from cimo.io import atomic_write, json_schema, locate, source_of, to_data
+from cimo.io import atomic_write, json_schema
 
 GOOD = textwrap.dedent(
     """\
@@ -101,6 +103,14 @@ def test_all_problems_are_listed_with_locations(tmp_path: Path) -> None:
     )
     # the dangling reference is reported too, although other items failed their own checks
     assert any(":16:10: rule R1: 'grup' is not a context or outcome" in m for m in messages)
+
+
+def test_a_node_kind_that_is_not_text_is_a_problem_not_a_crash() -> None:
+    text = GOOD.replace("kind: context", "kind: [context]")
+    with pytest.raises(InvalidTheoryError) as info:
+        cimo.loads(text)
+    assert info.value.problems
+    assert all(p.code.startswith("pydantic.") for p in info.value.problems)
 
 
 def test_bad_enum_value_gets_did_you_mean(tmp_path: Path) -> None:
@@ -307,3 +317,40 @@ def test_committed_schema_file_matches_the_model() -> None:
     assert json.loads(committed.read_text()) == json_schema(), "run: cimo schema -o " + str(
         committed
     )
+
+
+def test_every_located_error_holds_one_location_record() -> None:
+    from cimo.errors import Location, Problem, TableError
+
+    problem = Problem("bad", loc=("rules", 0), file="t.yaml", line=3, column=5)
+    assert problem.location == Location(path=("rules", 0), file="t.yaml", line=3, column=5)
+    assert str(problem.location) == "t.yaml:3:5"
+    with pytest.raises(FileFormatError) as info:
+        cimo.loads('{"format_version": "1.0",\n "id": }', format="json", file="t.json")
+    assert (info.value.location.file, info.value.location.line) == ("t.json", 2)
+    table = TableError("twice", file="cmo.csv", sheet="S", row=5, column="'ID' (A)")
+    assert table.location == Location(file="cmo.csv", sheet="S", row=5, cell="'ID' (A)")
+    assert str(table) == "cmo.csv, sheet 'S', row 5, column 'ID' (A): twice"
+    # as data, a location off a spreadsheet has the fields of a validation finding's location
+    assert problem.location.model_dump(mode="json") == {
+        "id": None,
+        "path": ["rules", 0],
+        "file": "t.yaml",
+        "line": 3,
+        "column": 5,
+    }
+    assert table.location.model_dump()["cell"] == "'ID' (A)"
+    with pytest.raises(ValueError, match="frozen"):
+        problem.location.line = 4  # type: ignore[misc]
+
+
+def test_moved_names_warn_at_their_old_public_home() -> None:
+    import cimo.core.data
+    import cimo.core.source
+
+    with pytest.warns(DeprecationWarning, match=r"cimo\.core\.source\.SourceText"):
+        assert cimo.io.SourceText is cimo.core.source.SourceText
+    with pytest.warns(DeprecationWarning, match=r"cimo\.core\.data\.from_data"):
+        assert cimo.io.from_data is cimo.core.data.from_data
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        cimo.io.nothing  # noqa: B018

@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cimo
+from cimo.core.data import from_data, to_data
+from cimo.core.source import SourceText
 from cimo.errors import CimoError
 from cimo.graph import element_graph, rule_graph
 from cimo.strategies import theories
@@ -101,7 +103,7 @@ theoryish = st.recursive(
 @given(st.one_of(json_values, theoryish))
 def test_loader_never_crashes_on_any_data(data: Any) -> None:
     try:
-        cimo.io.from_data(data)
+        from_data(data)
     except CimoError as err:
         assert str(err)
 
@@ -121,7 +123,7 @@ def test_corrupting_a_reference_gives_a_located_problem(
     theory: cimo.Theory, data: st.DataObject, fmt: Literal["yaml", "json"]
 ) -> None:
     i = data.draw(st.integers(0, len(theory.rules) - 1))
-    broken = cimo.io.to_data(theory)
+    broken = to_data(theory)
     broken["rules"][i]["because"] = ["no-such-mechanism"]
     text = json.dumps(broken, indent=1) if fmt == "json" else cimo.io._yaml.to_yaml(broken)
     with pytest.raises(cimo.InvalidTheoryError) as info:
@@ -164,9 +166,9 @@ def _paths(value: Any, here: tuple[str | int, ...] = ()) -> list[tuple[tuple[str
 def test_json_positions_point_at_the_value_of_every_path(
     theory: cimo.Theory, indent: int | None
 ) -> None:
-    data = cimo.io.to_data(theory)
+    data = to_data(theory)
     text = json.dumps(data, indent=indent, ensure_ascii=False)
-    source = cimo.io.SourceText(text, "json")
+    source = SourceText(text, "json")
     lines = text.split("\n")  # JSON line numbers count "\n" only (not NEL, U+2028, ...)
     decoder = json.JSONDecoder()
     for path, value in _paths(data):

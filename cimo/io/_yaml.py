@@ -9,7 +9,7 @@ import yaml
 
 from cimo.errors import FileFormatError
 
-__all__ = ["compose", "parse_yaml", "to_yaml"]
+__all__ = ["parse_yaml", "to_yaml"]
 
 try:  # libyaml's C parser is about 7 times faster than the pure-Python one
     from yaml import CSafeDumper as _BaseDumper
@@ -84,7 +84,6 @@ def parse_yaml(text: str, *, file: str | None = None) -> Any:
     try:
         return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - _PlainLoader is a SafeLoader
     except FileFormatError as err:
-        err.file = file
         raise FileFormatError(err.message, file=file, line=err.line, column=err.column) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -101,11 +100,6 @@ def parse_yaml(text: str, *, file: str | None = None) -> Any:
         ) from None
     except yaml.YAMLError as err:
         raise FileFormatError(f"not valid YAML: {err}", file=file) from None
-
-
-def compose(text: str) -> yaml.Node | None:
-    """The YAML node tree of ``text`` (positions included), for locating errors."""
-    return yaml.compose(text, Loader=_BaseLoader)
 
 
 def to_yaml(data: Any) -> str:
