@@ -1,68 +1,56 @@
-"""The typed core: contexts, interventions, mechanisms, outcomes and the rules joining them.
+"""The records of a theory: the four node kinds, the rules joining them, and the theory.
 
-A realist programme theory is a set of **configurations**, each an
-*if-then-because* rule: IF these contexts hold (and none of the UNLESS contexts
-does) and these interventions are delivered, THEN these outcomes follow,
-BECAUSE these mechanisms fire. cimo holds such a theory as frozen pydantic
-records; everything else (the networkx graph, queries, checks, diagrams) is
-derived from them and never changes them.
+Records only: frozen pydantic models, no cached data and no imports from the
+layers above (the one exception is :meth:`Theory._repr_markdown_`, which asks
+:mod:`cimo.render.notebook` for its text when a notebook shows a theory).
+Derived lookups live in :mod:`cimo.core.index`, the structural checks in
+:mod:`cimo.core.structure`, the taxonomy and vocabulary records in
+:mod:`cimo.core.catalogues`. The public names are re-exported by
+:mod:`cimo.model`, whose docs show them at work.
 
->>> from cimo.model import Context, Intervention, Mechanism, Outcome, Rule, Theory
->>> theory = Theory(
-...     id="demo",
-...     title="Peer support at work",
-...     nodes=(
-...         Context(id="in-work", label="Employees with depression who are in work"),
-...         Intervention(id="peer-facilitation", label="Skilful facilitation of peer interaction"),
-...         Mechanism(id="relate", label="Relate", resource="peer support",
-...                   reasoning="clients learn to trust others"),
-...         Outcome(id="work-status", label="Job retention", polarity="desired"),
-...     ),
-...     rules=(
-...         Rule(id="R1", contexts=("in-work",), interventions=("peer-facilitation",),
-...              mechanisms=("relate",), outcomes=("work-status",)),
-...     ),
-... )
->>> theory.rules[0].contexts
-('in-work',)
->>> theory.rules[0].incomplete
-False
-
-Structural problems are all reported at once, each with its location:
-
->>> from pydantic import ValidationError
->>> try:
-...     Theory(id="bad", title="Bad", nodes=theory.nodes,
-...            rules=(Rule(id="R1", contexts=("in-wrk",), mechanisms=("work-status",)),))
-... except ValidationError as err:
-...     for e in err.errors():
-...         print(e["type"], e["loc"], e["msg"])
-cimo.unknown_id ('rules', 0, 'if', 0) rule R1: 'in-wrk' is not a context or outcome
-    of this theory (did you mean 'in-work'?)
-cimo.wrong_kind ('rules', 0, 'because', 0) rule R1: 'work-status' is an outcome,
-    but 'because' takes mechanisms
+>>> Rule(id="R2", contexts=("group-therapy",), mechanisms=("reflect",)).missing
+('outcome',)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from functools import cache, cached_property
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    model_validator,
-)
+from pydantic import Field, ValidationError, model_validator
 
-from cimo._util import lookup
 from cimo.core import builtins
+from cimo.core._base import (
+    EDGES,
+    FIRST,
+    FORMAT_VERSION,
+    GRAPH,
+    JSON,
+    JSON_OR_ID,
+    LIST,
+    NEGATIVE,
+    NESTED,
+    NESTED_WORDING,
+    PLAIN,
+    POSITIVE,
+    WORDING,
+    CimoModel,
+    Id,
+    Label,
+    Tag,
+)
+from cimo.core.catalogues import (
+    ComponentAspect,
+    ComponentCategory,
+    ComponentVocabulary,
+    Taxon,
+    Taxonomy,
+    TaxonomyCategory,
+    builtin_taxonomy,
+    builtin_vocabulary,
+)
 from cimo.core.index import index_of
-from cimo.core.structure import STRUCTURAL_CODES, structural_errors, taxonomy_errors
+from cimo.core.structure import STRUCTURAL_CODES, structural_errors
 from cimo.core.vocabulary import (
     SLOTS,
     ContextLevel,
@@ -115,89 +103,37 @@ __all__ = [
     "builtin_vocabulary",
 ]
 
-# Field policies (see cimo.core.vocabulary.Policy): every field of every record has one.
-_PLAIN = Policy()
-_WORDING = Policy(merge="wording")
-_FIRST = Policy(merge="first")
-_LIST = Policy(merge="union", network="json")
-_JSON = Policy(network="json")
-_JSON_OR_ID = Policy(network="json-or-id")
-_EDGES = Policy(network="edges")
-_GRAPH = Policy(merge="items", diff="items", network="graph")
-_NESTED = Policy(network="nested")
-_NESTED_WORDING = Policy(merge="wording", network="nested")
-
-#: The version of the theory file format this cimo reads and writes.
-FORMAT_VERSION: Literal["1.0"] = "1.0"
-
-# --------------------------------------------------------------------------- atoms
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only spaces")
-    return value
-
-
-#: A readable slug that names a node, rule, source or taxon: letters, digits,
-#: ``-``, ``_`` and ``.``, starting and ending with a letter or digit.
-Id: TypeAlias = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,126}[A-Za-z0-9])?$"),
-]
-#: A human-readable label: any text that is not blank.
-Label: TypeAlias = Annotated[str, AfterValidator(_not_blank)]
-#: A free tag (a slug, like an id).
-Tag: TypeAlias = Id
-
-_POSITIVE: frozenset[str] = frozenset({"desired", "positive"})
-_NEGATIVE: frozenset[str] = frozenset({"undesired", "negative"})
-
-
-class CimoModel(BaseModel):
-    """Base of every cimo record: frozen, no unknown keys, tuples for collections."""
-
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        use_attribute_docstrings=True,
-    )
-
-
 # --------------------------------------------------------------------------- nodes
 
 
 class Facets(CimoModel):
     """The free-text facets of a context (seed 000, Supplementary S2 extraction form)."""
 
-    who: Annotated[str | None, _NESTED] = None
+    who: Annotated[str | None, NESTED] = None
     """Who the intervention is for (client, patient, employee, ...)."""
-    whom: Annotated[str | None, _NESTED] = None
+    whom: Annotated[str | None, NESTED] = None
     """By whom it is delivered (high/low intensity practitioner, peer, ...)."""
-    where: Annotated[str | None, _NESTED] = None
+    where: Annotated[str | None, NESTED] = None
     """Setting or base (clinic, worksite, ...)."""
-    when: Annotated[str | None, _NESTED] = None
+    when: Annotated[str | None, NESTED] = None
     """Stage of illness, help-seeking, career, ..."""
-    circumstances: Annotated[str | None, _NESTED] = None
+    circumstances: Annotated[str | None, NESTED] = None
     """Which circumstances (socio-economic, policy, organisational, ...)."""
 
 
 class _NodeBase(CimoModel):
-    id: Annotated[Id, _PLAIN]
+    id: Annotated[Id, PLAIN]
     """A readable slug, unique among the theory's nodes and rules."""
-    kind: Annotated[str, _PLAIN]
-    label: Annotated[Label, _WORDING]
+    kind: Annotated[str, PLAIN]
+    label: Annotated[Label, WORDING]
     """The wording shown to people."""
-    source_label: Annotated[str | None, _WORDING] = None
+    source_label: Annotated[str | None, WORDING] = None
     """The label the source printed for this element ("C1", "Outcome 2")."""
-    description: Annotated[str | None, _WORDING] = None
+    description: Annotated[str | None, WORDING] = None
     """Longer text: a definition, the source's full wording, notes."""
-    tags: Annotated[tuple[Tag, ...], _LIST] = ()
+    tags: Annotated[tuple[Tag, ...], LIST] = ()
     """Free tags for filtering and grouping."""
-    iterations: Annotated[tuple[int, ...], _LIST] = ()
+    iterations: Annotated[tuple[int, ...], LIST] = ()
     """The theory iterations this element belongs to (empty: all of them)."""
 
 
@@ -209,12 +145,12 @@ class Context(_NodeBase):
     'micro'
     """
 
-    kind: Annotated[Literal["context"], _PLAIN] = "context"
-    level: Annotated[ContextLevel | None, _PLAIN] = None
+    kind: Annotated[Literal["context"], PLAIN] = "context"
+    level: Annotated[ContextLevel | None, PLAIN] = None
     """micro (individual), meso (organisational), macro (societal) or interface."""
-    dimension: Annotated[Dimension | None, _PLAIN] = None
+    dimension: Annotated[Dimension | None, PLAIN] = None
     """individual or systemic."""
-    facets: Annotated[Facets | None, _JSON] = None
+    facets: Annotated[Facets | None, JSON] = None
     """Who, whom, where, when and which circumstances."""
 
 
@@ -230,13 +166,13 @@ class Component(CimoModel):
     'format'
     """
 
-    category: Annotated[Id, _NESTED]
+    category: Annotated[Id, NESTED]
     """The component category (``strategic``, ``operational``, ``content``, ...)."""
-    aspect: Annotated[Id, _NESTED]
+    aspect: Annotated[Id, NESTED]
     """The aspect within the category (``format``, ``dose``, ``psychoeducation``, ...)."""
-    value: Annotated[Label, _NESTED]
+    value: Annotated[Label, NESTED]
     """What this intervention does for that aspect, in words."""
-    note: Annotated[str | None, _NESTED_WORDING] = None
+    note: Annotated[str | None, NESTED_WORDING] = None
 
 
 class Intervention(_NodeBase):
@@ -248,8 +184,8 @@ class Intervention(_NodeBase):
     ('Group format',)
     """
 
-    kind: Annotated[Literal["intervention"], _PLAIN] = "intervention"
-    components: Annotated[tuple[Component, ...], _LIST] = ()
+    kind: Annotated[Literal["intervention"], PLAIN] = "intervention"
+    components: Annotated[tuple[Component, ...], LIST] = ()
     """Components drawn from the theory's component vocabulary."""
 
     def aspect(self, aspect: str) -> tuple[str, ...]:
@@ -265,14 +201,14 @@ class Mechanism(_NodeBase):
     'realise'
     """
 
-    kind: Annotated[Literal["mechanism"], _PLAIN] = "mechanism"
-    resource: Annotated[str | None, _PLAIN] = None
+    kind: Annotated[Literal["mechanism"], PLAIN] = "mechanism"
+    resource: Annotated[str | None, PLAIN] = None
     """The resource the programme offers (may be absent)."""
-    reasoning: Annotated[str | None, _PLAIN] = None
+    reasoning: Annotated[str | None, PLAIN] = None
     """The reasoning or response the resource triggers (may be absent)."""
-    category: Annotated[Id | None, _PLAIN] = None
+    category: Annotated[Id | None, PLAIN] = None
     """work-focused, psychological, relationship-focused, or a category of your own."""
-    taxon: Annotated[Id | None, _PLAIN] = None
+    taxon: Annotated[Id | None, PLAIN] = None
     """This mechanism's place in the theory's taxonomy (an entry id)."""
 
 
@@ -284,22 +220,22 @@ class Outcome(_NodeBase):
     ('BDI-II',)
     """
 
-    kind: Annotated[Literal["outcome"], _PLAIN] = "outcome"
-    polarity: Annotated[Polarity | None, _PLAIN] = None
+    kind: Annotated[Literal["outcome"], PLAIN] = "outcome"
+    polarity: Annotated[Polarity | None, PLAIN] = None
     """desired/undesired, or positive/negative/neutral."""
-    domain: Annotated[Id | None, _PLAIN] = None
+    domain: Annotated[Id | None, PLAIN] = None
     """clinical, work, interpersonal, or a domain of your own."""
-    measures: Annotated[tuple[str, ...], _LIST] = ()
+    measures: Annotated[tuple[str, ...], LIST] = ()
     """How the outcome is measured (e.g. ``BDI-II``)."""
-    opposite: Annotated[Id | None, _PLAIN] = None
+    opposite: Annotated[Id | None, PLAIN] = None
     """Another outcome that cannot hold together with this one."""
 
     @property
     def valence(self) -> int:
         """``+1`` for desired/positive, ``-1`` for undesired/negative, ``0`` otherwise."""
-        if self.polarity in _POSITIVE:
+        if self.polarity in POSITIVE:
             return 1
-        if self.polarity in _NEGATIVE:
+        if self.polarity in NEGATIVE:
             return -1
         return 0
 
@@ -320,23 +256,23 @@ class Evidence(CimoModel):
     'supports'
     """
 
-    source: Annotated[Id | None, _NESTED] = None
+    source: Annotated[Id | None, NESTED] = None
     """The id of a :class:`Source` of the theory."""
-    locator: Annotated[str | None, _NESTED] = None
+    locator: Annotated[str | None, NESTED] = None
     """Page, table, line or timestamp within the source."""
-    quote: Annotated[str | None, _NESTED] = None
+    quote: Annotated[str | None, NESTED] = None
     """The excerpt, verbatim."""
-    kind: Annotated[Id | None, _NESTED] = None
+    kind: Annotated[Id | None, NESTED] = None
     """realist-evaluation (primary), realist-synthesis (secondary), focus-group, interview, ..."""
-    stance: Annotated[EvidenceStance, _NESTED] = "supports"
+    stance: Annotated[EvidenceStance, NESTED] = "supports"
     """supports, refutes or refines the rule."""
-    participant: Annotated[str | None, _NESTED] = None
+    participant: Annotated[str | None, NESTED] = None
     """Who said it (a role or pseudonym: 'former service-user', 'Participant 5')."""
-    incidence: Annotated[Annotated[int, Field(ge=0)] | None, _NESTED] = None
+    incidence: Annotated[Annotated[int, Field(ge=0)] | None, NESTED] = None
     """How many participants (or sources) said it."""
-    intensity: Annotated[Intensity | None, _NESTED] = None
+    intensity: Annotated[Intensity | None, NESTED] = None
     """How strongly it was said: low, moderate or high."""
-    note: Annotated[str | None, _NESTED_WORDING] = None
+    note: Annotated[str | None, NESTED_WORDING] = None
 
 
 class Rule(CimoModel):
@@ -354,36 +290,36 @@ class Rule(CimoModel):
     (True, ('outcome',))
     """
 
-    id: Annotated[Id, _PLAIN]
+    id: Annotated[Id, PLAIN]
     """A readable slug, unique among the theory's nodes and rules."""
-    source_label: Annotated[str | None, _WORDING] = None
+    source_label: Annotated[str | None, WORDING] = None
     """The label the source printed ("CMOc 3", "19")."""
-    statement: Annotated[str | None, _WORDING] = None
+    statement: Annotated[str | None, WORDING] = None
     """The configuration in the source's own words."""
-    description: Annotated[str | None, _WORDING] = None
-    contexts: Annotated[tuple[Id, ...], _EDGES] = Field(default=(), alias="if")
+    description: Annotated[str | None, WORDING] = None
+    contexts: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="if")
     """IF: contexts (or outcomes of other rules) that must all hold."""
-    unless: Annotated[tuple[Id, ...], _EDGES] = ()
+    unless: Annotated[tuple[Id, ...], EDGES] = ()
     """UNLESS: disabling contexts; any one of them blocks the rule."""
-    interventions: Annotated[tuple[Id, ...], _EDGES] = Field(default=(), alias="with")
+    interventions: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="with")
     """WITH: the interventions that must be delivered."""
-    mechanisms: Annotated[tuple[Id, ...], _EDGES] = Field(default=(), alias="because")
+    mechanisms: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="because")
     """BECAUSE: the mechanisms that fire."""
     mechanism_mode: Annotated[MechanismMode, Policy(merge="valued-default")] = "together"
     """Whether several mechanisms work ``together`` or are ``alternatives``."""
-    outcomes: Annotated[tuple[Id, ...], _EDGES] = Field(default=(), alias="then")
+    outcomes: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="then")
     """THEN: the outcomes expected to follow."""
-    reduces: Annotated[tuple[Id, ...], _EDGES] = ()
+    reduces: Annotated[tuple[Id, ...], EDGES] = ()
     """Outcomes the rule makes less likely, or reduces."""
     status: Annotated[Status, Policy(merge="valued-default", diff="section")] = "hypothesised"
     """hypothesised, supported, refined or refuted."""
-    theme: Annotated[str | None, _PLAIN] = None
+    theme: Annotated[str | None, PLAIN] = None
     """A theme or group the configuration belongs to."""
     evidence: Annotated[
         tuple[Evidence, ...], Policy(merge="union", diff="section", network="json")
     ] = ()
-    tags: Annotated[tuple[Tag, ...], _LIST] = ()
-    iterations: Annotated[tuple[int, ...], _LIST] = ()
+    tags: Annotated[tuple[Tag, ...], LIST] = ()
+    iterations: Annotated[tuple[int, ...], LIST] = ()
     """The theory iterations this rule belongs to (empty: all of them)."""
 
     @property
@@ -419,9 +355,9 @@ class Link(CimoModel):
     rule's ``if``.
     """
 
-    outcome: Annotated[Id, _EDGES]
-    context: Annotated[Id, _EDGES]
-    note: Annotated[str | None, _WORDING] = None
+    outcome: Annotated[Id, EDGES]
+    context: Annotated[Id, EDGES]
+    note: Annotated[str | None, WORDING] = None
 
 
 # --------------------------------------------------------------------------- provenance
@@ -430,112 +366,19 @@ class Link(CimoModel):
 class Source(CimoModel):
     """A study, document or data set that evidence comes from."""
 
-    id: Annotated[Id, _NESTED]
-    citation: Annotated[Label, _NESTED]
-    year: Annotated[int | None, _NESTED] = None
-    doi: Annotated[str | None, _NESTED] = None
-    url: Annotated[str | None, _NESTED] = None
+    id: Annotated[Id, NESTED]
+    citation: Annotated[Label, NESTED]
+    year: Annotated[int | None, NESTED] = None
+    doi: Annotated[str | None, NESTED] = None
+    url: Annotated[str | None, NESTED] = None
 
 
 class Iteration(CimoModel):
     """One iteration of a programme theory (theories are refined in iterations)."""
 
-    number: Annotated[Annotated[int, Field(ge=1)], _NESTED]
-    label: Annotated[Label, _NESTED_WORDING]
-    description: Annotated[str | None, _NESTED_WORDING] = None
-
-
-# --------------------------------------------------------------------------- taxonomy
-
-
-class TaxonomyCategory(CimoModel):
-    """A category of mechanisms (seed 000: work-focused, psychological, relationship-focused)."""
-
-    id: Annotated[Id, _NESTED]
-    label: Annotated[Label, _NESTED_WORDING]
-    description: Annotated[str | None, _NESTED_WORDING] = None
-
-
-class Taxon(CimoModel):
-    """One entry of a mechanism taxonomy: a mechanism, theme or subtheme."""
-
-    id: Annotated[Id, _NESTED]
-    label: Annotated[Label, _NESTED_WORDING]
-    rank: Annotated[Id, _NESTED]
-    """The entry's rank, one of the taxonomy's ``ranks``."""
-    parent: Annotated[Id | None, _NESTED] = None
-    """The entry one rank up (none for the top rank)."""
-    definition: Annotated[str | None, _NESTED] = None
-    category: Annotated[Id | None, _NESTED] = None
-    source_label: Annotated[str | None, _NESTED_WORDING] = None
-    note: Annotated[str | None, _NESTED_WORDING] = None
-
-
-class Taxonomy(CimoModel):
-    """A hierarchy of mechanisms: e.g. subthemes -> themes -> mechanisms (seed 000, Table 3).
-
-    ``ranks`` runs from the coarsest to the finest rank.
-    """
-
-    id: Annotated[Id, _NESTED]
-    label: Annotated[Label, _NESTED_WORDING]
-    description: Annotated[str | None, _NESTED_WORDING] = None
-    ranks: Annotated[tuple[Id, ...], _NESTED] = ("mechanism", "theme", "subtheme")
-    categories: Annotated[tuple[TaxonomyCategory, ...], _NESTED] = ()
-    taxa: Annotated[tuple[Taxon, ...], _NESTED] = ()
-    citation: Annotated[str | None, _NESTED] = None
-
-    @model_validator(mode="after")
-    def _check_tree(self) -> Taxonomy:
-        errors = taxonomy_errors(self)
-        if errors:
-            raise ValidationError.from_exception_data("Taxonomy", errors)
-        return self
-
-    @cached_property
-    def by_id(self) -> Mapping[str, Taxon]:
-        """Entries by id."""
-        return {t.id: t for t in self.taxa}
-
-
-# --------------------------------------------------------------------------- vocabulary
-
-
-class ComponentAspect(CimoModel):
-    """One aspect of a component category, with the checklist items it offers."""
-
-    id: Annotated[Id, _NESTED]
-    label: Annotated[Label, _NESTED_WORDING]
-    items: Annotated[tuple[str, ...], _NESTED] = ()
-    """Checklist items (suggested values; a component may word its own)."""
-    note: Annotated[str | None, _NESTED_WORDING] = None
-
-
-class ComponentCategory(CimoModel):
-    """A category of intervention components (strategic, operational, content, ...)."""
-
-    id: Annotated[Id, _NESTED]
-    label: Annotated[Label, _NESTED_WORDING]
-    aspects: Annotated[tuple[ComponentAspect, ...], _NESTED] = ()
-
-
-class ComponentVocabulary(CimoModel):
-    """A vocabulary of intervention components (seed 000, Supplementary S3 by default)."""
-
-    id: Annotated[Id, _NESTED]
-    label: Annotated[Label, _NESTED_WORDING]
-    description: Annotated[str | None, _NESTED_WORDING] = None
-    citation: Annotated[str | None, _NESTED] = None
-    categories: Annotated[tuple[ComponentCategory, ...], _NESTED] = ()
-
-    @cached_property
-    def aspects(self) -> Mapping[str, frozenset[str]]:
-        """Aspect ids by category id."""
-        return {c.id: frozenset(a.id for a in c.aspects) for c in self.categories}
-
-    def allows(self, category: str, aspect: str) -> bool:
-        """Whether ``category``/``aspect`` is in the vocabulary."""
-        return aspect in self.aspects.get(category, frozenset())
+    number: Annotated[Annotated[int, Field(ge=1)], NESTED]
+    label: Annotated[Label, NESTED_WORDING]
+    description: Annotated[str | None, NESTED_WORDING] = None
 
 
 # --------------------------------------------------------------------------- settings
@@ -544,11 +387,11 @@ class ComponentVocabulary(CimoModel):
 class CheckSettings(CimoModel):
     """Which validation checks to run for this theory, and what fails (``cimo check``)."""
 
-    select: Annotated[tuple[str, ...], _NESTED] = ()
+    select: Annotated[tuple[str, ...], NESTED] = ()
     """Codes (or code prefixes) to run; empty: all."""
-    ignore: Annotated[tuple[str, ...], _NESTED] = ()
+    ignore: Annotated[tuple[str, ...], NESTED] = ()
     """Codes (or code prefixes) to skip."""
-    fail_on: Annotated[Severity | None, _NESTED] = None
+    fail_on: Annotated[Severity | None, NESTED] = None
     """The lowest severity that makes the check fail."""
 
 
@@ -568,26 +411,26 @@ class Theory(CimoModel):
 
     format_version: Annotated[Literal["1.0"], Policy(merge="first", diff="ignore")] = FORMAT_VERSION
     """The version of the file format (written at the top of every file)."""
-    id: Annotated[Id, _FIRST]
-    title: Annotated[Label, _FIRST]
-    description: Annotated[str | None, _FIRST] = None
-    authors: Annotated[tuple[str, ...], _LIST] = ()
-    based_on: Annotated[tuple[Id, ...], _LIST] = ()
+    id: Annotated[Id, FIRST]
+    title: Annotated[Label, FIRST]
+    description: Annotated[str | None, FIRST] = None
+    authors: Annotated[tuple[str, ...], LIST] = ()
+    based_on: Annotated[tuple[Id, ...], LIST] = ()
     """Ids of the sources the theory itself is taken from (its citation)."""
-    iteration: Annotated[int | None, _FIRST] = None
+    iteration: Annotated[int | None, FIRST] = None
     """Which iteration of the programme theory this is."""
     iterations: Annotated[tuple[Iteration, ...], Policy(merge="items", network="json")] = ()
     """The iterations elements can belong to, when one file holds several."""
-    taxonomy: Annotated[Id | Taxonomy | None, _JSON_OR_ID] = None
+    taxonomy: Annotated[Id | Taxonomy | None, JSON_OR_ID] = None
     """The mechanism taxonomy: the name of a built-in one, or one declared here."""
-    vocabulary: Annotated[Id | ComponentVocabulary | None, _JSON_OR_ID] = None
+    vocabulary: Annotated[Id | ComponentVocabulary | None, JSON_OR_ID] = None
     """The intervention component vocabulary: a built-in name (default ``s3-checklist``)
     or one declared here."""
-    check: Annotated[CheckSettings | None, _JSON] = None
+    check: Annotated[CheckSettings | None, JSON] = None
     """Validation settings for ``cimo check``."""
-    nodes: Annotated[tuple[Node, ...], _GRAPH] = ()
-    rules: Annotated[tuple[Rule, ...], _GRAPH] = ()
-    links: Annotated[tuple[Link, ...], _GRAPH] = ()
+    nodes: Annotated[tuple[Node, ...], GRAPH] = ()
+    rules: Annotated[tuple[Rule, ...], GRAPH] = ()
+    links: Annotated[tuple[Link, ...], GRAPH] = ()
     sources: Annotated[tuple[Source, ...], Policy(merge="items", diff="items", network="json")] = ()
 
     # ------------------------------------------------------------------ structure
@@ -652,42 +495,3 @@ class Theory(CimoModel):
         if isinstance(self.vocabulary, ComponentVocabulary):
             return self.vocabulary
         return builtin_vocabulary(self.vocabulary or builtins.DEFAULT_VOCABULARY)
-
-
-# --------------------------------------------------------------------------- built-ins
-
-
-@cache
-def _builtin_taxonomy(name: str) -> Taxonomy:
-    return Taxonomy.model_validate(builtins.taxonomy_data(name))
-
-
-@cache
-def _builtin_vocabulary(name: str) -> ComponentVocabulary:
-    return ComponentVocabulary.model_validate(builtins.vocabulary_data(name))
-
-
-def builtin_taxonomy(name: str) -> Taxonomy:
-    """A built-in taxonomy, as a record (built once, from :mod:`cimo.core.builtins`).
-
-    >>> builtin_taxonomy("work-focused-group-cbt").ranks
-    ('mechanism', 'theme', 'subtheme')
-
-    Raises:
-        UnknownIdError: if there is no built-in taxonomy of that name.
-    """
-    known = {n: n for n in builtins.TAXONOMY_NAMES}
-    return _builtin_taxonomy(lookup(known, name, kind="built-in taxonomy"))
-
-
-def builtin_vocabulary(name: str) -> ComponentVocabulary:
-    """A built-in component vocabulary, as a record (built once, from :mod:`cimo.core.builtins`).
-
-    >>> builtin_vocabulary("s3-checklist").allows("operational", "format")
-    True
-
-    Raises:
-        UnknownIdError: if there is no built-in vocabulary of that name.
-    """
-    known = {n: n for n in builtins.VOCABULARY_NAMES}
-    return _builtin_vocabulary(lookup(known, name, kind="built-in vocabulary"))
