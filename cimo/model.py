@@ -48,6 +48,8 @@ cimo.wrong_kind ('rules', 0, 'because', 0) rule R1: 'work-status' is an outcome,
 
 from __future__ import annotations
 
+from cimo.core._base import Label as Label
+from cimo.core._base import Tag as Tag
 from cimo.core.model import (
     FORMAT_VERSION,
     STRUCTURAL_CODES,
@@ -83,11 +85,8 @@ from cimo.core.model import (
     TaxonomyCategory,
     Theory,
 )
-from cimo.core.model import Label as Label
-from cimo.core.model import Tag as Tag
-from cimo.core.structure import StructuralCode
-from cimo.core.structure import structural_errors as _structural_errors  # noqa: F401
-from cimo.core.vocabulary import KIND_WORDS as _KIND_WORDS  # noqa: F401
+from cimo.core.structure import StructuralCode, structural_errors
+from cimo.core.vocabulary import KIND_WORDS
 
 __all__ = [
     "FORMAT_VERSION",
@@ -125,3 +124,7 @@ __all__ = [
     "TaxonomyCategory",
     "Theory",
 ]
+
+# The old private names, for the modules that still import them from here.
+_structural_errors = structural_errors
+_KIND_WORDS = KIND_WORDS

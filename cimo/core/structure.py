@@ -129,7 +129,9 @@ class _Checker:
 
 def _ids(c: _Checker) -> None:
     """Ids are unique among nodes and rules."""
-    items = [("nodes", "node", n.id, n.kind) for n in c.theory.nodes]
+    items: list[tuple[str, str, str, str]] = [
+        ("nodes", "node", n.id, n.kind) for n in c.theory.nodes
+    ]
     items += [("rules", "rule", r.id, "rule") for r in c.theory.rules]
     position = {"nodes": 0, "rules": 0}
     for part, noun, ident, kind in items:
