@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import JsonValue, TypeAdapter
 
+from cimo.core.vocabulary import field_policy
 from cimo.model import CimoModel, Evidence, Mechanism, Rule, Status, Theory
 from cimo.taxonomy import resolve_taxonomy
 
@@ -41,20 +42,17 @@ __all__ = [
     "diff",
 ]
 
-#: Theory fields compared as a whole (the collections are compared item by item).
-_THEORY_FIELDS = (
-    "title",
-    "description",
-    "authors",
-    "based_on",
-    "iteration",
-    "iterations",
-    "taxonomy",
-    "vocabulary",
-    "check",
+#: Theory fields compared as a whole (the collections are compared item by item),
+#: from the fields' diff policies.
+_THEORY_FIELDS = tuple(
+    name for name in Theory.model_fields if field_policy(Theory, name).diff == "field"
 )
 #: Rule fields that have their own section of the diff.
-_OWN_SECTION = frozenset({"status", "evidence"})
+_OWN_SECTION = frozenset(
+    info.alias or name
+    for name, info in Rule.model_fields.items()
+    if field_policy(Rule, name).diff == "section"
+)
 
 
 class FieldChange(CimoModel):
@@ -430,7 +428,7 @@ def diff(old: Theory, new: Theory) -> TheoryDiff:
     """
     theory_changes = tuple(
         FieldChange(field=f, old=_plain(getattr(old, f)), new=_plain(getattr(new, f)))
-        for f in ("id", *_THEORY_FIELDS)
+        for f in _THEORY_FIELDS
         if getattr(old, f) != getattr(new, f)
     )
     old_nodes, new_nodes = _keyed(old.nodes, new.nodes, "id")

@@ -32,6 +32,8 @@ from typing import Any, Literal, TypeAlias
 
 import networkx as nx
 
+from cimo.core.index import index_of
+from cimo.core.vocabulary import SLOTS, SlotKeyword
 from cimo.io._theory import paused_gc
 from cimo.model import CimoModel, Theory
 
@@ -41,11 +43,12 @@ __all__ = [
     "Role",
     "chain_links",
     "element_graph",
+    "from_successors",
     "rule_graph",
 ]
 
 #: The role an edge plays in the rule graph: a rule slot, or an explicit chain ``link``.
-Role: TypeAlias = Literal["if", "unless", "with", "because", "then", "reduces", "link"]
+Role: TypeAlias = SlotKeyword | Literal["link"]
 #: The relation an edge stands for in the element graph.
 Relation: TypeAlias = Literal["enables", "disables", "triggers", "produces", "reduces", "link"]
 
@@ -54,30 +57,30 @@ Relation: TypeAlias = Literal["enables", "disables", "triggers", "produces", "re
 # The graph is handed out frozen, so sharing them is safe, and it spares one
 # dict per edge (millions, for large theories).
 _EDGE_DATA: dict[tuple[str, bool], Mapping[str, Any]] = {
-    (role, chain): MappingProxyType({"role": role, "disabling": role == "unless", "chain": chain})
-    for role in ("if", "unless", "with", "because", "then", "reduces", "link")
+    (role, chain): MappingProxyType({"role": role, "disabling": disabling, "chain": chain})
+    for role, disabling in [(s.keyword, s.disabling) for s in SLOTS] + [("link", False)]
     for chain in (False, True)
 }
 
 
 def _rule_edges(theory: Theory) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    """Every edge of the rule graph, with its (shared) data."""
+    """Every edge of the rule graph, with its (shared) data.
+
+    Condition slots (IF, UNLESS, WITH) point into the rule (an outcome there
+    is a chain); the others (BECAUSE, THEN, REDUCES) point out of it;
+    explicit links join an outcome to a context.
+    """
     kinds = {n.id: n.kind for n in theory.nodes}
     data = _EDGE_DATA
+    slots = [(s.keyword, s.attr, s.side == "condition") for s in SLOTS]
     for rule in theory.rules:
         rid = rule.id
-        for c in rule.contexts:
-            yield c, rid, data["if", kinds.get(c) == "outcome"]
-        for c in rule.unless:
-            yield c, rid, data["unless", kinds.get(c) == "outcome"]
-        for i in rule.interventions:
-            yield i, rid, data["with", False]
-        for m in rule.mechanisms:
-            yield rid, m, data["because", False]
-        for o in rule.outcomes:
-            yield rid, o, data["then", False]
-        for o in rule.reduces:
-            yield rid, o, data["reduces", False]
+        for keyword, attr, condition in slots:
+            ids: tuple[str, ...] = getattr(rule, attr)
+            if condition:
+                yield from ((x, rid, data[keyword, kinds.get(x) == "outcome"]) for x in ids)
+            else:
+                yield from ((rid, x, data[keyword, False]) for x in ids)
     for link in theory.links:
         yield link.outcome, link.context, data["link", True]
 
@@ -117,19 +120,21 @@ def rule_graph(theory: Theory) -> nx.DiGraph[str]:
         A new, frozen ``networkx.DiGraph``.
     """
     with paused_gc():
-        g = _fill_digraph(_rule_vertices(theory), _rule_edges(theory))
+        g = from_successors(_rule_vertices(theory), _rule_edges(theory))
     g.graph["name"] = theory.id
     frozen: nx.DiGraph[str] = nx.freeze(g)
     return frozen
 
 
-def _fill_digraph(
+def from_successors(
     vertices: Iterable[tuple[str, dict[str, Any]]],
     edges: Iterable[tuple[str, str, Mapping[str, Any]]],
 ) -> nx.DiGraph[str]:
-    """Build a DiGraph by filling its adjacency dicts in one pass.
+    """Build a DiGraph from vertices (with their data) and edges, in one pass.
 
-    This is what ``add_nodes_from``/``add_edges_from`` do, without their
+    Every edge end must be among the vertices. The edge data mappings are
+    kept as given (not copied), so pass read-only mappings if the graph will
+    be shared. This is what ``add_nodes_from``/``add_edges_from`` do, without their
     per-edge dict copies; ``tests/test_graph.py`` checks that both ways give
     equal graphs, so a change in networkx's internals cannot go unnoticed.
     """
@@ -153,6 +158,10 @@ def _fill_digraph(
     return g
 
 
+#: The old private name of :func:`from_successors` (kept for the modules that import it).
+_fill_digraph = from_successors
+
+
 def element_graph(theory: Theory) -> nx.MultiDiGraph[str]:
     """A multigraph joining the elements directly, edges labelled with their rules.
 
@@ -171,21 +180,19 @@ def element_graph(theory: Theory) -> nx.MultiDiGraph[str]:
         A new, frozen ``networkx.MultiDiGraph`` with edge keys equal to the relation.
     """
     acc: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
+    inputs = [(s.attr, s.relation) for s in SLOTS if s.side == "condition"]
+    results = [(s.attr, s.relation) for s in SLOTS if s.side == "result"]
     for rule in theory.rules:
         rid = rule.id
         targets = rule.mechanisms or rule.outcomes + rule.reduces
         for t in targets:
-            for c in rule.contexts:
-                acc[c, t, "enables"].append(rid)
-            for c in rule.unless:
-                acc[c, t, "disables"].append(rid)
-            for i in rule.interventions:
-                acc[i, t, "triggers"].append(rid)
+            for attr, relation in inputs:
+                for x in getattr(rule, attr):
+                    acc[x, t, relation].append(rid)
         for m in rule.mechanisms:
-            for o in rule.outcomes:
-                acc[m, o, "produces"].append(rid)
-            for o in rule.reduces:
-                acc[m, o, "reduces"].append(rid)
+            for attr, relation in results:
+                for o in getattr(rule, attr):
+                    acc[m, o, relation].append(rid)
     g: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=theory.id)
     with paused_gc():
         g.add_nodes_from((n.id, {"kind": n.kind, "label": n.label}) for n in theory.nodes)
@@ -229,24 +236,20 @@ def chain_links(theory: Theory) -> tuple[ChainLink, ...]:
     >>> any(link.blocking is False for link in chain_links(theory))
     True
     """
-    producers: defaultdict[str, list[str]] = defaultdict(list)
-    for rule in theory.rules:
-        for o in rule.outcomes:
-            producers[o].append(rule.id)
-    users: defaultdict[str, list[tuple[str, bool]]] = defaultdict(list)
-    for rule in theory.rules:
-        for c in rule.contexts:
-            users[c].append((rule.id, False))
-        for c in rule.unless:
-            users[c].append((rule.id, True))
-    linked: defaultdict[str, list[str]] = defaultdict(list)
-    for link in theory.links:
-        linked[link.outcome].append(link.context)
+    ix = index_of(theory)
+    rules = theory.rules
+
+    def users(context: str) -> list[tuple[str, bool]]:
+        blocking = ix.unless.get(context, ())
+        return [(rules[p].id, p in blocking) for p in ix.rules_using(context, "if", "unless")]
+
+    producers = {o: [rules[p].id for p in ps] for o, ps in ix.producers.items()}
+    linked = ix.linked
     out: list[ChainLink] = []
     for outcome, ups in producers.items():
         targets = [(c, None) for c in [outcome]] + [(c, c) for c in linked.get(outcome, ())]
         for context, via in targets:
-            for down, blocking in users.get(context, ()):
+            for down, blocking in users(context):
                 out.extend(
                     ChainLink(
                         upstream=up, outcome=outcome, downstream=down, via=via, blocking=blocking

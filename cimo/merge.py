@@ -17,28 +17,77 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
-from pydantic import JsonValue, ValidationError
+from pydantic import BaseModel, JsonValue, ValidationError
 
 from cimo._util import normalise_label, suggest
+from cimo.core.vocabulary import SLOTS, field_policy
 from cimo.errors import UnknownIdError, UsageError
 from cimo.io import to_data
-from cimo.model import CimoModel, Theory
+from cimo.model import (
+    CimoModel,
+    Context,
+    Intervention,
+    Iteration,
+    Link,
+    Mechanism,
+    Outcome,
+    Rule,
+    Source,
+    Theory,
+)
 
 __all__ = ["Conflict", "MergeResult", "Provenance", "merge"]
 
-#: List fields whose values from several inputs are combined (union, in input order).
-_UNION_FIELDS = frozenset(
-    {"tags", "iterations", "measures", "components", "evidence", "authors", "based_on"}
-)
-#: Fields that are wording, not meaning: kept from the canonical record when ids were unified.
-_WORDING = frozenset({"label", "source_label", "description", "statement", "note"})
+
+@dataclass(frozen=True)
+class _Policies:
+    """What :func:`_combine` does with each key of one kind of record (from the field policies)."""
+
+    union: frozenset[str]
+    """List fields whose values from several inputs are combined (union, in input order)."""
+    wording: frozenset[str]
+    """Wording, not meaning: kept from the canonical record when ids were unified."""
+    defaults: Mapping[str, Any]
+    """Defaults that are values, not gaps: a rule left ``hypothesised`` has a status."""
+
+
+def _policies(*models: type[BaseModel]) -> _Policies:
+    """The merge policies of the fields of ``models``, by file key (alias)."""
+    union: set[str] = set()
+    wording: set[str] = set()
+    defaults: dict[str, Any] = {}
+    for model in models:
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            policy = field_policy(model, name).merge
+            if policy == "union":
+                union.add(key)
+            elif policy == "wording":
+                wording.add(key)
+            elif policy == "valued-default":
+                defaults[key] = info.default
+    return _Policies(frozenset(union), frozenset(wording), MappingProxyType(defaults))
+
+
+#: Nodes and rules are folded together (an id is a node or a rule).
+_ITEMS = _policies(Context, Intervention, Mechanism, Outcome, Rule)
+_THEORY = _policies(Theory)
 #: Top-level fields taken from the first input (or from ``id=``/``title=``).
-_FIRST_WINS = frozenset({"format_version", "id", "title", "description", "iteration"})
-#: Defaults that are values, not gaps: a rule left ``hypothesised`` has a status.
-_MEANINGFUL_DEFAULTS = {"status": "hypothesised", "mechanism_mode": "together"}
-_SLOTS = ("if", "unless", "with", "because", "then", "reduces")
+_FIRST_WINS = frozenset(
+    info.alias or name
+    for name, info in Theory.model_fields.items()
+    if field_policy(Theory, name).merge == "first"
+)
+#: Theory fields whose records are folded one by one, by id.
+_COLLECTIONS = frozenset(
+    info.alias or name
+    for name, info in Theory.model_fields.items()
+    if field_policy(Theory, name).merge == "items"
+)
 
 
 class Conflict(CimoModel):
@@ -130,30 +179,31 @@ def _union(a: list[Any], b: list[Any]) -> list[Any]:
 
 
 def _combine(
-    base: dict[str, Any], other: dict[str, Any], *, wording_free: bool
+    base: dict[str, Any], other: dict[str, Any], policies: _Policies, *, wording_free: bool
 ) -> tuple[dict[str, Any], list[str]]:
     """Fold ``other`` into ``base``: fill gaps, unite lists, name the fields that clash."""
     out = dict(base)
     clashes: list[str] = []
+    defaults = policies.defaults
     for key, value in other.items():
-        mine = out.get(key, _MEANINGFUL_DEFAULTS.get(key))
+        mine = out.get(key, defaults.get(key))
         if mine == value or _empty(value):
             continue
-        if key not in out and key in _MEANINGFUL_DEFAULTS:
+        if key not in out and key in defaults:
             clashes.append(key)  # e.g. hypothesised (the default) against supported
             continue
         if _empty(mine):
             out[key] = value
-        elif key in _UNION_FIELDS and isinstance(mine, list) and isinstance(value, list):
+        elif key in policies.union and isinstance(mine, list) and isinstance(value, list):
             out[key] = _union(mine, value)
         elif not (
-            (wording_free and key in _WORDING)
+            (wording_free and key in policies.wording)
             or (key == "label" and normalise_label(str(mine)) == normalise_label(str(value)))
         ):
             clashes.append(key)
     clashes.extend(
         key
-        for key, default in _MEANINGFUL_DEFAULTS.items()
+        for key, default in defaults.items()
         if key in base and key not in other and base[key] != default
     )
     return out, clashes
@@ -175,7 +225,7 @@ def _rename(data: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     rules = []
     for rule in data.get("rules", ()):
         rule = {**rule, "id": ren(rule["id"])}
-        for slot in _SLOTS:
+        for slot in (s.keyword for s in SLOTS):
             if slot in rule:
                 rule[slot] = list(dict.fromkeys(ren(x) for x in rule[slot]))
         rules.append(rule)
@@ -222,8 +272,9 @@ def _check_equivalences(theories: Sequence[Theory], equivalences: Mapping[str, s
 class _Fold:
     """Records of one kind, folded by id across inputs, in first-seen order."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, policies: _Policies) -> None:
         self.kind = kind
+        self.policies = policies
         self.data: dict[str, dict[str, Any]] = {}
         self.origin: dict[str, list[str]] = {}
         self.values: dict[tuple[str, str], list[tuple[str, Any]]] = {}
@@ -245,12 +296,12 @@ class _Fold:
             return
         first = self.origin[key][0]
         if prefer:
-            merged, clashes = _combine(record, base, wording_free=wording_free)
+            merged, clashes = _combine(record, base, self.policies, wording_free=wording_free)
         else:
-            merged, clashes = _combine(base, record, wording_free=wording_free)
+            merged, clashes = _combine(base, record, self.policies, wording_free=wording_free)
         self.data[key] = merged
         for field in clashes:
-            default = _MEANINGFUL_DEFAULTS.get(field)
+            default = self.policies.defaults.get(field)
             seen = self.values.setdefault((key, field), [(first, base.get(field, default))])
             seen.append((source, record.get(field, default)))
 
@@ -327,11 +378,11 @@ def merge(
     _check_equivalences(theories, eq)
     canonical_ids = set(eq.values())
 
-    items = _Fold("node")
-    sources = _Fold("source")
-    links = _Fold("link")
-    top = _Fold("theory")
-    iterations = _Fold("iteration")
+    items = _Fold("node", _ITEMS)
+    sources = _Fold("source", _policies(Source))
+    links = _Fold("link", _policies(Link))
+    top = _Fold("theory", _THEORY)
+    iterations = _Fold("iteration", _policies(Iteration))
     kinds: dict[str, str] = {}
     kind_clash: list[Conflict] = []
     used: set[tuple[str, str]] = set()
@@ -371,11 +422,7 @@ def merge(
             links.add(f"{lk['outcome']} -> {lk['context']}", lk, name)
         for it in data.get("iterations", ()):
             iterations.add(str(it["number"]), it, name)
-        rest = {
-            k: v
-            for k, v in data.items()
-            if k not in ("nodes", "rules", "links", "sources", "iterations")
-        }
+        rest = {k: v for k, v in data.items() if k not in _COLLECTIONS}
         if top.data:
             rest = {k: v for k, v in rest.items() if k not in _FIRST_WINS}
         top.add("theory", rest, name)

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated
 
+from pydantic import AfterValidator, PlainSerializer
+
+from cimo.core.vocabulary import Status, values
 from cimo.graph import ChainLink, chain_links
 from cimo.model import CimoModel, Theory
 
 __all__ = ["Summary", "summary"]
 
-_STATUSES = ("hypothesised", "supported", "refined", "refuted")
+#: A count per key, read-only (a plain dict in the JSON form).
+_Counts = Annotated[
+    Mapping[str, int],
+    AfterValidator(MappingProxyType),
+    PlainSerializer(dict, return_type=dict[str, int]),
+]
 
 
 class Summary(CimoModel):
@@ -29,7 +40,8 @@ class Summary(CimoModel):
     rules: int
     links: int
     sources: int
-    rules_by_status: dict[str, int]
+    rules_by_status: _Counts
+    """The number of rules of each status, every status listed (read-only)."""
     incomplete_rules: tuple[str, ...]
     themes: tuple[str, ...]
     taxonomy: str | None
@@ -101,7 +113,7 @@ def summary(theory: Theory) -> Summary:
         rules=len(theory.rules),
         links=len(theory.links),
         sources=len(theory.sources),
-        rules_by_status={s: statuses[s] for s in _STATUSES},
+        rules_by_status={s: statuses[s] for s in values(Status)},
         incomplete_rules=tuple(r.id for r in theory.rules if r.incomplete),
         themes=tuple(dict.fromkeys(r.theme for r in theory.rules if r.theme)),
         taxonomy=taxonomy,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, TypeAlias, get_args
+from typing import Any, Literal, TypeAlias, get_args
 
 __all__ = [
     "KINDS",
@@ -26,17 +26,22 @@ __all__ = [
     "SLOTS",
     "SLOT_BY_ATTR",
     "ContextLevel",
+    "DiffPolicy",
     "Dimension",
     "EvidenceStance",
     "Intensity",
     "MechanismMode",
+    "MergePolicy",
+    "NetworkPolicy",
     "NodeKind",
     "Polarity",
+    "Policy",
     "Severity",
     "Side",
     "Slot",
     "SlotKeyword",
     "Status",
+    "field_policy",
     "values",
 ]
 
@@ -132,3 +137,61 @@ def values(literal: object) -> tuple[str, ...]:
     ('hypothesised', 'supported', 'refined', 'refuted')
     """
     return tuple(str(v) for v in get_args(literal))
+
+
+# --------------------------------------------------------------------------- field policies
+
+#: How :func:`cimo.merge` folds a field when several inputs give a record of one id:
+#: ``same`` (equal values, or one input leaves it out; anything else is a conflict),
+#: ``union`` (lists are united), ``wording`` (kept from the canonical record when ids
+#: were unified), ``first`` (a theory field taken from the first input), ``items``
+#: (a collection whose records are folded by id) or ``valued-default`` (the default
+#: is a value, not a gap: a rule left ``hypothesised`` has a status).
+MergePolicy: TypeAlias = Literal["same", "union", "wording", "first", "items", "valued-default"]
+#: How :func:`cimo.diff` compares a field: as a whole (``field``), item by item by id
+#: (``items``), in a section of its own (``section``: rule status and evidence) or
+#: not at all (``ignore``).
+DiffPolicy: TypeAlias = Literal["field", "items", "section", "ignore"]
+#: How a field is carried in a network file (GraphML, GEXF, node-link): as a plain
+#: attribute (``value``), as JSON text (``json``: lists and records), as an id or as
+#: JSON text when it holds a record (``json-or-id``), as edges (``edges``: the rule
+#: slots and the ends of a link), as the network itself (``graph``: nodes, rules,
+#: links), or inside the JSON text of the record holding it (``nested``).
+NetworkPolicy: TypeAlias = Literal["value", "json", "json-or-id", "edges", "graph", "nested"]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What the services do with one field of a record, kept on the field itself.
+
+    Every field of every record carries one, in its ``Annotated`` metadata
+    (pydantic ignores it, so the JSON Schema is unchanged); read it with
+    :func:`field_policy`. A new field therefore says, where it is declared,
+    how it is merged, diffed and exchanged.
+
+    >>> Policy(merge="union", network="json")
+    Policy(merge='union', diff='field', network='json')
+    """
+
+    merge: MergePolicy = "same"
+    diff: DiffPolicy = "field"
+    network: NetworkPolicy = "value"
+
+
+def field_policy(model: Any, name: str) -> Policy:
+    """The :class:`Policy` of one field of a record class (by Python field name).
+
+    >>> from cimo.model import Rule, Theory
+    >>> field_policy(Rule, "tags").merge, field_policy(Theory, "nodes").network
+    ('union', 'graph')
+
+    Raises:
+        LookupError: if the class has no such field, or the field no policy.
+    """
+    info = model.model_fields.get(name)
+    if info is None:
+        raise LookupError(f"{model.__name__} has no field {name!r}")
+    for meta in info.metadata:
+        if isinstance(meta, Policy):
+            return meta
+    raise LookupError(f"{model.__name__}.{name} has no field policy")

@@ -1,0 +1,64 @@
+"""The base of every cimo record: the model config, the id and label types, the field policies.
+
+Private to :mod:`cimo.core`: the records import it; everyone else imports
+the names from :mod:`cimo.model`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from cimo.core.vocabulary import Policy
+
+# Field policies (see cimo.core.vocabulary.Policy): every field of every record has one.
+PLAIN = Policy()
+WORDING = Policy(merge="wording")
+FIRST = Policy(merge="first")
+LIST = Policy(merge="union", network="json")
+JSON = Policy(network="json")
+JSON_OR_ID = Policy(network="json-or-id")
+EDGES = Policy(network="edges")
+GRAPH = Policy(merge="items", diff="items", network="graph")
+NESTED = Policy(network="nested")
+NESTED_WORDING = Policy(merge="wording", network="nested")
+
+#: The version of the theory file format this cimo reads and writes.
+FORMAT_VERSION: Literal["1.0"] = "1.0"
+
+# --------------------------------------------------------------------------- atoms
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only spaces")
+    return value
+
+
+#: A readable slug that names a node, rule, source or taxon: letters, digits,
+#: ``-``, ``_`` and ``.``, starting and ending with a letter or digit.
+Id: TypeAlias = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,126}[A-Za-z0-9])?$"),
+]
+#: A human-readable label: any text that is not blank.
+Label: TypeAlias = Annotated[str, AfterValidator(_not_blank)]
+#: A free tag (a slug, like an id).
+Tag: TypeAlias = Id
+
+POSITIVE: frozenset[str] = frozenset({"desired", "positive"})
+NEGATIVE: frozenset[str] = frozenset({"undesired", "negative"})
+
+
+class CimoModel(BaseModel):
+    """Base of every cimo record: frozen, no unknown keys, tuples for collections."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        use_attribute_docstrings=True,
+    )

@@ -1,0 +1,262 @@
+"""One read-only index of a theory, built once per theory and shared by every service.
+
+A theory is a frozen record; the lookups derived from it (records by id, the
+rules naming each id in each slot, the producers of each outcome, the links
+both ways, the declared opposites) live in one :class:`TheoryIndex`, kept
+beside the theory in a side table keyed by its identity (never stored in the
+record, so a copy of a theory never sees the index of the original). Each part
+is built on first use, in one pass, and handed out as read-only views
+(``MappingProxyType`` of tuples).
+
+>>> import cimo
+>>> theory = cimo.load_example("pwp-resilience")
+>>> ix = index_of(theory)
+>>> ix is index_of(theory)
+True
+>>> [ix.rule(p).id for p in ix.producers["stress-and-burnout"]]
+['burnout']
+>>> sorted(ix.slots)
+['because', 'if', 'reduces', 'then', 'unless', 'with']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+
+from cimo._util import SideTable
+from cimo.core.vocabulary import SLOTS, SlotKeyword
+
+if TYPE_CHECKING:
+    from cimo.core.model import (
+        Context,
+        Intervention,
+        Link,
+        Mechanism,
+        Outcome,
+        Rule,
+        Source,
+        Theory,
+    )
+
+    AnyNode: TypeAlias = Context | Intervention | Mechanism | Outcome
+
+__all__ = ["TheoryIndex", "index_of"]
+
+#: Rule positions (in ``theory.rules``) by id.
+Positions: TypeAlias = Mapping[str, tuple[int, ...]]
+
+
+def _frozen(groups: dict[str, list[Any]]) -> MappingProxyType[str, tuple[Any, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in groups.items()})
+
+
+class TheoryIndex:
+    """The lookups of one theory: read-only, built part by part on first use.
+
+    Build it with :func:`index_of` (which shares one index per theory). It
+    keeps the theory's tuples, not the theory, so it never keeps a theory
+    alive. Positions are indexes into ``theory.rules`` (or ``theory.nodes``).
+
+    Attributes:
+        node_records: The theory's nodes, in file order.
+        rule_records: The theory's rules, in file order.
+        link_records: The theory's explicit links, in file order.
+        source_records: The theory's sources, in file order.
+    """
+
+    node_records: tuple[AnyNode, ...]
+    rule_records: tuple[Rule, ...]
+    link_records: tuple[Link, ...]
+    source_records: tuple[Source, ...]
+
+    def __init__(
+        self,
+        nodes: tuple[AnyNode, ...],
+        rules: tuple[Rule, ...],
+        links: tuple[Link, ...] = (),
+        sources: tuple[Source, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "node_records", nodes)
+        object.__setattr__(self, "rule_records", rules)
+        object.__setattr__(self, "link_records", links)
+        object.__setattr__(self, "source_records", sources)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"a TheoryIndex is read-only (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"a TheoryIndex is read-only (cannot delete {name!r})")
+
+    def __repr__(self) -> str:
+        return (
+            f"TheoryIndex({len(self.node_records)} nodes, {len(self.rule_records)} rules, "
+            f"{len(self.link_records)} links, {len(self.source_records)} sources)"
+        )
+
+    # ------------------------------------------------------------------ records by id
+
+    @cached_property
+    def nodes(self) -> Mapping[str, AnyNode]:
+        """Nodes by id."""
+        return MappingProxyType({n.id: n for n in self.node_records})
+
+    @cached_property
+    def rules(self) -> Mapping[str, Rule]:
+        """Rules by id."""
+        return MappingProxyType({r.id: r for r in self.rule_records})
+
+    @cached_property
+    def sources(self) -> Mapping[str, Source]:
+        """Sources by id."""
+        return MappingProxyType({s.id: s for s in self.source_records})
+
+    @cached_property
+    def node_pos(self) -> Mapping[str, int]:
+        """The position of each node in ``theory.nodes``, by id."""
+        return MappingProxyType({n.id: i for i, n in enumerate(self.node_records)})
+
+    @cached_property
+    def rule_pos(self) -> Mapping[str, int]:
+        """The position of each rule in ``theory.rules``, by id."""
+        return MappingProxyType({r.id: i for i, r in enumerate(self.rule_records)})
+
+    def rule(self, pos: int) -> Rule:
+        """The rule at a position."""
+        return self.rule_records[pos]
+
+    # ------------------------------------------------------------------ slots
+
+    @cached_property
+    def slots(self) -> Mapping[SlotKeyword, Positions]:
+        """For each slot (by keyword): id -> positions of the rules naming it there.
+
+        Built in one pass over the rules for all the slots of
+        :data:`cimo.core.vocabulary.SLOTS`; positions are in rule order.
+        """
+        found: dict[SlotKeyword, dict[str, list[int]]] = {s.keyword: {} for s in SLOTS}
+        tables = [(found[s.keyword], s.attr) for s in SLOTS]
+        for pos, rule in enumerate(self.rule_records):
+            for table, attr in tables:
+                for ident in getattr(rule, attr):
+                    bucket = table.get(ident)
+                    if bucket is None:
+                        table[ident] = [pos]
+                    else:
+                        bucket.append(pos)
+        return MappingProxyType({k: _frozen(v) for k, v in found.items()})
+
+    def slot(self, keyword: SlotKeyword) -> Positions:
+        """Id -> positions of the rules naming it in one slot (``if``, ``then``, ...)."""
+        return self.slots[keyword]
+
+    def rules_using(self, ident: str, *keywords: SlotKeyword) -> tuple[int, ...]:
+        """Positions of the rules naming ``ident`` in any of the slots, in rule order.
+
+        With no slot given: in any slot.
+        """
+        wanted = keywords or tuple(s.keyword for s in SLOTS)
+        if len(wanted) == 1:
+            return self.slots[wanted[0]].get(ident, ())
+        return tuple(sorted({p for k in wanted for p in self.slots[k].get(ident, ())}))
+
+    @property
+    def waiting(self) -> Positions:
+        """Rules whose IF names the item (the rules waiting on it)."""
+        return self.slots["if"]
+
+    @property
+    def unless(self) -> Positions:
+        """Rules whose UNLESS names the item."""
+        return self.slots["unless"]
+
+    @property
+    def using(self) -> Positions:
+        """Rules whose WITH names the intervention."""
+        return self.slots["with"]
+
+    @property
+    def producers(self) -> Positions:
+        """Rules whose THEN names the outcome."""
+        return self.slots["then"]
+
+    @property
+    def reducers(self) -> Positions:
+        """Rules whose REDUCES names the outcome."""
+        return self.slots["reduces"]
+
+    @cached_property
+    def vacuous(self) -> tuple[int, ...]:
+        """Rules with no IF items (enabled whatever holds)."""
+        return tuple(p for p, r in enumerate(self.rule_records) if not r.contexts)
+
+    @cached_property
+    def used(self) -> frozenset[str]:
+        """Every id named in some rule slot."""
+        return frozenset(ident for table in self.slots.values() for ident in table)
+
+    # ------------------------------------------------------------------ links and opposites
+
+    @cached_property
+    def linked(self) -> Mapping[str, tuple[str, ...]]:
+        """Outcome -> the contexts it is linked to (``theory.links``), in link order."""
+        out: dict[str, list[str]] = {}
+        for link in self.link_records:
+            out.setdefault(link.outcome, []).append(link.context)
+        return _frozen(out)
+
+    @cached_property
+    def linked_from(self) -> Mapping[str, tuple[str, ...]]:
+        """Context -> the outcomes linked to it, in link order."""
+        out: dict[str, list[str]] = {}
+        for link in self.link_records:
+            out.setdefault(link.context, []).append(link.outcome)
+        return _frozen(out)
+
+    @cached_property
+    def in_links(self) -> frozenset[str]:
+        """Every id named by an explicit link."""
+        return frozenset(i for link in self.link_records for i in (link.outcome, link.context))
+
+    @cached_property
+    def opposites(self) -> Mapping[str, frozenset[str]]:
+        """Outcome -> its declared opposites (both directions)."""
+        out: dict[str, set[str]] = {}
+        for node in self.node_records:
+            opposite = getattr(node, "opposite", None)
+            if node.kind == "outcome" and opposite is not None:
+                out.setdefault(node.id, set()).add(opposite)
+                out.setdefault(opposite, set()).add(node.id)
+        return MappingProxyType({k: frozenset(v) for k, v in out.items()})
+
+    def derivable(self, item: str) -> bool:
+        """Whether a rule can make ``item`` hold: a THEN outcome, or a context linked to one."""
+        return item in self.producers or item in self.linked_from
+
+    def feeds(self, outcome: str) -> tuple[str, ...]:
+        """The items that hold when ``outcome`` holds: itself and its linked contexts."""
+        return (outcome, *self.linked.get(outcome, ()))
+
+
+_INDEXES: SideTable[TheoryIndex] = SideTable()
+
+
+def index_of(theory: Theory) -> TheoryIndex:
+    """The index of a theory, built on first use and shared while the theory lives.
+
+    The theory is never changed: the index lives in a side table keyed by the
+    theory's identity and is dropped when the theory is collected. A copy of
+    the theory (``model_copy``) is another object and gets an index of its own.
+
+    >>> from cimo.model import Context, Theory
+    >>> t = Theory(id="t", title="T", nodes=(Context(id="c", label="C"),))
+    >>> sorted(index_of(t).nodes), sorted(index_of(t.model_copy(update={"nodes": ()})).nodes)
+    (['c'], [])
+    """
+    ix = _INDEXES.get(theory)
+    if ix is None:
+        ix = TheoryIndex(theory.nodes, theory.rules, theory.links, theory.sources)
+        _INDEXES.set(theory, ix)
+    return ix
