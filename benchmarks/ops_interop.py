@@ -9,7 +9,8 @@ from bench import Operation, Workload
 
 import cimo
 from cimo.graph import rule_graph
-from cimo.io import export_text, to_data
+from cimo.core.data import to_data
+from cimo.io import export_text
 
 
 def _later(work: Workload) -> cimo.Theory:

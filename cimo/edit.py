@@ -28,9 +28,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cimo._util import suggest
+from cimo.core.data import invalid_theory_error
 from cimo.core.vocabulary import SLOTS
 from cimo.errors import UnknownIdError, UsageError
-from cimo.io._theory import invalid_theory_error
 from cimo.model import Context, Intervention, Link, Mechanism, Outcome, Rule, Source, Theory
 from cimo.taxonomy import check_rank, resolve_taxonomy
 from cimo.taxonomy import roll_up as _taxon_roll_up

@@ -32,9 +32,9 @@ from typing import Any, Literal, TypeAlias
 
 import networkx as nx
 
+from cimo._util import paused_gc
 from cimo.core.index import index_of
 from cimo.core.vocabulary import SLOTS, SlotKeyword
-from cimo.io._theory import paused_gc
 from cimo.model import CimoModel, Theory
 
 __all__ = [

@@ -24,9 +24,9 @@ from typing import Any
 from pydantic import BaseModel, JsonValue, ValidationError
 
 from cimo._util import normalise_label, suggest
+from cimo.core.data import to_data
 from cimo.core.vocabulary import SLOTS, field_policy
 from cimo.errors import UnknownIdError, UsageError
-from cimo.io import to_data
 from cimo.model import (
     CimoModel,
     Context,

@@ -33,10 +33,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, InitErrorDetails
 
 from cimo._util import did_you_mean, paused_gc, slug
+from cimo.core.model import FORMAT_VERSION, Link, Node, Rule, Source, Theory
 from cimo.core.source import SourceText, register
+from cimo.core.structure import structural_errors as _structural_errors
 from cimo.core.vocabulary import KINDS
 from cimo.errors import FileFormatError, InvalidTheoryError, Problem
-from cimo.model import FORMAT_VERSION, Theory
 
 __all__ = [
     "check_document",
@@ -187,8 +188,6 @@ _SPANNING = ("cimo.unknown_id", "cimo.wrong_kind", "cimo.self_", "cimo.repeated"
 
 def _partial_structural_errors(data: Mapping[str, Any]) -> list[ErrorDetails]:
     """Structural errors among the items that are valid on their own (error path only)."""
-    from cimo.model import _structural_errors
-
     parts, broken = _valid_parts(data)
     rules = [r for r in parts["rules"] if r is not None]
     links = [k for k in parts["links"] if k is not None]
@@ -218,8 +217,6 @@ def _valid_parts(data: Mapping[str, Any]) -> tuple[dict[str, list[Any]], set[str
     Returns the lists, and the ids of nodes that are present but fail their
     own checks and cannot be stood in for.
     """
-    from cimo.model import Link, Node, Rule, Source
-
     if not _PARTS:
         _PARTS.update(
             nodes=TypeAdapter(Node),

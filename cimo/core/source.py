@@ -35,7 +35,7 @@ import yaml
 from cimo._util import SideTable
 
 if TYPE_CHECKING:
-    from cimo.model import Theory
+    from cimo.core.model import Theory
 
 try:  # libyaml's C parser is about 7 times faster than the pure-Python one
     from yaml import CSafeLoader as _Loader

@@ -11,8 +11,8 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Literal, TypeAlias
 
+from cimo._util import atomic_write
 from cimo.errors import RenderError, UsageError
-from cimo.io import atomic_write
 from cimo.model import CimoModel
 from cimo.render.backend import (
     DEFAULT_TIMEOUT,

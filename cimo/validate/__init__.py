@@ -34,8 +34,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cimo._util import paused_gc
+from cimo.core.source import locate, source_of
 from cimo.core.vocabulary import Severity
-from cimo.io import locate, paused_gc, source_of  # moving to the core layer
 from cimo.model import CheckSettings, Theory
 from cimo.validate import _checks  # noqa: F401  (registers the checks)
 from cimo.validate._index import Index

@@ -16,9 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from cimo._util import did_you_mean
+from cimo._util import atomic_write, did_you_mean
 from cimo.errors import MissingDependencyError, TableError, UsageError
-from cimo.io._atomic import atomic_write
 from cimo.model import CimoModel
 
 __all__ = [

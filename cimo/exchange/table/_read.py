@@ -18,11 +18,11 @@ from typing import Any, TypedDict, Unpack
 
 from pydantic import ValidationError
 
-from cimo._util import did_you_mean
+from cimo._util import did_you_mean, paused_gc
+from cimo.core.data import invalid_theory_error
 from cimo.core.vocabulary import NodeKind
 from cimo.exchange.table._cells import Table, raise_problems, read_cells
 from cimo.exchange.table._roles import ROLE_OF_KEYWORD, SLOT_OF_ROLE, Role, find_roles
-from cimo.io._theory import invalid_theory_error, paused_gc
 from cimo.model import (
     Context,
     Evidence,

@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from cimo.core.vocabulary import SLOTS
-from cimo.graph import _fill_digraph
+from cimo.graph import from_successors
 from cimo.validate._checks._shared import names
 from cimo.validate._index import Index
 from cimo.validate._registry import Raw, check
@@ -101,7 +101,7 @@ def _digraph(succ: Mapping[str, list[str]]) -> nx.DiGraph[str]:
     vertices = set(succ)
     for targets in succ.values():
         vertices.update(targets)
-    return _fill_digraph(
+    return from_successors(
         ((v, {}) for v in vertices),
         ((u, v, _NO_DATA) for u, targets in succ.items() for v in targets),
     )
