@@ -6,6 +6,9 @@
 True
 """
 
+from cimo.exchange import EXPORT_FORMATS, IMPORT_FORMATS
+from cimo.exchange import read as import_theory
+from cimo.exchange import write as export_theory
 from cimo.io._atomic import atomic_write
 from cimo.io._locate import SourceText
 from cimo.io._theory import (
@@ -21,14 +24,8 @@ from cimo.io._theory import (
     source_of,
     to_data,
 )
-from cimo.io.interop import (
-    EXPORT_FORMATS,
-    IMPORT_FORMATS,
-    export_text,
-    export_theory,
-    import_text,
-    import_theory,
-)
+from cimo.io.interop import _export_text as export_text
+from cimo.io.interop import _import_text as import_text
 from cimo.io.schema import SCHEMA_ID, json_schema
 from cimo.io.table import (
     Table,
