@@ -488,7 +488,7 @@ def test_the_old_positional_format_warns_and_still_works(pwp: cimo.Theory) -> No
     with pytest.raises(TypeError, match="multiple values"):
         cimo.io.export_text(pwp, "kumu", format="kumu")
     with pytest.raises(TypeError):
-        cimo.exchange.export_text(pwp, "kumu")  # type: ignore[misc]
+        cimo.exchange.export_text(pwp, "kumu")  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize(
@@ -519,7 +519,7 @@ def test_the_old_slot_table_is_the_vocabulary() -> None:
     from cimo.core.vocabulary import SLOTS
 
     with pytest.warns(DeprecationWarning, match="cimo.io.networks.SLOTS moved"):
-        from cimo.io.networks import SLOTS as OLD  # type: ignore[attr-defined]
+        from cimo.io.networks import SLOTS as OLD
     assert OLD == (
         ("if", True),
         ("unless", True),

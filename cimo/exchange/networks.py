@@ -160,19 +160,20 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
                 link["note"] = attrs["note"]
             links.append((pos, link))
             continue
-        if slot not in SLOT:
+        spec = SLOT.get(slot) if isinstance(slot, str) else None
+        if spec is None:
             raise FileFormatError(
                 f"edge {u!r} -> {v!r}: 'slot' is {slot!r}; it must be one of "
                 f"{[s.keyword for s in SLOTS] + ['link']}"
             )
-        into = SLOT[slot].into_rule
+        into = spec.into_rule
         rule, ref = (str(v), str(u)) if into else (str(u), str(v))
         if rule not in rules:
             raise FileFormatError(
                 f"edge {u!r} -> {v!r} ({slot}): {rule!r} should be a rule vertex "
                 f"('{slot}' edges point {'into' if into else 'out of'} a rule)"
             )
-        slots.setdefault((rule, slot), []).append((pos, ref))
+        slots.setdefault((rule, spec.keyword), []).append((pos, ref))
     for (rule, slot), refs in slots.items():
         rules[rule][slot] = [ref for _, ref in sorted(refs)]
     data["nodes"] = nodes
