@@ -19,10 +19,10 @@ from pgmpy.base import DAG  # type: ignore[import-untyped]
 
 import cimo
 from cimo.errors import FileFormatError, UsageError
-from cimo.io import export_text, export_theory, import_text, import_theory
-from cimo.io.dagitty import causal_diagram, feedback_edges, to_dagitty
-from cimo.io.kumu import CONNECTION_TYPES, ELEMENT_TYPES, from_kumu, to_kumu
-from cimo.io.networks import (
+from cimo.exchange import export_text, import_text, read, write
+from cimo.exchange.dagitty import causal_diagram, feedback_edges, to_dagitty
+from cimo.exchange.kumu import CONNECTION_TYPES, ELEMENT_TYPES, from_kumu, to_kumu
+from cimo.exchange.networks import (
     from_graphml,
     from_node_link,
     to_gexf,
@@ -30,7 +30,7 @@ from cimo.io.networks import (
     to_network,
     to_node_link,
 )
-from cimo.io.qdc import from_qdc, to_qdc
+from cimo.exchange.qdc import from_qdc, to_qdc
 from cimo.model import NodeKind
 from cimo.strategies import theories
 
@@ -86,18 +86,18 @@ def test_every_attribute_is_a_scalar(example: cimo.Theory) -> None:
 def test_graphml_opens_in_networkx_with_types_as_attributes(
     tmp_path: Path, example: cimo.Theory
 ) -> None:
-    path = export_theory(example, tmp_path / "t.graphml", format="graphml")
+    path = write(example, tmp_path / "t.graphml", format="graphml")
     g = nx.read_graphml(path)
     assert isinstance(g, nx.DiGraph)
     assert _vertices(g) == _vertices(to_network(example))
     assert {n.id: n.kind for n in example.nodes} == {
         v: d["kind"] for v, d in g.nodes(data=True) if d["kind"] != "rule"
     }
-    assert import_theory(path, format="graphml") == example
+    assert read(path, format="graphml") == example
 
 
 def test_gexf_opens_in_networkx(tmp_path: Path, example: cimo.Theory) -> None:
-    path = export_theory(example, tmp_path / "t.gexf", format="gexf")
+    path = write(example, tmp_path / "t.gexf", format="gexf")
     g = nx.read_gexf(path)
     ours = to_network(example)
     assert _vertices(g) == _vertices(ours)
@@ -117,14 +117,14 @@ def test_graphml_and_node_link_round_trip(theory: cimo.Theory) -> None:
 
 @given(theories())
 def test_node_link_round_trips_any_text(theory: cimo.Theory) -> None:
-    assert import_text(export_text(theory, "nodelink"), "nodelink") == theory
+    assert import_text(export_text(theory, format="nodelink"), format="nodelink") == theory
 
 
 def test_xml_formats_refuse_control_characters() -> None:
     theory = cimo.Theory(id="t", title="T", nodes=(cimo.Context(id="c", label="bell\x07"),))
     for fmt in ("graphml", "gexf", "qdc"):
         with pytest.raises(UsageError, match=r"/nodes/0/label holds the control character U\+0007"):
-            export_text(theory, fmt)
+            export_text(theory, format=fmt)
 
 
 def test_bad_network_files_get_clear_messages() -> None:
@@ -410,19 +410,19 @@ def test_codebook_import_errors(text: str, message: str) -> None:
 def test_unknown_formats_suggest_the_closest() -> None:
     theory = cimo.Theory(id="t", title="T")
     with pytest.raises(UsageError, match="did you mean 'graphml'"):
-        export_text(theory, "graphm")
+        export_text(theory, format="graphm")
     with pytest.raises(UsageError, match="cannot import from 'dagitty'"):
-        import_text("", "dagitty")
+        import_text("", format="dagitty")
 
 
 def test_import_names_the_file_in_errors(tmp_path: Path) -> None:
     path = tmp_path / "broken map.json"
     path.write_text('{"elements": [{"label": "A"}]}')
     with pytest.raises(FileFormatError, match=r"broken map\.json: Kumu blueprint: element 'A'"):
-        import_theory(path, format="kumu")
+        read(path, format="kumu")
     good = tmp_path / "my map.json"
     good.write_text(to_kumu(cimo.Theory(id="x", title="X")))
-    theory = import_theory(good, format="kumu")
+    theory = read(good, format="kumu")
     assert (theory.id, theory.title) == ("my-map", "my map")
     gexf = io.BytesIO(to_gexf(cimo.Theory(id="x", title="X")).encode())
     assert nx.read_gexf(gexf).graph["name"] == "X"
@@ -435,3 +435,97 @@ def test_the_interop_page_examples_run() -> None:
         optionflags=doctest.ELLIPSIS,
     )
     assert tried > 0 and failures == 0
+
+
+# --------------------------------------------------------------------------- the format table
+
+
+def test_read_and_write_take_the_format_from_the_suffix(tmp_path: Path, pwp: cimo.Theory) -> None:
+    path = write(pwp, tmp_path / "t.GraphML")
+    assert nx.read_graphml(path).nodes["burnout"]["kind"] == "rule"
+    assert read(path) == pwp
+    with pytest.raises(UsageError, match=r"'\.json' may mean nodelink or kumu; name the format"):
+        write(pwp, tmp_path / "t.json")
+    with pytest.raises(UsageError, match=r"t\.gexf: cannot tell the exchange format.*graphml, "):
+        read(write(pwp, tmp_path / "t.gexf"))  # GEXF is written, not read
+    with pytest.raises(
+        UsageError, match=r"cannot tell the exchange format from the suffix '\.txt'"
+    ):
+        write(pwp, tmp_path / "t.txt")
+
+
+def test_the_exchange_entry_points_serve_every_exchange_format() -> None:
+    from cimo.core.formats import names, select
+    from cimo.exchange.formats import _WRITERS
+
+    assert tuple(cimo.exchange.EXPORT_FORMATS) == names(select(kind="exchange", writable=True))
+    assert tuple(cimo.exchange.IMPORT_FORMATS) == names(select(kind="exchange", readable=True))
+    assert set(_WRITERS) | {"dagitty"} == set(cimo.exchange.EXPORT_FORMATS)
+    assert dict(cimo.exchange.EXPORT_FORMATS) == {
+        "graphml": ".graphml",
+        "gexf": ".gexf",
+        "nodelink": ".json",
+        "kumu": ".json",
+        "dagitty": ".dagitty",
+        "qdc": ".qdc",
+    }
+    # The old names in cimo.io are the new ones.
+    assert cimo.io.EXPORT_FORMATS is cimo.exchange.EXPORT_FORMATS
+    assert cimo.io.export_theory is cimo.exchange.write
+    assert cimo.io.import_theory is cimo.exchange.read
+
+
+def test_the_old_positional_format_warns_and_still_works(pwp: cimo.Theory) -> None:
+    with pytest.warns(DeprecationWarning, match=r"pass the format by keyword, format='nodelink'"):
+        text = cimo.io.export_text(pwp, "nodelink")
+    with pytest.warns(DeprecationWarning, match="import_text"):
+        assert cimo.io.import_text(text, "nodelink") == pwp
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cimo.io.import_text(cimo.io.export_text(pwp, format="kumu"), format="kumu").rules
+    with pytest.raises(TypeError, match="format"):
+        cimo.io.export_text(pwp)
+    with pytest.raises(TypeError, match="multiple values"):
+        cimo.io.export_text(pwp, "kumu", format="kumu")
+    with pytest.raises(TypeError):
+        cimo.exchange.export_text(pwp, "kumu")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("old", "name", "new"),
+    [
+        ("networks", "to_network", "cimo.exchange.networks.to_network"),
+        ("networks", "fresh_id", "internal to cimo.exchange"),
+        ("networks", "SLOTS", "cimo.core.vocabulary.SLOTS"),
+        ("kumu", "to_kumu", "cimo.exchange.kumu.to_kumu"),
+        ("qdc", "NAMESPACE", "cimo.exchange.qdc.NAMESPACE"),
+        ("dagitty", "to_dagitty", "cimo.exchange.dagitty.to_dagitty"),
+        ("interop", "export_theory", "cimo.exchange.write"),
+        ("interop", "IMPORT_FORMATS", "cimo.exchange.IMPORT_FORMATS"),
+        ("interop", "export_text", "cimo.exchange.export_text"),
+    ],
+)
+def test_the_old_module_paths_warn_and_still_work(old: str, name: str, new: str) -> None:
+    import importlib
+
+    module = importlib.import_module(f"cimo.io.{old}")
+    with pytest.warns(DeprecationWarning, match=re.escape(new)):
+        value = getattr(module, name)
+    assert value is not None
+    assert not hasattr(module, "no_such_name")
+
+
+def test_the_old_slot_table_is_the_vocabulary() -> None:
+    from cimo.core.vocabulary import SLOTS
+
+    with pytest.warns(DeprecationWarning, match="cimo.io.networks.SLOTS moved"):
+        from cimo.io.networks import SLOTS as OLD
+    assert OLD == (
+        ("if", True),
+        ("unless", True),
+        ("with", True),
+        ("because", True),
+        ("then", False),
+        ("reduces", False),
+    )
+    assert [s.keyword for s in SLOTS] == [k for k, _ in OLD]

@@ -8,11 +8,14 @@ from typing import Annotated
 import typer
 
 from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.core.formats import select, spell_suffixes
 from cimo.examples import get_example, list_examples, load_example
 from cimo.io import dumps, format_of, json_schema, load
 from cimo.summary import summary
 
 __all__ = ["register"]
+
+_THEORY_SUFFIXES = spell_suffixes(select(kind="theory"))
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +35,7 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def convert(
         source: Annotated[
-            Path, typer.Argument(metavar="SOURCE", help="A .yaml, .yml or .json theory file.")
+            Path, typer.Argument(metavar="SOURCE", help=f"A {_THEORY_SUFFIXES} theory file.")
         ],
         target: Annotated[
             Path,

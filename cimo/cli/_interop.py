@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,33 +16,19 @@ from cimo.cli._common import (
     read_theory,
     to_json,
 )
+from cimo.core.formats import ExportFormat, ImportFormat, select, spell_suffixes
 from cimo.diff import diff as diff_theories
 from cimo.errors import UsageError
-from cimo.io import dumps, export_text, format_of, import_theory
+from cimo.exchange import export_text, read
+from cimo.io import dumps, format_of
 from cimo.merge import merge as merge_theories
 
 __all__ = ["register"]
 
 
-class ExportTo(StrEnum):
-    """Formats ``cimo export`` writes."""
-
-    graphml = "graphml"
-    gexf = "gexf"
-    nodelink = "nodelink"
-    kumu = "kumu"
-    dagitty = "dagitty"
-    qdc = "qdc"
-
-
-class ImportFrom(StrEnum):
-    """Formats ``cimo import`` reads."""
-
-    kumu = "kumu"
-    nodelink = "nodelink"
-    qdc = "qdc"
-    graphml = "graphml"
-
+# The choices of --to and --from are the exchange formats of the format table
+# (cimo.core.formats): the Literal types there are checked against its rows.
+_THEORY_SUFFIXES = spell_suffixes(select(kind="theory"))
 
 _FILE_HELP = "A theory file, or the name of a bundled example."
 
@@ -87,7 +72,7 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path,
             typer.Option(
-                "--output", "-o", help="Write the merged theory here (.yaml, .yml or .json)."
+                "--output", "-o", help=f"Write the merged theory here ({_THEORY_SUFFIXES})."
             ),
         ],
         same: Annotated[
@@ -129,7 +114,7 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def export_(
         file: Annotated[str, typer.Argument(metavar="FILE", help=_FILE_HELP)],
-        to: Annotated[ExportTo, typer.Option("--to", "-t", help="The format to write.")],
+        to: Annotated[ExportFormat, typer.Option("--to", "-t", help="The format to write.")],
         output: Annotated[
             Path | None,
             typer.Option("--output", "-o", help="Write to this file (default: print)."),
@@ -143,14 +128,14 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Export a theory: GraphML, GEXF, node-link JSON, Kumu, DAGitty, REFI-QDA codebook."""
-        text = export_text(read_theory(file), to.value, drop_feedback=drop_feedback)
+        text = export_text(read_theory(file), format=to, drop_feedback=drop_feedback)
         emit(text, output)
 
     @app.command(name="import")
     @handle_errors
     def import_(
         file: Annotated[Path, typer.Argument(metavar="FILE", help="The file to read.")],
-        from_: Annotated[ImportFrom, typer.Option("--from", "-F", help="The format of FILE.")],
+        from_: Annotated[ImportFormat, typer.Option("--from", "-F", help="The format of FILE.")],
         output: Annotated[
             Path | None,
             typer.Option(
@@ -166,5 +151,5 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import a theory from a Kumu blueprint, node-link JSON, GraphML or a REFI-QDA codebook."""
         fmt = format_of(output) if output else "yaml"
-        theory = import_theory(file, format=from_.value, id=id, title=title)
+        theory = read(file, format=from_, id=id, title=title)
         emit(dumps(theory, format=fmt), output)

@@ -1,1 +1,50 @@
-"""Exchange formats: theories read from and written to the formats of other tools."""
+"""Exchange formats: a theory to and from the tools users already have.
+
+One module per family of formats, each with ``to_x``/``from_x`` text
+functions, and one entry point per direction over all of them
+(:func:`read`/:func:`write` for files, :func:`export_text`/:func:`import_text`
+for text), bound to the names of the format table
+(:data:`cimo.core.formats.FORMATS`):
+
+* :mod:`cimo.exchange.networks`: GraphML, GEXF, networkx node-link JSON;
+* :mod:`cimo.exchange.kumu`: Kumu JSON blueprints;
+* :mod:`cimo.exchange.dagitty`: the causal projection in DAGitty syntax;
+* :mod:`cimo.exchange.qdc`: REFI-QDA codebooks;
+* :mod:`cimo.exchange.table`: CMO tables in spreadsheets (CSV, XLSX).
+
+``docs/interop.md`` lists what each format keeps and loses.
+
+>>> import cimo
+>>> theory = cimo.load_example("pwp-resilience")
+>>> text = cimo.exchange.export_text(theory, format="graphml")
+>>> cimo.exchange.import_text(text, format="graphml") == theory
+True
+"""
+
+from cimo.exchange import dagitty, kumu, networks, qdc, table
+from cimo.exchange.formats import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    ExportFormat,
+    ImportFormat,
+    export_text,
+    import_text,
+    read,
+    write,
+)
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "ExportFormat",
+    "ImportFormat",
+    "dagitty",
+    "export_text",
+    "import_text",
+    "kumu",
+    "networks",
+    "qdc",
+    "read",
+    "table",
+    "write",
+]

@@ -19,6 +19,9 @@ from cimo._util import atomic_write
 from cimo.core.data import paused_gc as paused_gc  # deprecated; see _PENDING below
 from cimo.core.data import to_data as to_data  # deprecated; see _PENDING below
 from cimo.core.source import locate, source_of
+from cimo.exchange import EXPORT_FORMATS, IMPORT_FORMATS
+from cimo.exchange import read as import_theory
+from cimo.exchange import write as export_theory
 from cimo.exchange.table import (
     Table,
     read_cells,
@@ -30,14 +33,8 @@ from cimo.exchange.table import (
 )
 from cimo.io import table as table  # the deprecated alias module, still an attribute
 from cimo.io._theory import Format, dump, dumps, format_of, load, loads
-from cimo.io.interop import (
-    EXPORT_FORMATS,
-    IMPORT_FORMATS,
-    export_text,
-    export_theory,
-    import_text,
-    import_theory,
-)
+from cimo.io.interop import _export_text as export_text
+from cimo.io.interop import _import_text as import_text
 from cimo.io.schema import SCHEMA_ID, json_schema
 
 __all__ = [

@@ -1,43 +1,20 @@
-"""A theory as a plain network, for network tools: GraphML, GEXF and networkx node-link JSON.
+"""Deprecated: moved to :mod:`cimo.exchange.networks`; this path goes in the next release.
 
-The network has one vertex per node (``kind`` context, intervention,
-mechanism or outcome) and one per rule (``kind`` rule), so nothing about a
-configuration is lost: an edge joins each element to the rule that names it,
-with the rule's slot as the edge's ``slot`` (``if``, ``unless``, ``with`` and
-``because`` point into the rule; ``then`` and ``reduces`` point out of it)
-and its place in the slot as ``position``. Explicit links are edges from an
-outcome to a context with ``slot`` ``link``. Every field of a node or rule is
-a vertex attribute; the theory's own fields are graph attributes (its id as ``theory_id``).
-
-Attribute values are scalars only (strings, integers, booleans), as GraphML,
-GEXF, Gephi and yEd need: a list or record field (tags, iterations, measures,
-facets, components, evidence, sources, ...) is stored as its JSON text.
-
->>> import cimo
->>> from cimo.io.networks import from_node_link, to_network, to_node_link
->>> theory = cimo.load_example("pwp-resilience")
->>> g = to_network(theory)
->>> g.nodes["burnout"]["kind"], g.edges["burnout", "stress-and-burnout"]["slot"]
-('rule', 'then')
->>> from_node_link(to_node_link(theory)) == theory
-True
+The helpers this module shared with the other exchange formats (``scalar``,
+``validated``, ``add_stubs``, ``check_xml_text``, ``parse_json``,
+``fresh_id``) are internal now, and ``SLOTS`` is
+:data:`cimo.core.vocabulary.SLOTS` (``Slot.keyword``, ``Slot.into_rule``).
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Mapping
+import importlib
+import warnings
 from typing import Any
 
-import networkx as nx
-from pydantic import ValidationError
+from cimo.core import vocabulary
 
-from cimo.errors import FileFormatError, UsageError
-from cimo.io._theory import invalid_theory_error, to_data
-from cimo.model import Theory
-
-__all__ = [
+__all__ = [  # noqa: F822 (served by __getattr__)
     "SLOTS",
     "add_stubs",
     "check_xml_text",
@@ -54,331 +31,38 @@ __all__ = [
     "to_node_link",
     "validated",
 ]
-
-#: The rule slots as edges: (slot, whether the edge points into the rule).
-SLOTS: tuple[tuple[str, bool], ...] = (
-    ("if", True),
-    ("unless", True),
-    ("with", True),
-    ("because", True),
-    ("then", False),
-    ("reduces", False),
-)
-_SLOT_NAMES = frozenset(s for s, _ in SLOTS)
-_INTO_RULE = dict(SLOTS)
-#: Fields stored as JSON text (lists and records).
-_JSON_FIELDS = frozenset(
+_PUBLIC = frozenset(
     {
-        "tags",
-        "iterations",
-        "measures",
-        "facets",
-        "components",
-        "evidence",
-        "authors",
-        "based_on",
-        "sources",
-        "check",
+        "from_graphml",
+        "from_network",
+        "from_node_link",
+        "network_data",
+        "to_gexf",
+        "to_graphml",
+        "to_network",
+        "to_node_link",
     }
 )
-#: Fields that are JSON text when they hold a record, and an id otherwise.
-_MAYBE_JSON = frozenset({"taxonomy", "vocabulary"})
-_KINDS = frozenset({"context", "intervention", "mechanism", "outcome", "rule"})
+_INTERNAL = frozenset(
+    {"add_stubs", "check_xml_text", "fresh_id", "parse_json", "scalar", "validated"}
+)
 
 
-def scalar(value: Any) -> Any:
-    """A list or record as its JSON text; other values as they are."""
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=False)
-    return value
-
-
-def _unscalar(key: str, value: Any, where: str) -> Any:
-    if isinstance(value, str) and (
-        key in _JSON_FIELDS or (key in _MAYBE_JSON and value.startswith("{"))
-    ):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as err:
-            raise FileFormatError(
-                f"{where}: attribute {key!r} should hold JSON text ({err.msg} at character "
-                f"{err.pos}); export it again with cimo, or fix the value"
-            ) from None
-    return value
-
-
-def to_network(theory: Theory) -> nx.DiGraph[str]:
-    """The theory as a directed network of its nodes and rules (see the module docs).
-
-    Vertices come in file order (nodes, then rules); the result is a fresh,
-    unfrozen graph you may change without touching the theory.
-    """
-    data = to_data(theory)
-    g: nx.DiGraph[str] = nx.DiGraph()
-    # GraphML keeps a graph's "id" as the id of its <graph> element, not as data.
-    g.graph.update(
-        ("theory_id" if k == "id" else k, scalar(v))
-        for k, v in data.items()
-        if k not in ("nodes", "rules", "links")
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        new = f"cimo.exchange.networks.{name}"
+        value = getattr(importlib.import_module("cimo.exchange.networks"), name)
+    elif name in _INTERNAL:
+        new = f"nothing public ({name} is internal to cimo.exchange now)"
+        value = getattr(importlib.import_module("cimo.exchange._common"), name)
+    elif name == "SLOTS":
+        new = "cimo.core.vocabulary.SLOTS (Slot.keyword, Slot.into_rule)"
+        value = tuple((s.keyword, s.into_rule) for s in vocabulary.SLOTS)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"cimo.io.networks.{name} moved to {new}; this path goes in the next release",
+        DeprecationWarning,
+        stacklevel=2,
     )
-    for node in data.get("nodes", ()):
-        g.add_node(node["id"], **{k: scalar(v) for k, v in node.items() if k != "id"})
-    for rule in data.get("rules", ()):
-        rid = rule["id"]
-        attrs = {k: scalar(v) for k, v in rule.items() if k != "id" and k not in _SLOT_NAMES}
-        g.add_node(rid, kind="rule", label=rule.get("source_label") or rid, **attrs)
-        for slot, into in SLOTS:
-            for pos, ref in enumerate(rule.get(slot, ())):
-                u, v = (ref, rid) if into else (rid, ref)
-                g.add_edge(u, v, slot=slot, position=pos)
-    for pos, link in enumerate(data.get("links", ())):
-        extra = {"note": link["note"]} if "note" in link else {}
-        g.add_edge(link["outcome"], link["context"], slot="link", position=pos, **extra)
-    return g
-
-
-def from_network(graph: nx.DiGraph[str]) -> Theory:
-    """Rebuild a theory from a network made by :func:`to_network` (or read back from a file).
-
-    Raises:
-        FileFormatError: if a vertex has no known ``kind`` or an edge no known ``slot``.
-        InvalidTheoryError: if the theory rebuilt does not hold together.
-    """
-    return validated(network_data(graph))
-
-
-def validated(data: dict[str, Any]) -> Theory:
-    """Build a theory from plain data, turning validation errors into ``InvalidTheoryError``."""
-    try:
-        return Theory.model_validate(data)
-    except ValidationError as err:
-        raise invalid_theory_error(err, data) from None
-
-
-def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
-    """The plain theory data a network made by :func:`to_network` stands for (not validated).
-
-    Raises:
-        FileFormatError: if a vertex has no known ``kind`` or an edge no known ``slot``.
-    """
-    data: dict[str, Any] = {}
-    data.update(
-        ("id" if k == "theory_id" else k, _unscalar(k, v, "the graph"))
-        for k, v in graph.graph.items()
-        if k not in ("node_default", "edge_default", "mode", "name")
-    )
-    nodes: list[dict[str, Any]] = []
-    rules: dict[str, dict[str, Any]] = {}
-    for vid, attrs in graph.nodes(data=True):
-        kind = attrs.get("kind")
-        if kind not in _KINDS:
-            raise FileFormatError(
-                f"vertex {vid!r}: 'kind' is {kind!r}; it must be one of {sorted(_KINDS)}"
-            )
-        where = f"vertex {vid!r}"
-        fields = {k: _unscalar(k, v, where) for k, v in attrs.items() if k not in ("id",)}
-        if kind == "rule":
-            fields.pop("kind")
-            fields.pop("label", None)
-            rules[str(vid)] = {"id": str(vid), **fields}
-        else:
-            nodes.append({"id": str(vid), **fields})
-    slots: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    links: list[tuple[int, dict[str, Any]]] = []
-    for u, v, attrs in graph.edges(data=True):
-        slot = attrs.get("slot")
-        pos = int(attrs.get("position", 0))
-        if slot == "link":
-            link = {"outcome": str(u), "context": str(v)}
-            if attrs.get("note") is not None:
-                link["note"] = attrs["note"]
-            links.append((pos, link))
-            continue
-        if slot not in _INTO_RULE:
-            raise FileFormatError(
-                f"edge {u!r} -> {v!r}: 'slot' is {slot!r}; it must be one of "
-                f"{[s for s, _ in SLOTS] + ['link']}"
-            )
-        rule, ref = (str(v), str(u)) if _INTO_RULE[slot] else (str(u), str(v))
-        if rule not in rules:
-            raise FileFormatError(
-                f"edge {u!r} -> {v!r} ({slot}): {rule!r} should be a rule vertex "
-                f"('{slot}' edges point {'into' if _INTO_RULE[slot] else 'out of'} a rule)"
-            )
-        slots.setdefault((rule, slot), []).append((pos, ref))
-    for (rule, slot), refs in slots.items():
-        rules[rule][slot] = [ref for _, ref in sorted(refs)]
-    data["nodes"] = nodes
-    data["rules"] = list(rules.values())
-    data["links"] = [lk for _, lk in sorted(links, key=lambda p: p[0])]
-    return data
-
-
-def add_stubs(data: dict[str, Any]) -> dict[str, Any]:
-    """Declare the sources and iterations that records cite but a lossy format dropped."""
-    cited: dict[str, None] = {}
-    numbers: dict[int, None] = {}
-    for record in _records(data):
-        for ev in record.get("evidence", ()):
-            if ev.get("source"):
-                cited[ev["source"]] = None
-        for n in record.get("iterations", ()):
-            numbers[n] = None
-    out = dict(data)
-    known = {s["id"] for s in out.get("sources", ())}
-    out["sources"] = [
-        *out.get("sources", ()),
-        *({"id": s, "citation": s} for s in cited if s not in known),
-    ]
-    declared = {it["number"] for it in out.get("iterations", ())}
-    out["iterations"] = [
-        *out.get("iterations", ()),
-        *({"number": n, "label": f"Iteration {n}"} for n in sorted(numbers) if n not in declared),
-    ]
-    return out
-
-
-def _records(data: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-    yield from data.get("nodes", ())
-    yield from data.get("rules", ())
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def check_xml_text(theory: Theory) -> None:
-    """Refuse a theory whose text holds characters that XML 1.0 cannot carry.
-
-    Raises:
-        UsageError: naming the first offending field and the character.
-
-    >>> import cimo
-    >>> try:
-    ...     check_xml_text(cimo.Theory(id="t", title="bell" + chr(7)))
-    ... except cimo.UsageError as err:
-    ...     print(str(err).split(",")[0])
-    /title holds the control character U+0007
-    """
-
-    def walk(value: Any, path: str) -> None:
-        if isinstance(value, str):
-            bad = _NOT_XML.search(value)
-            if bad:
-                raise UsageError(
-                    f"{path or '/'} holds the control character U+{ord(bad.group()):04X}, which "
-                    "XML cannot carry; remove it to export to an XML format"
-                )
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, f"{path}/{k}")
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                walk(v, f"{path}/{i}")
-
-    walk(to_data(theory), "")
-
-
-def to_graphml(theory: Theory) -> str:
-    """The theory as GraphML text (opens in Gephi, yEd, Cytoscape; reads back with networkx).
-
-    >>> import cimo, networkx as nx
-    >>> g = nx.parse_graphml(to_graphml(cimo.load_example("pwp-resilience")))
-    >>> g.nodes["burnout"]["kind"]
-    'rule'
-    """
-    check_xml_text(theory)
-    return "\n".join(nx.generate_graphml(to_network(theory))) + "\n"
-
-
-def from_graphml(text: str) -> Theory:
-    """Read a theory back from GraphML written by :func:`to_graphml`.
-
-    Raises:
-        FileFormatError: if the text is not GraphML of a cimo network.
-        InvalidTheoryError: if the theory does not hold together.
-    """
-    try:
-        graph = nx.parse_graphml(text)
-    except Exception as err:  # networkx raises bare exceptions of several kinds
-        raise FileFormatError(f"not readable as GraphML: {err}") from None
-    if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
-        raise FileFormatError("the GraphML graph must be directed and simple (not a multigraph)")
-    return from_network(graph)
-
-
-def to_gexf(theory: Theory) -> str:
-    """The theory's nodes, rules and links as GEXF 1.2 text (Gephi's own format).
-
-    GEXF has no graph attributes: the theory's title becomes the graph's
-    name, its other top-level fields (sources, iterations, taxonomy, ...) are
-    left out.
-    """
-    check_xml_text(theory)
-    g = to_network(theory)
-    g.graph = {"name": theory.title}
-    return "\n".join(nx.generate_gexf(g)) + "\n"
-
-
-def parse_json(text: str | bytes, *, what: str = "") -> Any:
-    """Parse a JSON document; a syntax error becomes a located :class:`FileFormatError`.
-
-    Args:
-        text: The document.
-        what: What the document should be, to start the message (e.g. ``"Kumu blueprint"``).
-
-    Raises:
-        FileFormatError: if the text is not valid JSON, with its line and column.
-    """
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        prefix = f"{what}: " if what else ""
-        raise FileFormatError(
-            f"{prefix}not valid JSON: {err.msg}", line=err.lineno, column=err.colno
-        ) from None
-
-
-def to_node_link(theory: Theory) -> str:
-    """The theory as networkx node-link JSON text; :func:`from_node_link` reads it back whole."""
-    data = nx.node_link_data(to_network(theory), edges="edges")
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def from_node_link(text: str | bytes) -> Theory:
-    """Read a theory from networkx node-link JSON written by :func:`to_node_link`.
-
-    Raises:
-        FileFormatError: if the text is not node-link JSON of a cimo network.
-        InvalidTheoryError: if the theory does not hold together.
-    """
-    data = parse_json(text)
-    if not isinstance(data, dict) or "nodes" not in data:
-        raise FileFormatError(
-            "node-link JSON must be an object with 'nodes' and 'edges' (as written by "
-            "networkx.node_link_data or 'cimo export --to nodelink')"
-        )
-    key = "links" if "links" in data and "edges" not in data else "edges"  # older networkx
-    data.setdefault(key, [])
-    try:
-        graph = nx.node_link_graph(data, directed=True, multigraph=False, edges=key)
-    except (KeyError, TypeError, nx.NetworkXError) as err:
-        raise FileFormatError(f"not readable as node-link JSON: {err!r}") from None
-    if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
-        raise FileFormatError('node-link JSON of a theory is directed: set "directed": true')
-    return from_network(graph)
-
-
-def fresh_id(text: str, taken: set[str]) -> str:
-    """A valid id made from ``text`` (a label), not in ``taken``; added to ``taken``.
-
-    >>> taken = {"in-work"}
-    >>> fresh_id("In work!", taken), fresh_id("in work", taken)
-    ('In-work', 'in-work-2')
-    """
-    base = re.sub(r"[^A-Za-z0-9_.\-]+", "-", text).strip("-_.")[:120] or "item"
-    ident, n = base, 1
-    while ident in taken:
-        n += 1
-        ident = f"{base}-{n}"
-    taken.add(ident)
-    return ident
+    return value

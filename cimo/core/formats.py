@@ -1,0 +1,256 @@
+"""Every file and output format cimo reads or writes, in one table (pure data).
+
+Each :class:`FileFormat` row says what a format is (its ``kind``: a theory
+file, an exchange format, a spreadsheet table, an image or text), what it
+holds (its ``content``: a theory, a diagram, a CMO table or a report), the
+file suffixes it goes by (the first is the usual one), a one-line
+description, and whether cimo reads and writes it. The modules that read,
+write or render a format bind their functions to these names; the command
+line takes its choices from here. This module imports nothing from cimo but
+the errors, so every layer can use it (as the ``graphviz`` package keeps its
+formats in ``parameters/formats.py``).
+
+Names are unique within a kind (``csv`` is both a spreadsheet ``table`` and a
+``text`` rendering of the CMO table).
+
+>>> [f.name for f in select(kind="exchange", readable=True)]
+['graphml', 'nodelink', 'kumu', 'qdc']
+>>> format_for_suffix("theory.yml", kind="theory").name
+'yaml'
+>>> verify_format("kumu", kind="exchange").description
+'Kumu JSON blueprint (systems maps)'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Literal, TypeAlias
+
+from cimo._util import did_you_mean
+from cimo.errors import UsageError
+
+__all__ = [
+    "FORMATS",
+    "CmoTableFormat",
+    "Content",
+    "DiagramFormat",
+    "ExportFormat",
+    "FileFormat",
+    "FormatKind",
+    "ImageFormat",
+    "ImportFormat",
+    "ReportFormat",
+    "SpreadsheetFormat",
+    "TheoryFormat",
+    "format_for_suffix",
+    "names",
+    "select",
+    "spell_suffixes",
+    "verify_format",
+]
+
+#: What a format is: a theory file, an exchange format for other tools, a
+#: spreadsheet, an image made by Graphviz, or plain text.
+FormatKind: TypeAlias = Literal["theory", "exchange", "table", "image", "text"]
+#: What a file in the format holds.
+Content: TypeAlias = Literal["theory", "diagram", "cmo-table", "report"]
+
+# The typed faces of the table below, for signatures and command-line choices
+# (a test checks that each agrees with the rows it stands for).
+#: Theory files (:func:`cimo.io.load`, :func:`cimo.io.dump`).
+TheoryFormat: TypeAlias = Literal["yaml", "json"]
+#: Exchange formats cimo writes.
+ExportFormat: TypeAlias = Literal["graphml", "gexf", "nodelink", "kumu", "dagitty", "qdc"]
+#: Exchange formats cimo reads (in the order ``cimo import --help`` lists them).
+ImportFormat: TypeAlias = Literal["kumu", "nodelink", "qdc", "graphml"]
+#: Spreadsheets holding a theory, one rule per row.
+SpreadsheetFormat: TypeAlias = Literal["csv", "xlsx"]
+#: Images Graphviz makes for cimo.
+ImageFormat: TypeAlias = Literal["svg", "png", "pdf"]
+#: Everything a diagram can be written as.
+DiagramFormat: TypeAlias = Literal["svg", "png", "pdf", "dot", "mermaid"]
+#: Text renderings of the CMO table.
+CmoTableFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
+#: Reports of the reporting commands (``check`` also writes SARIF).
+ReportFormat: TypeAlias = Literal["text", "json", "sarif"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileFormat:
+    """One format.
+
+    Attributes:
+        name: The name used in ``format=`` arguments and command-line choices.
+        kind: What it is (theory file, exchange, table, image or text).
+        content: What it holds (theory, diagram, CMO table or report).
+        suffixes: The file suffixes it goes by, lower case with the dot; the first is usual.
+        description: One line, for help texts.
+        readable: cimo reads it.
+        writable: cimo writes it.
+    """
+
+    name: str
+    kind: FormatKind
+    content: Content
+    suffixes: tuple[str, ...]
+    description: str
+    readable: bool = False
+    writable: bool = True
+
+    @property
+    def suffix(self) -> str:
+        """The usual suffix of a file in this format (``""`` for none)."""
+        return self.suffixes[0] if self.suffixes else ""
+
+
+_F = FileFormat
+#: Every format, grouped by kind, each group in the order help texts list it.
+FORMATS: tuple[FileFormat, ...] = (
+    _F("yaml", "theory", "theory", (".yaml", ".yml"), "YAML theory file", readable=True),
+    _F("json", "theory", "theory", (".json",), "JSON theory file", readable=True),
+    _F("graphml", "exchange", "theory", (".graphml",), "Gephi, yEd, Cytoscape, networkx",
+       readable=True),
+    _F("gexf", "exchange", "theory", (".gexf",), "Gephi"),
+    _F("nodelink", "exchange", "theory", (".json",), "networkx node-link JSON (D3 and others)",
+       readable=True),
+    _F("kumu", "exchange", "theory", (".json",), "Kumu JSON blueprint (systems maps)",
+       readable=True),
+    _F("dagitty", "exchange", "theory", (".dagitty",), "DAGitty, DoWhy, pgmpy (causal diagram)"),
+    _F("qdc", "exchange", "theory", (".qdc",), "REFI-QDA codebook: NVivo, ATLAS.ti, MAXQDA",
+       readable=True),
+    _F("csv", "table", "theory", (".csv", ".tsv", ".txt"), "CMO table as CSV (UTF-8)",
+       readable=True),
+    _F("xlsx", "table", "theory", (".xlsx", ".xlsm"), "CMO table as an Excel workbook",
+       readable=True),
+    _F("svg", "image", "diagram", (".svg",), "SVG image (needs Graphviz)"),
+    _F("png", "image", "diagram", (".png",), "PNG image (needs Graphviz)"),
+    _F("pdf", "image", "diagram", (".pdf",), "PDF document (needs Graphviz)"),
+    _F("dot", "text", "diagram", (".dot", ".gv"), "Graphviz DOT source"),
+    _F("mermaid", "text", "diagram", (".mmd", ".mermaid"), "Mermaid flowchart"),
+    _F("md", "text", "cmo-table", (".md",), "Markdown table"),
+    _F("html", "text", "cmo-table", (".html",), "HTML table"),
+    _F("csv", "text", "cmo-table", (".csv",), "CSV table"),
+    _F("latex", "text", "cmo-table", (".tex",), "LaTeX table"),
+    _F("text", "text", "report", (".txt",), "plain text report"),
+    _F("json", "text", "report", (".json",), "JSON report"),
+    _F("sarif", "text", "report", (".sarif",), "SARIF 2.1.0 (code-scanning tools)"),
+)  # fmt: skip
+
+
+def select(
+    *,
+    kind: FormatKind | None = None,
+    content: Content | None = None,
+    readable: bool | None = None,
+    writable: bool | None = None,
+) -> tuple[FileFormat, ...]:
+    """The formats that match every filter given, in table order.
+
+    >>> [f.name for f in select(content="diagram")]
+    ['svg', 'png', 'pdf', 'dot', 'mermaid']
+    """
+    return tuple(
+        f
+        for f in FORMATS
+        if (kind is None or f.kind == kind)
+        and (content is None or f.content == content)
+        and (readable is None or f.readable == readable)
+        and (writable is None or f.writable == writable)
+    )
+
+
+def names(formats: Iterable[FileFormat]) -> tuple[str, ...]:
+    """The names of ``formats``.
+
+    >>> names(select(kind="theory"))
+    ('yaml', 'json')
+    """
+    return tuple(f.name for f in formats)
+
+
+def spell_suffixes(formats: Iterable[FileFormat]) -> str:
+    """The suffixes of ``formats`` as a phrase for messages and help texts.
+
+    >>> spell_suffixes(select(kind="theory"))
+    '.yaml, .yml or .json'
+    """
+    suffixes = list(dict.fromkeys(s for f in formats for s in f.suffixes))
+    if len(suffixes) < 2:
+        return "".join(suffixes)
+    return f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
+
+
+def verify_format(
+    name: str,
+    *,
+    kind: FormatKind,
+    readable: bool | None = None,
+    writable: bool | None = None,
+    action: str = "use",
+) -> FileFormat:
+    """The format of that name and kind, or a :class:`UsageError` that names the choices.
+
+    Args:
+        name: The format's name.
+        kind: Its kind.
+        readable: Require (True) a format cimo reads.
+        writable: Require (True) a format cimo writes.
+        action: The verb of the message (``"export to"``: "cannot export to 'x'").
+
+    Raises:
+        UsageError: for an unknown name, with the closest one and the list of choices.
+
+    >>> verify_format("graphm", kind="exchange", action="export to")
+    Traceback (most recent call last):
+    ...
+    cimo.errors.UsageError: cannot export to 'graphm' (did you mean 'graphml'?); formats: ...
+    """
+    known = {f.name: f for f in select(kind=kind, readable=readable, writable=writable)}
+    found = known.get(name)
+    if found is None:
+        raise UsageError(
+            f"cannot {action} {name!r}{did_you_mean(name, known)}; formats: {', '.join(known)}"
+        )
+    return found
+
+
+def format_for_suffix(
+    path: str | os.PathLike[str],
+    *,
+    kind: FormatKind | None = None,
+    content: Content | None = None,
+    among: Collection[FileFormat] | None = None,
+) -> FileFormat | None:
+    """The format a file name's suffix implies, among the formats of that kind and content.
+
+    Case does not matter. Returns None when no format has the suffix.
+
+    Args:
+        path: The file name.
+        kind: Consider only formats of this kind.
+        content: Consider only formats holding this.
+        among: Consider only these formats (after the two filters above).
+
+    Raises:
+        UsageError: if the suffix belongs to more than one of the formats considered
+            (``.json`` is both node-link JSON and a Kumu blueprint): name the format.
+
+    >>> format_for_suffix("map.GV", content="diagram").name
+    'dot'
+    >>> format_for_suffix("notes.docx", kind="theory") is None
+    True
+    """
+    suffix = PurePath(os.fspath(path)).suffix.lower()
+    pool = select(kind=kind, content=content)
+    if among is not None:
+        pool = tuple(f for f in pool if f in among)
+    hits = [f for f in pool if suffix and suffix in f.suffixes]
+    if len(hits) > 1:
+        raise UsageError(
+            f"{os.fspath(path)}: the suffix {suffix!r} may mean {' or '.join(names(hits))}; "
+            "name the format"
+        )
+    return hits[0] if hits else None

@@ -1,0 +1,151 @@
+"""Helpers shared by the exchange formats (private): scalars, validation, stubs, XML, JSON, ids."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from cimo.errors import FileFormatError, UsageError
+from cimo.io._theory import invalid_theory_error, to_data
+from cimo.model import Theory
+
+__all__ = [
+    "add_stubs",
+    "check_xml_text",
+    "fresh_id",
+    "parse_json",
+    "scalar",
+    "slug",
+    "validated",
+]
+
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.\-]+")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def slug(text: str, *, default: str) -> str:
+    """An id made from ``text``: runs of other characters become ``-``, at most 120 long.
+
+    >>> slug("  In work! ", default="item"), slug("???", default="item")
+    ('In-work', 'item')
+    """
+    return _NOT_ID.sub("-", text).strip("-_.")[:120] or default
+
+
+def fresh_id(text: str, taken: set[str]) -> str:
+    """A valid id made from ``text`` (a label), not in ``taken``; added to ``taken``.
+
+    >>> taken = {"in-work"}
+    >>> fresh_id("In work!", taken), fresh_id("in work", taken)
+    ('In-work', 'in-work-2')
+    """
+    base = slug(text, default="item")
+    ident, n = base, 1
+    while ident in taken:
+        n += 1
+        ident = f"{base}-{n}"
+    taken.add(ident)
+    return ident
+
+
+def scalar(value: Any) -> Any:
+    """A list or record as its JSON text; other values as they are.
+
+    >>> scalar(["a", "b"]), scalar(3)
+    ('["a", "b"]', 3)
+    """
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=False)
+    return value
+
+
+def validated(data: dict[str, Any]) -> Theory:
+    """Build a theory from plain data, turning validation errors into ``InvalidTheoryError``."""
+    try:
+        return Theory.model_validate(data)
+    except ValidationError as err:
+        raise invalid_theory_error(err, data) from None
+
+
+def add_stubs(data: dict[str, Any]) -> dict[str, Any]:
+    """Declare the sources and iterations that records cite but a lossy format dropped."""
+    cited: dict[str, None] = {}
+    numbers: dict[int, None] = {}
+    for record in _records(data):
+        for ev in record.get("evidence", ()):
+            if ev.get("source"):
+                cited[ev["source"]] = None
+        for n in record.get("iterations", ()):
+            numbers[n] = None
+    out = dict(data)
+    known = {s["id"] for s in out.get("sources", ())}
+    out["sources"] = [
+        *out.get("sources", ()),
+        *({"id": s, "citation": s} for s in cited if s not in known),
+    ]
+    declared = {it["number"] for it in out.get("iterations", ())}
+    out["iterations"] = [
+        *out.get("iterations", ()),
+        *({"number": n, "label": f"Iteration {n}"} for n in sorted(numbers) if n not in declared),
+    ]
+    return out
+
+
+def _records(data: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    yield from data.get("nodes", ())
+    yield from data.get("rules", ())
+
+
+def check_xml_text(theory: Theory) -> None:
+    """Refuse a theory whose text holds characters that XML 1.0 cannot carry.
+
+    Raises:
+        UsageError: naming the first offending field and the character.
+
+    >>> import cimo
+    >>> try:
+    ...     check_xml_text(cimo.Theory(id="t", title="bell" + chr(7)))
+    ... except cimo.UsageError as err:
+    ...     print(str(err).split(",")[0])
+    /title holds the control character U+0007
+    """
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, str):
+            bad = _NOT_XML.search(value)
+            if bad:
+                raise UsageError(
+                    f"{path or '/'} holds the control character U+{ord(bad.group()):04X}, which "
+                    "XML cannot carry; remove it to export to an XML format"
+                )
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{path}/{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{path}/{i}")
+
+    walk(to_data(theory), "")
+
+
+def parse_json(text: str | bytes, *, what: str = "") -> Any:
+    """Parse a JSON document; a syntax error becomes a located :class:`FileFormatError`.
+
+    Args:
+        text: The document.
+        what: What the document should be, to start the message (e.g. ``"Kumu blueprint"``).
+
+    Raises:
+        FileFormatError: if the text is not valid JSON, with its line and column.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        prefix = f"{what}: " if what else ""
+        raise FileFormatError(
+            f"{prefix}not valid JSON: {err.msg}", line=err.lineno, column=err.colno
+        ) from None
