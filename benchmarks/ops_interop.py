@@ -8,9 +8,9 @@ import networkx as nx
 from bench import Operation, Workload
 
 import cimo
-from cimo.graph import rule_graph
 from cimo.core.data import to_data
-from cimo.io import export_text
+from cimo.exchange import export_text
+from cimo.graph import rule_graph
 
 
 def _later(work: Workload) -> cimo.Theory:
@@ -53,7 +53,7 @@ def graphml_of_rule_graph(work: Workload) -> object:
 
 def export_graphml(work: Workload) -> object:
     """cimo: the nodes + rules network with every field, as GraphML."""
-    return export_text(work.theory, "graphml")
+    return export_text(work.theory, format="graphml")
 
 
 def dump_json(work: Workload) -> object:
@@ -63,12 +63,12 @@ def dump_json(work: Workload) -> object:
 
 def export_node_link(work: Workload) -> object:
     """cimo: the network as networkx node-link JSON."""
-    return export_text(work.theory, "nodelink")
+    return export_text(work.theory, format="nodelink")
 
 
 def export_codebook(work: Workload) -> object:
     """cimo: the REFI-QDA codebook (codes + one set per rule)."""
-    return export_text(work.theory, "qdc")
+    return export_text(work.theory, format="qdc")
 
 
 OPERATIONS = [

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 
 import cimo
+from cimo.core.data import to_data
 from cimo.errors import UnknownIdError, UsageError
 from cimo.strategies import theories
 
@@ -79,10 +80,10 @@ def test_same_rule_from_two_sources_unites_evidence_and_conflicts_on_status() ->
     a = study("smith", "in-work", "In work")
     b = cimo.Theory.model_validate(
         {
-            **cimo.io.to_data(a),
+            **to_data(a),
             "id": "smith-followup",
             "sources": [{"id": "later", "citation": "Later"}],
-            "rules": [{**cimo.io.to_data(a)["rules"][0], "evidence": [{"source": "later"}]}],
+            "rules": [{**to_data(a)["rules"][0], "evidence": [{"source": "later"}]}],
         }
     )
     merged = cimo.merge([a, b]).theory
@@ -103,7 +104,10 @@ def test_a_node_id_that_is_a_rule_id_elsewhere_is_a_conflict() -> None:
     a = study("smith", "in-work", "In work")
     b = study("in-work", "ctx", "Context")  # its rule is 'in-work-r1'; make a clash:
     b = cimo.Theory.model_validate(
-        {**cimo.io.to_data(b), "rules": [{**cimo.io.to_data(b)["rules"][0], "id": "in-work"}]}
+        {
+            **to_data(b),
+            "rules": [{**to_data(b)["rules"][0], "id": "in-work"}],
+        }
     )
     result = cimo.merge([a, b])
     assert any(c.kind == "structure" and c.id == "in-work" for c in result.conflicts)
@@ -153,7 +157,7 @@ def test_merge_only_adds_or_reports_conflicts(a: cimo.Theory, b: cimo.Theory) ->
 
 @given(theories())
 def test_merging_a_richer_copy_only_adds(a: cimo.Theory) -> None:
-    data = cimo.io.to_data(a)
+    data = to_data(a)
     for node in data.get("nodes", []):
         node.setdefault("description", "said by the second source")
     data["nodes"] = [

@@ -357,16 +357,18 @@ def read_cells_of(text: str) -> Table:
         return read_cells(write(Path(folder), text))
 
 
-def test_old_module_path_warns_and_cimo_io_does_not() -> None:
+def test_old_paths_warn_and_still_work() -> None:
     import cimo.exchange.table
     import cimo.io.table
 
     with pytest.warns(DeprecationWarning, match=r"use cimo\.exchange\.table\.read_table"):
         old = cimo.io.table.read_table
-    assert old is cimo.exchange.table.read_table is cimo.io.read_table
+    with pytest.warns(DeprecationWarning, match=r"cimo\.exchange\.table\.read_table"):
+        assert old is cimo.exchange.table.read_table is cimo.io.read_table
     with pytest.raises(AttributeError):
         _ = cimo.io.table.no_such_name
-    assert cimo.io.Table is Table
+    with pytest.warns(DeprecationWarning, match=r"cimo\.exchange\.table\.Table"):
+        assert cimo.io.Table is Table
 
 
 # --------------------------------------------------------------------------- property: every cell

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cimo
+import cimo.core.source
 from cimo.core.vocabulary import SLOT, SLOTS
 from cimo.errors import UsageError
 from cimo.io import Format
@@ -346,7 +347,7 @@ def test_a_shuffled_copy_of_a_rule_is_a_duplicate(theory: Theory, data: st.DataO
 def test_file_positions_agree_with_cimo_io_locate(theory: Theory, fmt: Format) -> None:
     loaded = cimo.loads(cimo.dumps(theory, format=fmt), format=fmt, file=f"t.{fmt}")
     for f in validate(loaded, fail_on="info").findings:
-        assert (f.location.file, f.location.line, f.location.column) == cimo.io.locate(
+        assert (f.location.file, f.location.line, f.location.column) == cimo.core.source.locate(
             loaded, f.location.path
         )
 

@@ -10,7 +10,7 @@ Tests, docs and notebooks share this catalogue.
 
 ``doctors-mental-health`` is built, each time it is loaded, from the CSV
 transcription of its table (``doctors-mental-health.csv``) by the
-spreadsheet importer :func:`cimo.io.read_table`:
+spreadsheet importer :func:`cimo.exchange.table.read_table`:
 
 >>> cimo.load_example("doctors-mental-health").rules[5].source_label
 '1'

@@ -9,8 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cimo._util import slug
+from cimo.core.data import invalid_theory_error, to_data
 from cimo.errors import FileFormatError, UsageError
-from cimo.io._theory import invalid_theory_error, to_data
 from cimo.model import Theory
 
 __all__ = [
@@ -19,21 +20,11 @@ __all__ = [
     "fresh_id",
     "parse_json",
     "scalar",
-    "slug",
     "validated",
 ]
 
-_NOT_ID = re.compile(r"[^A-Za-z0-9_.\-]+")
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def slug(text: str, *, default: str) -> str:
-    """An id made from ``text``: runs of other characters become ``-``, at most 120 long.
-
-    >>> slug("  In work! ", default="item"), slug("???", default="item")
-    ('In-work', 'item')
-    """
-    return _NOT_ID.sub("-", text).strip("-_.")[:120] or default
 
 
 def fresh_id(text: str, taken: set[str]) -> str:
@@ -43,7 +34,7 @@ def fresh_id(text: str, taken: set[str]) -> str:
     >>> fresh_id("In work!", taken), fresh_id("in work", taken)
     ('In-work', 'in-work-2')
     """
-    base = slug(text, default="item")
+    base = slug(text, fallback="item")
     ident, n = base, 1
     while ident in taken:
         n += 1

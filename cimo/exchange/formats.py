@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo._util import atomic_write, slug
 from cimo.core.formats import (
     ExportFormat,
     ImportFormat,
@@ -39,7 +40,6 @@ from cimo.core.formats import (
     verify_format,
 )
 from cimo.errors import FileFormatError, UsageError
-from cimo.exchange._common import slug
 from cimo.exchange.dagitty import to_dagitty
 from cimo.exchange.kumu import from_kumu, to_kumu
 from cimo.exchange.networks import (
@@ -50,7 +50,6 @@ from cimo.exchange.networks import (
     to_node_link,
 )
 from cimo.exchange.qdc import from_qdc, to_qdc
-from cimo.io._atomic import atomic_write
 from cimo.model import Theory
 
 __all__ = [
@@ -222,7 +221,7 @@ def read(
     except OSError as err:
         raise FileFormatError(f"cannot read the file: {err.strerror}", file=str(file)) from None
     if fmt in _UNNAMED:
-        id = id or slug(file.stem, default="imported")
+        id = id or slug(file.stem, fallback="imported")
         title = title or file.stem
     try:
         return import_text(data, format=fmt, id=id, title=title)

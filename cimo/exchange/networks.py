@@ -30,10 +30,10 @@ from typing import Any
 
 import networkx as nx
 
+from cimo.core.data import to_data
 from cimo.core.vocabulary import SLOT, SLOTS
 from cimo.errors import FileFormatError
 from cimo.exchange._common import check_xml_text, parse_json, scalar, validated
-from cimo.io._theory import to_data
 from cimo.model import Theory
 
 __all__ = [

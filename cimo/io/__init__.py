@@ -1,4 +1,4 @@
-"""Reading and writing theories: YAML and JSON files, CMO tables (CSV, XLSX), JSON Schema.
+"""Theory files: YAML and JSON, read and written, and their JSON Schema.
 
 >>> import cimo
 >>> theory = cimo.Theory(id="t", title="T")
@@ -6,7 +6,8 @@
 True
 
 The plain-data codec and the table of where theories were loaded from are
-not about files, and live in :mod:`cimo.core.data` and :mod:`cimo.core.source`.
+not about files, and live in :mod:`cimo.core.data` and :mod:`cimo.core.source`;
+CMO tables and the other tools' formats are in :mod:`cimo.exchange`.
 """
 
 from __future__ import annotations
@@ -16,77 +17,64 @@ import warnings
 from typing import Any
 
 from cimo._util import atomic_write
-from cimo.core.data import paused_gc as paused_gc  # deprecated; see _PENDING below
-from cimo.core.data import to_data as to_data  # deprecated; see _PENDING below
-from cimo.core.source import locate, source_of
-from cimo.exchange import EXPORT_FORMATS, IMPORT_FORMATS
-from cimo.exchange import read as import_theory
-from cimo.exchange import write as export_theory
-from cimo.exchange.table import (
-    Table,
-    read_cells,
-    read_table,
-    table_to_theory,
-    theory_to_table,
-    write_cells,
-    write_table,
-)
-from cimo.io import table as table  # the deprecated alias module, still an attribute
 from cimo.io._theory import Format, dump, dumps, format_of, load, loads
-from cimo.io.interop import _export_text as export_text
-from cimo.io.interop import _import_text as import_text
 from cimo.io.schema import SCHEMA_ID, json_schema
 
 __all__ = [
-    "EXPORT_FORMATS",
-    "IMPORT_FORMATS",
     "SCHEMA_ID",
     "Format",
-    "Table",
     "atomic_write",
     "dump",
     "dumps",
-    "export_text",
-    "export_theory",
     "format_of",
-    "import_text",
-    "import_theory",
     "json_schema",
     "load",
     "loads",
-    "locate",
-    "read_cells",
-    "read_table",
-    "source_of",
-    "table_to_theory",
-    "theory_to_table",
-    "write_cells",
-    "write_table",
 ]
 
-#: Names that moved out of ``cimo.io``: old name -> (new module, name there).
-_MOVED: dict[str, tuple[str, str]] = {
-    "SourceText": ("cimo.core.source", "SourceText"),
-    "from_data": ("cimo.core.data", "from_data"),
+#: Names that moved out of ``cimo.io`` (it holds theory files only now):
+#: old name -> (module to take it from, name there, its new public name).
+_MOVED: dict[str, tuple[str, str, str]] = {
+    "SourceText": ("cimo.core.source", "SourceText", "cimo.core.source.SourceText"),
+    "source_of": ("cimo.core.source", "source_of", "cimo.core.source.source_of"),
+    "locate": ("cimo.core.source", "locate", "cimo.core.source.locate"),
+    "from_data": ("cimo.core.data", "from_data", "cimo.core.data.from_data"),
+    "to_data": ("cimo.core.data", "to_data", "cimo.core.data.to_data"),
+    "paused_gc": ("cimo.core.data", "paused_gc", "cimo.core.data.paused_gc"),
+    "EXPORT_FORMATS": ("cimo.exchange", "EXPORT_FORMATS", "cimo.exchange.EXPORT_FORMATS"),
+    "IMPORT_FORMATS": ("cimo.exchange", "IMPORT_FORMATS", "cimo.exchange.IMPORT_FORMATS"),
+    "export_theory": ("cimo.exchange", "write", "cimo.exchange.write"),
+    "import_theory": ("cimo.exchange", "read", "cimo.exchange.read"),
+    # these two still take the format as the second positional argument
+    "export_text": ("cimo.io.interop", "_export_text", "cimo.exchange.export_text"),
+    "import_text": ("cimo.io.interop", "_import_text", "cimo.exchange.import_text"),
+    **{
+        name: ("cimo.exchange.table", name, f"cimo.exchange.table.{name}")
+        for name in (
+            "Table",
+            "read_cells",
+            "read_table",
+            "table_to_theory",
+            "theory_to_table",
+            "write_cells",
+            "write_table",
+        )
+    },
 }
-#: Moved too, but still plain attributes (imported above, no warning) while
-#: ``cimo.validate`` and ``cimo.merge`` import them from here: once they import
-#: from the new homes, delete the two imports above and merge this into _MOVED.
-_PENDING: dict[str, tuple[str, str]] = {
-    "paused_gc": ("cimo.core.data", "paused_gc"),
-    "to_data": ("cimo.core.data", "to_data"),
-}
+#: The deprecated alias modules (each warns when one of its names is used).
+_MODULES = frozenset({"table", "networks", "kumu", "qdc", "dagitty", "interop"})
 
 
 def __getattr__(name: str) -> Any:
     """The moved names, with a DeprecationWarning that names their new home (PEP 562)."""
+    if name in _MODULES:
+        return importlib.import_module(f"cimo.io.{name}")
     try:
-        module, attr = _MOVED[name]
+        module, attr, new = _MOVED[name]
     except KeyError:
         raise AttributeError(f"module 'cimo.io' has no attribute {name!r}") from None
     warnings.warn(
-        f"cimo.io.{name} moved to {module}.{attr}; the old name will be removed "
-        "in the next release",
+        f"cimo.io.{name} moved to {new}; the old name will be removed in the next release",
         DeprecationWarning,
         stacklevel=2,
     )
