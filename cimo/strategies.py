@@ -31,15 +31,23 @@ except ImportError as _err:  # pragma: no cover - exercised only without hypothe
     ) from _err
 
 from cimo.model import (
+    Annotation,
     Component,
     Context,
     Evidence,
     Intervention,
     Link,
     Mechanism,
+    MechanismLink,
     Outcome,
+    OutcomeStep,
+    Participant,
+    ProgrammeTheory,
+    Relation,
     Rule,
+    Segment,
     Source,
+    Theme,
     Theory,
 )
 from cimo.taxonomy import WORK_FOCUSED_GROUP_CBT
@@ -59,7 +67,12 @@ __all__ = [
 
 _ID_REGEX = r"[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,14}[A-Za-z0-9])?"
 _STATUSES = ("hypothesised", "supported", "refined", "refuted")
-_POLARITIES = ("desired", "undesired", "positive", "negative", "neutral")
+_POLARITIES = ("desired", "undesired", "positive", "negative", "neutral", "mixed")
+_RELATION_TYPES = ("feeds", "counterpart-of", "refines", "supersedes", "rival-of", "corresponds-to")
+_ANNOTATION_KINDS = (
+    "tension", "facilitator", "counter-strategy", "recommendation", "formal-theory", "note"
+)  # fmt: skip
+_MISSING = ("context", "intervention", "mechanism", "outcome")
 _SIX_TAXA = tuple(t.id for t in WORK_FOCUSED_GROUP_CBT.taxa)
 
 
@@ -90,6 +103,19 @@ def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.none() | strategy
 
 
+def _words() -> st.SearchStrategy[tuple[str, ...]]:
+    """A few short texts (indicators, measures)."""
+    return st.lists(st.sampled_from(("survey", "records", "interviews")), unique=True, max_size=2)
+
+
+def _common(draw: st.DrawFn, fields: Sequence[str]) -> dict[str, Any]:
+    """What every node may have: a truncated label, and fields marked as inferred."""
+    return {
+        "truncated": draw(st.booleans()),
+        "inferred": tuple(draw(st.lists(st.sampled_from(fields), unique=True, max_size=2))),
+    }
+
+
 @st.composite
 def contexts(
     draw: st.DrawFn,
@@ -103,6 +129,8 @@ def contexts(
         label=draw(labels if labels is not None else _module_labels()),
         level=draw(_optional(st.sampled_from(("micro", "meso", "macro", "interface")))),
         dimension=draw(_optional(st.sampled_from(("individual", "systemic")))),
+        indicators=tuple(draw(_words())),
+        **_common(draw, ("label", "level", "dimension")),
     )
 
 
@@ -129,6 +157,7 @@ def interventions(
         id=draw(ids if ids is not None else _module_ids()),
         label=draw(labels if labels is not None else _module_labels()),
         components=tuple(components),
+        **_common(draw, ("label", "components")),
     )
 
 
@@ -150,6 +179,11 @@ def mechanisms(
             _optional(st.sampled_from(("work-focused", "psychological", "relationship-focused")))
         ),
         taxon=draw(_optional(st.sampled_from(_SIX_TAXA))),
+        behaviour=draw(_optional(text)),
+        polarity=draw(_optional(st.sampled_from(("positive", "negative")))),
+        absent=draw(st.booleans()),
+        indicators=tuple(draw(_words())),
+        **_common(draw, ("label", "category", "resource", "reasoning")),
     )
 
 
@@ -160,12 +194,18 @@ def outcomes(
     ids: st.SearchStrategy[str] | None = None,
     labels: st.SearchStrategy[str] | None = None,
 ) -> Outcome:
-    """Outcomes with any polarity and domain (no ``opposite``: that needs the whole theory)."""
+    """Outcomes with any polarity, domain and measures.
+
+    No ``opposite`` or ``variant_of``: those need the whole theory (:func:`theories`
+    draws variants).
+    """
     return Outcome(
         id=draw(ids if ids is not None else _module_ids()),
         label=draw(labels if labels is not None else _module_labels()),
         polarity=draw(_optional(st.sampled_from(_POLARITIES))),
         domain=draw(_optional(st.sampled_from(("clinical", "work", "interpersonal")))),
+        measures=tuple(draw(_words())),
+        **_common(draw, ("label", "polarity", "domain")),
     )
 
 
@@ -205,17 +245,28 @@ def rules(
     mechanisms: Sequence[str] = (),
     outcomes: Sequence[str] = (),
     sources: Sequence[str] = (),
+    modifiers: Sequence[str] = (),
+    themes: Sequence[str] = ("A", "B"),
+    programme_theories: Sequence[str] = (),
+    participants: Sequence[str] = (),
+    rule_ids: Sequence[str] = (),
     ids: st.SearchStrategy[str] | None = None,
     max_slot_size: int = 3,
 ) -> Rule:
-    """Rules over given node ids: any mix of slots, incomplete ones included.
+    """Rules over given ids: any mix of slots and format 2.0 parts, incomplete ones included.
 
     Args:
-        contexts: Ids that may stand in ``if``/``unless`` (contexts and outcomes).
+        contexts: Ids that may stand in ``if``/``unless``/``if_any``/``despite`` and
+            in a mechanism's ``requires`` (contexts and outcomes).
         interventions: Ids for ``with``.
         mechanisms: Ids for ``because``.
-        outcomes: Ids for ``then``/``reduces``.
-        sources: Source ids evidence may cite.
+        outcomes: Ids for ``then``/``reduces``/``otherwise``.
+        sources: Source ids evidence and annotations may cite.
+        modifiers: Ids for ``within``/``moderated_by`` (contexts only).
+        themes: Theme ids for ``theme``.
+        programme_theories: Programme theory ids for ``programme_theory``.
+        participants: Participant ids evidence may name.
+        rule_ids: Rule ids annotations may counter.
         ids: Strategy for the rule id.
         max_slot_size: The most ids drawn for one slot.
     """
@@ -225,29 +276,91 @@ def rules(
     unless = _subset(draw, contexts, 1, exclude=set(if_))
     then = _subset(draw, outcomes, max_slot_size)
     reduces = _subset(draw, outcomes, 1, exclude=set(then))
-    evidence = draw(
-        st.lists(
-            st.builds(
-                Evidence,
-                source=st.sampled_from(sources) if sources else st.none(),
-                stance=st.sampled_from(("supports", "refutes", "refines")),
-                incidence=_optional(st.integers(0, 30)),
-            ),
-            max_size=2,
-        )
-    )
+    otherwise = _subset(draw, outcomes, 1, exclude={*then, *reduces})
+    because = _subset(draw, mechanisms, max_slot_size)
+    within = _subset(draw, modifiers, 1, exclude={*if_, *unless})
+    moderators = _subset(draw, modifiers, 1, exclude={*if_, *unless, *within})
+    taken = {*if_, *unless, *within, *moderators}
     return Rule(
         id=draw(ids if ids is not None else _module_ids()),
         contexts=if_,
+        any_context=not if_ and draw(st.booleans()),
+        context_groups=tuple(
+            g for g in [_subset(draw, contexts, 2)] if len(g) == 2 and draw(st.booleans())
+        ),
         unless=unless,
+        modifiers=within,
+        moderators=moderators,
+        despite=_subset(draw, contexts, 1, exclude=taken),
         interventions=_subset(draw, interventions, max_slot_size),
-        mechanisms=_subset(draw, mechanisms, max_slot_size),
-        mechanism_mode=draw(st.sampled_from(("together", "alternatives"))),
+        mechanisms=because,
+        mechanism_links=_mechanism_links(draw, because, contexts, (*then, *reduces)),
+        mechanism_mode=draw(st.sampled_from(("together", "alternatives", "unstated"))),
         outcomes=then,
         reduces=reduces,
+        otherwise=otherwise,
+        outcome_steps=_steps(draw, (*then, *reduces, *otherwise)),
+        missing_parts=_subset(draw, _MISSING, 1),
+        actor=draw(_optional(st.sampled_from(("GP", "service user")))),
+        programme_theory=draw(_optional(st.sampled_from(programme_theories)))
+        if programme_theories
+        else None,
         status=draw(st.sampled_from(_STATUSES)),
-        theme=draw(_optional(st.sampled_from(("A", "B")))),
-        evidence=tuple(evidence),
+        theme=draw(_optional(st.sampled_from(themes))) if themes else None,
+        segments=_segments(draw, (*if_, *because, *then)),
+        annotations=tuple(draw(st.lists(_annotations(rule_ids, sources), max_size=1))),
+        inferred=_subset(draw, ("theme", "if", "status"), 2),
+        evidence=tuple(draw(st.lists(_evidence(sources, participants), max_size=2))),
+    )
+
+
+def _evidence(sources: Sequence[str], participants: Sequence[str]) -> st.SearchStrategy[Evidence]:
+    return st.builds(
+        Evidence,
+        source=st.sampled_from(sources) if sources else st.none(),
+        stance=_optional(st.sampled_from(("supports", "refutes", "refines", "source"))),
+        incidence=_optional(st.integers(0, 30)),
+        participant=_optional(st.sampled_from((*participants, "a nurse"))),
+    )
+
+
+def _mechanism_links(
+    draw: st.DrawFn, because: Sequence[str], contexts: Sequence[str], outcomes: Sequence[str]
+) -> tuple[MechanismLink, ...]:
+    """Object items for some of the mechanisms: their own conditions and outcomes."""
+    chosen = sorted(_subset(draw, because, 2), key=because.index)
+    return tuple(
+        MechanismLink(
+            mechanism=m, requires=_subset(draw, contexts, 1), then=_subset(draw, outcomes, 1)
+        )
+        for m in chosen
+    )
+
+
+def _steps(draw: st.DrawFn, outcomes: Sequence[str]) -> tuple[OutcomeStep, ...]:
+    if len(outcomes) < 2 or not draw(st.booleans()):
+        return ()
+    first, second = draw(st.permutations(outcomes))[:2]
+    return (OutcomeStep(from_=first, to=second),)
+
+
+def _segments(draw: st.DrawFn, refs: Sequence[str]) -> tuple[Segment, ...]:
+    if not draw(st.booleans()):
+        return ()
+    pieces = [Segment(ref=r) for r in refs] + [Segment(text="which leads to")]
+    return tuple(draw(st.permutations(pieces)))
+
+
+def _annotations(rule_ids: Sequence[str], sources: Sequence[str]) -> st.SearchStrategy[Annotation]:
+    return st.builds(
+        Annotation,
+        kind=st.sampled_from(_ANNOTATION_KINDS),
+        text=st.sampled_from(("Time pressure", "Peer mentors")),
+        counters=st.lists(st.sampled_from(rule_ids), unique=True, max_size=1).map(tuple)
+        if rule_ids
+        else st.just(()),
+        source=st.sampled_from(sources) if sources else st.none(),
+        locator=_optional(st.just("p. 4")),
     )
 
 
@@ -306,7 +419,12 @@ def theories(
     by_kind: dict[str, list[str]] = {k: [] for k in builders}
     for node in drawn:
         by_kind[node.kind].append(node.id)
+    drawn = _with_variants(draw, drawn, by_kind["outcome"])
     source_ids = draw(st.lists(st.sampled_from(("s1", "s2")), unique=True, max_size=2))
+    themes = _themes(draw, source_ids)
+    programmes = draw(st.lists(st.sampled_from(("uk", "nl")), unique=True, max_size=2))
+    people = draw(st.lists(st.sampled_from(("p1", "p2")), unique=True, max_size=2))
+    rule_ids = all_ids[n_nodes:]
     the_rules = [
         draw(
             rules(
@@ -315,7 +433,12 @@ def theories(
                 mechanisms=by_kind["mechanism"],
                 outcomes=by_kind["outcome"],
                 sources=source_ids,
-                ids=st.just(all_ids[n_nodes + j]),
+                modifiers=by_kind["context"],
+                themes=[t.id for t in themes],
+                programme_theories=programmes,
+                participants=people,
+                rule_ids=rule_ids,
+                ids=st.just(rule_ids[j]),
             )
         )
         for j in range(n_rules)
@@ -339,7 +462,73 @@ def theories(
         rules=tuple(the_rules),
         links=tuple(the_links),
         sources=tuple(Source(id=s, citation=f"Source {s}") for s in source_ids),
+        themes=themes,
+        programme_theories=tuple(
+            ProgrammeTheory(id=p, label=f"{p.upper()} case", source_label=draw(_optional(text)))
+            for p in programmes
+        ),
+        participants=tuple(
+            Participant(id=p, label=draw(_optional(text)), attributes=draw(_attributes()))
+            for p in people
+        ),
+        relations=_relations(draw, all_ids),
     )
+
+
+def _attributes() -> st.SearchStrategy[tuple[tuple[str, str | int], ...]]:
+    values = st.one_of(st.sampled_from(("nurse", "GP", "A")), st.integers(18, 70))
+    return st.dictionaries(st.sampled_from(("role", "site", "age")), values, max_size=2).map(
+        lambda d: tuple(d.items())
+    )
+
+
+def _themes(draw: st.DrawFn, sources: Sequence[str]) -> tuple[Theme, ...]:
+    picked = _subset(draw, ("A", "B"), 2)
+    return tuple(
+        Theme(
+            id=t,
+            label=f"Theme {t}",
+            source_label=draw(_optional(st.just(f"T{t}"))),
+            description=draw(_optional(st.just("What the theme is about"))),
+            recommendation=draw(_optional(st.just("Invest in continuity"))),
+            annotations=tuple(draw(st.lists(_annotations((), sources), max_size=1))),
+            inferred=_subset(draw, ("label", "recommendation"), 1),
+        )
+        for t in picked
+    )
+
+
+def _with_variants(
+    draw: st.DrawFn, drawn: list[Context | Intervention | Mechanism | Outcome], outcomes: list[str]
+) -> list[Context | Intervention | Mechanism | Outcome]:
+    """Make one outcome a variant of another, sometimes."""
+    if len(outcomes) < 2 or not draw(st.booleans()):
+        return drawn
+    variant, of = draw(st.permutations(outcomes))[:2]
+    return [
+        Outcome.model_validate({**dict(n), "variant_of": of}) if n.id == variant else n
+        for n in drawn
+    ]
+
+
+def _relations(draw: st.DrawFn, pool: Sequence[str]) -> tuple[Relation, ...]:
+    if len(pool) < 2:
+        return ()
+    ends = st.permutations(pool).map(lambda p: (p[0], p[1]))
+    drawn = draw(st.lists(st.tuples(st.sampled_from(_RELATION_TYPES), ends), max_size=2))
+    out: dict[tuple[str, str, str], Relation] = {}
+    for kind, (a, b) in drawn:
+        to = f"other.yaml#{b}" if kind == "corresponds-to" and draw(st.booleans()) else b
+        rel = Relation(
+            type=kind,
+            from_=a,
+            to=to,
+            stated=draw(st.booleans()),
+            note=draw(_optional(st.just("inferred from the figure"))),
+            source_label=draw(_optional(st.just("arrow 3"))),
+        )
+        out.setdefault(rel.key, rel)
+    return tuple(out.values())
 
 
 @st.composite

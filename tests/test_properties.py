@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import cimo
 from cimo.core.data import from_data, to_data
 from cimo.core.source import SourceText
+from cimo.core.vocabulary import SLOTS
 from cimo.errors import CimoError
 from cimo.graph import element_graph, rule_graph
 from cimo.strategies import theories
@@ -35,15 +36,7 @@ def test_json_round_trip_is_identity(theory: cimo.Theory) -> None:
 def test_rule_graph_counts_follow_from_the_records(theory: cimo.Theory) -> None:
     g = rule_graph(theory)
     assert g.number_of_nodes() == len(theory.nodes) + len(theory.rules)
-    slots = sum(
-        len(r.contexts)
-        + len(r.unless)
-        + len(r.interventions)
-        + len(r.mechanisms)
-        + len(r.outcomes)
-        + len(r.reduces)
-        for r in theory.rules
-    )
+    slots = sum(len(getattr(r, s.attr)) for r in theory.rules for s in SLOTS)
     assert g.number_of_edges() == slots + len(theory.links)
     roles: Counter[str] = Counter(str(attrs["role"]) for _, _, attrs in g.edges(data=True))
     assert roles["unless"] == sum(len(r.unless) for r in theory.rules)

@@ -31,10 +31,10 @@ from typing import Any
 import networkx as nx
 
 from cimo.core.data import to_data
-from cimo.core.vocabulary import SLOT, SLOTS
+from cimo.core.vocabulary import SLOT, SLOTS, field_policy
 from cimo.errors import FileFormatError
 from cimo.exchange._common import check_xml_text, parse_json, scalar, validated
-from cimo.model import Theory
+from cimo.model import Context, Intervention, Mechanism, Outcome, Rule, Theory
 
 __all__ = [
     "from_graphml",
@@ -49,19 +49,11 @@ __all__ = [
 
 #: Fields stored as JSON text (lists and records).
 _JSON_FIELDS = frozenset(
-    {
-        "tags",
-        "iterations",
-        "measures",
-        "facets",
-        "components",
-        "evidence",
-        "authors",
-        "based_on",
-        "sources",
-        "check",
-    }
-)
+    info.alias or name
+    for model in (Theory, Rule, Context, Intervention, Mechanism, Outcome)
+    for name, info in model.model_fields.items()
+    if field_policy(model, name).network == "json"
+) | {"link"}  # the because object an edge carries
 #: Fields that are JSON text when they hold a record, and an id otherwise.
 _MAYBE_JSON = frozenset({"taxonomy", "vocabulary"})
 _KINDS = frozenset({"context", "intervention", "mechanism", "outcome", "rule"})
@@ -100,11 +92,17 @@ def to_network(theory: Theory) -> nx.DiGraph[str]:
     for rule in data.get("rules", ()):
         rid = rule["id"]
         attrs = {k: scalar(v) for k, v in rule.items() if k != "id" and k not in SLOT}
+        if rule.get("if") == "any":
+            attrs["if"] = "any"
         g.add_node(rid, kind="rule", label=rule.get("source_label") or rid, **attrs)
         for slot in SLOTS:
-            for pos, ref in enumerate(rule.get(slot.keyword, ())):
+            items = rule.get(slot.keyword, ())
+            for pos, ref in enumerate(items if isinstance(items, list) else ()):
+                extra = {}
+                if isinstance(ref, dict):  # a because object: the edge carries it
+                    ref, extra = ref["mechanism"], {"link": scalar(ref)}
                 u, v = (ref, rid) if slot.into_rule else (rid, ref)
-                g.add_edge(u, v, slot=slot.keyword, position=pos)
+                g.add_edge(u, v, slot=slot.keyword, position=pos, **extra)
     for pos, link in enumerate(data.get("links", ())):
         extra = {"note": link["note"]} if "note" in link else {}
         g.add_edge(link["outcome"], link["context"], slot="link", position=pos, **extra)
@@ -149,7 +147,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
             rules[str(vid)] = {"id": str(vid), **fields}
         else:
             nodes.append({"id": str(vid), **fields})
-    slots: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    slots: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     links: list[tuple[int, dict[str, Any]]] = []
     for u, v, attrs in graph.edges(data=True):
         slot = attrs.get("slot")
@@ -173,9 +171,11 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
                 f"edge {u!r} -> {v!r} ({slot}): {rule!r} should be a rule vertex "
                 f"('{slot}' edges point {'into' if into else 'out of'} a rule)"
             )
-        slots.setdefault((rule, spec.keyword), []).append((pos, ref))
+        link = attrs.get("link")
+        item: Any = _unscalar("link", link, f"edge {u!r} -> {v!r}") if link else ref
+        slots.setdefault((rule, spec.keyword), []).append((pos, item))
     for (rule, slot), refs in slots.items():
-        rules[rule][slot] = [ref for _, ref in sorted(refs)]
+        rules[rule][slot] = [ref for _, ref in sorted(refs, key=lambda p: p[0])]
     data["nodes"] = nodes
     data["rules"] = list(rules.values())
     data["links"] = [lk for _, lk in sorted(links, key=lambda p: p[0])]
