@@ -39,11 +39,13 @@ from cimo.model import (
     Link,
     Mechanism,
     MechanismLink,
+    MissingPart,
     Outcome,
     OutcomeStep,
     Participant,
     ProgrammeTheory,
     Relation,
+    RelationType,
     Rule,
     Segment,
     Source,
@@ -68,11 +70,18 @@ __all__ = [
 _ID_REGEX = r"[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,14}[A-Za-z0-9])?"
 _STATUSES = ("hypothesised", "supported", "refined", "refuted")
 _POLARITIES = ("desired", "undesired", "positive", "negative", "neutral", "mixed")
-_RELATION_TYPES = ("feeds", "counterpart-of", "refines", "supersedes", "rival-of", "corresponds-to")
+_RELATION_TYPES: tuple[RelationType, ...] = (
+    "feeds",
+    "counterpart-of",
+    "refines",
+    "supersedes",
+    "rival-of",
+    "corresponds-to",
+)
 _ANNOTATION_KINDS = (
     "tension", "facilitator", "counter-strategy", "recommendation", "formal-theory", "note"
 )  # fmt: skip
-_MISSING = ("context", "intervention", "mechanism", "outcome")
+_MISSING: tuple[MissingPart, ...] = ("context", "intervention", "mechanism", "outcome")
 _SIX_TAXA = tuple(t.id for t in WORK_FOCUSED_GROUP_CBT.taxa)
 
 
@@ -105,7 +114,8 @@ def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 def _words() -> st.SearchStrategy[tuple[str, ...]]:
     """A few short texts (indicators, measures)."""
-    return st.lists(st.sampled_from(("survey", "records", "interviews")), unique=True, max_size=2)
+    words = st.lists(st.sampled_from(("survey", "records", "interviews")), unique=True, max_size=2)
+    return words.map(tuple)
 
 
 def _common(draw: st.DrawFn, fields: Sequence[str]) -> dict[str, Any]:
@@ -129,7 +139,7 @@ def contexts(
         label=draw(labels if labels is not None else _module_labels()),
         level=draw(_optional(st.sampled_from(("micro", "meso", "macro", "interface")))),
         dimension=draw(_optional(st.sampled_from(("individual", "systemic")))),
-        indicators=tuple(draw(_words())),
+        indicators=draw(_words()),
         **_common(draw, ("label", "level", "dimension")),
     )
 
@@ -182,7 +192,7 @@ def mechanisms(
         behaviour=draw(_optional(text)),
         polarity=draw(_optional(st.sampled_from(("positive", "negative")))),
         absent=draw(st.booleans()),
-        indicators=tuple(draw(_words())),
+        indicators=draw(_words()),
         **_common(draw, ("label", "category", "resource", "reasoning")),
     )
 
@@ -204,7 +214,7 @@ def outcomes(
         label=draw(labels if labels is not None else _module_labels()),
         polarity=draw(_optional(st.sampled_from(_POLARITIES))),
         domain=draw(_optional(st.sampled_from(("clinical", "work", "interpersonal")))),
-        measures=tuple(draw(_words())),
+        measures=draw(_words()),
         **_common(draw, ("label", "polarity", "domain")),
     )
 
@@ -300,7 +310,7 @@ def rules(
         reduces=reduces,
         otherwise=otherwise,
         outcome_steps=_steps(draw, (*then, *reduces, *otherwise)),
-        missing_parts=_subset(draw, _MISSING, 1),
+        missing_parts=tuple(draw(st.lists(st.sampled_from(_MISSING), unique=True, max_size=1))),
         actor=draw(_optional(st.sampled_from(("GP", "service user")))),
         programme_theory=draw(_optional(st.sampled_from(programme_theories)))
         if programme_theories

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
+from pydantic import BaseModel
 
 import cimo
 from cimo.strategies import ids, labels, nodes, rules, scenarios, theories
@@ -47,14 +48,12 @@ def test_rules_only_name_the_ids_given(data: st.DataObject) -> None:
 
 
 def test_minimal_theory_is_empty() -> None:
-    from hypothesis import find
 
     smallest = find(theories(), lambda t: True)
     assert (smallest.nodes, smallest.rules, smallest.links) == ((), (), ())
 
 
 def test_minimal_theory_with_a_chain_is_two_rules() -> None:
-    from hypothesis import find
 
     def has_chain(t: cimo.Theory) -> bool:
         return bool(cimo.graph.chain_links(t))
@@ -90,3 +89,68 @@ def test_impossible_arguments_are_refused(make: Callable[[], st.SearchStrategy[o
 
     with pytest.raises(InvalidArgument):
         draw_once()
+
+
+# --------------------------------------------------------------------------- format 2.0 fields
+
+
+def _records(theory: cimo.Theory) -> Iterator[BaseModel]:
+    """Every record of a theory, nested ones included."""
+    yield theory
+    for group in (theory.nodes, theory.themes, theory.programme_theories):
+        yield from group
+    yield from theory.relations
+    yield from theory.participants
+    for theme in theory.themes:
+        yield from theme.annotations
+    for rule in theory.rules:
+        yield rule
+        for part in (rule.mechanism_links, rule.outcome_steps, rule.segments, rule.annotations):
+            yield from part
+        yield from rule.evidence
+
+
+#: The fields format 2.0 added, by record: each must be drawn with a value other than its default.
+NEW_FIELDS = [
+    (cimo.Rule, name)
+    for name in (
+        "any_context", "context_groups", "modifiers", "moderators", "despite", "mechanism_links",
+        "otherwise", "outcome_steps", "missing_parts", "actor", "programme_theory", "segments",
+        "annotations", "inferred",
+    )
+] + [
+    (cimo.Context, "indicators"), (cimo.Context, "truncated"), (cimo.Context, "inferred"),
+    (cimo.Mechanism, "behaviour"), (cimo.Mechanism, "polarity"), (cimo.Mechanism, "absent"),
+    (cimo.Mechanism, "indicators"), (cimo.Outcome, "variant_of"), (cimo.Intervention, "inferred"),
+    (cimo.Theory, "themes"), (cimo.Theory, "programme_theories"), (cimo.Theory, "relations"),
+    (cimo.Theory, "participants"), (cimo.Evidence, "participant"),
+    (cimo.Theme, "recommendation"), (cimo.Theme, "annotations"), (cimo.Theme, "inferred"),
+    (cimo.Relation, "note"), (cimo.Relation, "source_label"), (cimo.Participant, "attributes"),
+    (cimo.Annotation, "counters"), (cimo.Annotation, "source"), (cimo.MechanismLink, "requires"),
+    (cimo.MechanismLink, "then"), (cimo.Segment, "text"),
+]  # fmt: skip
+
+
+def test_every_new_field_is_drawn() -> None:
+    defaults = {
+        (model, name): model.model_fields[name].get_default(call_default_factory=True)
+        for model, name in NEW_FIELDS
+    }
+    seen: set[tuple[type[BaseModel], str]] = set()
+    stances: set[str | None] = set()
+
+    @settings(phases=[Phase.generate], derandomize=True, max_examples=100, deadline=None)
+    @given(theories())
+    def collect(theory: cimo.Theory) -> None:
+        for record in _records(theory):
+            seen.update(
+                (model, name)
+                for model, name in NEW_FIELDS
+                if isinstance(record, model) and getattr(record, name) != defaults[model, name]
+            )
+            if isinstance(record, cimo.Evidence):
+                stances.add(record.stance)
+
+    collect()
+    assert [f"{m.__name__}.{n}" for m, n in NEW_FIELDS if (m, n) not in seen] == []
+    assert {"source", None} <= stances

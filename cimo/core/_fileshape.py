@@ -56,10 +56,10 @@ def rule_from_file(data: Any) -> Any:
                     ids.append(item)  # a bad item: the validator says what is wrong with it
             out[key] = ids
             out["mechanism_links"] = links
-    links = (out if out is not None else data).get("mechanism_links")
-    if links:  # kept in the order of their mechanisms in 'because' (as a file writes them)
+    given = (out if out is not None else data).get("mechanism_links")
+    if given:  # kept in the order of their mechanisms in 'because' (as a file writes them)
         out = dict(out if out is not None else data)
-        out["mechanism_links"] = _in_order(links, out.get("because", out.get("mechanisms")))
+        out["mechanism_links"] = _in_order(given, out.get("because", out.get("mechanisms")))
     return data if out is None else out
 
 

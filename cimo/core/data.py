@@ -206,16 +206,17 @@ def _partial_structural_errors(data: Mapping[str, Any]) -> list[ErrorDetails]:
     parts, broken = _valid_parts(data)
     rules = [r for r in parts["rules"] if r is not None]
     links = [k for k in parts["links"] if k is not None]
+    fields: dict[str, Any] = {
+        key: tuple(x for x in parts[key] if x is not None)
+        for key in ("sources", "themes", "programme_theories", "relations", "participants")
+    }
     partial = Theory.model_construct(
         id="partial",
         title="partial",
         nodes=tuple(n for n in parts["nodes"] if n is not None),
         rules=tuple(rules),
         links=tuple(links),
-        **{
-            key: tuple(x for x in parts[key] if x is not None)
-            for key in ("sources", "themes", "programme_theories", "relations", "participants")
-        },
+        **fields,
     )
     remap = {
         key: [i for i, item in enumerate(items) if item is not None]

@@ -171,8 +171,8 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
                 f"edge {u!r} -> {v!r} ({slot}): {rule!r} should be a rule vertex "
                 f"('{slot}' edges point {'into' if into else 'out of'} a rule)"
             )
-        link = attrs.get("link")
-        item: Any = _unscalar("link", link, f"edge {u!r} -> {v!r}") if link else ref
+        carried = attrs.get("link")
+        item: Any = _unscalar("link", carried, f"edge {u!r} -> {v!r}") if carried else ref
         slots.setdefault((rule, spec.keyword), []).append((pos, item))
     for (rule, slot), refs in slots.items():
         rules[rule][slot] = [ref for _, ref in sorted(refs, key=lambda p: p[0])]

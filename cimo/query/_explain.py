@@ -9,7 +9,7 @@ from typing import Literal
 import networkx as nx
 
 from cimo.graph import ChainLink, chain_links
-from cimo.model import CimoModel, Context, Facets, Rule, Theory
+from cimo.model import CimoModel, Context, Facets, MechanismMode, Rule, Theory
 from cimo.query._base import Result, RuleIndex, check_ids, rule_index
 
 __all__ = [
@@ -47,7 +47,7 @@ class Way(CimoModel):
     """WITH: what must be delivered."""
     mechanisms: tuple[str, ...]
     """BECAUSE: how it works."""
-    mechanism_mode: Literal["together", "alternatives"]
+    mechanism_mode: MechanismMode
     chained: tuple[str, ...]
     """The IF items other rules can produce (followed upstream)."""
     status: str
