@@ -48,7 +48,8 @@ def test_element_graph_edges_are_the_distinct_relations_of_the_rules(theory: cim
     expected: set[tuple[str, str, str]] = set()
     for r in theory.rules:
         targets = r.mechanisms or r.outcomes + r.reduces
-        expected |= {(c, t, "enables") for c in r.contexts for t in targets}
+        # WITHIN is required like IF, so it enables too
+        expected |= {(c, t, "enables") for c in (*r.contexts, *r.modifiers) for t in targets}
         expected |= {(c, t, "disables") for c in r.unless for t in targets}
         expected |= {(i, t, "triggers") for i in r.interventions for t in targets}
         expected |= {(m, o, "produces") for m in r.mechanisms for o in r.outcomes}
