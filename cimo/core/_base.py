@@ -23,6 +23,8 @@ EDGES = Policy(network="edges")
 GRAPH = Policy(merge="items", diff="items", network="graph")
 NESTED = Policy(network="nested")
 ITEMS = Policy(merge="items", diff="items", network="json")
+#: Format 2.0 theory-level records: folded by id in merge, compared as a whole by diff.
+RECORDS = Policy(merge="items", network="json")
 NESTED_WORDING = Policy(merge="wording", network="nested")
 
 #: The version of the theory file format this cimo writes (it reads 1.0 too, migrating it).

@@ -43,6 +43,7 @@ from cimo.core._base import (
     NESTED,
     NESTED_WORDING,
     PLAIN,
+    RECORDS,
     WORDING,
     CimoModel,
     Id,
@@ -469,17 +470,17 @@ class Theory(CimoModel):
     or one declared here."""
     check: Annotated[CheckSettings | None, JSON] = None
     """Validation settings for ``cimo check``."""
-    programme_theories: Annotated[tuple[ProgrammeTheory, ...], ITEMS] = ()
+    programme_theories: Annotated[tuple[ProgrammeTheory, ...], RECORDS] = ()
     """The programme theories rules belong to, when one file holds several."""
-    themes: Annotated[tuple[Theme, ...], ITEMS] = ()
+    themes: Annotated[tuple[Theme, ...], RECORDS] = ()
     """The themes rules are grouped under."""
     nodes: Annotated[tuple[Node, ...], GRAPH] = ()
     rules: Annotated[tuple[Rule, ...], GRAPH] = ()
     links: Annotated[tuple[Link, ...], GRAPH] = ()
-    relations: Annotated[tuple[Relation, ...], ITEMS] = ()
+    relations: Annotated[tuple[Relation, ...], RECORDS] = ()
     """Typed relations between nodes and rules (feeds, counterpart-of, refines, ...);
     folded and compared by ``(type, from, to)``."""
-    participants: Annotated[tuple[Participant, ...], ITEMS] = ()
+    participants: Annotated[tuple[Participant, ...], RECORDS] = ()
     """The people evidence comes from, with their attributes."""
     sources: Annotated[tuple[Source, ...], ITEMS] = ()
 
