@@ -111,7 +111,7 @@ def _records(theory: cimo.Theory) -> Iterator[BaseModel]:
 
 
 #: The fields format 2.0 added, by record: each must be drawn with a value other than its default.
-NEW_FIELDS = [
+NEW_FIELDS: list[tuple[type[BaseModel], str]] = [
     (cimo.Rule, name)
     for name in (
         "any_context", "context_groups", "modifiers", "moderators", "despite", "mechanism_links",
