@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.cli._common import TextOrJson, emit, handle_errors, note_input, read_theory, to_json
 from cimo.core.formats import select, spell_suffixes
 from cimo.examples import get_example, list_examples, load_example
 from cimo.io import dumps, format_of, json_schema, load
@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Convert a theory between YAML and JSON (by file extension)."""
         fmt = format_of(target)
+        note_input(source)
         theory = load(source)
         emit(dumps(theory, format=fmt), target)
 

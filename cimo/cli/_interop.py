@@ -11,8 +11,10 @@ from cimo.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
     TextOrJson,
+    check_id,
     emit,
     handle_errors,
+    note_input,
     read_theory,
     to_json,
 )
@@ -83,7 +85,9 @@ def register(app: typer.Typer) -> None:
                 help="Declare two ids equivalent (repeatable).",
             ),
         ] = None,
-        id: Annotated[str | None, typer.Option("--id", help="Id of the merged theory.")] = None,
+        id: Annotated[
+            str | None, typer.Option("--id", callback=check_id, help="Id of the merged theory.")
+        ] = None,
         title: Annotated[
             str | None, typer.Option("--title", help="Title of the merged theory.")
         ] = None,
@@ -143,7 +147,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         id: Annotated[
-            str | None, typer.Option("--id", help="kumu/qdc: the theory's id (default: from FILE).")
+            str | None,
+            typer.Option(
+                "--id", callback=check_id, help="kumu/qdc: the theory's id (default: from FILE)."
+            ),
         ] = None,
         title: Annotated[
             str | None, typer.Option("--title", help="kumu/qdc: the theory's title.")
@@ -151,5 +158,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import a theory from a Kumu blueprint, node-link JSON, GraphML or a REFI-QDA codebook."""
         fmt = format_of(output) if output else "yaml"
+        note_input(file)
         theory = read(file, format=from_, id=id, title=title)
         emit(dumps(theory, format=fmt), output)

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
     def for_whom_cmd(
         ctx: typer.Context,
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
-        limit: Annotated[int, typer.Option(help="The most context sets to build.")] = 100,
+        limit: Annotated[int, typer.Option(min=1, help="The most context sets to build.")] = 100,
         format: _FORMAT = TextOrJson.text,
     ) -> None:
         """The minimal sets of contexts under which OUTCOME is expected, and its blockers."""
@@ -75,8 +75,8 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--from", help="An intervention, context or outcome id.")
         ],
         target: Annotated[str, typer.Option("--to", help="An outcome id.")],
-        max_length: Annotated[int, typer.Option(help="The most rules in one pathway.")] = 6,
-        limit: Annotated[int, typer.Option(help="The most pathways.")] = 100,
+        max_length: Annotated[int, typer.Option(min=1, help="The most rules in one pathway.")] = 6,
+        limit: Annotated[int, typer.Option(min=1, help="The most pathways.")] = 100,
         format: _FORMAT = TextOrJson.text,
     ) -> None:
         """The chains of rules from an intervention or context to an outcome."""

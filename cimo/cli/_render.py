@@ -8,7 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.cli._common import (
+    TextOrJson,
+    check_output,
+    emit,
+    handle_errors,
+    read_theory,
+    to_json,
+)
 from cimo.errors import UsageError
 from cimo.query import scenario
 from cimo.render.backend import DEFAULT_TIMEOUT, ImageFormat
@@ -200,7 +207,7 @@ def register(app: typer.Typer) -> None:
             return
         if output is None:
             raise UsageError(f"--format {fmt.value} writes a file: give it with -o OUT")
-        diagram.save(output, format=_IMAGE_FORMATS[fmt], timeout=timeout)
+        diagram.save(check_output(output), format=_IMAGE_FORMATS[fmt], timeout=timeout)
         typer.echo(f"wrote {output} ({diagram})", err=True)
 
     @app.command()
@@ -211,9 +218,18 @@ def register(app: typer.Typer) -> None:
             TableChoice, typer.Option("--format", "-f", help="Table format.")
         ] = TableChoice.md,
         output: OutputOpt = None,
+        csv_protection: Annotated[
+            bool,
+            typer.Option(
+                "--csv-protection/--no-csv-protection",
+                help="CSV: put an apostrophe before cells a spreadsheet would run as a formula "
+                "(=, +, -, @, tab, CR first).",
+            ),
+        ] = True,
     ) -> None:
         """Print the CMO table: numbered configurations grouped by theme."""
-        emit(cmo_table(read_theory(file), format=format.value), output)
+        text = cmo_table(read_theory(file), format=format.value, csv_protection=csv_protection)
+        emit(text, output)
 
     @app.command(name="statements")
     @handle_errors

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Literal, TypeAlias
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
+from cimo._files import read_file_bytes
+from cimo._json import check_json, json_syntax_error
 from cimo._util import atomic_write, paused_gc
 from cimo.core.data import check_document, from_data, invalid_theory_error, to_data
 from cimo.core.source import SourceText, locate, register, source_of
@@ -95,12 +95,7 @@ def load(path: str | os.PathLike[str]) -> Theory:
             "is a folder, not a theory file; name a .yaml, .yml or .json file", file=name
         )
     fmt = format_of(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise FileFormatError("no such file (check the path)", file=name) from None
-    except OSError as err:
-        raise FileFormatError(f"cannot read the file: {err.strerror or err}", file=name) from None
+    raw = read_file_bytes(path, what="theory file")
     return loads(raw, format=fmt, file=name)
 
 
@@ -160,12 +155,14 @@ def _loads_json(text: str, source: SourceText) -> Theory:
     except ValidationError as err:
         first = err.errors()[0]
         if first["type"] == "json_invalid":
-            raise _json_syntax_error(first, source.file) from None
-        data = json.loads(text)
+            detail = str(first.get("ctx", {}).get("error", first["msg"]))
+            raise json_syntax_error(detail, text, file=source.file) from None
+        data = check_json(text, file=source.file)
         check_document(data, source.file)
         raise invalid_theory_error(err, data, source) from None
+    data = check_json(text, file=source.file)  # duplicate keys, overlong numbers
     if "format_version" not in theory.model_fields_set:
-        check_document(json.loads(text), source.file)
+        check_document(data, source.file)
     register(theory, source)
     return theory
 
@@ -205,17 +202,3 @@ def dump(theory: Theory, path: str | os.PathLike[str], *, format: Format | None 
     """
     fmt = format or format_of(path)
     return atomic_write(path, dumps(theory, format=fmt))
-
-
-# --------------------------------------------------------------------------- errors
-
-
-_JSON_POS = re.compile(r"line (\d+) column (\d+)")
-
-
-def _json_syntax_error(error: ErrorDetails, file: str | None) -> FileFormatError:
-    detail = str(error.get("ctx", {}).get("error", error["msg"]))
-    m = _JSON_POS.search(detail)
-    line, column = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-    detail = _JSON_POS.sub("", detail).strip().rstrip(" at").strip()
-    return FileFormatError(f"not valid JSON: {detail}", file=file, line=line, column=column)

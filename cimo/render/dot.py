@@ -67,16 +67,26 @@ class Html(str):
 def printable(text: str) -> str:
     r"""``text`` with the characters SVG cannot hold replaced by visible stand-ins.
 
-    Control characters (except newline) become their Unicode control
+    A Windows (``\r\n``) or old Mac (``\r``) line break becomes a newline;
+    other control characters (except newline) become their Unicode control
     pictures, a tab becomes a space, and U+FFFE/U+FFFF become U+FFFD;
     everything else is unchanged.
 
-    >>> printable("a\x01b\r")
-    'a␁b␍'
+    >>> printable("a\x01b\r\nc\rd")
+    'a␁b\nc\nd'
     >>> printable("Ünïcödé 日本語 😀")
     'Ünïcödé 日本語 😀'
     """
-    return text.translate(_UNPRINTABLE)
+    return newlines(text).translate(_UNPRINTABLE)
+
+
+def newlines(text: str) -> str:
+    r"""``text`` with Windows (``\r\n``) and old Mac (``\r``) line breaks as ``\n``.
+
+    >>> newlines("a\r\nb\rc")
+    'a\nb\nc'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def tooltip(text: str) -> str:
@@ -127,7 +137,7 @@ def wrap(text: str, width: int) -> tuple[str, ...]:
     ('one', 'two')
     """
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in newlines(text).split("\n"):
         current: str | None = None
         for word in paragraph.split(" "):
             if current is None:
