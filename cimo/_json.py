@@ -2,9 +2,9 @@ r"""Strict JSON: no duplicate keys, no NaN, bounded numbers and nesting (private
 
 JSON parsers keep the last of two equal keys in an object and drop the other
 without a word; cimo refuses them, naming both places. Numbers longer than
-:data:`~cimo._files.MAX_NUMBER_CHARS` characters and values nested deeper than
-:data:`MAX_JSON_DEPTH` levels are refused too, before any work is done with
-the data.
+:data:`~cimo._files.MAX_NUMBER_CHARS` characters, NaN and Infinity, lone
+surrogates and values nested deeper than Python's parser goes (about 1,000
+levels) are refused too, before any work is done with the data.
 
 >>> parse_json('{"a": 1, "b": [true, null]}')
 {'a': 1, 'b': [True, None]}
@@ -26,10 +26,7 @@ import pydantic_core
 from cimo._files import MAX_NUMBER_CHARS
 from cimo.errors import FileFormatError
 
-__all__ = ["MAX_JSON_DEPTH", "check_json", "json_syntax_error", "parse_json"]
-
-#: Deepest nesting of arrays and objects read (the limit of pydantic's parser).
-MAX_JSON_DEPTH = 200
+__all__ = ["check_json", "json_syntax_error", "parse_json"]
 
 
 class _DuplicateError(Exception):
@@ -90,18 +87,40 @@ def parse_json(text: str | bytes, *, file: str | None = None, what: str = "") ->
                 "as UTF-8",
                 file=file,
             ) from None
+    if not text.strip():
+        raise json_syntax_error("", text, file=file, what=what)
+    data: Any = _FAILED
     try:
+        data = check_json(text, file=file, what=what)
+    except _NotJsonError:
+        pass
+    else:
+        if _SURROGATE.search(text) is None:
+            return data
+    try:  # pydantic's parser says what is wrong more clearly (and where)
         pydantic_core.from_json(text, allow_inf_nan=False)
     except ValueError as err:
         raise json_syntax_error(str(err), text, file=file, what=what) from None
-    return check_json(text, file=file, what=what)
+    if data is not _FAILED:  # only proper surrogate pairs
+        return data
+    raise FileFormatError(f"{what + ': ' if what else ''}not valid JSON", file=file)
+
+
+_FAILED = object()
+# A \uD800-\uDFFF escape: Python's parser lets a lone one through, pydantic's does not.
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+class _NotJsonError(Exception):
+    """The standard parser failed: the caller asks pydantic's for a clearer message."""
 
 
 def check_json(text: str, *, file: str | None = None, what: str = "") -> Any:
-    """The data of JSON text already known to parse, unless it has duplicate keys or long numbers.
+    """The data of JSON text, unless it has duplicate keys or long numbers.
 
     Raises:
         FileFormatError: naming the duplicate key (both places) or the long number.
+        _NotJsonError: if the text is not JSON (:func:`parse_json` then says why).
     """
     prefix = f"{what}: " if what else ""
     try:
@@ -137,8 +156,8 @@ def check_json(text: str, *, file: str | None = None, what: str = "") -> Any:
             line=at[0],
             column=at[1],
         ) from None
-    except (json.JSONDecodeError, RecursionError) as err:  # pragma: no cover - parsed above
-        raise FileFormatError(f"{prefix}not valid JSON: {err}", file=file) from None
+    except (json.JSONDecodeError, RecursionError):
+        raise _NotJsonError from None
 
 
 _POSITION = re.compile(r"\s*at line (\d+) column (\d+)\s*$")
@@ -159,7 +178,7 @@ def json_syntax_error(
     if not text.strip():
         return FileFormatError(f"{prefix}the file is empty; it must hold a JSON object", file=file)
     if "recursion limit exceeded" in detail:
-        detail = f"values nest more than {MAX_JSON_DEPTH} levels deep"
+        detail = "values nest too deeply (arrays or objects hundreds of levels inside each other)"
     elif "number out of range" in detail:
         detail = (
             f"a number too long to read; cimo reads numbers of at most {MAX_NUMBER_CHARS} "
