@@ -132,7 +132,10 @@ def check_json(text: str, *, file: str | None = None, what: str = "") -> Any:
             parse_constant=_constant,
         )
     except _DuplicateError as dup:
-        first, second = _duplicate_places(text, dup.key)
+        try:
+            first, second = _duplicate_places(text, dup.key)
+        except (ValueError, IndexError):  # the text breaks further on: report that first
+            raise _NotJsonError from None
         line, column = _line_column(text, first)
         where: tuple[int | None, int | None] = (
             _line_column(text, second) if second >= 0 else (None, None)
