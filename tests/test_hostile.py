@@ -125,3 +125,42 @@ def _text(path: Path) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     return data.decode("utf-8", "replace")
+
+
+LONG = " ".join(f"word{i}" for i in range(3000))  # about 20,000 characters
+
+
+def _long_label_theory() -> Any:
+    import cimo
+
+    return cimo.Theory(
+        id="t",
+        title="T",
+        nodes=(cimo.Context(id="c", label=LONG), cimo.Outcome(id="o", label="O\r\nnext")),
+        rules=(cimo.Rule(id="R1", contexts=("c",), outcomes=("o",)),),
+    )
+
+
+def test_a_20000_character_label_is_elided_in_the_picture_and_whole_in_the_tooltip() -> None:
+    from cimo.render import rule_cards, theory_map
+    from cimo.render._look import MAX_LABEL_LINES
+
+    assert len(LONG) > 20_000
+    source = theory_map(_long_label_theory()).source
+    node = next(line for line in source.splitlines() if line.lstrip().startswith('"c" ['))
+    label = node[node.index("label=<") : node.index(">,", node.index("label=<"))]
+    assert label.count("<BR") == MAX_LABEL_LINES - 1 and "…" in label
+    assert LONG in node.replace('" + "', "")  # the tooltip, in quoted pieces DOT joins
+    assert "␍" not in source  # a Windows line break is a line break
+    assert "…" in rule_cards(_long_label_theory()).source
+
+
+@pytest.mark.exe
+def test_a_20000_character_label_renders_as_svg(tmp_path: Path) -> None:
+    from cimo.render import theory_map
+
+    out = tmp_path / "long.svg"
+    theory_map(_long_label_theory()).save(out, format="svg")
+    svg = out.read_text()
+    assert "word2999" in svg  # in the tooltip
+    assert svg.count("<text") < 60  # the picture shows a few lines, not hundreds
