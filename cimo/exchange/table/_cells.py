@@ -14,9 +14,10 @@ import os
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, cast
 
 from cimo._util import atomic_write, did_you_mean
+from cimo.core.formats import SpreadsheetFormat, format_for_suffix
 from cimo.errors import MissingDependencyError, TableError, UsageError
 from cimo.model import CimoModel
 
@@ -179,12 +180,11 @@ def read_cells(path: str | os.PathLike[str], *, sheet: str | None = None) -> Tab
     return _tidy(headers, rows, file=str(file), sheet=sheet_name)
 
 
-def _kind_of(file: Path) -> Literal["csv", "xlsx"]:
+def _kind_of(file: Path) -> SpreadsheetFormat:
+    found = format_for_suffix(file, kind="table")
+    if found is not None:
+        return cast("SpreadsheetFormat", found.name)
     suffix = file.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        return "csv"
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
     if suffix == ".xls":
         raise UsageError(f"{file}: old .xls workbooks are not read; save it as .xlsx or .csv")
     raise UsageError(f"{file}: a table must be a .csv, .tsv or .xlsx file (got {suffix or 'none'})")
