@@ -31,7 +31,7 @@ from cimo.exchange.networks import (
     to_node_link,
 )
 from cimo.exchange.qdc import from_qdc, to_qdc
-from cimo.model import NodeKind
+from cimo.model import CimoModel, NodeKind
 from cimo.strategies import theories
 
 DATA = Path(__file__).parent / "data"
@@ -143,7 +143,11 @@ def test_the_network_reads_json_text_exactly_where_the_field_policies_say(
     from cimo.exchange.networks import from_network
 
     vertex = {"context": pwp.contexts[0].id, "rule": pwp.rules[0].id}
-    carried = {"theory": cimo.Theory, "rule": cimo.Rule, "context": cimo.Context}
+    carried: dict[str, type[CimoModel]] = {
+        "theory": cimo.Theory,
+        "rule": cimo.Rule,
+        "context": cimo.Context,
+    }
     checked = 0
     for where, model in carried.items():
         for name, info in model.model_fields.items():
