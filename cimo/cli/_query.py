@@ -19,7 +19,7 @@ _FORMAT = Annotated[TextOrJson, typer.Option("--format", "-f", help="Output form
 
 
 def _show(result: Result, format: TextOrJson) -> None:
-    if format is TextOrJson.json:
+    if format == "json":
         emit(to_json(result.model_dump(mode="json")), None)
     else:
         emit(str(result), None)
@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
     def explain_cmd(
         ctx: typer.Context,
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
-        format: _FORMAT = TextOrJson.text,
+        format: _FORMAT = "text",
     ) -> None:
         """Every way the theory produces OUTCOME, following chains upstream."""
         _show(explain(_theory(ctx), outcome), format)
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
         limit: Annotated[int, typer.Option(help="The most context sets to build.")] = 100,
-        format: _FORMAT = TextOrJson.text,
+        format: _FORMAT = "text",
     ) -> None:
         """The minimal sets of contexts under which OUTCOME is expected, and its blockers."""
         _show(for_whom(_theory(ctx), outcome, limit=limit), format)
@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         target: Annotated[str, typer.Option("--to", help="An outcome id.")],
         max_length: Annotated[int, typer.Option(help="The most rules in one pathway.")] = 6,
         limit: Annotated[int, typer.Option(help="The most pathways.")] = 100,
-        format: _FORMAT = TextOrJson.text,
+        format: _FORMAT = "text",
     ) -> None:
         """The chains of rules from an intervention or context to an outcome."""
         _show(pathways(_theory(ctx), source, target, max_length=max_length, limit=limit), format)
@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--without", "-w", help="An id taken away (repeat)."),
         ] = None,
-        format: _FORMAT = TextOrJson.text,
+        format: _FORMAT = "text",
     ) -> None:
         """Reason forward: which rules fire, which are blocked, what is expected."""
         result = scenario(
