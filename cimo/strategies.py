@@ -36,9 +36,9 @@ except ImportError as _err:  # pragma: no cover - exercised only without hypothe
         "cimo.strategies needs Hypothesis: pip install 'cimo[testing]'"
     ) from _err
 
+from cimo import _drawn as make
 from cimo.core.vocabulary import (
     KINDS,
-    SLOT,
     SLOTS,
     ContextLevel,
     Dimension,
@@ -52,12 +52,10 @@ from cimo.core.vocabulary import (
 )
 from cimo.model import (
     CheckSettings,
-    Component,
     ComponentAspect,
     ComponentCategory,
     ComponentVocabulary,
     Context,
-    Evidence,
     Facets,
     Intervention,
     Iteration,
@@ -66,13 +64,12 @@ from cimo.model import (
     Outcome,
     Rule,
     Source,
-    Taxon,
     Taxonomy,
     TaxonomyCategory,
     Theory,
 )
-from cimo.taxonomy import BUILTIN_TAXONOMIES, WORK_FOCUSED_GROUP_CBT
-from cimo.vocabulary import BUILTIN_VOCABULARIES, S3_CHECKLIST
+from cimo.taxonomy import BUILTIN_TAXONOMIES
+from cimo.vocabulary import BUILTIN_VOCABULARIES
 
 __all__ = [
     "contexts",
@@ -100,12 +97,9 @@ _IDS: st.SearchStrategy[str] = st.builds(
 )
 #: Indices into what was drawn before: taken modulo the length of the pool.
 _INDEX = st.integers(0, 255)
-_SIX_TAXA = tuple(t.id for t in WORK_FOCUSED_GROUP_CBT.taxa)
-_MECHANISM_CATEGORIES = tuple(c.id for c in WORK_FOCUSED_GROUP_CBT.categories)
 _DOMAINS = ("clinical", "work", "interpersonal")
 _DOIS = ("10.1000/xyz", "10.1186/s12913-021-06006-1")
 _EVIDENCE_KINDS = ("realist-evaluation", "realist-synthesis", "interview")
-_S3_PAIRS = tuple((c.id, a.id) for c in S3_CHECKLIST.categories for a in c.aspects)
 #: Checks a generated theory's own ``check:`` block may ignore: style checks that no
 #: property of the suite counts on (ignoring any check is legal, but a theory that
 #: ignores the check a test selects would test nothing).
@@ -162,10 +156,6 @@ _TAGS = st.lists(
 _INDICES = st.lists(_INDEX, max_size=2)
 
 
-def _merge(always: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
-    return {**always, **extra} if extra else always
-
-
 def _gated(
     always: Mapping[str, st.SearchStrategy[Any]], extra: Mapping[str, st.SearchStrategy[Any]]
 ) -> st.SearchStrategy[dict[str, Any]]:
@@ -175,20 +165,8 @@ def _gated(
     plain records are cheap to draw and a failing example sheds them at once.
     """
     return st.builds(
-        _merge, st.fixed_dictionaries(always), st.none() | st.fixed_dictionaries(extra)
+        make.merge, st.fixed_dictionaries(always), st.none() | st.fixed_dictionaries(extra)
     )
-
-
-def _pick(pool: Sequence[_T], index: int | None) -> _T | None:
-    return pool[index % len(pool)] if pool and index is not None else None
-
-
-def _picks(
-    pool: Sequence[_T], indices: Sequence[int], *, exclude: Sequence[_T] = ()
-) -> tuple[_T, ...]:
-    """The items of ``pool`` the indices point at, each once, in order, none of ``exclude``."""
-    left = [p for p in pool if p not in exclude] if exclude else list(pool)
-    return tuple(dict.fromkeys(left[i % len(left)] for i in indices)) if left else ()
 
 
 # --------------------------------------------------------------------------- nodes
@@ -196,7 +174,7 @@ def _picks(
 
 @cache
 def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy[dict[str, Any]]]:
-    """The fields of each node kind but its id; references are indices (resolved by `_node`)."""
+    """The fields of each node kind but its id; references are indices (see ``make.node``)."""
     note = _optional(text)
     extra: dict[str, st.SearchStrategy[Any]] = {
         "source_label": note,
@@ -223,7 +201,7 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
                 "label": text,
                 "resource": note,
                 "reasoning": note,
-                "category": _optional(st.sampled_from(_MECHANISM_CATEGORIES)),
+                "category": _optional(st.sampled_from(make.MECHANISM_CATEGORIES)),
                 "taxon": _optional(_INDEX),
             },
             extra,
@@ -247,44 +225,14 @@ def _drafts(text: st.SearchStrategy[str]) -> st.SearchStrategy[tuple[str, str, d
     return st.one_of(*(st.tuples(_IDS, st.just(kind), fields[kind]) for kind in KINDS))
 
 
-@dataclass(frozen=True)
-class _World:
-    """What the indices of a node are resolved against."""
-
-    outcomes: Sequence[str] = ()
-    taxa: Sequence[str] = _SIX_TAXA
-    pairs: Sequence[tuple[str, str]] = _S3_PAIRS
-    iterations: Sequence[int] = (1, 2, 3)
-
-
-def _node(ident: str, kind: str, drawn: dict[str, Any], world: _World) -> AnyNode:
-    fields = {**drawn, "id": ident}
-    fields["iterations"] = tuple(sorted(_picks(world.iterations, drawn.get("iterations", ()))))
-    if kind == "context":
-        return Context(**fields)
-    if kind == "intervention":
-        pairs = world.pairs
-        fields["components"] = tuple(
-            Component(category=c, aspect=a, value=value, note=note)
-            for (c, a), value, note in (
-                (pairs[i % len(pairs)], v, n) for i, v, n in drawn["components"]
-            )
-        )
-        return Intervention(**fields)
-    if kind == "mechanism":
-        fields["taxon"] = _pick(world.taxa, drawn["taxon"])
-        return Mechanism(**fields)
-    others = [o for o in world.outcomes if o != ident]
-    fields["opposite"] = _pick(others, drawn["opposite"])
-    return Outcome(**fields)
-
-
 def _standalone(kind: str) -> Callable[..., st.SearchStrategy[Any]]:
     @cache
     def build(
         idents: st.SearchStrategy[str], text: st.SearchStrategy[str]
     ) -> st.SearchStrategy[Any]:
-        return st.builds(_node, idents, st.just(kind), _node_fields(text)[kind], st.just(_World()))
+        return st.builds(
+            make.node, idents, st.just(kind), _node_fields(text)[kind], st.just(make.World())
+        )
 
     return build
 
@@ -302,28 +250,28 @@ def contexts(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Context]:
     """Contexts with any level, dimension, facets, tags and description."""
-    return _STANDALONE["context"](*_ids_and_text(ids, labels))  # type: ignore[no-any-return]
+    return _STANDALONE["context"](*_ids_and_text(ids, labels))
 
 
 def interventions(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Intervention]:
     """Interventions with a few components from the S3 vocabulary."""
-    return _STANDALONE["intervention"](*_ids_and_text(ids, labels))  # type: ignore[no-any-return]
+    return _STANDALONE["intervention"](*_ids_and_text(ids, labels))
 
 
 def mechanisms(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Mechanism]:
     """Mechanisms with or without a resource and a reasoning part, some placed in the six."""
-    return _STANDALONE["mechanism"](*_ids_and_text(ids, labels))  # type: ignore[no-any-return]
+    return _STANDALONE["mechanism"](*_ids_and_text(ids, labels))
 
 
 def outcomes(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Outcome]:
     """Outcomes with any polarity, domain and measures (no ``opposite``: that needs a theory)."""
-    return _STANDALONE["outcome"](*_ids_and_text(ids, labels))  # type: ignore[no-any-return]
+    return _STANDALONE["outcome"](*_ids_and_text(ids, labels))
 
 
 def nodes(
@@ -337,19 +285,15 @@ def nodes(
 # --------------------------------------------------------------------------- rules
 
 
-#: The slot whose ids a slot may not repeat (the structural checks forbid an id in both).
-_EXCLUDES = {"unless": "if", "reduces": "then"}
-
-
 @cache
 def _rule_fields(
     text: st.SearchStrategy[str], max_slot_size: int
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """A rule's fields but its id; slots and evidence sources are indices (see `_rule`)."""
+    """A rule's fields but its id; slots and evidence sources are indices (see ``make.rule``)."""
     note = _optional(text)
-    slots = {
+    slots: dict[str, st.SearchStrategy[list[int]]] = {
         s.keyword: st.lists(
-            _INDEX, max_size=min(1, max_slot_size) if s.keyword in _EXCLUDES else max_slot_size
+            _INDEX, max_size=min(1, max_slot_size) if s.keyword in make.EXCLUDES else max_slot_size
         )
         for s in SLOTS
     }
@@ -384,29 +328,6 @@ def _rule_fields(
             "iterations": _INDICES,
         },
     )
-
-
-def _rule(
-    ident: str,
-    drawn: dict[str, Any],
-    pools: Mapping[str, Sequence[str]],
-    sources: Sequence[str],
-    iterations: Sequence[int],
-) -> Rule:
-    """The rule whose slots pick from ``pools`` (by slot keyword) and evidence from ``sources``."""
-    fields = {k: v for k, v in drawn.items() if k not in SLOT}
-    picked: dict[str, tuple[str, ...]] = {}
-    for slot in SLOTS:
-        pool = pools[slot.keyword]
-        other = _EXCLUDES.get(slot.keyword)
-        exclude = picked[other] if other else ()
-        picked[slot.keyword] = _picks(pool, drawn[slot.keyword], exclude=exclude)
-        fields[slot.attr] = picked[slot.keyword]
-    fields["evidence"] = tuple(
-        Evidence(**{**e, "source": _pick(sources, e["source"])}) for e in drawn["evidence"]
-    )
-    fields["iterations"] = tuple(sorted(_picks(iterations, drawn.get("iterations", ()))))
-    return Rule(id=ident, **fields)
 
 
 @st.composite
@@ -444,7 +365,7 @@ def rules(
         "reduces": outcomes,
     }
     drawn = draw(_rule_fields(_labels(None, 40), max_slot_size))
-    return _rule(ident, drawn, pools, sources, (1, 2, 3))
+    return make.rule(ident, drawn, pools, sources, (1, 2, 3))
 
 
 # --------------------------------------------------------------------------- theory parts
@@ -484,7 +405,7 @@ def _parts(text: st.SearchStrategy[str]) -> _Parts:
         ),
     )
     taxonomy = st.builds(
-        _taxonomy,
+        make.taxonomy,
         st.fixed_dictionaries({"id": _IDS, "label": text, "description": note, "citation": note}),
         st.lists(_IDS, min_size=1, max_size=3, unique=True),
         st.lists(category, max_size=2, unique_by=lambda c: c.id),
@@ -529,62 +450,6 @@ _CHECK = st.builds(
     ignore=st.lists(st.sampled_from(_IGNORABLE), max_size=2, unique=True).map(tuple),
     fail_on=_optional(_choices(Severity)),
 )
-
-_TaxonDraft = tuple[str, str, int, int, int | None, str | None, str | None, str | None]
-
-
-def _taxonomy(
-    fields: dict[str, Any],
-    ranks: list[str],
-    categories: list[TaxonomyCategory],
-    drafts: list[_TaxonDraft],
-) -> Taxonomy:
-    """A taxonomy declared in the theory: each taxon's parent is one rank up, drawn before it."""
-    taxa: list[Taxon] = []
-    for ident, label, level, parent, category, definition, source_label, note in drafts:
-        level %= len(ranks)
-        above = [t.id for t in taxa if t.rank == ranks[level - 1]] if level else []
-        if not above:
-            level = 0
-        taxa.append(
-            Taxon(
-                id=ident,
-                label=label,
-                rank=ranks[level],
-                parent=_pick(above, parent),
-                category=_pick([c.id for c in categories], category),
-                definition=definition,
-                source_label=source_label,
-                note=note,
-            )
-        )
-    return Taxonomy(**fields, ranks=tuple(ranks), categories=tuple(categories), taxa=tuple(taxa))
-
-
-def _world(
-    taxonomy: str | Taxonomy | None,
-    vocabulary: str | ComponentVocabulary | None,
-    outcomes: Sequence[str],
-    iterations: Sequence[int],
-) -> _World:
-    """What the nodes' indices point at: the taxa and components in force, the outcomes."""
-    taxa = _SIX_TAXA
-    if isinstance(taxonomy, Taxonomy) and taxonomy.taxa:
-        taxa = tuple(t.id for t in taxonomy.taxa)
-    pairs = _S3_PAIRS
-    if isinstance(vocabulary, ComponentVocabulary):
-        pairs = tuple((c.id, a.id) for c in vocabulary.categories for a in c.aspects) or _S3_PAIRS
-    return _World(outcomes=outcomes, taxa=taxa, pairs=pairs, iterations=iterations)
-
-
-def _fresh(ident: str, taken: set[str]) -> str:
-    """``ident``, or ``ident-2``, ``ident-3``, ... when a node already has it."""
-    fresh, n = ident, 1
-    while fresh in taken:
-        n += 1
-        fresh = f"{ident}-{n}"
-    taken.add(fresh)
-    return fresh
 
 
 @cache
@@ -650,16 +515,18 @@ def theories(
     by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
     for ident, kind, _ in drafts:
         by_kind[kind].append(ident)
-    world = _world(taxonomy, vocabulary, by_kind["outcome"], numbers)
-    the_nodes = tuple(_node(i, kind, fields, world) for i, kind, fields in drafts)
-    pools = {s.keyword: [i for k in s.kinds for i in by_kind[k]] for s in SLOTS}
+    world = make.world(taxonomy, vocabulary, by_kind["outcome"], numbers)
+    the_nodes = tuple(make.node(i, kind, fields, world) for i, kind, fields in drafts)
+    pools: dict[str, list[str]] = {
+        s.keyword: [i for k in s.kinds for i in by_kind[k]] for s in SLOTS
+    }
     taken = {i for i, _, _ in drafts}
-    rule_ids = [_fresh(i, taken) for i, _ in rule_drafts]
+    rule_ids = [make.fresh(i, taken) for i, _ in rule_drafts]
     # Sources get ids no node or rule has, so ``remove(theory, rule_id)`` removes one thing.
-    sources = [Source(**{**s, "id": _fresh(s["id"], taken)}) for s in drawn_sources]
+    sources = [Source(**{**s, "id": make.fresh(s["id"], taken)}) for s in drawn_sources]
     source_ids = [s.id for s in sources]
     the_rules = tuple(
-        _rule(i, fields, pools, source_ids, numbers)
+        make.rule(i, fields, pools, source_ids, numbers)
         for i, (_, fields) in zip(rule_ids, rule_drafts, strict=True)
     )
     the_links: dict[tuple[str, str], str | None] = {}
@@ -674,8 +541,8 @@ def theories(
     return Theory(
         id="generated",
         **draw(parts.fields),
-        based_on=_picks(source_ids, draw(_INDICES)),
-        iteration=_pick(numbers, iteration) if numbers else iteration,
+        based_on=make.picks(source_ids, draw(_INDICES)),
+        iteration=make.pick(numbers, iteration) if numbers else iteration,
         iterations=tuple(iterations),
         taxonomy=taxonomy,
         vocabulary=vocabulary,
