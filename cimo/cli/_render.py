@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
 from cimo.errors import UsageError
-from cimo.query import scenario
 from cimo.render.backend import DEFAULT_TIMEOUT, ImageFormat
-from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
-from cimo.render.highlight import Highlight
-from cimo.render.mermaid import mermaid
-from cimo.render.style import STYLES
-from cimo.render.text import cmo_table, statements
+
+if TYPE_CHECKING:
+    from cimo.render.diagram import Diagram
+    from cimo.render.highlight import Highlight
 
 __all__ = ["register"]
 
@@ -157,6 +155,12 @@ def register(app: typer.Typer) -> None:
         the rest. SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text
         do not.
         """
+        from cimo.query import scenario
+        from cimo.render.diagram import rule_cards, taxonomy_tree, theory_map
+        from cimo.render.highlight import Highlight
+        from cimo.render.mermaid import mermaid
+        from cimo.render.style import STYLES
+
         fmt = _pick_format(format, output)
         theory = read_theory(file)
         chosen = STYLES[style.value]
@@ -213,6 +217,8 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
     ) -> None:
         """Print the CMO table: numbered configurations grouped by theme."""
+        from cimo.render.text import cmo_table
+
         emit(cmo_table(read_theory(file), format=format.value), output)
 
     @app.command(name="statements")
@@ -225,6 +231,8 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
     ) -> None:
         """Print every rule as an if-then-because statement."""
+        from cimo.render.text import statements
+
         result = statements(read_theory(file))
         text = to_json(result.model_dump(mode="json")) if format is TextOrJson.json else str(result)
         emit(text, output)
