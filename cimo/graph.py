@@ -122,7 +122,7 @@ def rule_graph(theory: Theory) -> nx.DiGraph[str]:
     """
     import networkx as nx
 
-    with paused_gc():
+    with paused_gc(freeze=True):
         g = from_successors(_rule_vertices(theory), _rule_edges(theory))
     g.graph["name"] = theory.id
     frozen: nx.DiGraph[str] = nx.freeze(g)

@@ -155,7 +155,7 @@ def loads(text: str | bytes, *, format: Format = "yaml", file: str | None = None
 
 def _loads_json(text: str, source: SourceText) -> Theory:
     try:
-        with paused_gc():
+        with paused_gc(freeze=True):
             theory = Theory.model_validate_json(text)
     except ValidationError as err:
         first = err.errors()[0]
