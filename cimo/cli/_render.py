@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -17,13 +17,12 @@ from cimo.core.formats import (
     verify_format,
 )
 from cimo.errors import UsageError
-from cimo.query import scenario
 from cimo.render.backend import DEFAULT_TIMEOUT
-from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
-from cimo.render.highlight import Highlight
-from cimo.render.mermaid import mermaid
-from cimo.render.style import STYLES, StyleName
-from cimo.render.text import cmo_table, statements
+from cimo.render.style import StyleName
+
+if TYPE_CHECKING:
+    from cimo.render.diagram import Diagram
+    from cimo.render.highlight import Highlight
 
 __all__ = ["register"]
 
@@ -122,6 +121,12 @@ def register(app: typer.Typer) -> None:
         the rest. SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text
         do not.
         """
+        from cimo.query import scenario
+        from cimo.render.diagram import rule_cards, taxonomy_tree, theory_map
+        from cimo.render.highlight import Highlight
+        from cimo.render.mermaid import mermaid
+        from cimo.render.style import STYLES
+
         fmt = _pick_format(format, output)
         theory = read_theory(file)
         chosen = STYLES[style]
@@ -179,6 +184,8 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
     ) -> None:
         """Print the CMO table: numbered configurations grouped by theme."""
+        from cimo.render.text import cmo_table
+
         emit(cmo_table(read_theory(file), format=format), output)
 
     @app.command(name="statements")
@@ -191,6 +198,8 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
     ) -> None:
         """Print every rule as an if-then-because statement."""
+        from cimo.render.text import statements
+
         result = statements(read_theory(file))
         text = to_json(result.model_dump(mode="json")) if format == "json" else str(result)
         emit(text, output)
