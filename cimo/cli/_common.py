@@ -8,13 +8,14 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 
 from cimo._util import slug
+from cimo.core.formats import ResultFormat as TextOrJson
+from cimo.core.formats import format_for_suffix
 from cimo.errors import CimoError, FileFormatError, UnknownIdError, UsageError
 from cimo.examples import get_example, list_examples, load_example
 from cimo.io import atomic_write, load
@@ -42,13 +43,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class TextOrJson(StrEnum):
-    """Output format of reporting commands."""
-
-    text = "text"
-    json = "json"
-
-
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn every error a user can cause into a message on stderr and exit code 2."""
 
@@ -74,7 +68,7 @@ def read_theory(arg: str) -> Theory:
     example, that example is loaded.
     """
     path = Path(arg)
-    if os.path.lexists(path) or path.suffix.lower() in (".yaml", ".yml", ".json"):
+    if os.path.lexists(path) or format_for_suffix(path, kind="theory") is not None:
         note_input(path)
         return load(path)
     try:

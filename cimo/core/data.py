@@ -93,7 +93,7 @@ def from_data(data: Any, *, source: SourceText | None = None) -> Theory:
     """
     check_document(data, source.file if source else None)
     try:
-        with paused_gc():
+        with paused_gc(freeze=True):
             theory = Theory.model_validate(data)
     except ValidationError as err:
         raise invalid_theory_error(err, data, source) from None

@@ -138,7 +138,8 @@ def wrap(text: str, width: int) -> tuple[str, ...]:
 
     Each break consumes exactly one space (or one line break, ``\n``,
     ``\r\n`` or ``\r``, which always breaks), so ``" ".join`` of the lines of
-    a text without line breaks gives it back unchanged. A word longer than ``width`` keeps a line of its own.
+    a text without line breaks gives it back unchanged. A word longer than
+    ``width`` keeps a line of its own.
 
     >>> wrap("Employees with moderate-severe recurrent depression", 20)
     ('Employees with', 'moderate-severe', 'recurrent depression')
