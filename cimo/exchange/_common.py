@@ -164,3 +164,8 @@ def safe_xml(text: str | bytes, *, what: str) -> Any:
         raise FileFormatError(
             f"{what}: not well-formed XML ({err})", line=line, column=column + 1
         ) from None
+    except (LookupError, ValueError) as err:  # an encoding Python does not know, or cannot use
+        raise FileFormatError(
+            f"{what}: the XML declaration names an encoding that cannot be read ({err}); "
+            "save the file as UTF-8"
+        ) from None
