@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 
 from cimo import query as q
 from cimo.model import Rule, Theory
-from cimo.query._scenario import _mechanisms_left
 from cimo.strategies import scenarios, theories
 
 
@@ -25,6 +24,20 @@ def monotone(theory: Theory) -> Theory:
         for r in theory.rules
     )
     return Theory.model_validate({**theory.model_dump(), "rules": rules})
+
+
+def works(rule: Rule, without: frozenset[str]) -> bool:
+    """Whether a rule still has a way to work once ``without`` mechanisms are gone.
+
+    ``together``: every mechanism must be there; ``alternatives``: any one will
+    do. A rule that names no mechanism is not stopped by removing mechanisms.
+    """
+    if not rule.mechanisms:
+        return True
+    left = [m for m in rule.mechanisms if m not in without]
+    if rule.mechanism_mode == "together":
+        return len(left) == len(rule.mechanisms)
+    return bool(left)
 
 
 def naive(
@@ -56,7 +69,7 @@ def naive(
                 continue
             if any(u in holding for u in rule.unless):
                 blocked.add(rule.id)
-            elif _mechanisms_left(rule, set(without)) is not None:
+            elif works(rule, without):
                 fired.add(rule.id)
                 for o in rule.outcomes:
                     hold(o)

@@ -227,9 +227,10 @@ def test_xlsx_numbers_and_formula_like_text(tmp_path: Path) -> None:
     ws = book.active
     ws.append(["No.", "Context", "Mechanism", "Outcome"])
     ws.append([3, "=not a formula", "m", 2.5])
+    ws["B2"].data_type = "s"  # text that starts with "=", not a formula
     book.save(tmp_path / "n.xlsx")
     table = read_cells(tmp_path / "n.xlsx")
-    assert table.rows[0][0] == "3" and table.rows[0][3] == "2.5"
+    assert table.rows[0] == ("3", "=not a formula", "m", "2.5")
     written = write_cells(Table(headers=("C",), rows=(("=1+1",),)), tmp_path / "f.xlsx")
     assert read_cells(written).rows == (("=1+1",),)
 
@@ -513,3 +514,17 @@ def test_export_table_command(tmp_path: Path, doctors: cimo.Theory) -> None:
         app, ["export-table", "doctors-mental-health", "-o", str(tmp_path / "x.pdf")]
     )
     assert result.exit_code == 2 and "must be a .csv, .tsv or .xlsx" in result.stderr
+
+
+def test_several_problems_are_one_located_error_with_its_own_code() -> None:
+    from cimo.errors import Location, TableError, error_codes
+
+    assert cimo.errors.TableProblemsError is TableProblemsError
+    assert error_codes()["table-problems"] is TableProblemsError
+    assert error_codes()["table"] is TableError
+    with pytest.raises(TableProblemsError) as caught:
+        read_cells_of("C,M,O\na,b,c,d\n,,,\nx,y,z,,w\n")
+    err = caught.value
+    assert err.code == "table-problems" and isinstance(err, TableError)
+    assert type(err.location) is Location and err.location.file is not None
+    assert all(type(p.location) is Location and p.location.row for p in err.problems)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.cli._common import TextOrJson, emit, handle_errors, note_input, read_theory, to_json
 from cimo.core.formats import select, spell_suffixes
 from cimo.examples import get_example, list_examples, load_example
 from cimo.io import dumps, file_version, format_of, json_schema, load
@@ -47,6 +47,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Convert a theory between YAML and JSON (by file extension)."""
         fmt = format_of(target)
+        note_input(source)
         theory = load(source)
         emit(dumps(theory, format=fmt), target)
 
@@ -95,11 +96,11 @@ def register(app: typer.Typer) -> None:
         ],
         format: Annotated[
             TextOrJson, typer.Option("--format", "-f", help="Output format.")
-        ] = TextOrJson.text,
+        ] = "text",
     ) -> None:
         """Summarise a theory: counts by kind, rules by status, chains."""
         result = summary(read_theory(file))
-        if format is TextOrJson.json:
+        if format == "json":
             emit(to_json(result.model_dump(mode="json")), None)
         else:
             emit(str(result), None)

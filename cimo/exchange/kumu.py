@@ -117,6 +117,10 @@ def from_kumu(
         else:
             ident = fresh_id(label, taken)
         by_label.setdefault(label, ident)
+        if "kind" in element:
+            raise _fail(
+                f'element {label!r} has a "kind" field; its "type" gives its kind: remove "kind"'
+            )
         attrs = {k: scalar(v) for k, v in element.items() if k not in ("id", "type", "_id")}
         g.add_node(ident, kind=kind, **attrs)
     for i, conn in enumerate(data.get("connections") or ()):

@@ -26,15 +26,15 @@ True
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 import networkx as nx
 
 from cimo.core.data import to_data
-from cimo.core.vocabulary import SLOT, SLOTS, field_policy
+from cimo.core.vocabulary import KINDS, SLOT, SLOTS, NetworkPolicy, field_policy
 from cimo.errors import FileFormatError
-from cimo.exchange._common import check_xml_text, parse_json, scalar, validated
-from cimo.model import Context, Intervention, Mechanism, Outcome, Rule, Theory
+from cimo.exchange._common import check_xml_text, parse_json, safe_xml, scalar, validated
+from cimo.model import CimoModel, Node, Rule, Theory
 
 __all__ = [
     "from_graphml",
@@ -47,16 +47,31 @@ __all__ = [
     "to_node_link",
 ]
 
+#: The records a network carries, each as vertices (nodes, rules) or graph attributes (theory).
+_CARRIED: tuple[type[CimoModel], ...] = (Theory, Rule, *get_args(get_args(Node)[0]))
+
+
+def _carried_as(policy: NetworkPolicy, *models: type[CimoModel]) -> frozenset[str]:
+    """The keys of the fields of ``models`` whose network policy is ``policy``.
+
+    >>> sorted(_carried_as("graph", Theory))
+    ['links', 'nodes', 'rules']
+    """
+    return frozenset(
+        info.alias or name
+        for model in models
+        for name, info in model.model_fields.items()
+        if field_policy(model, name).network == policy
+    )
+
+
 #: Fields stored as JSON text (lists and records).
-_JSON_FIELDS = frozenset(
-    info.alias or name
-    for model in (Theory, Rule, Context, Intervention, Mechanism, Outcome)
-    for name, info in model.model_fields.items()
-    if field_policy(model, name).network == "json"
-) | {"link"}  # the because object an edge carries
+_JSON_FIELDS = _carried_as("json", *_CARRIED) | {"link"}  # "link": a because object on an edge
 #: Fields that are JSON text when they hold a record, and an id otherwise.
-_MAYBE_JSON = frozenset({"taxonomy", "vocabulary"})
-_KINDS = frozenset({"context", "intervention", "mechanism", "outcome", "rule"})
+_MAYBE_JSON = _carried_as("json-or-id", *_CARRIED)
+#: Theory fields that are the network itself, not graph attributes.
+_GRAPH_FIELDS = _carried_as("graph", Theory)
+_KINDS = frozenset({*KINDS, "rule"})
 
 
 def _unscalar(key: str, value: Any, where: str) -> Any:
@@ -64,13 +79,26 @@ def _unscalar(key: str, value: Any, where: str) -> Any:
         key in _JSON_FIELDS or (key in _MAYBE_JSON and value.startswith("{"))
     ):
         try:
-            return json.loads(value)
-        except json.JSONDecodeError as err:
+            return parse_json(value)
+        except FileFormatError as err:
             raise FileFormatError(
-                f"{where}: attribute {key!r} should hold JSON text ({err.msg} at character "
-                f"{err.pos}); export it again with cimo, or fix the value"
+                f"{where}: attribute {key!r} should hold JSON text ({err.message}); export it "
+                "again with cimo, or fix the value"
             ) from None
     return value
+
+
+def _position(attrs: dict[str, Any], where: str) -> int:
+    """The ``position`` of an edge: a whole number (0 when absent)."""
+    value = attrs.get("position", 0)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        value = repr(value)
+    try:
+        return int(value)
+    except ValueError:
+        raise FileFormatError(
+            f"{where}: 'position' is {value!r}; it must be a whole number (the place in the slot)"
+        ) from None
 
 
 def to_network(theory: Theory) -> nx.DiGraph[str]:
@@ -85,7 +113,7 @@ def to_network(theory: Theory) -> nx.DiGraph[str]:
     g.graph.update(
         ("theory_id" if k == "id" else k, scalar(v))
         for k, v in data.items()
-        if k not in ("nodes", "rules", "links")
+        if k not in _GRAPH_FIELDS
     )
     for node in data.get("nodes", ()):
         g.add_node(node["id"], **{k: scalar(v) for k, v in node.items() if k != "id"})
@@ -135,7 +163,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
     rules: dict[str, dict[str, Any]] = {}
     for vid, attrs in graph.nodes(data=True):
         kind = attrs.get("kind")
-        if kind not in _KINDS:
+        if not isinstance(kind, str) or kind not in _KINDS:
             raise FileFormatError(
                 f"vertex {vid!r}: 'kind' is {kind!r}; it must be one of {sorted(_KINDS)}"
             )
@@ -151,7 +179,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
     links: list[tuple[int, dict[str, Any]]] = []
     for u, v, attrs in graph.edges(data=True):
         slot = attrs.get("slot")
-        pos = int(attrs.get("position", 0))
+        pos = _position(attrs, f"edge {u!r} -> {v!r}")
         if slot == "link":
             link = {"outcome": str(u), "context": str(v)}
             if attrs.get("note") is not None:
@@ -194,20 +222,100 @@ def to_graphml(theory: Theory) -> str:
     return "\n".join(nx.generate_graphml(to_network(theory))) + "\n"
 
 
-def from_graphml(text: str) -> Theory:
+def from_graphml(text: str | bytes) -> Theory:
     """Read a theory back from GraphML written by :func:`to_graphml`.
+
+    Bytes are decoded as the XML declaration says (UTF-8, UTF-16, Latin-1,
+    ...). A DTD or entity declaration is refused, and a value that does not
+    fit its key's ``attr.type`` is named with its node or edge and key.
 
     Raises:
         FileFormatError: if the text is not GraphML of a cimo network.
         InvalidTheoryError: if the theory does not hold together.
     """
+    check_typed_values(safe_xml(text, what="GraphML"))
     try:
-        graph = nx.parse_graphml(text)
-    except Exception as err:  # networkx raises bare exceptions of several kinds
+        graph = nx.parse_graphml(text)  # type: ignore[arg-type]  # bytes work too
+    except Exception as err:
         raise FileFormatError(f"not readable as GraphML: {err}") from None
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
         raise FileFormatError("the GraphML graph must be directed and simple (not a multigraph)")
     return from_network(graph)
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+_CONVERTERS: dict[str, Any] = {
+    "int": int,
+    "long": int,
+    "float": float,
+    "double": float,
+    "boolean": lambda v: {"true": True, "false": False, "1": True, "0": False}[v.lower()],
+}
+
+
+def check_typed_values(root: Any) -> None:
+    """Check every GraphML ``<data>`` value fits its key's ``attr.type``.
+
+    Raises:
+        FileFormatError: naming the node (or edge) and the key of the first value that does not.
+    """
+    keys = {
+        key.get("id"): (key.get("attr.name") or key.get("id"), key.get("attr.type", "string"))
+        for key in root.iter()
+        if _local(key.tag) == "key"
+    }
+    for element in root.iter():
+        kind = _local(element.tag)
+        if kind not in ("node", "edge", "graph"):
+            continue
+        for data in element:
+            if _local(data.tag) != "data":
+                continue
+            name, typ = keys.get(data.get("key"), (data.get("key"), "string"))
+            convert = _CONVERTERS.get(typ)
+            value = (data.text or "").strip()
+            try:
+                if convert is not None:
+                    convert(value)
+            except (ValueError, KeyError):
+                owner = element.get("id") or (
+                    f"{element.get('source')} -> {element.get('target')}" if kind == "edge" else ""
+                )
+                raise FileFormatError(
+                    f"GraphML {kind} {owner!r}: the value {value[:40]!r} of key {name!r} "
+                    f"({data.get('key')}) is not a {typ}; fix the value, or the key's attr.type"
+                ) from None
+
+
+def check_node_link(data: dict[str, Any], key: str) -> None:
+    """Check the shape of node-link data before networkx reads it.
+
+    Raises:
+        FileFormatError: saying which part (``graph``, a node, an edge) has the wrong type.
+    """
+    if not isinstance(data.get("graph", {}), dict):
+        raise _nl('"graph" must be an object holding the theory\'s fields')
+    for part in ("nodes", key):
+        if not isinstance(data[part], list):
+            raise _nl(f'"{part}" must be a list of objects')
+    for i, node in enumerate(data["nodes"], start=1):
+        if not isinstance(node, dict):
+            raise _nl(f"node {i} is not an object (it is {json.dumps(node)[:40]})")
+        if not isinstance(node.get("id"), str | int) or isinstance(node.get("id"), bool):
+            raise _nl(f'node {i} has no "id" (text)')
+    for i, edge in enumerate(data[key], start=1):
+        if not isinstance(edge, dict):
+            raise _nl(f"edge {i} is not an object (it is {json.dumps(edge)[:40]})")
+        for end in ("source", "target"):
+            if not isinstance(edge.get(end), str | int) or isinstance(edge.get(end), bool):
+                raise _nl(f'edge {i} has no "{end}" (a node id)')
+
+
+def _nl(message: str) -> FileFormatError:
+    return FileFormatError(f"node-link JSON: {message}")
 
 
 def to_gexf(theory: Theory) -> str:
@@ -244,6 +352,7 @@ def from_node_link(text: str | bytes) -> Theory:
         )
     key = "links" if "links" in data and "edges" not in data else "edges"  # older networkx
     data.setdefault(key, [])
+    check_node_link(data, key)
     try:
         graph = nx.node_link_graph(data, directed=True, multigraph=False, edges=key)
     except (KeyError, TypeError, nx.NetworkXError) as err:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cimo._util import SideTable, suggest
+from cimo.core.vocabulary import SLOTS
 from cimo.errors import UnknownIdError
 from cimo.model import CimoModel, Rule, Theory
 
-__all__ = ["Result", "RuleIndex", "check_ids", "clear_cache", "rule_index"]
+# ``clear_cache`` is left out on purpose: it is there for the benchmarks, not for users.
+__all__ = ["STEPS_PER_RESULT", "Result", "RuleIndex", "check_ids", "rule_index", "walk"]
+
+#: How many search steps an enumeration (``for_whom``, ``pathways``) may take per
+#: result it may return (``limit``); past that it stops and says it was cut short.
+STEPS_PER_RESULT = 1000
 
 _KIND_NAMES = {
     ("context", "outcome"): "context or outcome",
@@ -101,18 +107,19 @@ _INDEXES: SideTable[RuleIndex] = SideTable()
 
 def _build(theory: Theory) -> RuleIndex:
     idx = RuleIndex(theory.rules)
-    slots = (
-        (idx.waiting, "contexts"),
-        (idx.unless, "unless"),
-        (idx.producers, "outcomes"),
-        (idx.reducers, "reduces"),
-        (idx.using, "interventions"),
-    )
+    tables = {
+        "if": idx.waiting,
+        "unless": idx.unless,
+        "with": idx.using,
+        "then": idx.producers,
+        "reduces": idx.reducers,
+    }  # BECAUSE is not indexed: no query starts from a mechanism's rules
+    slots = [(tables[s.keyword], s.attr) for s in SLOTS if s.keyword in tables]
     for pos, rule in enumerate(theory.rules):
         if not rule.contexts:
             idx.vacuous.append(pos)
-        for table, slot in slots:
-            for ident in getattr(rule, slot):
+        for table, attr in slots:
+            for ident in getattr(rule, attr):
                 bucket = table.get(ident)
                 if bucket is None:
                     table[ident] = [pos]
@@ -135,6 +142,39 @@ def rule_index(theory: Theory) -> RuleIndex:
         idx = _build(theory)
         _INDEXES.set(theory, idx)
     return idx
+
+
+def walk(
+    starts: Iterable[int],
+    items_of: Callable[[int], Iterable[str]],
+    rules_of: Callable[[str], Iterable[int]],
+) -> tuple[set[int], set[str]]:
+    """Every rule and item reached from ``starts``, each rule and item taken once.
+
+    The one worklist walk of the queries: a rule yields items (``items_of``),
+    an item yields further rules (``rules_of``). Forward (outcomes to the rules
+    they feed) or backward (IF items to the rules producing them) depending on
+    the two functions.
+
+    Returns:
+        The positions of the rules reached and the items reached.
+
+    >>> walk([0], lambda pos: ["x"] if pos == 0 else [], lambda item: [1])
+    ({0, 1}, {'x'})
+    """
+    rules: set[int] = set()
+    items: set[str] = set()
+    stack = list(starts)
+    while stack:
+        pos = stack.pop()
+        if pos in rules:
+            continue
+        rules.add(pos)
+        for item in items_of(pos):
+            if item not in items:
+                items.add(item)
+                stack.extend(rules_of(item))
+    return rules, items
 
 
 def clear_cache() -> None:

@@ -24,13 +24,22 @@ from typing import TypeAlias
 
 from cimo import edit
 from cimo._util import suggest
+from cimo.core.vocabulary import KINDS
 from cimo.errors import UnknownIdError, UsageError
 from cimo.graph import chain_links, element_graph, rule_graph
 from cimo.model import Mechanism, Rule, Taxonomy, Theory
 from cimo.query import get_rule
 from cimo.render._common import State
 from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
-from cimo.render._look import LEGEND, edge_attrs, legend_table, node_attrs, node_tooltip, states
+from cimo.render._look import (
+    LEGEND,
+    MAX_LABEL_LINES,
+    edge_attrs,
+    legend_table,
+    node_attrs,
+    node_tooltip,
+    states,
+)
 from cimo.render.backend import Engine
 from cimo.render.dot import DotGraph, Html, html_lines, html_text
 from cimo.render.highlight import Highlight
@@ -47,7 +56,6 @@ __all__ = [
     "theory_map",
 ]
 
-_KINDS = ("context", "intervention", "mechanism", "outcome")
 _LANE_TITLES = {
     "context": "CONTEXTS",
     "intervention": "INTERVENTIONS",
@@ -177,8 +185,7 @@ def theory_map(
             LEGEND,
             label=legend_table(
                 style,
-                kinds=[k for k in ("context", "intervention", "mechanism", "outcome") if by_kind[k]]
-                + (["rule"] if kept_rules else []),
+                kinds=[k for k in KINDS if by_kind[k]] + (["rule"] if kept_rules else []),
                 categories=categories,
                 rules=bool(kept_rules),
                 highlight=highlight is not None,
@@ -315,7 +322,8 @@ def _card(theory: Theory, rule: Rule, style: Style, state: State = "plain") -> H
             )
             out.append(
                 f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="{fill}">'
-                f"{html_lines(node.label, width, align='LEFT')}</TD></TR>"
+                f"{html_lines(node.label, width, align='LEFT', max_lines=MAX_LABEL_LINES)}"
+                "</TD></TR>"
             )
         return "".join(out)
 
@@ -436,7 +444,7 @@ def rule_cards(
         LEGEND,
         label=legend_table(
             style,
-            kinds=_KINDS,
+            kinds=KINDS,
             categories=sorted({m.category for m in theory.mechanisms}, key=lambda c: c or ""),
             rules=True,
             highlight=highlight is not None,
