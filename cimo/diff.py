@@ -79,7 +79,14 @@ def _only_grows(old: JsonValue, new: JsonValue) -> bool:
     if old in (None, [], {}, ""):
         return True
     if isinstance(old, list) and isinstance(new, list):
-        return all(item in new for item in old)
+        # a record in a list (a theme, a participant) is matched by id and may only grow
+        by_id = {i["id"]: i for i in new if isinstance(i, dict) and "id" in i}
+        return all(
+            item in new
+            or (isinstance(item, dict) and item.get("id") in by_id
+                and _only_grows(item, by_id[item["id"]]))
+            for item in old
+        )  # fmt: skip
     if isinstance(old, dict) and isinstance(new, dict):
         return all(k in new and (v == new[k] or _only_grows(v, new[k])) for k, v in old.items())
     return False

@@ -75,7 +75,7 @@ def add_stubs(data: dict[str, Any]) -> dict[str, Any]:
     cited: dict[str, None] = {}
     numbers: dict[int, None] = {}
     for record in _records(data):
-        for ev in record.get("evidence", ()):
+        for ev in (*record.get("evidence", ()), *record.get("annotations", ())):
             if ev.get("source"):
                 cited[ev["source"]] = None
         for n in record.get("iterations", ()):

@@ -69,6 +69,11 @@ _EDGE_LOOK: dict[str, dict[str, str]] = {
     "disables": {"style": "dashed", "arrowhead": "tee", "penwidth": "1.4"},
     "reduces": {"arrowhead": "tee", "style": "dotted", "penwidth": "1.4"},
     "link": {"style": "dotted", "arrowhead": "odot", "constraint": "false", "penwidth": "1.6"},
+    # format 2.0 slots (a plain look until the map draws them in their own way)
+    "within": {},
+    "moderated_by": {"style": "dashed", "arrowhead": "diamond"},
+    "despite": {"style": "dotted", "arrowhead": "odiamond"},
+    "otherwise": {"style": "dashed"},
 }
 
 
