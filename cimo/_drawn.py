@@ -9,7 +9,7 @@ smaller one shrinks towards the first item.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -89,7 +89,7 @@ def pick(pool: Sequence[_T], index: int | None) -> _T | None:
 
 
 def picks(
-    pool: Sequence[_T], indices: Sequence[int], *, exclude: Sequence[_T] = ()
+    pool: Sequence[_T], indices: Sequence[int], *, exclude: Collection[_T] = ()
 ) -> tuple[_T, ...]:
     """The items of ``pool`` the indices point at, each once, in order, none of ``exclude``."""
     left = [p for p in pool if p not in exclude] if exclude else list(pool)
@@ -198,7 +198,7 @@ def _nested(
     conditions = pools["if"]
     results = (*picked["then"], *picked["reduces"])
     outcomes = (*results, *picked["otherwise"])
-    links = []
+    links: list[MechanismLink] = []
     for m, requires, then in drawn.get("links", ()):
         mechanism = pick(picked["because"], m)
         if mechanism is not None and all(k.mechanism != mechanism for k in links):

@@ -179,10 +179,10 @@ def _without_theory_fields(theory: cimo.Theory) -> cimo.Theory:
     """What a Kumu blueprint keeps: nodes, rules, links; bare cited sources, used iterations,
     and bare themes and programme theories the rules name (format 2.0)."""
     cited = dict.fromkeys(
-        ev.source
+        source
         for r in theory.rules
-        for ev in (*r.evidence, *r.annotations)
-        if ev.source is not None
+        for source in (*(e.source for e in r.evidence), *(a.source for a in r.annotations))
+        if source is not None
     )
     numbers = sorted({n for x in (*theory.nodes, *theory.rules) for n in x.iterations})
     themes = dict.fromkeys(r.theme for r in theory.rules if r.theme)
