@@ -126,9 +126,39 @@ def register(app: typer.Typer) -> None:
                 help="dagitty: drop the edges that close cycles instead of refusing.",
             ),
         ] = False,
+        exposure: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--exposure",
+                metavar="ID",
+                help="dagitty: the exposure (repeatable; default: every intervention with edges).",
+            ),
+        ] = None,
+        outcome: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--outcome",
+                metavar="ID",
+                help="dagitty: the outcome (repeatable; default: every outcome with edges).",
+            ),
+        ] = None,
+        layout: Annotated[
+            bool,
+            typer.Option(
+                "--layout/--no-layout",
+                help="dagitty: place the variables as Graphviz lays them out (needs Graphviz).",
+            ),
+        ] = True,
     ) -> None:
-        """Export a theory: GraphML, GEXF, node-link JSON, Kumu, DAGitty, REFI-QDA codebook."""
-        text = export_text(read_theory(file), format=to, drop_feedback=drop_feedback)
+        """Export a theory to a network, mapping, causal, coding or diagram tool's format."""
+        text = export_text(
+            read_theory(file),
+            format=to,
+            drop_feedback=drop_feedback,
+            exposure=exposure or None,
+            outcome=outcome or None,
+            layout=layout,
+        )
         emit(text, output)
 
     @app.command(name="import")
@@ -143,13 +173,14 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         id: Annotated[
-            str | None, typer.Option("--id", help="kumu/qdc: the theory's id (default: from FILE).")
+            str | None,
+            typer.Option("--id", help="kumu/qdc/causalmap: the theory's id (default: from FILE)."),
         ] = None,
         title: Annotated[
-            str | None, typer.Option("--title", help="kumu/qdc: the theory's title.")
+            str | None, typer.Option("--title", help="kumu/qdc/causalmap: the theory's title.")
         ] = None,
     ) -> None:
-        """Import a theory from a Kumu blueprint, node-link JSON, GraphML or a REFI-QDA codebook."""
+        """Import a theory from a network, Kumu, REFI-QDA codebook or Causal Map file."""
         fmt = format_of(output) if output else "yaml"
         theory = read(file, format=from_, id=id, title=title)
         emit(dumps(theory, format=fmt), output)
