@@ -288,7 +288,8 @@ def to_pgmpy(
     outcomes = _chosen(g, theory, outcome, "outcome")
     if set(exposures) & set(outcomes):
         raise UsageError("a variable is both the exposure and the outcome; choose two variables")
-    dag: Any = DAG(g.edges(), exposures=set(exposures), outcomes=set(outcomes))
+    roles = {"exposures": list(exposures), "outcomes": list(outcomes)}
+    dag: Any = DAG(g.edges(), exposures=set(exposures), outcomes=set(outcomes), roles=roles)
     for v, attrs in g.nodes(data=True):
         if v in dag:
             dag.nodes[v].update(attrs)

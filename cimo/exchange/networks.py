@@ -303,31 +303,33 @@ def to_gexf(theory: Theory) -> str:
 
 
 def node_link_data(theory: Theory) -> dict[str, Any]:
-    """The theory as node-link data: ``directed``, ``multigraph``, ``graph``, ``nodes``, ``links``.
+    """The theory as node-link data, its edges under both ``links`` and ``edges``.
 
-    The shape every networkx version reads by default before 3.6
-    (``nx.node_link_graph(data)``), and 3.6 with ``edges="links"``; D3's
-    force layouts take ``data.links`` as they are.
+    Every networkx version reads it with its default call
+    (``nx.node_link_graph(data)``: ``links`` before 3.6, ``edges`` since), and
+    D3's force layouts take ``data.links`` as they are. The two lists are equal.
 
     >>> import cimo
     >>> data = node_link_data(cimo.load_example("pwp-resilience"))
     >>> sorted(data)
-    ['directed', 'graph', 'links', 'multigraph', 'nodes']
+    ['directed', 'edges', 'graph', 'links', 'multigraph', 'nodes']
     >>> data["links"][0]
     {'source': 'lack-of-experience', 'target': 'individual-challenges', 'slot': 'if', 'position': 0}
     """
     g = to_network(theory)
+    links = [{"source": u, "target": v, **attrs} for u, v, attrs in g.edges(data=True)]
     return {
         "directed": True,
         "multigraph": False,
         "graph": dict(g.graph),
         "nodes": [{"id": v, **attrs} for v, attrs in g.nodes(data=True)],
-        "links": [{"source": u, "target": v, **attrs} for u, v, attrs in g.edges(data=True)],
+        "links": links,
+        "edges": links,
     }
 
 
 def to_node_link(theory: Theory) -> str:
-    """The theory as node-link JSON text (``links``); :func:`from_node_link` reads it back whole."""
+    """The theory as node-link JSON text; :func:`from_node_link` reads it back whole."""
     return json.dumps(node_link_data(theory), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -381,6 +383,10 @@ def _graph_from_node_link(data: Any) -> nx.DiGraph[str]:
             raise FileFormatError(f"node {i + 1} has no string 'id' (or graphology 'key')")
         vid, attrs = _item(node, "id", "key")
         g.add_node(vid, **attrs)
+    if "links" in data and "edges" in data and data["links"] != data["edges"]:
+        raise FileFormatError(
+            "node-link JSON has both 'links' and 'edges' and they differ; keep one of them"
+        )
     edges = data.get("links", data.get("edges")) or []
     for i, edge in enumerate(edges if isinstance(edges, list) else ()):
         ends = (edge.get("source"), edge.get("target")) if isinstance(edge, dict) else ()

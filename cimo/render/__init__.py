@@ -23,7 +23,7 @@ from cimo.render.diagram import (
 )
 from cimo.render.dot import DotGraph
 from cimo.render.highlight import Highlight
-from cimo.render.mermaid import mermaid
+from cimo.render.mermaid import mermaid, mermaid_rules
 from cimo.render.style import DEFAULT_STYLE, GREYSCALE_STYLE, STYLES, Style
 from cimo.render.text import TableFormat, cmo_table, statement, statements
 
@@ -41,6 +41,7 @@ __all__ = [
     "engine_for",
     "focus_ids",
     "mermaid",
+    "mermaid_rules",
     "rule_card",
     "rule_cards",
     "statement",
