@@ -278,7 +278,8 @@ def test_kumu_import_errors(blueprint: dict[str, Any], message: str) -> None:
 # --------------------------------------------------------------------------- DAGitty
 
 _DAGITTY_VARIABLE = re.compile(
-    r'^"[^"@]+(?:@[^"@]+)?" \[(?:(?:exposure|outcome),)?label="[^"\n]*"(?:,pos="[-0-9.]+,[-0-9.]+")?\]$'
+    r'^"[^"@]+(?:@[^"@]+)?" '
+    r'\[(?:(?:exposure|outcome),)?label="[^"\n]*"(?:,pos="[-0-9.]+,[-0-9.]+")?\]$'
 )
 _DAGITTY_EDGE = re.compile(r'^"[^"]+" -> "[^"]+"$')
 
@@ -341,9 +342,13 @@ def test_dagitty_refuses_feedback_unless_asked_to_drop_it(pwp: cimo.Theory) -> N
 
 
 def test_dagitty_exposure_and_outcome_are_checked(wfg: cimo.Theory) -> None:
-    with pytest.raises(UsageError, match=r"exposure 'peer-facilitaton' is no variable.*did you mean"):
+    with pytest.raises(
+        UsageError, match=r"exposure 'peer-facilitaton' is no variable.*did you mean"
+    ):
         to_dagitty(wfg, exposure="peer-facilitaton", layout=False)
-    with pytest.raises(UsageError, match=r"'relate' is a mechanism.*mediator per rule; name one of"):
+    with pytest.raises(
+        UsageError, match=r"'relate' is a mechanism.*mediator per rule; name one of"
+    ):
         to_dagitty(wfg, exposure="relate", layout=False)
     lonely = next(n.id for n in wfg.interventions if not causal_diagram(wfg).degree(n.id))
     with pytest.raises(UsageError, match="has no causal edges"):
