@@ -279,7 +279,7 @@ def test_kumu_import_errors(blueprint: dict[str, Any], message: str) -> None:
 
 _DAGITTY_VARIABLE = re.compile(
     r'^"[^"@]+(?:@[^"@]+)?" '
-    r'\[(?:(?:exposure|outcome),)?label="[^"\n]*"(?:,pos="[-0-9.]+,[-0-9.]+")?\]$'
+    r'\[(?:(?:exposure|outcome|latent),)?label="[^"\n]*"(?:,pos="[-0-9.]+,[-0-9.]+")?\]$'
 )
 _DAGITTY_EDGE = re.compile(r'^"[^"]+" -> "[^"]+"$')
 
@@ -305,6 +305,7 @@ def _check_with_pgmpy(theory: cimo.Theory, text: str, *, dropped: bool = False) 
     connected = {v for v in expected if expected.degree(v)}
     assert set(dag.get_role("exposures")) == {n.id for n in theory.interventions} & connected
     assert set(dag.get_role("outcomes")) == {n.id for n in theory.outcomes} & connected
+    assert set(dag.latents) == {v for v, k in expected.nodes(data="kind") if k == "mechanism"}
     return dag
 
 

@@ -21,6 +21,11 @@ every rule:
   ``targeting=False`` interventions have no causes, as in a randomised trial;
 * an explicit link points from the outcome to the context it is.
 
+Mechanisms are **latent** by default (DAGitty's ``[latent]``, pgmpy's
+``latents``): the resources and reasoning a realist mechanism names are
+rarely measured, so an adjustment set is made of contexts, interventions
+and outcomes (``latent_mechanisms=False`` makes them observed).
+
 The **exposure** and **outcome** are yours to choose (``exposure=``,
 ``outcome=``: ids of contexts, interventions or outcomes, or of a mediator
 ``mechanism@rule``). Left out, every intervention with a causal edge is an
@@ -200,12 +205,13 @@ def to_dagitty(
     outcome: str | Iterable[str] | None = None,
     drop_feedback: bool = False,
     targeting: bool = True,
+    latent_mechanisms: bool = True,
     layout: bool = True,
 ) -> str:
     """The theory as DAGitty model text (``dag { ... }``), every id in double quotes.
 
-    Each variable is written with its role first (``exposure``/``outcome``,
-    where pgmpy looks for it), its ``label`` and, with ``layout``, its
+    Each variable is written with its role first (``exposure``, ``outcome`` or
+    ``latent``, where pgmpy looks for it), its ``label`` and, with ``layout``, its
     ``pos`` from Graphviz's ``dot`` layout (left to right, in inches).
 
     Args:
@@ -215,6 +221,7 @@ def to_dagitty(
         drop_feedback: Drop the edges that close cycles (see :func:`feedback_edges`)
             instead of refusing a cyclic projection.
         targeting: Contexts of a rule point to its interventions (see the module docs).
+        latent_mechanisms: Mark the mediators ``latent`` (unmeasured).
         layout: Give each variable its position in Graphviz's layout (needs Graphviz).
 
     Raises:
@@ -228,6 +235,10 @@ def to_dagitty(
         if roles.get(v) == "exposure":
             raise UsageError(f"{v!r} is both the exposure and the outcome; choose two variables")
         roles[v] = "outcome"
+    if latent_mechanisms:
+        for v, kind in g.nodes(data="kind"):
+            if kind == "mechanism" and v not in roles and g.degree(v):
+                roles[v] = "latent"
     pos = _positions(g) if layout and len(g) else {}
     lines = ["dag {"]
     for vid, label in g.nodes(data="label"):
@@ -258,6 +269,7 @@ def to_pgmpy(
     outcome: str | Iterable[str] | None = None,
     drop_feedback: bool = False,
     targeting: bool = True,
+    latent_mechanisms: bool = True,
 ) -> DAG:
     """The causal diagram as a pgmpy ``DAG``, with the exposures and outcomes as its roles.
 
@@ -288,8 +300,20 @@ def to_pgmpy(
     outcomes = _chosen(g, theory, outcome, "outcome")
     if set(exposures) & set(outcomes):
         raise UsageError("a variable is both the exposure and the outcome; choose two variables")
-    roles = {"exposures": list(exposures), "outcomes": list(outcomes)}
-    dag: Any = DAG(g.edges(), exposures=set(exposures), outcomes=set(outcomes), roles=roles)
+    chosen = {*exposures, *outcomes}
+    latents = {
+        v
+        for v, kind in g.nodes(data="kind")
+        if latent_mechanisms and kind == "mechanism" and v not in chosen and g.degree(v)
+    }
+    roles = {"exposures": list(exposures), "outcomes": list(outcomes), "latents": sorted(latents)}
+    dag: Any = DAG(
+        g.edges(),
+        latents=latents,
+        exposures=set(exposures),
+        outcomes=set(outcomes),
+        roles=roles,
+    )
     for v, attrs in g.nodes(data=True):
         if v in dag:
             dag.nodes[v].update(attrs)
