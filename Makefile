@@ -34,7 +34,9 @@ graphviz:
 
 # The real consumers the exchange tests run (tests/test_consumers.py):
 # - JavaScript ones (graphology, graphology-gexf, d3-force, Cytoscape.js, mermaid under jsdom,
-#   mxGraph for draw.io), pinned in tests/js/package-lock.json, installed with the machine's npm;
+#   mxGraph for draw.io) and Microsoft's SARIF Multitool (a self-contained binary on npm),
+#   pinned in tests/js/package-lock.json, installed with the machine's npm (npm does not run
+#   the Multitool's install script, so its binary is made executable here);
 # - networkx 3.2 beside the current one, in .venv-nx32 (pip --target), to read node-link JSON
 #   as networkx before 3.6 does.
 # Without node/npm or the registries the tests that need them fail saying what is missing.
@@ -47,7 +49,9 @@ $(JS_STAMP): tests/js/package-lock.json
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
 	fi
 	@if command -v npm >/dev/null 2>&1; then \
-		cd tests/js && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/$(notdir $(JS_STAMP)); \
+		cd tests/js && npm ci --no-audit --no-fund --loglevel=error \
+		&& chmod u+x node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool \
+		&& touch node_modules/$(notdir $(JS_STAMP)); \
 	else echo "npm is missing: the JavaScript consumer tests will fail (install nodejs and npm)"; fi
 
 $(NX32_STAMP): $(STAMP)
