@@ -94,8 +94,8 @@ def kinds_of(theory: cimo.Theory) -> dict[str, str]:
 
 def slot_counts(theory: cimo.Theory) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for *_, slot in to_network(theory).edges(data="slot"):
-        counts[slot] = counts.get(slot, 0) + 1
+    for *_, data in to_network(theory).edges(data=True):
+        counts[data["slot"]] = counts.get(data["slot"], 0) + 1
     return counts
 
 
@@ -343,7 +343,8 @@ def test_kumu_view_uses_only_documented_selectors_and_properties() -> None:
         for line in filter(None, (x.strip() for x in body.splitlines())):
             prop, value = (x.strip() for x in line.rstrip(";").split(":", 1))
             assert prop in documented, line
-            assert documented[prop] is None or value in documented[prop], line
+            allowed = documented[prop]
+            assert allowed is None or value in allowed, line
 
 
 # --------------------------------------------------------------------------- DAGitty
@@ -382,7 +383,7 @@ def test_every_example_answers_a_causal_question_in_pgmpy() -> None:
             warnings.simplefilter("ignore", DeprecationWarning)  # pyparsing's old names
             dag = DAG.from_dagitty(text)
         assert (dag.get_role("exposures"), dag.get_role("outcomes")) == ([x], [y])
-        g = nx.DiGraph(dag.edges())
+        g: nx.DiGraph[str] = nx.DiGraph(dag.edges())
         assert nx.has_path(g, x, y)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # pgmpy moves these to identification
@@ -403,7 +404,7 @@ def test_every_example_answers_a_causal_question_in_pgmpy() -> None:
 @pytest.mark.slow  # DoWhy's import and its backdoor search take about 20 s
 def test_every_example_answers_a_causal_question_in_dowhy() -> None:
     import numpy as np
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DoWhy's and its dependencies' own deprecations
@@ -420,7 +421,8 @@ def test_every_example_answers_a_causal_question_in_dowhy() -> None:
             model = CausalModel(data=data, treatment=x, outcome=y, graph=text)
             estimand = model.identify_effect(proceed_when_unidentifiable=True)
         z = set(estimand.get_backdoor_variables())
-        dag = nx.DiGraph(to_pgmpy(theory, exposure=x, outcome=y, drop_feedback=drop).edges())
+        edges = to_pgmpy(theory, exposure=x, outcome=y, drop_feedback=drop).edges()
+        dag: nx.DiGraph[str] = nx.DiGraph(edges)
         assert _is_backdoor_set(dag, x, y, z), (name, z)
         assert str(estimand.estimand_type).endswith("NONPARAMETRIC_ATE")
 

@@ -44,7 +44,10 @@ def cytoscape_style(style: Style = DEFAULT_STYLE) -> list[dict[str, Any]]:
         }
     ]
     for kind in ("context", "intervention", "mechanism", "outcome", "rule"):
-        look = {"background-color": style.kind_fill[kind], "border-color": style.kind_border[kind]}
+        look: dict[str, Any] = {
+            "background-color": style.kind_fill[kind],
+            "border-color": style.kind_border[kind],
+        }
         look |= {
             "border-width": 1,
             "shape": "ellipse" if kind == "mechanism" else "round-rectangle",

@@ -174,7 +174,7 @@ def _chosen(
     """The variables given for a role, checked; by default the connected ones of its kind."""
     kind = "intervention" if role == "exposure" else "outcome"
     if given is None:
-        return tuple(v for v, k in g.nodes(data="kind") if k == kind and g.degree(v))
+        return tuple(v for v, d in g.nodes(data=True) if d["kind"] == kind and g.degree(v))
     ids = (given,) if isinstance(given, str) else tuple(given)
     for v in ids:
         if v not in g:
@@ -236,14 +236,14 @@ def to_dagitty(
             raise UsageError(f"{v!r} is both the exposure and the outcome; choose two variables")
         roles[v] = "outcome"
     if latent_mechanisms:
-        for v, kind in g.nodes(data="kind"):
-            if kind == "mechanism" and v not in roles and g.degree(v):
+        for v, d in g.nodes(data=True):
+            if d["kind"] == "mechanism" and v not in roles and g.degree(v):
                 roles[v] = "latent"
     pos = _positions(g) if layout and len(g) else {}
     lines = ["dag {"]
-    for vid, label in g.nodes(data="label"):
+    for vid, data in g.nodes(data=True):
         attrs = [roles[vid]] if vid in roles else []
-        attrs.append(f'label="{_text(label)}"')
+        attrs.append(f'label="{_text(data["label"])}"')
         if vid in pos:
             attrs.append(f'pos="{pos[vid][0]:.3f},{pos[vid][1]:.3f}"')
         lines.append(f'"{vid}" [{",".join(attrs)}]')
@@ -303,8 +303,8 @@ def to_pgmpy(
     chosen = {*exposures, *outcomes}
     latents = {
         v
-        for v, kind in g.nodes(data="kind")
-        if latent_mechanisms and kind == "mechanism" and v not in chosen and g.degree(v)
+        for v, d in g.nodes(data=True)
+        if latent_mechanisms and d["kind"] == "mechanism" and v not in chosen and g.degree(v)
     }
     roles = {"exposures": list(exposures), "outcomes": list(outcomes), "latents": sorted(latents)}
     dag: Any = DAG(

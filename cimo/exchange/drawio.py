@@ -84,8 +84,8 @@ def to_drawio(theory: Theory, *, style: Style = DEFAULT_STYLE) -> str:
     diagram = ET.SubElement(mxfile, "diagram", id=theory.id, name=theory.title[:100])
     model = ET.SubElement(diagram, "mxGraphModel", grid="1", page="0", arrows="1")
     root = ET.SubElement(model, "root")
-    ET.SubElement(root, "mxCell", id="0")
-    ET.SubElement(root, "mxCell", id="1", parent="0")
+    ET.SubElement(root, "mxCell", {"id": "0"})
+    ET.SubElement(root, "mxCell", {"id": "1", "parent": "0"})
     for kind in (k for k in KINDS if lanes[k]):
         members = [boxes[i] for i in lanes[kind]]
         left = min(b.x for b in members) - _PAD
@@ -99,12 +99,14 @@ def to_drawio(theory: Theory, *, style: Style = DEFAULT_STYLE) -> str:
         lane_cell = ET.SubElement(
             root,
             "mxCell",
-            id=f"lane:{kind}",
-            value=_LANE_TITLES[kind],
-            style=f"swimlane;startSize={_HEADER:.0f};fontStyle=1;"
-            f"fillColor={style.kind_fill[kind]};strokeColor={style.kind_border[kind]};",
-            vertex="1",
-            parent="1",
+            {
+                "id": f"lane:{kind}",
+                "value": _LANE_TITLES[kind],
+                "style": f"swimlane;startSize={_HEADER:.0f};fontStyle=1;"
+                f"fillColor={style.kind_fill[kind]};strokeColor={style.kind_border[kind]};",
+                "vertex": "1",
+                "parent": "1",
+            },
         )
         _geometry(lane_cell, lane)
         for ident in lanes[kind]:
@@ -118,12 +120,14 @@ def to_drawio(theory: Theory, *, style: Style = DEFAULT_STYLE) -> str:
             cell = ET.SubElement(
                 root,
                 "mxCell",
-                id=f"node:{ident}",
-                value=html.escape(node.label),
-                style=f"{shape}whiteSpace=wrap;html=1;fillColor={fill};"
-                f"strokeColor={style.kind_border[kind]};",
-                vertex="1",
-                parent=f"lane:{kind}",
+                {
+                    "id": f"node:{ident}",
+                    "value": html.escape(node.label),
+                    "style": f"{shape}whiteSpace=wrap;html=1;fillColor={fill};"
+                    f"strokeColor={style.kind_border[kind]};",
+                    "vertex": "1",
+                    "parent": f"lane:{kind}",
+                },
             )
             b = boxes[ident]
             _geometry(cell, Box(b.x - lane.x, b.y - lane.y, b.width, b.height))
@@ -132,12 +136,14 @@ def to_drawio(theory: Theory, *, style: Style = DEFAULT_STYLE) -> str:
         edge = ET.SubElement(
             root,
             "mxCell",
-            id=f"edge:{n}",
-            style=_edge_style(relation, chain, style),
-            edge="1",
-            parent="1",
-            source=f"node:{u}",
-            target=f"node:{v}",
+            {
+                "id": f"edge:{n}",
+                "style": _edge_style(relation, chain, style),
+                "edge": "1",
+                "parent": "1",
+                "source": f"node:{u}",
+                "target": f"node:{v}",
+            },
         )
         ET.SubElement(edge, "mxGeometry", relative="1", attrib={"as": "geometry"})
     ET.indent(mxfile)

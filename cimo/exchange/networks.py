@@ -395,7 +395,7 @@ def _graph_from_node_link(data: Any) -> nx.DiGraph[str]:
                 f"link {i + 1}: 'source' and 'target' must name nodes (got {ends or edge!r})"
             )
         _, attrs = _item(edge, "source", "target", "key")
-        g.add_edge(ends[0], ends[1], **attrs)
+        g.add_edge(str(ends[0]), str(ends[1]), **attrs)
     return g
 
 

@@ -113,13 +113,13 @@ def mermaid(theory: Theory, *, style: Style = DEFAULT_STYLE, legend: bool = True
     lines = ["flowchart LR"]
     lanes = []
     for kind, title in _LANES:
-        members = [n for n in theory.nodes if n.kind == kind]
-        if not members:
+        in_lane = [n for n in theory.nodes if n.kind == kind]
+        if not in_lane:
             continue
         lanes.append(kind)
         lines.append(f'  subgraph lane_{kind}["{title}"]')
         lines.append("    direction TB")
-        for n in members:
+        for n in in_lane:
             open_, close = ("([", "])") if kind == "mechanism" else ("[", "]")
             lines.append(f'    {short[n.id]}{open_}"{mermaid_text(n.label)}"{close}')
         lines.append("  end")

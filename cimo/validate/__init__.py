@@ -117,10 +117,10 @@ def validate(
             check, fn = REGISTRY[code]
             for raw in fn(ix):
                 file, line, column = locate(theory, raw.loc)
-                at_row = {}
+                sheet: str | None = None
+                row: int | None = None
                 if table is not None:  # a theory read from a spreadsheet: its file and row
-                    file = table.file
-                    at_row = {"sheet": table.sheet, "row": table.rows.get(raw.subject)}
+                    file, sheet, row = table.file, table.sheet, table.rows.get(raw.subject)
                 findings.append(
                     Finding(
                         code=check.code,
@@ -135,7 +135,8 @@ def validate(
                             file=file,
                             line=line,
                             column=column,
-                            **at_row,
+                            sheet=sheet,
+                            row=row,
                         ),
                     )
                 )
