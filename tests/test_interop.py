@@ -116,6 +116,8 @@ def test_gexf_opens_in_networkx(tmp_path: Path, example: cimo.Theory) -> None:
 def test_graphml_and_node_link_round_trip(theory: cimo.Theory) -> None:
     assert from_node_link(to_node_link(theory)) == theory
     assert from_graphml(to_graphml(theory)) == theory
+    assert import_text(export_text(theory, format="graphology"), format="graphology") == theory
+    assert import_text(export_text(theory, format="cytoscape"), format="cytoscape") == theory
 
 
 @given(theories())
