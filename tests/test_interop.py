@@ -137,7 +137,7 @@ def test_bad_network_files_get_clear_messages() -> None:
         from_node_link(json.dumps({"directed": True, "nodes": [{"id": "a", "kind": "person"}]}))
     with pytest.raises(FileFormatError, match="not valid JSON"):
         from_node_link("{")
-    with pytest.raises(FileFormatError, match="not readable as GraphML"):
+    with pytest.raises(FileFormatError, match="GraphML: not well-formed XML"):
         from_graphml("<graphml")
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo._files import read_file_bytes
 from cimo._util import atomic_write, slug
 from cimo.core.formats import (
     ExportFormat,
@@ -78,7 +79,7 @@ _WRITERS: Mapping[str, Callable[[Theory], str]] = {
     "drawio": to_drawio,
 }
 _READERS: Mapping[str, Callable[[str | bytes], Theory]] = {
-    "graphml": lambda text: from_graphml(text.decode() if isinstance(text, bytes) else text),
+    "graphml": from_graphml,
     "nodelink": from_node_link,
     "graphology": from_node_link,
     "cytoscape": from_cytoscape,
@@ -258,10 +259,7 @@ def read(
     file = Path(path)
     fmt = _pick(file, format, readable=True)
     verify_format(fmt, kind="exchange", readable=True, action="import from")
-    try:
-        data = file.read_bytes()
-    except OSError as err:
-        raise FileFormatError(f"cannot read the file: {err.strerror}", file=str(file)) from None
+    data = read_file_bytes(file)
     if fmt in _UNNAMED:
         id = id or slug(file.stem, fallback="imported")
         title = title or file.stem

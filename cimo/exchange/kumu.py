@@ -276,6 +276,10 @@ def from_kumu(
         by_ref.setdefault(label, ident)
         if isinstance(element.get("_id"), str):
             by_ref[element["_id"]] = ident
+        if "kind" in element:
+            raise _fail(
+                f'element {label!r} has a "kind" field; its "type" gives its kind: remove "kind"'
+            )
         g.add_node(ident, kind=kind, **_element_fields(element, label))
     for i, raw in enumerate(data.get("connections") or ()):
         _add_connection(g, _flat(raw, "connection type"), i, by_ref)

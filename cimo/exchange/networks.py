@@ -37,7 +37,7 @@ from cimo._version import __version__
 from cimo.core.data import to_data
 from cimo.core.vocabulary import KINDS, SLOT, SLOTS, NetworkPolicy, field_policy
 from cimo.errors import FileFormatError
-from cimo.exchange._common import check_xml_text, parse_json, scalar, validated
+from cimo.exchange._common import check_xml_text, parse_json, safe_xml, scalar, validated
 from cimo.model import CimoModel, Node, Rule, Theory
 
 __all__ = [
@@ -86,13 +86,26 @@ def _unscalar(key: str, value: Any, where: str) -> Any:
         key in _JSON_FIELDS or (key in _MAYBE_JSON and value.startswith("{"))
     ):
         try:
-            return json.loads(value)
-        except json.JSONDecodeError as err:
+            return parse_json(value)
+        except FileFormatError as err:
             raise FileFormatError(
-                f"{where}: attribute {key!r} should hold JSON text ({err.msg} at character "
-                f"{err.pos}); export it again with cimo, or fix the value"
+                f"{where}: attribute {key!r} should hold JSON text ({err.message}); export it "
+                "again with cimo, or fix the value"
             ) from None
     return value
+
+
+def _position(attrs: dict[str, Any], where: str) -> int:
+    """The ``position`` of an edge: a whole number (0 when absent)."""
+    value = attrs.get("position", 0)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        value = repr(value)
+    try:
+        return int(value)
+    except ValueError:
+        raise FileFormatError(
+            f"{where}: 'position' is {value!r}; it must be a whole number (the place in the slot)"
+        ) from None
 
 
 def to_network(theory: Theory) -> nx.DiGraph[str]:
@@ -151,7 +164,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
     rules: dict[str, dict[str, Any]] = {}
     for vid, attrs in graph.nodes(data=True):
         kind = attrs.get("kind")
-        if kind not in _KINDS:
+        if not isinstance(kind, str) or kind not in _KINDS:
             raise FileFormatError(
                 f"vertex {vid!r}: 'kind' is {kind!r}; it must be one of {sorted(_KINDS)}"
             )
@@ -167,7 +180,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
     links: list[tuple[int, dict[str, Any]]] = []
     for u, v, attrs in graph.edges(data=True):
         slot = attrs.get("slot")
-        pos = int(attrs.get("position", 0))
+        pos = _position(attrs, f"edge {u!r} -> {v!r}")
         if slot == "link":
             link = {"outcome": str(u), "context": str(v)}
             if attrs.get("note") is not None:
@@ -248,20 +261,25 @@ def to_graphml(theory: Theory) -> str:
     return "\n".join(nx.generate_graphml(to_network(theory))) + "\n"
 
 
-def from_graphml(text: str) -> Theory:
+def from_graphml(text: str | bytes) -> Theory:
     """Read a theory back from GraphML written by :func:`to_graphml`, or re-saved by a tool.
 
     A file re-saved by igraph (or another tool that renumbers vertices and
     writes every attribute everywhere) is read through :func:`resaved`;
     networkx's re-saves need nothing.
 
+    Bytes are decoded as the XML declaration says (UTF-8, UTF-16, Latin-1,
+    ...). A DTD or entity declaration is refused, and a value that does not
+    fit its key's ``attr.type`` is named with its node or edge and key.
+
     Raises:
         FileFormatError: if the text is not GraphML of a cimo network.
         InvalidTheoryError: if the theory does not hold together.
     """
+    check_typed_values(safe_xml(text, what="GraphML"))
     try:
-        graph = nx.parse_graphml(text)
-    except Exception as err:  # networkx raises bare exceptions of several kinds
+        graph = nx.parse_graphml(text)  # type: ignore[arg-type]  # bytes work too
+    except Exception as err:
         raise FileFormatError(f"not readable as GraphML: {err}") from None
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
         raise FileFormatError("the GraphML graph must be directed and simple (not a multigraph)")
@@ -269,6 +287,81 @@ def from_graphml(text: str) -> Theory:
 
 
 _GEXF_NS = "http://gexf.net/1.3"
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+_CONVERTERS: dict[str, Any] = {
+    "int": int,
+    "long": int,
+    "float": float,
+    "double": float,
+    "boolean": lambda v: {"true": True, "false": False, "1": True, "0": False}[v.lower()],
+}
+
+
+def check_typed_values(root: Any) -> None:
+    """Check every GraphML ``<data>`` value fits its key's ``attr.type``.
+
+    Raises:
+        FileFormatError: naming the node (or edge) and the key of the first value that does not.
+    """
+    keys = {
+        key.get("id"): (key.get("attr.name") or key.get("id"), key.get("attr.type", "string"))
+        for key in root.iter()
+        if _local(key.tag) == "key"
+    }
+    for element in root.iter():
+        kind = _local(element.tag)
+        if kind not in ("node", "edge", "graph"):
+            continue
+        for data in element:
+            if _local(data.tag) != "data":
+                continue
+            name, typ = keys.get(data.get("key"), (data.get("key"), "string"))
+            convert = _CONVERTERS.get(typ)
+            value = (data.text or "").strip()
+            try:
+                if convert is not None:
+                    convert(value)
+            except (ValueError, KeyError):
+                owner = element.get("id") or (
+                    f"{element.get('source')} -> {element.get('target')}" if kind == "edge" else ""
+                )
+                raise FileFormatError(
+                    f"GraphML {kind} {owner!r}: the value {value[:40]!r} of key {name!r} "
+                    f"({data.get('key')}) is not a {typ}; fix the value, or the key's attr.type"
+                ) from None
+
+
+def check_node_link(data: dict[str, Any], key: str) -> None:
+    """Check the shape of node-link data before networkx reads it.
+
+    Raises:
+        FileFormatError: saying which part (``graph``, a node, an edge) has the wrong type.
+    """
+    if not isinstance(data.get("graph", {}), dict):
+        raise _nl('"graph" must be an object holding the theory\'s fields')
+    for part in ("nodes", key):
+        if not isinstance(data[part], list):
+            raise _nl(f'"{part}" must be a list of objects')
+    for i, node in enumerate(data["nodes"], start=1):
+        if not isinstance(node, dict):
+            raise _nl(f"node {i} is not an object (it is {json.dumps(node)[:40]})")
+        if not isinstance(node.get("id"), str | int) or isinstance(node.get("id"), bool):
+            raise _nl(f'node {i} has no "id" (text)')
+    for i, edge in enumerate(data[key], start=1):
+        if not isinstance(edge, dict):
+            raise _nl(f"edge {i} is not an object (it is {json.dumps(edge)[:40]})")
+        for end in ("source", "target"):
+            if not isinstance(edge.get(end), str | int) or isinstance(edge.get(end), bool):
+                raise _nl(f'edge {i} has no "{end}" (a node id)')
+
+
+def _nl(message: str) -> FileFormatError:
+    return FileFormatError(f"node-link JSON: {message}")
 
 
 def to_gexf(theory: Theory) -> str:
@@ -371,6 +464,12 @@ def _graph_from_node_link(data: Any) -> nx.DiGraph[str]:
             'node-link JSON of a theory is directed and not a multigraph: set "directed": true'
         )
     options = data.get("options")
+    graphology = isinstance(options, dict) or any(
+        isinstance(n, dict) and "key" in n and "id" not in n for n in data["nodes"]
+    )
+    if not graphology:
+        key = "links" if "links" in data else "edges"
+        check_node_link({**data, key: data.get(key, [])}, key)
     if isinstance(options, dict) and (
         options.get("type") == "undirected" or options.get("multi") is True
     ):
@@ -379,10 +478,10 @@ def _graph_from_node_link(data: Any) -> nx.DiGraph[str]:
     graph_attrs = data.get("graph", data.get("attributes")) or {}
     g.graph.update(graph_attrs if isinstance(graph_attrs, dict) else {})
     for i, node in enumerate(data["nodes"]):
-        if not isinstance(node, dict) or not isinstance(node.get("id", node.get("key")), str):
-            raise FileFormatError(f"node {i + 1} has no string 'id' (or graphology 'key')")
+        if not isinstance(node, dict) or not _is_id(node.get("id", node.get("key"))):
+            raise FileFormatError(f"node {i + 1} has no 'id' (or graphology 'key')")
         vid, attrs = _item(node, "id", "key")
-        g.add_node(vid, **attrs)
+        g.add_node(str(vid), **attrs)
     if "links" in data and "edges" in data and data["links"] != data["edges"]:
         raise FileFormatError(
             "node-link JSON has both 'links' and 'edges' and they differ; keep one of them"
@@ -390,13 +489,17 @@ def _graph_from_node_link(data: Any) -> nx.DiGraph[str]:
     edges = data.get("links", data.get("edges")) or []
     for i, edge in enumerate(edges if isinstance(edges, list) else ()):
         ends = (edge.get("source"), edge.get("target")) if isinstance(edge, dict) else ()
-        if len(ends) != 2 or not all(isinstance(e, str) and e in g for e in ends):
+        if len(ends) != 2 or not all(_is_id(e) and str(e) in g for e in ends):
             raise FileFormatError(
                 f"link {i + 1}: 'source' and 'target' must name nodes (got {ends or edge!r})"
             )
         _, attrs = _item(edge, "source", "target", "key")
         g.add_edge(str(ends[0]), str(ends[1]), **attrs)
     return g
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
 
 
 def _item(item: dict[str, Any], *keys: str) -> tuple[str, dict[str, Any]]:
