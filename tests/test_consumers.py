@@ -31,7 +31,7 @@ from cimo.exchange.causalmap import from_causal_map, to_causal_map
 from cimo.exchange.dagitty import causal_diagram, to_dagitty, to_pgmpy
 from cimo.exchange.kumu import from_kumu, kumu_view, to_kumu
 from cimo.exchange.networks import from_graphml, to_network
-from cimo.render.mermaid import mermaid, mermaid_rules
+from cimo.render import mermaid, mermaid_rules
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"

@@ -245,6 +245,8 @@ def resaved(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
         )
     for u, v, attrs in graph.edges(data=True):
         kept = {k: x for k, x in attrs.items() if k != "id" and not _is_unset(x)}
+        if isinstance(kept.get("position"), float) and kept["position"].is_integer():
+            kept["position"] = int(kept["position"])  # igraph keeps every number as a double
         out.add_edge(str(ids[u]), str(ids[v]), **kept)
     return out
 
