@@ -29,7 +29,7 @@ import cimo
 from cimo.exchange import export_text, import_text
 from cimo.exchange.causalmap import from_causal_map, to_causal_map
 from cimo.exchange.dagitty import causal_diagram, to_dagitty, to_pgmpy
-from cimo.exchange.kumu import from_kumu, kumu_view, to_kumu
+from cimo.exchange.kumu import CONNECTION_TYPES, from_kumu, kumu_view, to_kumu
 from cimo.exchange.networks import from_graphml, to_network
 from cimo.render import mermaid, mermaid_rules
 
@@ -334,7 +334,7 @@ def test_kumu_view_uses_only_documented_selectors_and_properties() -> None:
     }
     text = kumu_view()
     blocks = [b for b in text.split("}") if "{" in b]
-    assert len(blocks) == 1 + 5 + 7
+    assert len(blocks) == 1 + 5 + len(CONNECTION_TYPES)  # settings, kinds, connection types
     for block in blocks:
         selector, body = block.split("{")
         assert (

@@ -159,12 +159,13 @@ def test_rule_graph_equals_a_build_through_the_public_networkx_api(theory: cimo.
         )
         for slot in SLOTS:
             for ref in getattr(rule, slot.attr):
-                into = slot.side == "condition"
+                # conditions and qualifiers point into the rule; only a condition chains
+                into = slot.side in ("condition", "qualifier")
                 slow.add_edge(
                     *((ref, rule.id) if into else (rule.id, ref)),
                     role=slot.keyword,
                     disabling=slot.disabling,
-                    chain=into and slot.keyword != "with" and ref in outcomes,
+                    chain=slot.side == "condition" and slot.keyword != "with" and ref in outcomes,
                 )
     for link in theory.links:
         slow.add_edge(link.outcome, link.context, role="link", disabling=False, chain=True)

@@ -35,7 +35,7 @@ def works(rule: Rule, without: frozenset[str]) -> bool:
     if not rule.mechanisms:
         return True
     left = [m for m in rule.mechanisms if m not in without]
-    if rule.mechanism_mode == "together":
+    if rule.mechanism_mode != "alternatives":  # together, or unstated (reasoned as together)
         return len(left) == len(rule.mechanisms)
     return bool(left)
 
