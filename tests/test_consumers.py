@@ -374,7 +374,8 @@ def _minimal_backdoor_set(g: nx.DiGraph[str], x: str, y: str, *, latent: set[str
     """A minimal observed set meeting the backdoor criterion, found by networkx."""
     cut = nx.DiGraph(g)
     cut.remove_edges_from(list(g.out_edges(x)))
-    allowed = set(g) - latent - nx.descendants(g, x) - {x, y}
+    after: set[str] = nx.descendants(g, x)
+    allowed = set(g) - latent - after - {x, y}
     found = nx.find_minimal_d_separator(cut, {x}, {y}, restricted=allowed)
     assert found is not None, f"no observed backdoor set from {x} to {y}"
     return set(found)
