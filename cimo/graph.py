@@ -67,19 +67,25 @@ _EDGE_DATA: dict[tuple[str, bool], Mapping[str, Any]] = {
 def _rule_edges(theory: Theory) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
     """Every edge of the rule graph, with its (shared) data.
 
-    Condition slots (IF, UNLESS, WITH) point into the rule (an outcome there
-    is a chain); the others (BECAUSE, THEN, REDUCES) point out of it;
-    explicit links join an outcome to a context.
+    Condition slots (IF, UNLESS, WITHIN, WITH) and qualifiers (MODERATED BY,
+    DESPITE) point into the rule (an outcome in a condition is a chain); the
+    others (BECAUSE, THEN, REDUCES, OTHERWISE) point out of it; explicit links
+    join an outcome to a context.
     """
     kinds = {n.id: n.kind for n in theory.nodes}
     data = _EDGE_DATA
-    slots = [(s.keyword, s.attr, s.side == "condition") for s in SLOTS]
+    # conditions and qualifiers point into the rule (an outcome in a condition is a
+    # chain; one a qualifier names is not: it is never needed); the others out of it
+    slots = [(s.keyword, s.attr, s.side in ("condition", "qualifier"), s.side == "condition")
+             for s in SLOTS]  # fmt: skip
     for rule in theory.rules:
         rid = rule.id
-        for keyword, attr, condition in slots:
+        for keyword, attr, into, chains in slots:
             ids: tuple[str, ...] = getattr(rule, attr)
-            if condition:
-                yield from ((x, rid, data[keyword, kinds.get(x) == "outcome"]) for x in ids)
+            if into:
+                yield from (
+                    (x, rid, data[keyword, chains and kinds.get(x) == "outcome"]) for x in ids
+                )
             else:
                 yield from ((rid, x, data[keyword, False]) for x in ids)
     for link in theory.links:
@@ -187,8 +193,9 @@ def element_graph(theory: Theory) -> nx.MultiDiGraph[str]:
     import networkx as nx
 
     acc: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
-    inputs = [(s.attr, s.relation) for s in SLOTS if s.side == "condition"]
-    results = [(s.attr, s.relation) for s in SLOTS if s.side == "result"]
+    # only the slots with an element-graph relation draw edges (not qualifiers, not OTHERWISE)
+    inputs = [(s.attr, s.relation) for s in SLOTS if s.side == "condition" and s.relation]
+    results = [(s.attr, s.relation) for s in SLOTS if s.side == "result" and s.relation]
     for rule in theory.rules:
         rid = rule.id
         targets = rule.mechanisms or rule.outcomes + rule.reduces

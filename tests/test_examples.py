@@ -67,7 +67,9 @@ def test_components_come_from_the_s3_vocabulary(wfg: cimo.Theory) -> None:
 
 def test_pwp_resilience_phases_and_dimensions(pwp: cimo.Theory) -> None:
     assert {c.dimension for c in pwp.contexts} == {"individual", "systemic"}
-    themes = {r.theme for r in pwp.rules}
+    # format 2.0: themes are records; the 1.0 file's theme texts are their labels
+    labels = {t.id: t.label for t in pwp.themes}
+    themes = {labels[r.theme] for r in pwp.rules if r.theme}
     assert {
         "Work-related challenges",
         "Connecting with values and appraising adversity",

@@ -63,7 +63,11 @@ def validated(data: dict[str, Any]) -> Theory:
 
 
 def add_stubs(data: dict[str, Any]) -> dict[str, Any]:
-    """Declare the sources and iterations that records cite but a lossy format dropped."""
+    """Declare what records cite but a lossy format dropped.
+
+    Sources, iterations, themes and programme theories (a theme or programme
+    theory gets its id as its label).
+    """
     cited: dict[str, None] = {}
     numbers: dict[int, None] = {}
     for record in _records(data):
@@ -83,6 +87,12 @@ def add_stubs(data: dict[str, Any]) -> dict[str, Any]:
         *out.get("iterations", ()),
         *({"number": n, "label": f"Iteration {n}"} for n in sorted(numbers) if n not in declared),
     ]
+    for key, field in (("themes", "theme"), ("programme_theories", "programme_theory")):
+        named = dict.fromkeys(r[field] for r in data.get("rules", ()) if r.get(field))
+        have = {t["id"] for t in out.get(key, ())}
+        missing = [{"id": t, "label": t} for t in named if t not in have]
+        if missing:
+            out[key] = [*out.get(key, ()), *missing]
     return out
 
 

@@ -66,7 +66,7 @@ def _carried_as(policy: NetworkPolicy, *models: type[CimoModel]) -> frozenset[st
 
 
 #: Fields stored as JSON text (lists and records).
-_JSON_FIELDS = _carried_as("json", *_CARRIED)
+_JSON_FIELDS = _carried_as("json", *_CARRIED) | {"link"}  # the because object an edge carries
 #: Fields that are JSON text when they hold a record, and an id otherwise.
 _MAYBE_JSON = _carried_as("json-or-id", *_CARRIED)
 #: Theory fields that are the network itself, not graph attributes.
@@ -107,11 +107,17 @@ def to_network(theory: Theory) -> nx.DiGraph[str]:
     for rule in data.get("rules", ()):
         rid = rule["id"]
         attrs = {k: scalar(v) for k, v in rule.items() if k != "id" and k not in SLOT}
+        if rule.get("if") == "any":
+            attrs["if"] = "any"
         g.add_node(rid, kind="rule", label=rule.get("source_label") or rid, **attrs)
         for slot in SLOTS:
-            for pos, ref in enumerate(rule.get(slot.keyword, ())):
+            items = rule.get(slot.keyword, ())
+            for pos, ref in enumerate(items if isinstance(items, list) else ()):
+                extra = {}
+                if isinstance(ref, dict):  # a because object: the edge carries it
+                    ref, extra = ref["mechanism"], {"link": scalar(ref)}
                 u, v = (ref, rid) if slot.into_rule else (rid, ref)
-                g.add_edge(u, v, slot=slot.keyword, position=pos)
+                g.add_edge(u, v, slot=slot.keyword, position=pos, **extra)
     for pos, link in enumerate(data.get("links", ())):
         extra = {"note": link["note"]} if "note" in link else {}
         g.add_edge(link["outcome"], link["context"], slot="link", position=pos, **extra)
@@ -156,7 +162,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
             rules[str(vid)] = {"id": str(vid), **fields}
         else:
             nodes.append({"id": str(vid), **fields})
-    slots: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    slots: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     links: list[tuple[int, dict[str, Any]]] = []
     for u, v, attrs in graph.edges(data=True):
         slot = attrs.get("slot")
@@ -180,9 +186,11 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
                 f"edge {u!r} -> {v!r} ({slot}): {rule!r} should be a rule vertex "
                 f"('{slot}' edges point {'into' if into else 'out of'} a rule)"
             )
-        slots.setdefault((rule, spec.keyword), []).append((pos, ref))
+        carried = attrs.get("link")
+        item: Any = _unscalar("link", carried, f"edge {u!r} -> {v!r}") if carried else ref
+        slots.setdefault((rule, spec.keyword), []).append((pos, item))
     for (rule, slot), refs in slots.items():
-        rules[rule][slot] = [ref for _, ref in sorted(refs)]
+        rules[rule][slot] = [ref for _, ref in sorted(refs, key=lambda p: p[0])]
     data["nodes"] = nodes
     data["rules"] = list(rules.values())
     data["links"] = [lk for _, lk in sorted(links, key=lambda p: p[0])]

@@ -32,6 +32,7 @@ __all__ = [
     "Format",
     "dump",
     "dumps",
+    "file_version",
     "format_of",
     "from_data",
     "invalid_theory_error",
@@ -103,6 +104,39 @@ def load(path: str | os.PathLike[str]) -> Theory:
     except OSError as err:
         raise FileFormatError(f"cannot read the file: {err.strerror or err}", file=name) from None
     return loads(raw, format=fmt, file=name)
+
+
+def file_version(path: str | os.PathLike[str]) -> str | None:
+    r"""The ``format_version`` a theory file states (None when it states none).
+
+    Reads the file as it is, without migrating it (:func:`load` migrates 1.0
+    files in memory; ``cimo migrate`` rewrites them).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.yaml"
+    >>> _ = path.write_text('format_version: "1.0"\nid: t\ntitle: T\n')
+    >>> file_version(path)
+    '1.0'
+
+    Raises:
+        FileFormatError: if the file is missing, unreadable, or not valid YAML/JSON.
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FileFormatError("no such file (check the path)", file=name) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise FileFormatError(f"cannot read the file: {err}", file=name) from None
+    if format_of(path) == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise FileFormatError(err.msg, file=name, line=err.lineno, column=err.colno) from None
+    else:
+        data = parse_yaml(text, file=name)
+    version = data.get("format_version") if isinstance(data, dict) else None
+    return None if version is None else str(version)
 
 
 def loads(text: str | bytes, *, format: Format = "yaml", file: str | None = None) -> Theory:
@@ -177,7 +211,7 @@ def dumps(theory: Theory, *, format: Format = "yaml") -> str:
     >>> import cimo
     >>> t = cimo.Theory(id="t", title="T")
     >>> print(cimo.dumps(t), end="")
-    format_version: '1.0'
+    format_version: '2.0'
     id: t
     title: T
     """

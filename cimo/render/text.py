@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeAlias
 
 from cimo.core.formats import CmoTableFormat as TableFormat
+from cimo.core.index import index_of
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Rule, Theory
 from cimo.query import get_rule
@@ -192,7 +193,7 @@ def _groups(theory: Theory) -> _Groups:
         for r in grouped[theme]:
             n += 1
             rows.append(_row(theory, n, r))
-        out.append((theme or _NO_THEME, rows))
+        out.append((index_of(theory).theme_label(theme) if theme else _NO_THEME, rows))
     return out
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo.core.index import index_of
 from cimo.errors import UsageError
 from cimo.exchange.table._cells import Table, write_cells
 from cimo.exchange.table._read import BOLD
@@ -138,6 +139,12 @@ class _Cells:
             linked.setdefault(link.context, []).append(link.outcome)
         return cls(theory, joiner, producer, linked)
 
+    def theme(self, rule: Rule) -> str:
+        """The label of the rule's theme (empty when it has none)."""
+        if rule.theme is None:
+            return ""
+        return index_of(self.theory).theme_label(rule.theme)
+
     def cell(self, rule: Rule, role: Role) -> str:
         """The text of one cell: a rule-level column, else the labels of the role's slot."""
         write = _WRITERS.get(role)
@@ -181,7 +188,7 @@ class _Cells:
 _WRITERS: Mapping[Role, Callable[[_Cells, Rule], str]] = MappingProxyType(
     {
         "id": lambda _, rule: rule.source_label or "",
-        "theme": lambda _, rule: rule.theme or "",
+        "theme": lambda cells, rule: cells.theme(rule),
         "mechanism": _Cells.mechanisms,
         "links": _Cells.links,
         "evidence": _Cells.evidence,
