@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from cimo._util import SideTable, suggest
+from cimo._util import suggest
 from cimo.errors import UnknownIdError
-from cimo.model import CimoModel, Rule, Theory
+from cimo.model import CimoModel, Theory
+from cimo.query._index import RuleIndex, clear_cache, rule_index
 
-__all__ = ["Result", "RuleIndex", "check_ids", "clear_cache", "rule_index"]
+__all__ = ["Result", "RuleIndex", "check_ids", "clear_cache", "rule_index", "set_aside_lines"]
 
 _KIND_NAMES = {
     ("context", "outcome"): "context or outcome",
@@ -65,78 +65,8 @@ def check_ids(
     return tuple(out)
 
 
-@dataclass
-class RuleIndex:
-    """Rules (by position) grouped by every id they name; built once per theory in one pass."""
-
-    rules: tuple[Rule, ...]
-    waiting: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose IF names the item (the rules waiting on it)."""
-    unless: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose UNLESS names the item."""
-    producers: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose THEN names the outcome."""
-    reducers: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose REDUCES names the outcome."""
-    using: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose WITH names the intervention."""
-    linked: dict[str, list[str]] = field(default_factory=dict)
-    """Contexts each outcome is linked to (``theory.links``)."""
-    linked_from: dict[str, list[str]] = field(default_factory=dict)
-    """Outcomes linked to each context."""
-    vacuous: list[int] = field(default_factory=list)
-    """Rules with no IF items (enabled whatever holds)."""
-
-    def derivable(self, item: str) -> bool:
-        """Whether a rule can make ``item`` hold: a THEN outcome, or a context linked to one."""
-        return item in self.producers or item in self.linked_from
-
-    def feeds(self, outcome: str) -> list[str]:
-        """The items that hold when ``outcome`` holds: itself and its linked contexts."""
-        return [outcome, *self.linked.get(outcome, ())]
-
-
-_INDEXES: SideTable[RuleIndex] = SideTable()
-
-
-def _build(theory: Theory) -> RuleIndex:
-    idx = RuleIndex(theory.rules)
-    slots = (
-        (idx.waiting, "contexts"),
-        (idx.unless, "unless"),
-        (idx.producers, "outcomes"),
-        (idx.reducers, "reduces"),
-        (idx.using, "interventions"),
-    )
-    for pos, rule in enumerate(theory.rules):
-        if not rule.contexts:
-            idx.vacuous.append(pos)
-        for table, slot in slots:
-            for ident in getattr(rule, slot):
-                bucket = table.get(ident)
-                if bucket is None:
-                    table[ident] = [pos]
-                else:
-                    bucket.append(pos)
-    for link in theory.links:
-        idx.linked.setdefault(link.outcome, []).append(link.context)
-        idx.linked_from.setdefault(link.context, []).append(link.outcome)
-    return idx
-
-
-def rule_index(theory: Theory) -> RuleIndex:
-    """The rule index of a theory, built on first use and kept while the theory lives.
-
-    The theory itself is never changed: the index lives in a side table keyed
-    by the theory's identity and is dropped when the theory is collected.
-    """
-    idx = _INDEXES.get(theory)
-    if idx is None:
-        idx = _build(theory)
-        _INDEXES.set(theory, idx)
-    return idx
-
-
-def clear_cache() -> None:
-    """Forget every cached rule index (benchmarks use it to time cold queries)."""
-    _INDEXES.clear()
+def set_aside_lines(ids: Sequence[str]) -> list[str]:
+    """The line every result prints about the refuted rules it left out (none: no line)."""
+    if not ids:
+        return []
+    return [f"set aside (refuted; include_refuted=True to reason with them): {', '.join(ids)}"]
