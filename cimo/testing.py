@@ -445,15 +445,15 @@ def assert_whenever(
         missing = [m for m in activates if m not in result.mechanisms]
         missing += [o for o in expects if not wanted[o] & expected]
         unwanted = [o for o in never if wanted[o] & expected]
-        unwanted += [m for m in never_activates if m in result.mechanisms]
-        if missing or unwanted:
+        firing = [m for m in never_activates if m in result.mechanisms]
+        if missing or unwanted or firing:
             what = []
             if missing:
                 what.append("not activated or expected: " + ", ".join(missing))
             if unwanted:
-                what.append(
-                    "expected or activated although it never should be: " + ", ".join(unwanted)
-                )
+                what.append("expected although it never should be: " + ", ".join(unwanted))
+            if firing:
+                what.append("activated although it never should be: " + ", ".join(firing))
             raise InvariantError(theory, result, "; ".join(what))
 
     search_in = _Search(theory, contexts, interventions, unless, include_refuted)

@@ -57,7 +57,7 @@ def test_scenario_without_and_blocked(tmp_path: Path) -> None:
     code, out, _ = run(
         "scenario", str(path), "-c", "lack-of-experience", "-w", "difficulty-managing-workload"
     )
-    assert code == 0 and "withheld (mechanisms removed): individual-challenges" in out
+    assert code == 0 and "mechanisms did not fire: individual-challenges" in out
 
 
 def test_query_explain_for_whom_pathways() -> None:

@@ -154,11 +154,18 @@ def test_rules_that_block_each_other_fire_first_found() -> None:
     assert (s.fired_rules, s.blocked_rules) == (("R1",), ("R2",))
 
 
-def test_vacuous_rules_and_mechanism_modes() -> None:
+def test_any_circumstances_rules_and_mechanism_modes() -> None:
     theory = _tiny(
-        Rule(id="R1", interventions=("i",), mechanisms=("m1", "m2"), outcomes=("o1",)),
+        Rule(
+            id="R1",
+            any_context=True,
+            interventions=("i",),
+            mechanisms=("m1", "m2"),
+            outcomes=("o1",),
+        ),
         Rule(
             id="R2",
+            any_context=True,
             interventions=("i",),
             mechanisms=("m1", "m2"),
             mechanism_mode="alternatives",
@@ -171,6 +178,28 @@ def test_vacuous_rules_and_mechanism_modes() -> None:
     assert (s.fired_rules, s.withheld_rules, s.mechanisms) == (("R2",), ("R1",), ("m2",))
     s = q.scenario(theory, interventions=["i"], without=["m1", "m2"])
     assert s.fired_rules == () and s.withheld_rules == ("R1", "R2")
+
+
+def test_a_rule_with_no_context_never_fires() -> None:
+    # Only its interventions: the source does not say in what circumstances it holds.
+    unstated = Rule(id="R1", interventions=("i",), mechanisms=("m1",), outcomes=("o1",))
+    declared = Rule(
+        id="R2",
+        interventions=("i",),
+        mechanisms=("m1",),
+        outcomes=("o2",),
+        missing_parts=("context",),
+    )
+    theory = _tiny(unstated, declared)
+    s = q.scenario(theory, contexts=["a", "b"], interventions=["i"])
+    assert s.fired_rules == () and s.outcomes == ()
+    for outcome in ("o1", "o2"):
+        e = q.explain(theory, outcome)
+        assert e.unknown == (e.ways[0].rule,)
+        assert "IF (context unknown)" in str(e) and "always" not in str(e)
+        f = q.for_whom(theory, outcome)
+        assert f.sets == () and f.unknown == (e.ways[0].rule,)
+        assert "context unknown" in str(f) and "any circumstances" not in str(f)
 
 
 def test_without_the_mechanism_of_one_route(wfg: Theory) -> None:
