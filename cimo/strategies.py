@@ -1,9 +1,13 @@
 """Hypothesis strategies for cimo: ids, labels, nodes, rules, whole theories and scenarios.
 
 Public API, in Hypothesis house style: plural names, keyword-only options,
-strategies as arguments, and structures built to shrink well (nodes are drawn
-first, rules then pick them by index, so a failing theory shrinks towards
-fewer, simpler rules). Requires ``pip install cimo[testing]``.
+strategies as arguments, and structures built to shrink well. Every optional
+field of every record is drawn, each so that it shrinks to its default
+(``none() | ...`` for the fields that may be None, lists that shrink to empty
+for the tuple fields). References are drawn as indices into what was drawn
+before them (nodes first, then rules that pick them), so a failing theory
+shrinks towards fewer, simpler nodes and rules. The strategies are built once
+per set of arguments, not in every draw. Requires ``pip install cimo[testing]``.
 
 >>> from hypothesis import given, settings
 >>> from cimo.strategies import theories
@@ -17,8 +21,10 @@ fewer, simpler rules). Requires ``pip install cimo[testing]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any, TypeVar
 
 from cimo.errors import MissingDependencyError
 
@@ -30,19 +36,40 @@ except ImportError as _err:  # pragma: no cover - exercised only without hypothe
         "cimo.strategies needs Hypothesis: pip install 'cimo[testing]'"
     ) from _err
 
+from cimo import _drawn as make
+from cimo.core.vocabulary import (
+    KINDS,
+    SLOTS,
+    ContextLevel,
+    Dimension,
+    EvidenceStance,
+    Intensity,
+    MechanismMode,
+    Polarity,
+    Severity,
+    Status,
+    values,
+)
 from cimo.model import (
-    Component,
+    CheckSettings,
+    ComponentAspect,
+    ComponentCategory,
+    ComponentVocabulary,
     Context,
-    Evidence,
+    Facets,
     Intervention,
+    Iteration,
     Link,
     Mechanism,
     Outcome,
     Rule,
     Source,
+    Taxonomy,
+    TaxonomyCategory,
     Theory,
 )
-from cimo.taxonomy import WORK_FOCUSED_GROUP_CBT
+from cimo.taxonomy import BUILTIN_TAXONOMIES
+from cimo.vocabulary import BUILTIN_VOCABULARIES
 
 __all__ = [
     "contexts",
@@ -57,27 +84,40 @@ __all__ = [
     "theories",
 ]
 
-_ID_REGEX = r"[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,14}[A-Za-z0-9])?"
-_STATUSES = ("hypothesised", "supported", "refined", "refuted")
-_POLARITIES = ("desired", "undesired", "positive", "negative", "neutral")
-_SIX_TAXA = tuple(t.id for t in WORK_FOCUSED_GROUP_CBT.taxa)
+_T = TypeVar("_T")
+AnyNode = Context | Intervention | Mechanism | Outcome
+
+_ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: Ids of 1 to 16 characters: an alphanumeric head, then any id characters, the
+#: trailing ``-_.`` stripped. (``st.from_regex`` draws the same set at five times the cost.)
+_IDS: st.SearchStrategy[str] = st.builds(
+    lambda head, rest: (head + rest).rstrip("-_."),
+    st.sampled_from(_ALNUM),
+    st.text(alphabet=_ALNUM + "-_.", max_size=15),
+)
+#: Indices into what was drawn before: taken modulo the length of the pool.
+_INDEX = st.integers(0, 255)
+_DOMAINS = ("clinical", "work", "interpersonal")
+_DOIS = ("10.1000/xyz", "10.1186/s12913-021-06006-1")
+_EVIDENCE_KINDS = ("realist-evaluation", "realist-synthesis", "interview")
+#: Checks a generated theory's own ``check:`` block may ignore: style checks that no
+#: property of the suite counts on (ignoring any check is legal, but a theory that
+#: ignores the check a test selects would test nothing).
+_IGNORABLE = ("M003", "M005", "R004", "N004")
+_SELECTABLE = ("R", "N", "M", "G", "R002", "N001")
 
 
 def ids() -> st.SearchStrategy[str]:
     """Valid ids: letters, digits, ``-``, ``_`` and ``.``, starting and ending alphanumeric."""
-    return st.from_regex(_ID_REGEX, fullmatch=True)
+    return _IDS
 
 
 def _not_blank(text: str) -> str:
     return text if text.strip() else f"x{text}"
 
 
-def labels(
-    *, alphabet: st.SearchStrategy[str] | None = None, max_size: int = 40
-) -> st.SearchStrategy[str]:
-    """Labels: any non-blank text, quotes, colons, braces, newlines and all scripts included."""
-    if max_size < 1:
-        raise InvalidArgument(f"max_size={max_size} must be at least 1")
+@cache
+def _labels(alphabet: st.SearchStrategy[str] | None, max_size: int) -> st.SearchStrategy[str]:
     text = (
         st.text(alphabet=alphabet, min_size=1, max_size=max_size)
         if alphabet
@@ -86,114 +126,208 @@ def labels(
     return text.map(_not_blank)
 
 
-def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+def labels(
+    *, alphabet: st.SearchStrategy[str] | None = None, max_size: int = 40
+) -> st.SearchStrategy[str]:
+    """Labels: any non-blank text, quotes, colons, braces, newlines and all scripts included."""
+    if max_size < 1:
+        raise InvalidArgument(f"max_size={max_size} must be at least 1")
+    return _labels(alphabet, max_size)
+
+
+def _optional(strategy: st.SearchStrategy[_T]) -> st.SearchStrategy[_T | None]:
     return st.none() | strategy
 
 
-@st.composite
-def contexts(
-    draw: st.DrawFn,
-    *,
-    ids: st.SearchStrategy[str] | None = None,
-    labels: st.SearchStrategy[str] | None = None,
-) -> Context:
-    """Contexts with any level, dimension and facets."""
-    return Context(
-        id=draw(ids if ids is not None else _module_ids()),
-        label=draw(labels if labels is not None else _module_labels()),
-        level=draw(_optional(st.sampled_from(("micro", "meso", "macro", "interface")))),
-        dimension=draw(_optional(st.sampled_from(("individual", "systemic")))),
+def _tuples(
+    strategy: st.SearchStrategy[_T], max_size: int = 2
+) -> st.SearchStrategy[tuple[_T, ...]]:
+    return st.lists(strategy, max_size=max_size).map(tuple)
+
+
+def _choices(literal: object) -> st.SearchStrategy[str]:
+    return st.sampled_from(values(literal))
+
+
+#: Free tags are ids; a few words stand for them (ids themselves are drawn for every record).
+_TAGS = st.lists(
+    st.sampled_from(("core", "draft", "phase-1", "s3.format")), unique=True, max_size=2
+)
+_INDICES = st.lists(_INDEX, max_size=2)
+
+
+def _gated(
+    always: Mapping[str, st.SearchStrategy[Any]], extra: Mapping[str, st.SearchStrategy[Any]]
+) -> st.SearchStrategy[dict[str, Any]]:
+    """The ``always`` fields, and either none of the ``extra`` ones or each drawn.
+
+    One choice leaves every descriptive field of a record at its default, so
+    plain records are cheap to draw and a failing example sheds them at once.
+    """
+    return st.builds(
+        make.merge, st.fixed_dictionaries(always), st.none() | st.fixed_dictionaries(extra)
     )
 
 
-@st.composite
-def interventions(
-    draw: st.DrawFn,
-    *,
-    ids: st.SearchStrategy[str] | None = None,
-    labels: st.SearchStrategy[str] | None = None,
-) -> Intervention:
-    """Interventions with a few components from the S3 vocabulary."""
-    components = draw(
-        st.lists(
-            st.builds(
-                Component,
-                category=st.just("operational"),
-                aspect=st.sampled_from(("format", "dose", "duration", "deliverer")),
-                value=labels if labels is not None else _module_labels(),
-            ),
-            max_size=2,
-        )
-    )
-    return Intervention(
-        id=draw(ids if ids is not None else _module_ids()),
-        label=draw(labels if labels is not None else _module_labels()),
-        components=tuple(components),
-    )
+# --------------------------------------------------------------------------- nodes
 
 
-@st.composite
-def mechanisms(
-    draw: st.DrawFn,
-    *,
-    ids: st.SearchStrategy[str] | None = None,
-    labels: st.SearchStrategy[str] | None = None,
-) -> Mechanism:
-    """Mechanisms with or without a resource and a reasoning part, some placed in the six."""
-    text = labels if labels is not None else _module_labels()
-    return Mechanism(
-        id=draw(ids if ids is not None else _module_ids()),
-        label=draw(text),
-        resource=draw(_optional(text)),
-        reasoning=draw(_optional(text)),
-        category=draw(
-            _optional(st.sampled_from(("work-focused", "psychological", "relationship-focused")))
+@cache
+def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy[dict[str, Any]]]:
+    """The fields of each node kind but its id; references are indices (see ``make.node``)."""
+    note = _optional(text)
+    extra: dict[str, st.SearchStrategy[Any]] = {
+        "source_label": note,
+        "description": note,
+        "tags": _TAGS,
+        "iterations": _INDICES,
+    }
+    facets = st.builds(Facets, who=note, whom=note, where=note, when=note, circumstances=note)
+    component = st.tuples(_INDEX, text, note)
+    return {
+        "context": _gated(
+            {
+                "label": text,
+                "level": _optional(_choices(ContextLevel)),
+                "dimension": _optional(_choices(Dimension)),
+            },
+            {**extra, "facets": _optional(facets)},
         ),
-        taxon=draw(_optional(st.sampled_from(_SIX_TAXA))),
-    )
+        "intervention": _gated(
+            {"label": text, "components": st.lists(component, max_size=2)}, extra
+        ),
+        "mechanism": _gated(
+            {
+                "label": text,
+                "resource": note,
+                "reasoning": note,
+                "category": _optional(st.sampled_from(make.MECHANISM_CATEGORIES)),
+                "taxon": _optional(_INDEX),
+            },
+            extra,
+        ),
+        "outcome": _gated(
+            {
+                "label": text,
+                "polarity": _optional(_choices(Polarity)),
+                "domain": _optional(st.sampled_from(_DOMAINS)),
+                "opposite": _optional(_INDEX),
+            },
+            {**extra, "measures": _tuples(text)},
+        ),
+    }
 
 
-@st.composite
+@cache
+def _drafts(text: st.SearchStrategy[str]) -> st.SearchStrategy[tuple[str, str, dict[str, Any]]]:
+    """``(id, kind, fields)`` of a node of any kind (one ``one_of``, shrinks towards contexts)."""
+    fields = _node_fields(text)
+    return st.one_of(*(st.tuples(_IDS, st.just(kind), fields[kind]) for kind in KINDS))
+
+
+def _standalone(kind: str) -> Callable[..., st.SearchStrategy[Any]]:
+    @cache
+    def build(
+        idents: st.SearchStrategy[str], text: st.SearchStrategy[str]
+    ) -> st.SearchStrategy[Any]:
+        return st.builds(
+            make.node, idents, st.just(kind), _node_fields(text)[kind], st.just(make.World())
+        )
+
+    return build
+
+
+def _ids_and_text(
+    ids: st.SearchStrategy[str] | None, labels: st.SearchStrategy[str] | None
+) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    return (ids if ids is not None else _IDS), (labels if labels is not None else _labels(None, 40))
+
+
+_STANDALONE = {kind: _standalone(kind) for kind in KINDS}
+
+
+def contexts(
+    *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Context]:
+    """Contexts with any level, dimension, facets, tags and description."""
+    return _STANDALONE["context"](*_ids_and_text(ids, labels))
+
+
+def interventions(
+    *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Intervention]:
+    """Interventions with a few components from the S3 vocabulary."""
+    return _STANDALONE["intervention"](*_ids_and_text(ids, labels))
+
+
+def mechanisms(
+    *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Mechanism]:
+    """Mechanisms with or without a resource and a reasoning part, some placed in the six."""
+    return _STANDALONE["mechanism"](*_ids_and_text(ids, labels))
+
+
 def outcomes(
-    draw: st.DrawFn,
-    *,
-    ids: st.SearchStrategy[str] | None = None,
-    labels: st.SearchStrategy[str] | None = None,
-) -> Outcome:
-    """Outcomes with any polarity and domain (no ``opposite``: that needs the whole theory)."""
-    return Outcome(
-        id=draw(ids if ids is not None else _module_ids()),
-        label=draw(labels if labels is not None else _module_labels()),
-        polarity=draw(_optional(st.sampled_from(_POLARITIES))),
-        domain=draw(_optional(st.sampled_from(("clinical", "work", "interpersonal")))),
-    )
+    *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Outcome]:
+    """Outcomes with any polarity, domain and measures (no ``opposite``: that needs a theory)."""
+    return _STANDALONE["outcome"](*_ids_and_text(ids, labels))
 
 
 def nodes(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
-) -> st.SearchStrategy[Context | Intervention | Mechanism | Outcome]:
+) -> st.SearchStrategy[AnyNode]:
     """Nodes of any kind."""
-    kw: dict[str, Any] = {"ids": ids, "labels": labels}
-    return st.one_of(contexts(**kw), interventions(**kw), mechanisms(**kw), outcomes(**kw))
+    pair = _ids_and_text(ids, labels)
+    return st.one_of(*(_STANDALONE[kind](*pair) for kind in KINDS))
 
 
-def _module_ids() -> st.SearchStrategy[str]:
-    return ids()
+# --------------------------------------------------------------------------- rules
 
 
-def _module_labels() -> st.SearchStrategy[str]:
-    return labels()
-
-
-def _subset(
-    draw: st.DrawFn, pool: Sequence[str], max_size: int, *, exclude: set[str] | None = None
-) -> tuple[str, ...]:
-    if not pool:
-        return ()
-    picked = draw(st.lists(st.sampled_from(pool), unique=True, max_size=max_size))
-    if exclude:
-        picked = [p for p in picked if p not in exclude]
-    return tuple(picked)
+@cache
+def _rule_fields(
+    text: st.SearchStrategy[str], max_slot_size: int
+) -> st.SearchStrategy[dict[str, Any]]:
+    """A rule's fields but its id; slots and evidence sources are indices (see ``make.rule``)."""
+    note = _optional(text)
+    slots: dict[str, st.SearchStrategy[list[int]]] = {
+        s.keyword: st.lists(
+            _INDEX, max_size=min(1, max_slot_size) if s.keyword in make.EXCLUDES else max_slot_size
+        )
+        for s in SLOTS
+    }
+    evidence = _gated(
+        {
+            "source": _optional(_INDEX),
+            "stance": _choices(EvidenceStance),
+            "incidence": _optional(st.integers(0, 30)),
+        },
+        {
+            "locator": note,
+            "quote": note,
+            "kind": _optional(st.sampled_from(_EVIDENCE_KINDS)),
+            "participant": note,
+            "intensity": _optional(_choices(Intensity)),
+            "note": note,
+        },
+    )
+    return _gated(
+        {
+            **slots,
+            "mechanism_mode": _choices(MechanismMode),
+            "status": _choices(Status),
+            "theme": _optional(st.sampled_from(("A", "B"))),
+            "evidence": st.lists(evidence, max_size=2),
+        },
+        {
+            "source_label": note,
+            "statement": note,
+            "description": note,
+            "tags": _TAGS,
+            "iterations": _INDICES,
+        },
+    )
 
 
 @st.composite
@@ -221,34 +355,120 @@ def rules(
     """
     if max_slot_size < 0:
         raise InvalidArgument(f"max_slot_size={max_slot_size} must not be negative")
-    if_ = _subset(draw, contexts, max_slot_size)
-    unless = _subset(draw, contexts, 1, exclude=set(if_))
-    then = _subset(draw, outcomes, max_slot_size)
-    reduces = _subset(draw, outcomes, 1, exclude=set(then))
-    evidence = draw(
-        st.lists(
+    ident = draw(ids if ids is not None else _IDS)
+    pools = {
+        "if": contexts,
+        "unless": contexts,
+        "with": interventions,
+        "because": mechanisms,
+        "then": outcomes,
+        "reduces": outcomes,
+    }
+    drawn = draw(_rule_fields(_labels(None, 40), max_slot_size))
+    return make.rule(ident, drawn, pools, sources, (1, 2, 3))
+
+
+# --------------------------------------------------------------------------- theory parts
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The strategies for the theory-level parts, for one strategy of text."""
+
+    fields: st.SearchStrategy[dict[str, Any]]
+    sources: st.SearchStrategy[list[dict[str, Any]]]
+    iterations: st.SearchStrategy[list[Iteration]]
+    taxonomy: st.SearchStrategy[str | Taxonomy | None]
+    vocabulary: st.SearchStrategy[str | ComponentVocabulary | None]
+    links: st.SearchStrategy[list[tuple[int, int, str | None]]]
+
+
+@cache
+def _parts(text: st.SearchStrategy[str]) -> _Parts:
+    note = _optional(text)
+    category = st.builds(TaxonomyCategory, id=_IDS, label=text, description=note)
+    taxon = st.tuples(_IDS, text, _INDEX, _INDEX, _optional(_INDEX), note, note, note)
+    aspect = st.builds(ComponentAspect, id=_IDS, label=text, items=_tuples(text), note=note)
+    vocabulary = st.builds(
+        ComponentVocabulary,
+        id=_IDS,
+        label=text,
+        description=note,
+        citation=note,
+        categories=_tuples(
             st.builds(
-                Evidence,
-                source=st.sampled_from(sources) if sources else st.none(),
-                stance=st.sampled_from(("supports", "refutes", "refines")),
-                incidence=_optional(st.integers(0, 30)),
+                ComponentCategory,
+                id=_IDS,
+                label=text,
+                aspects=st.lists(aspect, max_size=2, unique_by=lambda a: a.id).map(tuple),
+            )
+        ),
+    )
+    taxonomy = st.builds(
+        make.taxonomy,
+        st.fixed_dictionaries({"id": _IDS, "label": text, "description": note, "citation": note}),
+        st.lists(_IDS, min_size=1, max_size=3, unique=True),
+        st.lists(category, max_size=2, unique_by=lambda c: c.id),
+        st.lists(taxon, max_size=4, unique_by=lambda t: t[0]),
+    )
+    return _Parts(
+        fields=st.fixed_dictionaries(
+            {
+                "title": text,
+                "description": note,
+                "authors": _tuples(text),
+                "check": _optional(_CHECK),
+            }
+        ),
+        sources=st.lists(
+            st.fixed_dictionaries(
+                {
+                    "id": _IDS,
+                    "citation": text,
+                    "year": _optional(st.integers(1900, 2100)),
+                    "doi": _optional(st.sampled_from(_DOIS)),
+                    "url": _optional(st.just("https://example.org/study")),
+                }
             ),
             max_size=2,
-        )
+            unique_by=lambda s: s["id"],
+        ),
+        iterations=st.lists(
+            st.builds(Iteration, number=st.integers(1, 9), label=text, description=note),
+            max_size=2,
+            unique_by=lambda it: it.number,
+        ),
+        taxonomy=st.none() | st.sampled_from(sorted(BUILTIN_TAXONOMIES)) | taxonomy,
+        vocabulary=st.none() | st.sampled_from(sorted(BUILTIN_VOCABULARIES)) | vocabulary,
+        links=st.lists(st.tuples(_INDEX, _INDEX, note), max_size=2),
     )
-    return Rule(
-        id=draw(ids if ids is not None else _module_ids()),
-        contexts=if_,
-        unless=unless,
-        interventions=_subset(draw, interventions, max_slot_size),
-        mechanisms=_subset(draw, mechanisms, max_slot_size),
-        mechanism_mode=draw(st.sampled_from(("together", "alternatives"))),
-        outcomes=then,
-        reduces=reduces,
-        status=draw(st.sampled_from(_STATUSES)),
-        theme=draw(_optional(st.sampled_from(("A", "B")))),
-        evidence=tuple(evidence),
+
+
+_CHECK = st.builds(
+    CheckSettings,
+    select=_tuples(st.sampled_from(_SELECTABLE), max_size=1),
+    ignore=st.lists(st.sampled_from(_IGNORABLE), max_size=2, unique=True).map(tuple),
+    fail_on=_optional(_choices(Severity)),
+)
+
+
+@cache
+def _rule_drafts(
+    text: st.SearchStrategy[str], min_rules: int, max_rules: int
+) -> st.SearchStrategy[list[tuple[str, dict[str, Any]]]]:
+    return st.lists(
+        st.tuples(_IDS, _rule_fields(text, 3)),
+        min_size=min_rules,
+        max_size=max_rules,
+        unique_by=lambda r: r[0],
     )
+
+
+@cache
+def _node_drafts(
+    text: st.SearchStrategy[str], min_nodes: int, max_nodes: int
+) -> st.SearchStrategy[list[tuple[str, str, dict[str, Any]]]]:
+    return st.lists(_drafts(text), min_size=min_nodes, max_size=max_nodes, unique_by=lambda d: d[0])
 
 
 @st.composite
@@ -262,10 +482,14 @@ def theories(
     labels: st.SearchStrategy[str] | None = None,
     links: bool = True,
 ) -> Theory:
-    """Whole theories that pass every structural check.
+    """Whole theories that pass every structural check, with every optional field drawn.
 
-    Nodes are drawn first (with unique ids), then rules that name them, then
-    explicit links from outcomes to contexts. Shrinks towards the empty theory.
+    Nodes are drawn first (with unique ids), then rules whose slots are indices
+    into the nodes drawn, then explicit links from outcomes to contexts. Sources,
+    iterations, a taxonomy (built-in or declared), a component vocabulary and
+    check settings are drawn too, and everything that names them (evidence,
+    ``based_on``, ``iterations``, ``taxon``, components, ``opposite``) points
+    at what was drawn. Shrinks towards the empty theory.
 
     Args:
         min_nodes: The fewest nodes (spread over the four kinds).
@@ -279,66 +503,53 @@ def theories(
         raise InvalidArgument(f"need 0 <= min_nodes <= max_nodes, got {min_nodes} and {max_nodes}")
     if min_rules < 0 or max_rules < min_rules:
         raise InvalidArgument(f"need 0 <= min_rules <= max_rules, got {min_rules} and {max_rules}")
-    text = labels if labels is not None else _module_labels()
-    n_nodes = draw(st.integers(min_nodes, max_nodes))
-    n_rules = draw(st.integers(min_rules, max_rules))
-    all_ids = draw(
-        st.lists(ids(), min_size=n_nodes + n_rules, max_size=n_nodes + n_rules, unique_by=str)
-    )
-    kinds = draw(
-        st.lists(
-            st.sampled_from(("context", "intervention", "mechanism", "outcome")),
-            min_size=n_nodes,
-            max_size=n_nodes,
-        )
-    )
-    builders: dict[
-        str, Callable[..., st.SearchStrategy[Context | Intervention | Mechanism | Outcome]]
-    ] = {
-        "context": contexts,
-        "intervention": interventions,
-        "mechanism": mechanisms,
-        "outcome": outcomes,
+    text = labels if labels is not None else _labels(None, 40)
+    parts = _parts(text)
+    drafts = draw(_node_drafts(text, min_nodes, max_nodes))
+    rule_drafts = draw(_rule_drafts(text, min_rules, max_rules))
+    drawn_sources = draw(parts.sources)
+    iterations = draw(parts.iterations)
+    taxonomy = draw(parts.taxonomy)
+    vocabulary = draw(parts.vocabulary)
+    numbers = [it.number for it in iterations]
+    by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
+    for ident, kind, _ in drafts:
+        by_kind[kind].append(ident)
+    world = make.world(taxonomy, vocabulary, by_kind["outcome"], numbers)
+    the_nodes = tuple(make.node(i, kind, fields, world) for i, kind, fields in drafts)
+    pools: dict[str, list[str]] = {
+        s.keyword: [i for k in s.kinds for i in by_kind[k]] for s in SLOTS
     }
-    drawn = [
-        draw(builders[kind](ids=st.just(all_ids[i]), labels=text)) for i, kind in enumerate(kinds)
-    ]
-    by_kind: dict[str, list[str]] = {k: [] for k in builders}
-    for node in drawn:
-        by_kind[node.kind].append(node.id)
-    source_ids = draw(st.lists(st.sampled_from(("s1", "s2")), unique=True, max_size=2))
-    the_rules = [
-        draw(
-            rules(
-                contexts=by_kind["context"] + by_kind["outcome"],
-                interventions=by_kind["intervention"],
-                mechanisms=by_kind["mechanism"],
-                outcomes=by_kind["outcome"],
-                sources=source_ids,
-                ids=st.just(all_ids[n_nodes + j]),
-            )
-        )
-        for j in range(n_rules)
-    ]
-    the_links: list[Link] = []
+    taken = {i for i, _, _ in drafts}
+    rule_ids = [make.fresh(i, taken) for i, _ in rule_drafts]
+    # Sources get ids no node or rule has, so ``remove(theory, rule_id)`` removes one thing.
+    sources = [Source(**{**s, "id": make.fresh(s["id"], taken)}) for s in drawn_sources]
+    source_ids = [s.id for s in sources]
+    the_rules = tuple(
+        make.rule(i, fields, pools, source_ids, numbers)
+        for i, (_, fields) in zip(rule_ids, rule_drafts, strict=True)
+    )
+    the_links: dict[tuple[str, str], str | None] = {}
     if links and by_kind["outcome"] and by_kind["context"]:
-        pairs = draw(
-            st.lists(
-                st.tuples(st.sampled_from(by_kind["outcome"]), st.sampled_from(by_kind["context"])),
-                unique=True,
-                max_size=2,
+        for io, ic, note in draw(parts.links):
+            key = (
+                by_kind["outcome"][io % len(by_kind["outcome"])],
+                by_kind["context"][ic % len(by_kind["context"])],
             )
-        )
-        the_links = [Link(outcome=o, context=c) for o, c in pairs]
-    taxonomy = draw(st.sampled_from((None, "work-focused-group-cbt")))
+            the_links.setdefault(key, note)
+    iteration = draw(_optional(st.integers(1, 9)))
     return Theory(
         id="generated",
-        title=draw(text),
+        **draw(parts.fields),
+        based_on=make.picks(source_ids, draw(_INDICES)),
+        iteration=make.pick(numbers, iteration) if numbers else iteration,
+        iterations=tuple(iterations),
         taxonomy=taxonomy,
-        nodes=tuple(drawn),
-        rules=tuple(the_rules),
-        links=tuple(the_links),
-        sources=tuple(Source(id=s, citation=f"Source {s}") for s in source_ids),
+        vocabulary=vocabulary,
+        nodes=the_nodes,
+        rules=the_rules,
+        links=tuple(Link(outcome=o, context=c, note=n) for (o, c), n in the_links.items()),
+        sources=tuple(sources),
     )
 
 
@@ -365,12 +576,14 @@ def scenarios(
     """
     context_ids = sorted(n.id for n in theory.contexts)
     intervention_ids = sorted(n.id for n in theory.interventions)
-    chosen_c = _subset(
-        draw, context_ids, len(context_ids) if max_contexts is None else max_contexts
-    )
-    chosen_i = _subset(
-        draw,
-        intervention_ids,
-        len(intervention_ids) if max_interventions is None else max_interventions,
-    )
+    chosen_c = draw(_subsets(tuple(context_ids), max_contexts))
+    chosen_i = draw(_subsets(tuple(intervention_ids), max_interventions))
     return frozenset(chosen_c), frozenset(chosen_i)
+
+
+@lru_cache(maxsize=256)
+def _subsets(pool: tuple[str, ...], max_size: int | None) -> st.SearchStrategy[list[str]]:
+    if not pool:
+        return st.just([])
+    size = len(pool) if max_size is None else max_size
+    return st.lists(st.sampled_from(pool), unique=True, max_size=size)

@@ -28,8 +28,9 @@ A failure names the refuted rules it set aside. Requires
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING
 
 from cimo.errors import MissingDependencyError, UsageError
 
@@ -42,90 +43,37 @@ except ImportError as _err:  # pragma: no cover - exercised only without hypothe
         "cimo.testing needs Hypothesis: pip install 'cimo[testing]'"
     ) from _err
 
-from cimo.model import CimoModel, Outcome, Theory
+from cimo.model import Theory
 from cimo.query import Scenario, get_node, scenario
+from cimo.query import clashes as _clashes
+
+if TYPE_CHECKING:
+    from cimo.query import Clash
 
 __all__ = [
-    "Clash",
     "ContradictionError",
     "InvariantError",
     "assert_consistent",
     "assert_for_all",
     "assert_whenever",
-    "clashes",
 ]
 
+#: Names that moved to :mod:`cimo.query` (no Hypothesis needed there); they still
+#: work from here for one release, with a DeprecationWarning.
+_MOVED = {"Clash": "cimo.query.Clash", "clashes": "cimo.query.clashes"}
 
-class Clash(CimoModel):
-    """Two fired rules of one scenario that predict opposite things."""
 
-    outcome: str
-    """The outcome ``rule`` expects."""
-    rule: str
-    """The rule that expects ``outcome``."""
-    other: str
-    """The rule that reduces ``outcome`` or expects its opposite."""
-    effect: Literal["reduces", "opposite"]
-    """``reduces``: ``other`` reduces ``outcome``; ``opposite``: it expects ``opposite``."""
-    opposite: str | None = None
-    """The declared opposite ``other`` expects (for ``effect="opposite"``)."""
-
-    def __str__(self) -> str:
-        if self.effect == "reduces":
-            return f"rule {self.rule} expects {self.outcome!r} but rule {self.other} reduces it"
-        return (
-            f"rule {self.rule} expects {self.outcome!r} but rule {self.other} expects its "
-            f"opposite {self.opposite!r}"
+def __getattr__(name: str) -> object:
+    if name in _MOVED:
+        warnings.warn(
+            f"cimo.testing.{name} moved to {_MOVED[name]}; import it from there",
+            DeprecationWarning,
+            stacklevel=2,
         )
+        import cimo.query
 
-
-def clashes(theory: Theory, result: Scenario) -> tuple[Clash, ...]:
-    """The contradictory predictions of one scenario (no Hypothesis involved).
-
-    Args:
-        theory: The theory the scenario was reasoned on (for declared opposites).
-        result: A scenario from :func:`cimo.query.scenario`.
-
-    Returns:
-        One :class:`Clash` per outcome that is both expected and reduced, and
-        per pair of declared opposites that are both expected.
-
-    >>> import cimo
-    >>> from cimo.query import scenario
-    >>> pwp = cimo.load_example("pwp-resilience")
-    >>> given = ["high-clinical-volume", "limited-supervision", "lack-of-experience"]
-    >>> clashes(pwp, scenario(pwp, contexts=given))
-    ()
-
-    A draft that does not yet say that firm boundaries prevent burnout clashes:
-
-    >>> burnout = pwp.rule_index["burnout"]
-    >>> draft = cimo.replace(pwp, cimo.Rule.model_validate({**dict(burnout), "unless": ()}))
-    >>> [str(c) for c in clashes(draft, scenario(draft, contexts=given))]
-    ["rule burnout expects 'stress-and-burnout' but rule boundaries reduces it"]
-    """
-    producers: dict[str, str] = {}
-    reducers: dict[str, str] = {}
-    for d in result.derivations:
-        (producers if d.effect == "then" else reducers).setdefault(d.outcome, d.rule)
-    found = [
-        Clash(outcome=o, rule=producers[o], other=reducers[o], effect="reduces")
-        for o in result.outcomes
-        if o in reducers and o in producers
-    ]
-    for o in result.outcomes:
-        node = theory.index.get(o)
-        if isinstance(node, Outcome) and node.opposite in producers and o in producers:
-            found.append(
-                Clash(
-                    outcome=o,
-                    rule=producers[o],
-                    other=producers[node.opposite],
-                    effect="opposite",
-                    opposite=node.opposite,
-                )
-            )
-    return tuple(found)
+        return getattr(cimo.query, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ContradictionError(AssertionError):
@@ -302,7 +250,8 @@ def assert_consistent(
     """Fail if some circumstances make two rules of ``theory`` predict opposite things.
 
     Hypothesis draws sets of the theory's contexts and interventions, reasons
-    each forward with :func:`cimo.query.scenario`, and looks for :func:`clashes`.
+    each forward with :func:`cimo.query.scenario`, and looks for
+    :func:`cimo.query.clashes`.
     A failure is shrunk to the fewest contexts and interventions that still
     clash and raised as :class:`ContradictionError` naming them and the two rules.
 
@@ -323,7 +272,7 @@ def assert_consistent(
     __tracebackhide__ = True
 
     def check(result: Scenario) -> None:
-        found = clashes(theory, result)
+        found = _clashes(theory, result)
         if found:
             raise ContradictionError(theory, result, found[0])
 

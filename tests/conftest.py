@@ -11,10 +11,13 @@ from hypothesis import HealthCheck, settings
 
 import cimo
 
+# `ci` (CI=true, as in .ci/run): at least 200 examples per property, the same ones every
+# run (derandomized: a red CI is reproducible, and no database is needed), no deadline
+# (a shared machine's timings say nothing). `dev` is the quicker default for `make test`.
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(
     "ci",
-    max_examples=150,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,

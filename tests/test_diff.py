@@ -154,13 +154,8 @@ def test_diff_from_nothing_only_adds(theory: cimo.Theory) -> None:
     assert [r.id for r in d.nodes_added] == [n.id for n in theory.nodes]
     assert [r.id for r in d.rules_added] == [r.id for r in theory.rules]
     assert d.only_adds
-    assert d.equal == (
-        not theory.nodes
-        and not theory.rules
-        and not theory.links
-        and not theory.sources
-        and theory.taxonomy is None
-    )
+    # Equal exactly when the theory holds nothing but its id and title.
+    assert d.equal == (theory == cimo.Theory(id=theory.id, title=theory.title))
 
 
 @given(theories(min_rules=1), st.data())

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import cimo
 from cimo.core.data import from_data, to_data
 from cimo.core.source import SourceText
+from cimo.core.vocabulary import SLOTS
 from cimo.errors import CimoError
 from cimo.graph import element_graph, rule_graph
 from cimo.strategies import theories
@@ -140,11 +141,33 @@ def test_corrupting_a_reference_gives_a_located_problem(
 def test_rule_graph_equals_a_build_through_the_public_networkx_api(theory: cimo.Theory) -> None:
     import networkx as nx
 
-    from cimo.graph import _rule_edges, _rule_vertices
-
+    # Built from the records with networkx's public API only (no cimo.graph helpers),
+    # following rule_graph's documented attributes: condition slots point into the
+    # rule, the others out of it; an IF/UNLESS item that is an outcome is a chain.
     slow: nx.DiGraph[str] = nx.DiGraph(name=theory.id)
-    slow.add_nodes_from(_rule_vertices(theory))
-    slow.add_edges_from((u, v, dict(d)) for u, v, d in _rule_edges(theory))
+    for node in theory.nodes:
+        slow.add_node(node.id, kind=node.kind, label=node.label)
+    outcomes = {o.id for o in theory.outcomes}
+    for rule in theory.rules:
+        slow.add_node(
+            rule.id,
+            kind="rule",
+            label=rule.source_label or rule.id,
+            status=rule.status,
+            theme=rule.theme,
+            incomplete=rule.incomplete,
+        )
+        for slot in SLOTS:
+            for ref in getattr(rule, slot.attr):
+                into = slot.side == "condition"
+                slow.add_edge(
+                    *((ref, rule.id) if into else (rule.id, ref)),
+                    role=slot.keyword,
+                    disabling=slot.disabling,
+                    chain=into and slot.keyword != "with" and ref in outcomes,
+                )
+    for link in theory.links:
+        slow.add_edge(link.outcome, link.context, role="link", disabling=False, chain=True)
     fast = rule_graph(theory)
     assert nx.utils.graphs_equal(fast, slow)
     assert fast.pred == slow.pred

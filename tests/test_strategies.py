@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Literal, TypeVar, get_args, get_origin
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import cimo
+from cimo.core.vocabulary import KINDS
+from cimo.model import CimoModel
 from cimo.strategies import ids, labels, nodes, rules, scenarios, theories
+
+T = TypeVar("T")
+NODE_CLASSES: dict[str, type[CimoModel]] = {
+    "context": cimo.Context,
+    "intervention": cimo.Intervention,
+    "mechanism": cimo.Mechanism,
+    "outcome": cimo.Outcome,
+}
 
 
 @given(ids())
@@ -23,11 +34,73 @@ def test_labels_are_never_blank(label: str) -> None:
     assert label.strip()
 
 
-@given(nodes())
-def test_nodes_of_every_kind(
-    node: cimo.Context | cimo.Intervention | cimo.Mechanism | cimo.Outcome,
-) -> None:
-    assert node.kind in ("context", "intervention", "mechanism", "outcome")
+def _collect(strategy: st.SearchStrategy[T], n: int) -> list[T]:
+    """``n`` examples of a strategy (derandomized, so a test on them is not flaky)."""
+    drawn: list[T] = []
+
+    @settings(max_examples=n, derandomize=True, database=None, phases=[Phase.generate])
+    @given(strategy)
+    def collect(example: T) -> None:
+        drawn.append(example)
+
+    collect()
+    return drawn
+
+
+def test_nodes_of_every_kind() -> None:
+    drawn = _collect(nodes(), 100)
+    assert {node.kind for node in drawn} == set(KINDS)
+    assert all(isinstance(node, NODE_CLASSES[node.kind]) for node in drawn)
+
+
+def _records(annotation: object) -> Iterator[type[CimoModel]]:
+    """The record classes an annotation can hold (through unions, tuples and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, CimoModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _records(arg)
+
+
+def _optional_fields(root: type[CimoModel]) -> set[tuple[str, str]]:
+    """Every (record, field) reachable from ``root`` with a default another value can replace."""
+    found: set[tuple[str, str]] = set()
+    todo, seen = [root], set()
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for name, field in cls.model_fields.items():
+            todo.extend(_records(field.annotation))
+            default = field.get_default(call_default_factory=True)
+            fixed = get_origin(field.annotation) is Literal and get_args(field.annotation) == (
+                default,
+            )
+            if not field.is_required() and not fixed:
+                found.add((cls.__name__, name))
+    return found
+
+
+def _drawn_fields(record: object, into: set[tuple[str, str]]) -> None:
+    """Record every (record, field) of ``record`` and its parts that is not at its default."""
+    if isinstance(record, tuple):
+        for item in record:
+            _drawn_fields(item, into)
+    if not isinstance(record, CimoModel):
+        return
+    for name, field in type(record).model_fields.items():
+        value = getattr(record, name)
+        if not field.is_required() and value != field.get_default(call_default_factory=True):
+            into.add((type(record).__name__, name))
+        _drawn_fields(value, into)
+
+
+def test_every_optional_field_of_every_record_is_drawn() -> None:
+    # Computed from the model, so a new field fails here until theories() draws it.
+    drawn: set[tuple[str, str]] = set()
+    for theory in _collect(theories(), 300):
+        _drawn_fields(theory, drawn)
+    assert sorted(_optional_fields(cimo.Theory) - drawn) == []
 
 
 @given(theories(min_nodes=2, max_nodes=6, min_rules=1, max_rules=4))

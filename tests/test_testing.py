@@ -14,16 +14,14 @@ from hypothesis import HealthCheck, given, settings
 import cimo
 from cimo.errors import UnknownIdError
 from cimo.model import Context, Intervention, Mechanism, Outcome, Rule, Theory
-from cimo.query import scenario
+from cimo.query import Clash, clashes, scenario
 from cimo.strategies import theories
 from cimo.testing import (
-    Clash,
     ContradictionError,
     InvariantError,
     assert_consistent,
     assert_for_all,
     assert_whenever,
-    clashes,
 )
 
 HOWTO = Path(__file__).parent.parent / "docs" / "howto-property-testing.md"
@@ -214,3 +212,12 @@ def test_consistent_theories_pass_and_failures_are_real_and_one_minimal(theory: 
     else:
         # a search can miss, but on theories this small it must not claim what is false
         assert not any_clash or len(_all_scenarios(theory)) > 16
+
+
+def test_clashes_moved_to_query_and_the_old_path_warns() -> None:
+    import cimo.testing
+
+    for name in ("clashes", "Clash"):
+        with pytest.warns(DeprecationWarning, match=f"cimo.testing.{name} moved to cimo.query"):
+            old = getattr(cimo.testing, name)
+        assert old is getattr(cimo.query, name)

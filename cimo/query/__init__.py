@@ -8,8 +8,9 @@ dumps to JSON (``result.model_dump(mode="json")``).
   :func:`select_rules`, :func:`select_nodes`.
 * How and for whom: :func:`explain`, :func:`for_whom`, :func:`circumstances`,
   :func:`pathways`, :func:`chains`.
-* What happens: :func:`scenario` (forward reasoning to a fixed point) and
-  :func:`counterfactual` (what is lost without a part).
+* What happens: :func:`scenario` (forward reasoning to a fixed point),
+  :func:`counterfactual` (what is lost without a part) and :func:`clashes`
+  (contradictory predictions in one scenario).
 * Gaps and evidence: :func:`coverage`, :func:`evidence` (incl. demi-regularities).
 * Views that are theories again moved to :mod:`cimo.edit`
   (:func:`cimo.edit.roll_up`, :func:`cimo.edit.focus`); ``cimo.query.focus``
@@ -28,6 +29,8 @@ import warnings
 from typing import Any
 
 from cimo.query._base import Result
+from cimo.query._chains import Chain, Chains, chains
+from cimo.query._clashes import Clash, clashes
 from cimo.query._coverage import (
     ComponentReach,
     Coverage,
@@ -39,24 +42,17 @@ from cimo.query._coverage import (
     coverage,
     evidence,
 )
-from cimo.query._explain import (
-    Chain,
-    Chains,
+from cimo.query._explain import Explanation, Way, explain
+from cimo.query._for_whom import (
     Circumstance,
     Circumstances,
     ContextSet,
-    Explanation,
     ForWhom,
-    Pathway,
-    Pathways,
-    Way,
-    chains,
     circumstances,
-    explain,
     for_whom,
-    pathways,
 )
 from cimo.query._lookup import get_node, get_rule, select_nodes, select_rules
+from cimo.query._pathways import Pathway, Pathways, pathways
 from cimo.query._scenario import (
     Blocked,
     Counterfactual,
@@ -72,6 +68,7 @@ __all__ = [
     "Chains",
     "Circumstance",
     "Circumstances",
+    "Clash",
     "ComponentReach",
     "ContextSet",
     "Counterfactual",
@@ -91,6 +88,7 @@ __all__ = [
     "Way",
     "chains",
     "circumstances",
+    "clashes",
     "counterfactual",
     "coverage",
     "evidence",

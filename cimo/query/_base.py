@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from cimo._util import suggest
 from cimo.errors import UnknownIdError
 from cimo.model import CimoModel, Theory
-from cimo.query._index import RuleIndex, clear_cache, rule_index
+from cimo.query._index import RuleIndex, clear_cache, rule_index  # noqa: F401 - clear_cache for benchmarks
 
-__all__ = ["Result", "RuleIndex", "check_ids", "clear_cache", "rule_index", "set_aside_lines"]
+# ``clear_cache`` is left out on purpose: it is there for the benchmarks, not for users.
+__all__ = [
+    "STEPS_PER_RESULT",
+    "Result",
+    "RuleIndex",
+    "check_ids",
+    "rule_index",
+    "set_aside_lines",
+    "walk",
+]
+
+#: How many search steps an enumeration (``for_whom``, ``pathways``) may take per
+#: result it may return (``limit``); past that it stops and says it was cut short.
+STEPS_PER_RESULT = 1000
 
 _KIND_NAMES = {
     ("context", "outcome"): "context or outcome",
@@ -70,3 +83,36 @@ def set_aside_lines(ids: Sequence[str]) -> list[str]:
     if not ids:
         return []
     return [f"set aside (refuted; include_refuted=True to reason with them): {', '.join(ids)}"]
+
+
+def walk(
+    starts: Iterable[int],
+    items_of: Callable[[int], Iterable[str]],
+    rules_of: Callable[[str], Iterable[int]],
+) -> tuple[set[int], set[str]]:
+    """Every rule and item reached from ``starts``, each rule and item taken once.
+
+    The one worklist walk of the queries: a rule yields items (``items_of``),
+    an item yields further rules (``rules_of``). Forward (outcomes to the rules
+    they feed) or backward (IF items to the rules producing them) depending on
+    the two functions.
+
+    Returns:
+        The positions of the rules reached and the items reached.
+
+    >>> walk([0], lambda pos: ["x"] if pos == 0 else [], lambda item: [1])
+    ({0, 1}, {'x'})
+    """
+    rules: set[int] = set()
+    items: set[str] = set()
+    stack = list(starts)
+    while stack:
+        pos = stack.pop()
+        if pos in rules:
+            continue
+        rules.add(pos)
+        for item in items_of(pos):
+            if item not in items:
+                items.add(item)
+                stack.extend(rules_of(item))
+    return rules, items

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from cimo.model import CimoModel, Intensity, Theory
-from cimo.query._base import Result, rule_index
+from cimo.query._base import Result, rule_index, walk
 from cimo.taxonomy import lineage, resolve_taxonomy
 
 __all__ = [
@@ -121,19 +121,11 @@ def coverage(theory: Theory) -> Coverage:
             if mech.id in used_mechs and mech.taxon is not None and mech.taxon in taxonomy.by_id:
                 hit.update(t.id for t in lineage(taxonomy, mech.taxon))
         unused = tuple(t.id for t in taxonomy.taxa if t.rank == top and t.id not in hit)
-    reached: set[str] = set()
-    stack = [p for r in reach for p in idx.using.get(r.intervention, [])]
-    done: set[int] = set()
-    while stack:
-        pos = stack.pop()
-        if pos in done:
-            continue
-        done.add(pos)
-        for o in rules[pos].outcomes + rules[pos].reduces:
-            if o not in reached:
-                reached.add(o)
-                for item in idx.feeds(o):
-                    stack.extend(idx.waiting.get(item, ()))
+    _, reached = walk(
+        [p for r in reach for p in idx.using.get(r.intervention, [])],
+        lambda pos: rules[pos].outcomes + rules[pos].reduces,
+        lambda o: (q for item in idx.feeds(o) for q in idx.waiting.get(item, ())),
+    )
     return Coverage(
         interventions=tuple(reach),
         components=components,

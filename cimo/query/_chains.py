@@ -1,0 +1,128 @@
+"""The linked configurations of a theory as a person reads them: chains, loops, blocks."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from cimo.graph import ChainLink, chain_links
+from cimo.model import CimoModel, Theory
+from cimo.query._base import Result
+
+__all__ = ["Chain", "Chains", "chains"]
+
+
+class Chain(CimoModel):
+    """A chain a person can read: rules joined by the outcomes that feed the next rule."""
+
+    links: tuple[ChainLink, ...]
+    enters_loop: bool = False
+    """True when the last rule belongs to a loop (listed in :attr:`Chains.loops`)."""
+
+    def __str__(self) -> str:
+        parts = [self.links[0].upstream]
+        for link in self.links:
+            word = f"{link.outcome} (as {link.via})" if link.via else link.outcome
+            parts += [word, link.downstream]
+        return " -> ".join(parts) + (" (enters a loop)" if self.enters_loop else "")
+
+
+class Chains(Result):
+    """The linked configurations of a theory: outcome -> context chains, loops and blocks."""
+
+    chains: tuple[Chain, ...]
+    loops: tuple[tuple[str, ...], ...]
+    """Groups of rules that feed each other in a loop (strongly connected components)."""
+    blocking: tuple[ChainLink, ...]
+    """Places where an outcome feeds another rule's UNLESS: it switches that rule off."""
+    truncated: bool = False
+    """True when more chains exist than ``limit`` allowed, or longer than ``max_length``."""
+
+    def _lines(self) -> tuple[str, list[str]]:
+        lines = [str(c) for c in self.chains] or ["no chains"]
+        lines += [f"loop: {', '.join(group)}" for group in self.loops]
+        lines += [f"blocks: {link}" for link in self.blocking]
+        if self.truncated:
+            lines.append("(cut short: more chains exist; raise limit or max_length)")
+        return f"{len(self.chains)} chains, {len(self.loops)} loops", lines
+
+
+def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains:
+    """The chains of the theory as a person reads them: rule -> outcome -> rule -> ...
+
+    Loops are found once, with strongly connected components, and listed on
+    their own. A chain starts at a rule that no other rule feeds, or at a link
+    leaving a loop, and runs until a rule feeds nothing more or enters a loop.
+
+    Args:
+        theory: The theory.
+        max_length: The most links in one chain.
+        limit: The most chains returned.
+
+    Returns:
+        The chains, the loops, and the blocking links; ``truncated`` when cut short.
+
+    >>> import cimo
+    >>> from cimo.query import chains
+    >>> print(chains(cimo.load_example("work-focused-group-cbt")))
+    6 chains, 0 loops
+      three-levels -> work-status -> work-supports-recovery
+      lexis-2011 -> work-status -> work-supports-recovery
+      figure-4 -> work-status -> work-supports-recovery
+      table-2-example-2 -> work-status -> work-supports-recovery
+      retain -> work-status -> work-supports-recovery
+      resume -> work-status -> work-supports-recovery
+    """
+    every = chain_links(theory)
+    feeding = [link for link in every if not link.blocking]
+    position = {r.id: i for i, r in enumerate(theory.rules)}
+    out_links: dict[str, list[ChainLink]] = {}
+    g: nx.DiGraph[str] = nx.DiGraph()
+    for link in feeding:
+        out_links.setdefault(link.upstream, []).append(link)
+        g.add_edge(link.upstream, link.downstream)
+    loop_of: dict[str, int] = {}
+    groups = [
+        tuple(sorted(component, key=position.__getitem__))
+        for component in nx.strongly_connected_components(g)
+        if len(component) > 1 or any(g.has_edge(r, r) for r in component)
+    ]
+    groups.sort(key=lambda c: position[c[0]])
+    for n, group in enumerate(groups):
+        loop_of.update(dict.fromkeys(group, n))
+    heads = [
+        [link]
+        for link in feeding
+        if link.upstream in loop_of and loop_of.get(link.downstream) != loop_of[link.upstream]
+    ]
+    starts = [
+        [link]
+        for link in feeding
+        if link.upstream not in loop_of and g.in_degree(link.upstream) == 0
+    ]
+    found: list[Chain] = []
+    truncated = False
+
+    def walk(path: list[ChainLink]) -> None:
+        nonlocal truncated
+        if len(found) >= limit:
+            truncated = True
+            return
+        here = path[-1].downstream
+        nexts = out_links.get(here, [])
+        if here in loop_of or not nexts:
+            found.append(Chain(links=tuple(path), enters_loop=here in loop_of))
+            return
+        if len(path) >= max_length:
+            truncated = True
+            return
+        for link in nexts:
+            walk([*path, link])
+
+    for start in starts + heads:
+        walk(start)
+    return Chains(
+        chains=tuple(found),
+        loops=tuple(groups),
+        blocking=tuple(link for link in every if link.blocking),
+        truncated=truncated,
+    )
