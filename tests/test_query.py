@@ -268,16 +268,25 @@ def test_for_whom_work_status(wfg: Theory) -> None:
     assert f.blockers == () and not f.truncated
 
 
-def test_for_whom_resilience_keeps_minimal_sets_and_the_blocker(pwp: Theory) -> None:
+def test_for_whom_resilience_lists_the_blocked_and_the_unblocked_routes(pwp: Theory) -> None:
     f = q.for_whom(pwp, "resilience")
-    # core-systemic-vulnerability's route needs sharing-vulnerability on top: not minimal.
+    # The core routes can be blocked by national-targets-focus; with sharing-vulnerability
+    # on top, core-systemic-vulnerability gives resilience all the same: both are listed.
     assert [s.contexts for s in f.sets] == [
         ("lack-of-experience",),
         ("admin-clinical-balance", "high-clinical-volume"),
         ("high-clinical-volume", "no-time-to-reflect"),
+        ("lack-of-experience", "sharing-vulnerability"),
+        ("admin-clinical-balance", "high-clinical-volume", "sharing-vulnerability"),
+        ("high-clinical-volume", "no-time-to-reflect", "sharing-vulnerability"),
     ]
+    assert [s.unless for s in f.sets] == [("national-targets-focus",)] * 3 + [()] * 3
     assert f.sets[0].rules == ("individual-challenges", "core-individual", "self-care")
+    assert f.sets[3].rules[1] == "core-systemic-vulnerability"
     assert f.blockers == ("national-targets-focus",)
+    for route in f.sets:  # each answer is what scenario says, even with the blocker holding
+        s = q.scenario(pwp, contexts=[*route.contexts, "national-targets-focus"])
+        assert ("resilience" in s.outcomes) == (not route.unless)
     assert q.for_whom(pwp, "resilience", limit=1).truncated
 
 

@@ -223,6 +223,15 @@ def _variants(theory: Theory) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _index_refuted(idx: RuleIndex, pos: int, rule: Rule) -> None:
+    """A refuted rule set aside: kept only to name it where it would have counted."""
+    idx.refuted.append(pos)
+    for ident in (*rule.outcomes, *rule.reduces, *rule.otherwise):
+        _add(idx.refuted_producers, ident, pos)
+    for ident in (*needs(rule), *rule.interventions):
+        _add(idx.refuted_naming, ident, pos)
+
+
 def _index_rule(idx: RuleIndex, pos: int, rule: Rule) -> None:
     mechs = _mechs(rule)
     tied = {o for m in mechs for o in m.then}
@@ -236,11 +245,7 @@ def _index_rule(idx: RuleIndex, pos: int, rule: Rule) -> None:
     fires = active and has_context_condition(rule)
     idx.fires.append(fires)
     if not active:
-        idx.refuted.append(pos)
-        for ident in (*rule.outcomes, *rule.reduces, *rule.otherwise):
-            _add(idx.refuted_producers, ident, pos)
-        for ident in (*needs(rule), *rule.interventions):
-            _add(idx.refuted_naming, ident, pos)
+        _index_refuted(idx, pos, rule)
         return
     if not fires:
         idx.unknown.append(pos)
