@@ -64,7 +64,7 @@ class ForWhom(Result):
     def _lines(self) -> tuple[str, list[str]]:
         lines = [str(s) for s in self.sets] or ["no circumstances produce it"]
         if self.unknown:
-            lines.append(f"context unknown: {', '.join(self.unknown)} (never fire in a scenario)")
+            lines.append(f"context unknown (never fires in a scenario): {', '.join(self.unknown)}")
         if self.truncated:
             lines.append("(cut short: more sets exist; raise limit)")
         lines += set_aside_lines(self.set_aside)
