@@ -197,9 +197,7 @@ def _search(
     @given(search_in.drawn())
     def search(drawn: tuple[frozenset[str], frozenset[str]]) -> None:
         extra_c, extra_i = drawn
-        check(
-            search_in.reason(sorted(extra_c.union(fixed_c)), sorted(extra_i.union(fixed_i)))
-        )
+        check(search_in.reason(sorted(extra_c.union(fixed_c)), sorted(extra_i.union(fixed_i))))
 
     try:
         search()

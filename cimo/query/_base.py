@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 from cimo._util import suggest
 from cimo.errors import UnknownIdError
 from cimo.model import CimoModel, Theory
-from cimo.query._index import RuleIndex, clear_cache, rule_index  # noqa: F401 - clear_cache for benchmarks
+from cimo.query._index import RuleIndex, rule_index
+from cimo.query._index import clear_cache as clear_cache  # for the benchmarks
 
 # ``clear_cache`` is left out on purpose: it is there for the benchmarks, not for users.
 __all__ = [

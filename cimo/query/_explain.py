@@ -12,6 +12,9 @@ from cimo.query._index import RuleIndex, needs, rule_index
 
 __all__ = ["Explanation", "MechanismStep", "Way", "explain"]
 
+#: How a way bears on what it produces.
+WayEffect = Literal["then", "reduces", "otherwise", "feeds"]
+
 
 class MechanismStep(CimoModel):
     """One mechanism of a way, with what it alone requires and the outcomes that follow it."""
@@ -37,7 +40,7 @@ class Way(CimoModel):
     """0 for a rule that produces the outcome itself; n for n chain steps upstream."""
     produces: tuple[str, ...]
     """The items of interest it makes hold (the outcome, or an upstream item)."""
-    effect: Literal["then", "reduces", "otherwise", "feeds"] = "then"
+    effect: WayEffect = "then"
     """How it bears on them: THEN, REDUCES, OTHERWISE (when its mechanisms do not
     fire), or through a ``feeds`` relation from the rule or one of its mechanisms."""
     contexts: tuple[str, ...]
@@ -125,7 +128,9 @@ class Way(CimoModel):
         return text
 
 
-def _way(rule: Rule, depth: int, produces: tuple[str, ...], effect: str, idx: RuleIndex) -> Way:
+def _way(
+    rule: Rule, depth: int, produces: tuple[str, ...], effect: WayEffect, idx: RuleIndex
+) -> Way:
     # Built from a validated theory, so every value already has its type:
     # skip re-validation (it would be most of the cost of a large explanation).
     pos = idx.position[rule.id]
@@ -240,7 +245,7 @@ def explain(
     idx = rule_index(theory, include_refuted=include_refuted, stated_only=stated_only)
     rules = theory.rules
     depth_of: dict[int, int] = {}
-    effect_of: dict[int, str] = {}
+    effect_of: dict[int, WayEffect] = {}
     produces: dict[int, list[str]] = {}
     targets = idx.with_variants(outcome)
     seen_items = set(targets)

@@ -155,10 +155,11 @@ def _derivations(run: Run, pos: int, effect: str) -> list[Derivation]:
     used_t = tuple(dict.fromkeys(used))
     tied = {o for m in mechs for o in m.then}
     out = []
-    for effect_name, items, free in (
+    slots: tuple[tuple[Literal["then", "reduces"], tuple[str, ...], tuple[str, ...]], ...] = (
         ("then", rule.outcomes, idx.free_then[pos]),
         ("reduces", rule.reduces, idx.free_reduces[pos]),
-    ):
+    )
+    for effect_name, items, free in slots:
         out += [
             Derivation.model_construct(
                 outcome=o, rule=rule.id, effect=effect_name, from_=used_t, because=because
