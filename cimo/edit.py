@@ -32,8 +32,7 @@ from cimo.core.data import invalid_theory_error
 from cimo.core.vocabulary import SLOTS
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import Context, Intervention, Link, Mechanism, Outcome, Rule, Source, Theory
-from cimo.taxonomy import check_rank, resolve_taxonomy
-from cimo.taxonomy import roll_up as _taxon_roll_up
+from cimo.taxonomy import ancestor_at, check_rank, resolve_taxonomy
 
 __all__ = ["add", "evolve", "focus", "rebuild", "remove", "replace", "roll_up", "update"]
 
@@ -261,7 +260,7 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     that id if it has one, else a new node made from the taxon). Mechanisms
     without a taxon, or already at or above ``rank``, stay. This is how seed
     000 collapsed 24 subthemes into 12 themes and those into six mechanisms.
-    (:func:`cimo.taxonomy.roll_up` answers the same question for one taxon.)
+    (:func:`cimo.taxonomy.ancestor_at` answers the same question for one taxon.)
 
     Args:
         theory: The theory (with a taxonomy).
@@ -291,7 +290,7 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     for node in theory.mechanisms:
         if node.taxon is None or node.taxon not in taxonomy.by_id:
             continue
-        target = _taxon_roll_up(taxonomy, node.taxon, rank)
+        target = ancestor_at(taxonomy, node.taxon, rank=rank)
         if target is None or target.id == node.id:
             continue
         existing = theory.index.get(target.id)

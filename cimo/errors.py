@@ -8,8 +8,9 @@ a theory that does not hold together. Every class has a stable ``code``;
 
 Messages say *what* went wrong, *where* (file, line, column, rule or node id)
 and *how to fix it*. The *where* is one record for every located problem, a
-:class:`Location`: :class:`Problem`, :class:`FileFormatError` and
-:class:`TableError` each hold one as ``.location``.
+:class:`Location`: :class:`Problem`, :class:`FileFormatError`,
+:class:`TableError` (and each problem of a :class:`TableProblemsError`) hold one
+as ``.location``, and so does every finding of :func:`cimo.validate.validate`.
 
 >>> from cimo.errors import UnknownIdError
 >>> err = UnknownIdError("regulte", kind="mechanism", suggestions=("regulate",))
@@ -36,6 +37,7 @@ __all__ = [
     "Problem",
     "RenderError",
     "TableError",
+    "TableProblemsError",
     "UnknownIdError",
     "UsageError",
     "error_codes",
@@ -414,6 +416,35 @@ class TableError(CimoError, ValueError):
     def __str__(self) -> str:
         where = self.location.cell_position
         return f"{where}: {self.message}" if where else self.message
+
+
+class TableProblemsError(TableError):
+    """Several things wrong in one table: a :class:`TableError` listing each.
+
+    ``problems`` holds one located :class:`TableError` per problem, in table
+    order; the error's own ``location`` is the file (and sheet) they are in.
+    :func:`cimo.exchange.table.read_table` reports every problem of a table at once.
+
+    >>> err = TableProblemsError([
+    ...     TableError("the ID '1' is already used in row 2", file="t.csv", row=3, column="A"),
+    ...     TableError("'a' appears twice in this cell", file="t.csv", row=4, column="B"),
+    ... ])
+    >>> print(err)
+    t.csv: the table has 2 problems:
+      row 3, column A: the ID '1' is already used in row 2
+      row 4, column B: 'a' appears twice in this cell
+    >>> [p.location.row for p in err.problems]
+    [3, 4]
+    """
+
+    code = "table-problems"
+
+    def __init__(self, problems: Sequence[TableError]) -> None:
+        self.problems: tuple[TableError, ...] = tuple(problems)
+        first = self.problems[0] if self.problems else TableError("")
+        lines = [f"the table has {len(self.problems)} problems:"]
+        lines += [f"  {TableError(p.message, row=p.row, column=p.column)}" for p in self.problems]
+        super().__init__("\n".join(lines), file=first.file, sheet=first.sheet)
 
 
 def error_codes() -> dict[str, type[CimoError]]:

@@ -22,8 +22,10 @@ Counter({'subtheme': 24, 'theme': 12, 'mechanism': 6})
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from cimo._util import lookup, suggest
 from cimo.core import builtins
@@ -34,11 +36,11 @@ from cimo.model import Taxon, Taxonomy, Theory
 __all__ = [
     "BUILTIN_TAXONOMIES",
     "WORK_FOCUSED_GROUP_CBT",
+    "ancestor_at",
     "check_rank",
     "get_taxonomy",
     "lineage",
     "resolve_taxonomy",
-    "roll_up",
 ]
 
 #: The built-in taxonomy of seed 000: six mechanisms, 12 themes, 24 subthemes.
@@ -111,12 +113,14 @@ def check_rank(taxonomy: Taxonomy, rank: str) -> None:
         )
 
 
-def roll_up(taxonomy: Taxonomy, taxon: str, rank: str) -> Taxon | None:
+def ancestor_at(taxonomy: Taxonomy, taxon: str, *, rank: str) -> Taxon | None:
     """The ancestor (or self) of ``taxon`` at ``rank``; None if ``taxon`` is coarser than ``rank``.
 
-    >>> roll_up(WORK_FOCUSED_GROUP_CBT, "giving-feedback", "mechanism").label
+    This answers for one taxon what :func:`cimo.edit.roll_up` does for a whole theory.
+
+    >>> ancestor_at(WORK_FOCUSED_GROUP_CBT, "giving-feedback", rank="mechanism").label
     'Relate'
-    >>> roll_up(WORK_FOCUSED_GROUP_CBT, "relate", "theme") is None
+    >>> ancestor_at(WORK_FOCUSED_GROUP_CBT, "relate", rank="theme") is None
     True
 
     Raises:
@@ -127,3 +131,25 @@ def roll_up(taxonomy: Taxonomy, taxon: str, rank: str) -> Taxon | None:
         if entry.rank == rank:
             return entry
     return None
+
+
+def _roll_up(taxonomy: Taxonomy, taxon: str, rank: str) -> Taxon | None:
+    """The old :func:`ancestor_at`, with ``rank`` by position."""
+    return ancestor_at(taxonomy, taxon, rank=rank)
+
+
+def __getattr__(name: str) -> Any:
+    """``roll_up`` is now :func:`ancestor_at` (one ``roll_up``, in :mod:`cimo.edit`).
+
+    The old name warns for one release.
+    """
+    if name == "roll_up":
+        warnings.warn(
+            "cimo.taxonomy.roll_up(taxonomy, taxon, rank) is now "
+            "cimo.taxonomy.ancestor_at(taxonomy, taxon, rank=...); "
+            "the old name goes in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return _roll_up
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -193,5 +193,10 @@ def test_the_built_wheel_holds_py_typed(tmp_path: Path) -> None:
     wheel = tmp_path / proc.stdout.strip().splitlines()[-1]
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
+        (metadata,) = (n for n in names if n.endswith(".dist-info/METADATA"))
+        lines = zf.read(metadata).decode("utf-8").splitlines()
     assert "cimo/py.typed" in names
     assert "cimo/__init__.py" in names
+    # `pip install "cimo[render]"` still works, and pulls in nothing: rendering runs `dot`.
+    assert "Provides-Extra: render" in lines
+    assert not [r for r in lines if r.startswith("Requires-Dist: graphviz")]

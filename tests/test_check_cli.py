@@ -9,11 +9,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import typer
 from typer.testing import CliRunner
 
 import cimo
 from cimo.cli import app
-from cimo.cli._check import FailOn
 from cimo.examples import example_path
 from cimo.validate import SEVERITIES
 
@@ -179,4 +179,6 @@ def test_bundled_examples_by_name(files: Path) -> None:
 
 
 def test_fail_on_offers_every_severity_most_severe_first() -> None:
-    assert [m.value for m in FailOn] == list(reversed(SEVERITIES))
+    check = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
+    (fail_on,) = (p for p in check.params if p.name == "fail_on")
+    assert list(fail_on.type_descriptor.choices) == list(reversed(SEVERITIES))

@@ -188,6 +188,23 @@ def test_a_copy_never_sees_the_index_of_the_original() -> None:
     assert dict(t.model_copy(update={"rules": ()}).rule_index) == {}
 
 
+def test_a_copy_of_a_catalogue_never_sees_the_lookups_of_the_original() -> None:
+    from cimo.core.catalogues import builtin_taxonomy, builtin_vocabulary
+
+    six = builtin_taxonomy("work-focused-group-cbt")
+    assert "relate" in six.by_id and six.by_id is six.by_id
+    assert isinstance(six.by_id, MappingProxyType)
+    assert dict(six.model_copy(update={"taxa": ()}).by_id) == {}
+    coarse = six.model_copy(update={"taxa": tuple(t for t in six.taxa if t.rank == "mechanism")})
+    assert sorted(coarse.by_id) == sorted(t.id for t in six.taxa if t.rank == "mechanism")
+    s3 = builtin_vocabulary("s3-checklist")
+    assert s3.allows("operational", "format")
+    assert isinstance(s3.aspects, MappingProxyType)
+    bare = s3.model_copy(update={"categories": ()})
+    assert dict(bare.aspects) == {} and not bare.allows("operational", "format")
+    assert s3.allows("operational", "format")
+
+
 def test_the_index_is_shared_and_read_only() -> None:
     t = small()
     ix = index_of(t)

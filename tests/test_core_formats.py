@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -67,3 +68,83 @@ def test_spell_suffixes() -> None:
     assert fmts.spell_suffixes(fmts.select(kind="table")) == ".csv, .tsv, .txt, .xlsx or .xlsm"
     assert fmts.spell_suffixes(fmts.select(kind="exchange", readable=False)) == ".gexf or .dagitty"
     assert fmts.spell_suffixes(()) == ""
+
+
+# ------------------------------------------ one registry: nobody declares formats of their own
+
+_RESULT_ROWS = tuple(f for f in fmts.select(content="report") if f.name != "sarif")
+# The choices each format option of the command line offers, as rows of the table.
+_COMMAND_FORMATS = {
+    ("render", "format"): fmts.select(content="diagram"),
+    ("table", "format"): fmts.select(content="cmo-table"),
+    ("check", "format"): fmts.select(content="report"),
+    ("export", "to"): fmts.select(kind="exchange", writable=True),
+    ("import", "from_"): fmts.select(kind="exchange", readable=True),
+}
+
+
+def _format_options() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(command, option, choices) for every option of `cimo` that takes a format."""
+    import typer
+
+    from cimo.cli import app
+
+    found = []
+    stack = [("", typer.main.get_command(app))]
+    while stack:
+        prefix, command = stack.pop()
+        for name, sub in getattr(command, "commands", {}).items():
+            stack.append((f"{prefix}{name} ", sub))
+        for param in command.params:
+            if param.name in {"format", "to", "from_"}:
+                desc = param.type_descriptor  # type: ignore[attr-defined]
+                assert desc.is_choice, f"{prefix}--{param.name} takes free text"
+                choices = tuple(str(getattr(c, "value", c)) for c in desc.choices)
+                found.append((prefix.strip(), str(param.name), choices))
+    return found
+
+
+def test_every_format_option_of_the_command_line_offers_the_registry_names() -> None:
+    options = _format_options()
+    assert {(c, o) for c, o, _ in options} >= set(_COMMAND_FORMATS)
+    assert len(options) > len(_COMMAND_FORMATS)  # and the text-or-JSON reporters
+    for command, option, choices in options:
+        rows = _COMMAND_FORMATS.get((command, option), _RESULT_ROWS)
+        assert set(choices) == set(fmts.names(rows)), (command, option)
+
+
+def test_result_format_names_the_reports_but_sarif() -> None:
+    assert get_args(fmts.ResultFormat) == fmts.names(_RESULT_ROWS)
+    assert get_args(fmts.GraphvizFormat) == tuple(
+        n for n in get_args(fmts.DiagramFormat) if n != "mermaid"
+    )
+
+
+def test_no_module_but_the_table_declares_a_format_type() -> None:
+    """A Literal or an Enum of format names anywhere else is a second registry (issue 10)."""
+    import ast
+
+    import cimo
+
+    every_name = {f.name for f in fmts.FORMATS}
+    root = Path(cimo.__file__).parent
+    own = root / "core" / "formats.py"
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if path == own:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            words: list[object] = []
+            if isinstance(node, ast.Subscript) and ast.unparse(node.value).endswith("Literal"):
+                words = [c.value for c in ast.walk(node.slice) if isinstance(c, ast.Constant)]
+            elif isinstance(node, ast.ClassDef) and any(
+                ast.unparse(b).endswith("Enum") for b in node.bases
+            ):
+                words = [
+                    s.value.value
+                    for s in node.body
+                    if isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant)
+                ]
+            if len(words) > 1 and set(words) <= every_name:
+                offenders.append(f"{path.relative_to(root)}:{getattr(node, 'lineno', 0)}")
+    assert offenders == []

@@ -31,7 +31,7 @@ from cimo.exchange.networks import (
     to_node_link,
 )
 from cimo.exchange.qdc import from_qdc, to_qdc
-from cimo.model import NodeKind
+from cimo.model import CimoModel, NodeKind
 from cimo.strategies import theories
 
 DATA = Path(__file__).parent / "data"
@@ -134,6 +134,42 @@ def test_bad_network_files_get_clear_messages() -> None:
         from_node_link("{")
     with pytest.raises(FileFormatError, match="not readable as GraphML"):
         from_graphml("<graphml")
+
+
+def test_the_network_reads_json_text_exactly_where_the_field_policies_say(
+    pwp: cimo.Theory,
+) -> None:
+    from cimo.core.vocabulary import field_policy
+    from cimo.exchange.networks import from_network
+
+    vertex = {"context": pwp.contexts[0].id, "rule": pwp.rules[0].id}
+    carried: dict[str, type[CimoModel]] = {
+        "theory": cimo.Theory,
+        "rule": cimo.Rule,
+        "context": cimo.Context,
+    }
+    checked = 0
+    for where, model in carried.items():
+        for name, info in model.model_fields.items():
+            policy = field_policy(model, name).network
+            if policy not in ("json", "value"):
+                continue
+            g = nx.DiGraph(to_network(pwp))
+            attrs = g.graph if where == "theory" else g.nodes[vertex[where]]
+            key = info.alias or name
+            attrs[key] = "[not json"
+            if policy == "json":
+                checked += 1
+                with pytest.raises(FileFormatError, match=f"attribute '{key}' should hold JSON"):
+                    from_network(g)
+            elif key not in ("id", "kind", "format_version"):
+                try:
+                    from_network(g)
+                except FileFormatError as err:  # a plain value is never parsed as JSON
+                    raise AssertionError(f"{where}.{key}: {err}") from None
+                except cimo.InvalidTheoryError:
+                    pass  # "[not json" is no valid value for that field
+    assert checked >= 8
 
 
 # --------------------------------------------------------------------------- Kumu

@@ -512,3 +512,17 @@ def test_export_table_command(tmp_path: Path, doctors: cimo.Theory) -> None:
         app, ["export-table", "doctors-mental-health", "-o", str(tmp_path / "x.pdf")]
     )
     assert result.exit_code == 2 and "must be a .csv, .tsv or .xlsx" in result.stderr
+
+
+def test_several_problems_are_one_located_error_with_its_own_code() -> None:
+    from cimo.errors import Location, TableError, error_codes
+
+    assert cimo.errors.TableProblemsError is TableProblemsError
+    assert error_codes()["table-problems"] is TableProblemsError
+    assert error_codes()["table"] is TableError
+    with pytest.raises(TableProblemsError) as caught:
+        read_cells_of("C,M,O\na,b,c,d\n,,,\nx,y,z,,w\n")
+    err = caught.value
+    assert err.code == "table-problems" and isinstance(err, TableError)
+    assert type(err.location) is Location and err.location.file is not None
+    assert all(type(p.location) is Location and p.location.row for p in err.problems)

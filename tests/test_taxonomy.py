@@ -8,7 +8,7 @@ import pytest
 
 from cimo.errors import UnknownIdError
 from cimo.taxonomy import WORK_FOCUSED_GROUP_CBT as SIX
-from cimo.taxonomy import get_taxonomy, lineage, roll_up
+from cimo.taxonomy import ancestor_at, get_taxonomy, lineage
 from cimo.vocabulary import S3_CHECKLIST, get_vocabulary
 
 
@@ -59,12 +59,24 @@ def test_lineage_and_roll_up() -> None:
         "helping-each-other",
         "relate",
     ]
-    assert roll_up(SIX, "negotiating-phased-return", "theme").id == "returning-to-work"  # type: ignore[union-attr]
-    assert roll_up(SIX, "relate", "subtheme") is None
+    assert ancestor_at(SIX, "negotiating-phased-return", rank="theme").id == "returning-to-work"  # type: ignore[union-attr]
+    assert ancestor_at(SIX, "relate", rank="subtheme") is None
     with pytest.raises(UnknownIdError, match="did you mean 'relate'"):
         lineage(SIX, "relat")
     with pytest.raises(UnknownIdError):
-        roll_up(SIX, "relate", "phylum")
+        ancestor_at(SIX, "relate", rank="phylum")
+
+
+def test_the_old_roll_up_of_one_taxon_still_works_and_warns() -> None:
+    import cimo.taxonomy
+
+    with pytest.warns(DeprecationWarning, match=r"cimo\.taxonomy\.ancestor_at"):
+        old = cimo.taxonomy.roll_up
+    assert old(SIX, "negotiating-phased-return", "theme").id == "returning-to-work"
+    with pytest.warns(DeprecationWarning, match="goes in the next release"):
+        from cimo.taxonomy import roll_up  # noqa: F401
+    with pytest.raises(AttributeError, match="no attribute 'roll_upp'"):
+        cimo.taxonomy.roll_upp  # noqa: B018
 
 
 def test_builtin_lookups() -> None:

@@ -427,3 +427,22 @@ def test_an_id_named_in_any_slot_of_the_vocabulary_is_used(slot: str) -> None:
     used = Theory(id="t", title="T", nodes=nodes, rules=(rule,))
     assert [f.location.id for f in validate(unused, select=["N001"]).findings] == ["x"]
     assert validate(used, select=["N001"]).findings == ()
+
+
+def test_findings_are_located_with_the_one_location_record() -> None:
+    from cimo.errors import Location
+
+    assert cimo.validate.Location is Location
+    theory = cimo.load_example("pwp-resilience")
+    report = cimo.validate.validate(theory)
+    assert report.findings
+    for finding in report.findings:
+        assert type(finding.location) is Location
+        # as data, a finding's location has exactly the fields it always had
+        assert list(finding.model_dump(mode="json")["location"]) == [
+            "id",
+            "path",
+            "file",
+            "line",
+            "column",
+        ]

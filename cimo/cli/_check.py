@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,26 +16,12 @@ from cimo.cli._common import (
     read_theory,
     to_json,
 )
+from cimo.core.formats import ReportFormat
+from cimo.core.vocabulary import Severity
 from cimo.errors import CimoError
 from cimo.validate import Report, find_project_settings, format_text, sarif, validate
 
-__all__ = ["CheckFormat", "FailOn", "register"]
-
-
-class CheckFormat(StrEnum):
-    """Output format of ``cimo check``."""
-
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-
-
-class FailOn(StrEnum):
-    """The lowest severity that makes ``cimo check`` exit with 1."""
-
-    error = "error"
-    warning = "warning"
-    info = "info"
+__all__ = ["register"]
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -66,12 +51,12 @@ def register(app: typer.Typer) -> None:
             typer.Option("--ignore", help="Comma-separated codes, prefixes or names to skip."),
         ] = None,
         fail_on: Annotated[
-            FailOn | None,
+            Severity | None,
             typer.Option("--fail-on", help="Exit with 1 when a finding is this severe or more."),
         ] = None,
         format: Annotated[
-            CheckFormat, typer.Option("--format", "-f", help="Output format.")
-        ] = CheckFormat.text,
+            ReportFormat, typer.Option("--format", "-f", help="Output format.")
+        ] = "text",
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write the output to this file.")
         ] = None,
@@ -99,13 +84,13 @@ def register(app: typer.Typer) -> None:
                     theory,
                     select=_codes(select),
                     ignore=_codes(ignore),
-                    fail_on=fail_on.value if fail_on is not None else None,
+                    fail_on=fail_on,
                     project=project,
                 )
             )
-        if format is CheckFormat.sarif:
+        if format == "sarif":
             emit(to_json(sarif(reports)), output)
-        elif format is CheckFormat.json:
+        elif format == "json":
             emit(to_json([f.model_dump(mode="json") for r in reports for f in r.findings]), output)
         elif reports:
             emit(format_text(reports), output)

@@ -6,12 +6,13 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 
+from cimo.core.formats import ResultFormat as TextOrJson
+from cimo.core.formats import format_for_suffix
 from cimo.errors import CimoError, FileFormatError, UnknownIdError
 from cimo.examples import get_example, list_examples, load_example
 from cimo.io import atomic_write, load
@@ -34,13 +35,6 @@ EXIT_INPUT = 2
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-class TextOrJson(StrEnum):
-    """Output format of reporting commands."""
-
-    text = "text"
-    json = "json"
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -67,7 +61,7 @@ def read_theory(arg: str) -> Theory:
     example, that example is loaded.
     """
     path = Path(arg)
-    if path.exists() or path.suffix.lower() in (".yaml", ".yml", ".json"):
+    if path.exists() or format_for_suffix(path, kind="theory") is not None:
         return load(path)
     try:
         get_example(arg)

@@ -58,11 +58,11 @@ def register(app: typer.Typer) -> None:
         ],
         format: Annotated[
             TextOrJson, typer.Option("--format", "-f", help="Output format.")
-        ] = TextOrJson.text,
+        ] = "text",
     ) -> None:
         """Summarise a theory: counts by kind, rules by status, chains."""
         result = summary(read_theory(file))
-        if format is TextOrJson.json:
+        if format == "json":
             emit(to_json(result.model_dump(mode="json")), None)
         else:
             emit(str(result), None)

@@ -53,11 +53,11 @@ def register(app: typer.Typer) -> None:
         new: Annotated[str, typer.Argument(metavar="NEW", help=_FILE_HELP)],
         format: Annotated[
             TextOrJson, typer.Option("--format", "-f", help="Output format.")
-        ] = TextOrJson.text,
+        ] = "text",
     ) -> None:
         """Compare two theories (or iterations): exit 0 when equal, 1 when they differ."""
         result = diff_theories(read_theory(old), read_theory(new))
-        if format is TextOrJson.json:
+        if format == "json":
             emit(to_json(result.model_dump(mode="json")), None)
         else:
             emit(str(result), None)
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         format: Annotated[
             TextOrJson, typer.Option("--format", "-f", help="Format of the report.")
-        ] = TextOrJson.text,
+        ] = "text",
     ) -> None:
         """Merge theories; on conflicts, report them, write nothing and exit 1."""
         fmt = format_of(output)
@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
         )
         report = (
             to_json(result.model_dump(mode="json", exclude={"theory"}))
-            if format is TextOrJson.json
+            if format == "json"
             else str(result) + "\n"
         )
         if result.theory is None:

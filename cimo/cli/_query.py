@@ -33,7 +33,7 @@ _STATED = Annotated[
 
 
 def _show(result: Result, format: TextOrJson) -> None:
-    if format is TextOrJson.json:
+    if format == "json":
         emit(to_json(result.model_dump(mode="json")), None)
     else:
         emit(str(result), None)
@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
-        format: _FORMAT = TextOrJson.text,
+        format: _FORMAT = "text",
     ) -> None:
         """Every way the theory produces OUTCOME, following chains upstream."""
         result = explain(
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(help="The most context sets to build.")] = 100,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
-        format: _FORMAT = TextOrJson.text,
+        format: _FORMAT = "text",
     ) -> None:
         """The minimal sets of contexts under which OUTCOME is expected, and its blockers.
 
@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(help="The most pathways.")] = 100,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
-        format: _FORMAT = TextOrJson.text,
+        format: _FORMAT = "text",
     ) -> None:
         """The chains of rules from an intervention or context to an outcome."""
         result = pathways(
@@ -143,7 +143,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
-        format: _FORMAT = TextOrJson.text,
+        format: _FORMAT = "text",
     ) -> None:
         """Reason forward: which rules fire, which are blocked, what is expected.
 

@@ -4,31 +4,28 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
 from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.core.formats import (
+    CmoTableFormat,
+    DiagramFormat,
+    ImageFormat,
+    format_for_suffix,
+    verify_format,
+)
 from cimo.errors import UsageError
 from cimo.query import scenario
-from cimo.render.backend import DEFAULT_TIMEOUT, ImageFormat
+from cimo.render.backend import DEFAULT_TIMEOUT
 from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
 from cimo.render.highlight import Highlight
 from cimo.render.mermaid import mermaid
-from cimo.render.style import STYLES
+from cimo.render.style import STYLES, StyleName
 from cimo.render.text import cmo_table, statements
 
 __all__ = ["register"]
-
-
-class RenderFormat(StrEnum):
-    """What ``cimo render`` writes."""
-
-    svg = "svg"
-    png = "png"
-    pdf = "pdf"
-    dot = "dot"
-    mermaid = "mermaid"
 
 
 class View(StrEnum):
@@ -38,38 +35,6 @@ class View(StrEnum):
     rules = "rules"
     taxonomy = "taxonomy"
 
-
-class StyleChoice(StrEnum):
-    """The built-in styles."""
-
-    default = "default"
-    greyscale = "greyscale"
-
-
-class TableChoice(StrEnum):
-    """Formats of ``cimo table``."""
-
-    md = "md"
-    html = "html"
-    csv = "csv"
-    latex = "latex"
-
-
-_SUFFIX_FORMATS = {
-    ".svg": RenderFormat.svg,
-    ".png": RenderFormat.png,
-    ".pdf": RenderFormat.pdf,
-    ".dot": RenderFormat.dot,
-    ".gv": RenderFormat.dot,
-    ".mmd": RenderFormat.mermaid,
-    ".mermaid": RenderFormat.mermaid,
-}
-
-_IMAGE_FORMATS: dict[RenderFormat, ImageFormat] = {
-    RenderFormat.svg: "svg",
-    RenderFormat.png: "png",
-    RenderFormat.pdf: "pdf",
-}
 
 FileArg = Annotated[
     str, typer.Argument(metavar="FILE", help="A theory file, or the name of a bundled example.")
@@ -84,18 +49,18 @@ def _ids(flag: str, help: str) -> Any:
     return typer.Option(flag, metavar="ID", help=help)
 
 
-def _pick_format(fmt: RenderFormat | None, output: Path | None) -> RenderFormat:
+def _pick_format(fmt: DiagramFormat | None, output: Path | None) -> DiagramFormat:
     if fmt is not None:
         return fmt
     if output is None:
-        return RenderFormat.dot
-    guessed = _SUFFIX_FORMATS.get(output.suffix.lower())
+        return "dot"
+    guessed = format_for_suffix(output, content="diagram")
     if guessed is None:
         raise UsageError(
             f"cannot tell the format of {str(output)!r} from its suffix; "
             "pass --format svg|png|pdf|dot|mermaid"
         )
-    return guessed
+    return cast("DiagramFormat", guessed.name)
 
 
 def register(app: typer.Typer) -> None:
@@ -107,7 +72,7 @@ def register(app: typer.Typer) -> None:
         file: FileArg,
         output: OutputOpt = None,
         format: Annotated[
-            RenderFormat | None,
+            DiagramFormat | None,
             typer.Option("--format", "-f", help="Output format (default: from OUT's suffix)."),
         ] = None,
         view: Annotated[View, typer.Option("--view", help="Which diagram to draw.")] = View.map,
@@ -124,8 +89,8 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--rule-nodes", help="Map: draw each rule as a node, by theme.")
         ] = False,
         style: Annotated[
-            StyleChoice, typer.Option("--style", help="Colours or greyscale.")
-        ] = StyleChoice.default,
+            StyleName, typer.Option("--style", help="Colours or greyscale.")
+        ] = "default",
         scenario_context: Annotated[
             list[str] | None,
             _ids(
@@ -159,7 +124,7 @@ def register(app: typer.Typer) -> None:
         """
         fmt = _pick_format(format, output)
         theory = read_theory(file)
-        chosen = STYLES[style.value]
+        chosen = STYLES[style]
         highlight: Highlight | None = None
         if scenario_context or scenario_intervention or scenario_without:
             highlight = Highlight.of(
@@ -170,7 +135,7 @@ def register(app: typer.Typer) -> None:
                     without=scenario_without or (),
                 )
             )
-        if fmt is RenderFormat.mermaid:
+        if fmt == "mermaid":
             if view is not View.map or focus is not None or highlight is not None:
                 raise UsageError(
                     "--format mermaid draws the whole map: drop --view, --focus and --scenario-*"
@@ -195,12 +160,13 @@ def register(app: typer.Typer) -> None:
             if focus is not None or highlight is not None:
                 raise UsageError("--focus and --scenario-* work with --view map or --view rules")
             diagram = taxonomy_tree(theory, style=chosen)
-        if fmt is RenderFormat.dot:
+        if fmt == "dot":
             emit(diagram.source, output)
             return
         if output is None:
-            raise UsageError(f"--format {fmt.value} writes a file: give it with -o OUT")
-        diagram.save(output, format=_IMAGE_FORMATS[fmt], timeout=timeout)
+            raise UsageError(f"--format {fmt} writes a file: give it with -o OUT")
+        image = cast("ImageFormat", verify_format(fmt, kind="image").name)
+        diagram.save(output, format=image, timeout=timeout)
         typer.echo(f"wrote {output} ({diagram})", err=True)
 
     @app.command()
@@ -208,12 +174,12 @@ def register(app: typer.Typer) -> None:
     def table(
         file: FileArg,
         format: Annotated[
-            TableChoice, typer.Option("--format", "-f", help="Table format.")
-        ] = TableChoice.md,
+            CmoTableFormat, typer.Option("--format", "-f", help="Table format.")
+        ] = "md",
         output: OutputOpt = None,
     ) -> None:
         """Print the CMO table: numbered configurations grouped by theme."""
-        emit(cmo_table(read_theory(file), format=format.value), output)
+        emit(cmo_table(read_theory(file), format=format), output)
 
     @app.command(name="statements")
     @handle_errors
@@ -221,10 +187,10 @@ def register(app: typer.Typer) -> None:
         file: FileArg,
         format: Annotated[
             TextOrJson, typer.Option("--format", "-f", help="Output format.")
-        ] = TextOrJson.text,
+        ] = "text",
         output: OutputOpt = None,
     ) -> None:
         """Print every rule as an if-then-because statement."""
         result = statements(read_theory(file))
-        text = to_json(result.model_dump(mode="json")) if format is TextOrJson.json else str(result)
+        text = to_json(result.model_dump(mode="json")) if format == "json" else str(result)
         emit(text, output)

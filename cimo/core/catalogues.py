@@ -8,12 +8,13 @@ built-in one), with the built-in ones validated once from the plain data of
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache, cached_property
+from functools import cache
+from types import MappingProxyType
 from typing import Annotated
 
 from pydantic import ValidationError, model_validator
 
-from cimo._util import lookup
+from cimo._util import SideTable, lookup
 from cimo.core import builtins
 from cimo.core._base import NESTED, NESTED_WORDING, CimoModel, Id, Label
 from cimo.core.structure import taxonomy_errors
@@ -28,6 +29,12 @@ __all__ = [
     "builtin_taxonomy",
     "builtin_vocabulary",
 ]
+
+# Derived lookups live beside the frozen records, keyed by identity (as the theory
+# index does, cimo.core.index): a cached_property would be copied by model_copy and
+# answer for the original record.
+_TAXA_BY_ID: SideTable[Mapping[str, Taxon]] = SideTable()
+_ASPECTS: SideTable[Mapping[str, frozenset[str]]] = SideTable()
 
 # --------------------------------------------------------------------------- taxonomy
 
@@ -76,10 +83,19 @@ class Taxonomy(CimoModel):
             raise ValidationError.from_exception_data("Taxonomy", errors)
         return self
 
-    @cached_property
+    @property
     def by_id(self) -> Mapping[str, Taxon]:
-        """Entries by id."""
-        return {t.id: t for t in self.taxa}
+        """Entries by id (read-only; built once per taxonomy).
+
+        >>> six = builtin_taxonomy("work-focused-group-cbt")
+        >>> six.by_id["relate"].label, six.by_id is six.by_id
+        ('Relate', True)
+        """
+        found = _TAXA_BY_ID.get(self)
+        if found is None:
+            found = MappingProxyType({t.id: t for t in self.taxa})
+            _TAXA_BY_ID.set(self, found)
+        return found
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -112,10 +128,16 @@ class ComponentVocabulary(CimoModel):
     citation: Annotated[str | None, NESTED] = None
     categories: Annotated[tuple[ComponentCategory, ...], NESTED] = ()
 
-    @cached_property
+    @property
     def aspects(self) -> Mapping[str, frozenset[str]]:
-        """Aspect ids by category id."""
-        return {c.id: frozenset(a.id for a in c.aspects) for c in self.categories}
+        """Aspect ids by category id (read-only; built once per vocabulary)."""
+        found = _ASPECTS.get(self)
+        if found is None:
+            found = MappingProxyType(
+                {c.id: frozenset(a.id for a in c.aspects) for c in self.categories}
+            )
+            _ASPECTS.set(self, found)
+        return found
 
     def allows(self, category: str, aspect: str) -> bool:
         """Whether ``category``/``aspect`` is in the vocabulary."""

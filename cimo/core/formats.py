@@ -40,9 +40,11 @@ __all__ = [
     "ExportFormat",
     "FileFormat",
     "FormatKind",
+    "GraphvizFormat",
     "ImageFormat",
     "ImportFormat",
     "ReportFormat",
+    "ResultFormat",
     "SpreadsheetFormat",
     "TheoryFormat",
     "format_for_suffix",
@@ -72,10 +74,14 @@ SpreadsheetFormat: TypeAlias = Literal["csv", "xlsx"]
 ImageFormat: TypeAlias = Literal["svg", "png", "pdf"]
 #: Everything a diagram can be written as.
 DiagramFormat: TypeAlias = Literal["svg", "png", "pdf", "dot", "mermaid"]
+#: The diagram formats made from DOT text: the images and the DOT source (all but Mermaid).
+GraphvizFormat: TypeAlias = Literal["svg", "png", "pdf", "dot"]
 #: Text renderings of the CMO table.
 CmoTableFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
-#: Reports of the reporting commands (``check`` also writes SARIF).
+#: Reports of ``cimo check``: every report format.
 ReportFormat: TypeAlias = Literal["text", "json", "sarif"]
+#: Results of the other reporting commands (query, summary, statements): text or JSON.
+ResultFormat: TypeAlias = Literal["text", "json"]
 
 
 @dataclass(frozen=True, slots=True)

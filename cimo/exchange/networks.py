@@ -26,15 +26,15 @@ True
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 import networkx as nx
 
 from cimo.core.data import to_data
-from cimo.core.vocabulary import SLOT, SLOTS
+from cimo.core.vocabulary import KINDS, SLOT, SLOTS, NetworkPolicy, field_policy
 from cimo.errors import FileFormatError
 from cimo.exchange._common import check_xml_text, parse_json, scalar, validated
-from cimo.model import Theory
+from cimo.model import CimoModel, Node, Rule, Theory
 
 __all__ = [
     "from_graphml",
@@ -47,24 +47,31 @@ __all__ = [
     "to_node_link",
 ]
 
+#: The records a network carries, each as vertices (nodes, rules) or graph attributes (theory).
+_CARRIED: tuple[type[CimoModel], ...] = (Theory, Rule, *get_args(get_args(Node)[0]))
+
+
+def _carried_as(policy: NetworkPolicy, *models: type[CimoModel]) -> frozenset[str]:
+    """The keys of the fields of ``models`` whose network policy is ``policy``.
+
+    >>> sorted(_carried_as("graph", Theory))
+    ['links', 'nodes', 'rules']
+    """
+    return frozenset(
+        info.alias or name
+        for model in models
+        for name, info in model.model_fields.items()
+        if field_policy(model, name).network == policy
+    )
+
+
 #: Fields stored as JSON text (lists and records).
-_JSON_FIELDS = frozenset(
-    {
-        "tags",
-        "iterations",
-        "measures",
-        "facets",
-        "components",
-        "evidence",
-        "authors",
-        "based_on",
-        "sources",
-        "check",
-    }
-)
+_JSON_FIELDS = _carried_as("json", *_CARRIED)
 #: Fields that are JSON text when they hold a record, and an id otherwise.
-_MAYBE_JSON = frozenset({"taxonomy", "vocabulary"})
-_KINDS = frozenset({"context", "intervention", "mechanism", "outcome", "rule"})
+_MAYBE_JSON = _carried_as("json-or-id", *_CARRIED)
+#: Theory fields that are the network itself, not graph attributes.
+_GRAPH_FIELDS = _carried_as("graph", Theory)
+_KINDS = frozenset({*KINDS, "rule"})
 
 
 def _unscalar(key: str, value: Any, where: str) -> Any:
@@ -93,7 +100,7 @@ def to_network(theory: Theory) -> nx.DiGraph[str]:
     g.graph.update(
         ("theory_id" if k == "id" else k, scalar(v))
         for k, v in data.items()
-        if k not in ("nodes", "rules", "links")
+        if k not in _GRAPH_FIELDS
     )
     for node in data.get("nodes", ()):
         g.add_node(node["id"], **{k: scalar(v) for k, v in node.items() if k != "id"})

@@ -12,13 +12,14 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TypeAlias, cast
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from cimo._util import atomic_write, paused_gc
 from cimo.core.data import check_document, from_data, invalid_theory_error, to_data
+from cimo.core.formats import TheoryFormat, format_for_suffix, select, spell_suffixes
 from cimo.core.source import SourceText, locate, register, source_of
 from cimo.errors import FileFormatError
 from cimo.io._yaml import parse_yaml, to_yaml
@@ -42,9 +43,11 @@ __all__ = [
     "to_data",
 ]
 
-Format: TypeAlias = Literal["yaml", "json"]
+#: Theory file formats (the rows of kind ``theory`` in :mod:`cimo.core.formats`).
+Format: TypeAlias = TheoryFormat
 
-_EXTENSIONS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+#: ".yaml, .yml or .json", as the messages spell the theory file suffixes.
+_SUFFIXES = spell_suffixes(select(kind="theory"))
 
 
 # --------------------------------------------------------------------------- public API
@@ -59,15 +62,15 @@ def format_of(path: str | os.PathLike[str]) -> Format:
     >>> format_of("theory.yml")
     'yaml'
     """
-    suffix = Path(path).suffix.lower()
-    try:
-        return _EXTENSIONS[suffix]
-    except KeyError:
+    found = format_for_suffix(path, kind="theory")
+    if found is None:
+        suffix = Path(path).suffix.lower()
         raise FileFormatError(
             f"cannot tell the format from the extension {suffix or '(none)'!r}; "
-            "name the file .yaml, .yml or .json",
+            f"name the file {_SUFFIXES}",
             file=str(path),
-        ) from None
+        )
+    return cast("TheoryFormat", found.name)
 
 
 def load(path: str | os.PathLike[str]) -> Theory:
@@ -91,9 +94,7 @@ def load(path: str | os.PathLike[str]) -> Theory:
     """
     name = str(path)
     if Path(path).is_dir():
-        raise FileFormatError(
-            "is a folder, not a theory file; name a .yaml, .yml or .json file", file=name
-        )
+        raise FileFormatError(f"is a folder, not a theory file; name a {_SUFFIXES} file", file=name)
     fmt = format_of(path)
     try:
         raw = Path(path).read_bytes()

@@ -9,15 +9,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Collection
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TypeAlias, cast
 
 from cimo._util import atomic_write
+from cimo.core.formats import GraphvizFormat, ImageFormat, format_for_suffix, select
 from cimo.errors import RenderError, UsageError
 from cimo.model import CimoModel
 from cimo.render.backend import (
     DEFAULT_TIMEOUT,
     Engine,
-    ImageFormat,
     dot_settings,
     engine_for,
     run_graphviz,
@@ -27,15 +27,10 @@ from cimo.render.style import Style
 
 __all__ = ["Diagram", "OutputFormat", "make_diagram", "new_graph"]
 
-#: Every format a diagram can be saved in.
-OutputFormat: TypeAlias = Literal["svg", "png", "pdf", "dot"]
-_SUFFIXES: dict[str, OutputFormat] = {
-    ".svg": "svg",
-    ".png": "png",
-    ".pdf": "pdf",
-    ".dot": "dot",
-    ".gv": "dot",
-}
+#: Every format a diagram can be saved in (the diagram formats but Mermaid, which
+#: :func:`cimo.render.mermaid.mermaid` writes from the theory).
+OutputFormat: TypeAlias = GraphvizFormat
+_SAVEABLE = tuple(f for f in select(content="diagram") if f.name != "mermaid")
 
 
 class Diagram(CimoModel):
@@ -102,12 +97,15 @@ class Diagram(CimoModel):
             cimo.render.RenderError: Graphviz failed; nothing is written.
         """
         path = Path(path)
-        fmt = format or _SUFFIXES.get(path.suffix.lower())
+        fmt = format
         if fmt is None:
-            raise UsageError(
-                f"cannot tell the format of {str(path)!r} from its suffix; "
-                "use .svg, .png, .pdf or .dot, or pass format="
-            )
+            found = format_for_suffix(path, content="diagram", among=_SAVEABLE)
+            if found is None:
+                raise UsageError(
+                    f"cannot tell the format of {str(path)!r} from its suffix; "
+                    "use .svg, .png, .pdf or .dot, or pass format="
+                )
+            fmt = cast("OutputFormat", found.name)
         data = (
             self.source.encode("utf-8")
             if fmt == "dot"

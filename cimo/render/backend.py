@@ -16,6 +16,7 @@ from __future__ import annotations
 import subprocess
 from typing import Literal, TypeAlias
 
+from cimo.core.formats import ImageFormat
 from cimo.errors import RenderError
 
 __all__ = [
@@ -32,8 +33,6 @@ __all__ = [
     "run_graphviz",
 ]
 
-#: Output formats Graphviz makes for cimo.
-ImageFormat: TypeAlias = Literal["svg", "png", "pdf"]
 #: Layout engines cimo uses: ``dot`` (layered, lanes kept) and ``sfdp`` (force-directed, linear).
 Engine: TypeAlias = Literal["dot", "sfdp"]
 

@@ -24,6 +24,7 @@ from typing import TypeAlias
 
 from cimo import edit
 from cimo._util import suggest
+from cimo.core.vocabulary import KINDS
 from cimo.errors import UnknownIdError, UsageError
 from cimo.graph import chain_links, element_graph, rule_graph
 from cimo.model import Mechanism, Rule, Taxonomy, Theory
@@ -47,7 +48,6 @@ __all__ = [
     "theory_map",
 ]
 
-_KINDS = ("context", "intervention", "mechanism", "outcome")
 _LANE_TITLES = {
     "context": "CONTEXTS",
     "intervention": "INTERVENTIONS",
@@ -177,8 +177,7 @@ def theory_map(
             LEGEND,
             label=legend_table(
                 style,
-                kinds=[k for k in ("context", "intervention", "mechanism", "outcome") if by_kind[k]]
-                + (["rule"] if kept_rules else []),
+                kinds=[k for k in KINDS if by_kind[k]] + (["rule"] if kept_rules else []),
                 categories=categories,
                 rules=bool(kept_rules),
                 highlight=highlight is not None,
@@ -436,7 +435,7 @@ def rule_cards(
         LEGEND,
         label=legend_table(
             style,
-            kinds=_KINDS,
+            kinds=KINDS,
             categories=sorted({m.category for m in theory.mechanisms}, key=lambda c: c or ""),
             rules=True,
             highlight=highlight is not None,

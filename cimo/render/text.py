@@ -20,8 +20,9 @@ import html
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
+from cimo.core.formats import CmoTableFormat as TableFormat
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Rule, Theory
 from cimo.query import get_rule
@@ -35,9 +36,6 @@ __all__ = [
     "statement",
     "statements",
 ]
-
-#: Formats of :func:`cmo_table`.
-TableFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
 
 _COLUMNS = ("No.", "Rule", "Context", "Intervention", "Mechanism", "Outcome", "Status", "Evidence")
 _NO_THEME = "Other configurations"

@@ -1,4 +1,7 @@
-"""The records of a check run: :class:`Check`, :class:`Location`, :class:`Finding`, :class:`Report`.
+"""The records of a check run: :class:`Check`, :class:`Finding`, :class:`Report`.
+
+A finding says where it is with the one located-problem record of cimo,
+:class:`cimo.errors.Location` (re-exported here as ``cimo.validate.Location``).
 
 Also the plain-text output of ``cimo check`` (:func:`format_text`). These
 records know nothing of the checks themselves: the registry
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from cimo.core.vocabulary import Severity
+from cimo.errors import Location
 from cimo.model import CimoModel
 
 __all__ = [
@@ -48,32 +52,6 @@ class Check(CimoModel):
         return f"{self.code} {self.name} ({self.severity}): {self.summary}"
 
 
-class Location(CimoModel):
-    """Where a finding is: the rule or node id, the path in the document, and the file position."""
-
-    id: str | None = None
-    """The rule or node the finding is about."""
-    path: tuple[str | int, ...] = ()
-    """The path inside the theory document, e.g. ``("rules", 3, "because", 0)``."""
-    file: str | None = None
-    """The file the theory was loaded from (None for a theory built in Python)."""
-    line: int | None = None
-    """1-based line in ``file``."""
-    column: int | None = None
-    """1-based column in ``file``."""
-
-    @property
-    def pointer(self) -> str:
-        """The path as a JSON Pointer (RFC 6901), e.g. ``/rules/3/because/0``."""
-        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
-
-    def __str__(self) -> str:
-        if self.file is None:
-            return self.pointer or "/"
-        parts = [self.file] + [str(x) for x in (self.line, self.column) if x is not None]
-        return ":".join(parts)
-
-
 class Finding(CimoModel):
     """One problem found by a check.
 
@@ -94,6 +72,7 @@ class Finding(CimoModel):
     ids: tuple[str, ...] = ()
     """Every rule and node id involved."""
     location: Location = Location()
+    """Where the problem is (:class:`cimo.errors.Location`)."""
 
     def __str__(self) -> str:
         return f"{self.location}: {self.code} {self.message}"

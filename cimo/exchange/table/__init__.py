@@ -29,8 +29,8 @@ and :func:`write_table` writes a theory back in the same shape.
   is kept as each mechanism's ``description`` (with the markup) and
   ``reasoning`` (without it).
 * **Every problem at once**: a table with several problems raises one
-  :class:`TableProblemsError` (a :class:`~cimo.errors.TableError`) that lists
-  each with its row and column.
+  :class:`~cimo.errors.TableProblemsError` (a :class:`~cimo.errors.TableError`,
+  also importable from here) that lists each with its row and column.
 
 Every cell survives the trip table -> theory -> table, up to spacing around
 values and the separator (values are written back joined by ``"; "``).
@@ -59,7 +59,8 @@ No. | C | M | O | Links
 2 | Overwork seen as normal | Doctors feel they are <b>letting down</b> others | Presentism | 1
 """
 
-from cimo.exchange.table._cells import Table, TableProblemsError, read_cells, write_cells
+from cimo.errors import TableProblemsError
+from cimo.exchange.table._cells import Table, read_cells, write_cells
 from cimo.exchange.table._read import TableOptions, read_table, table_to_theory
 from cimo.exchange.table._roles import ROLES, Role, column_roles, guess_role, parse_column_map
 from cimo.exchange.table._write import theory_to_table, write_table

@@ -14,15 +14,15 @@ import os
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, cast
 
 from cimo._util import atomic_write, did_you_mean
-from cimo.errors import MissingDependencyError, TableError, UsageError
+from cimo.core.formats import SpreadsheetFormat, format_for_suffix
+from cimo.errors import MissingDependencyError, TableError, TableProblemsError, UsageError
 from cimo.model import CimoModel
 
 __all__ = [
     "Table",
-    "TableProblemsError",
     "raise_problems",
     "read_cells",
     "write_cells",
@@ -92,35 +92,6 @@ class Table(CimoModel):
         return "\n".join(lines)
 
 
-class TableProblemsError(TableError):
-    """Several things wrong in one table: a :class:`~cimo.errors.TableError` listing each.
-
-    ``problems`` holds one located :class:`~cimo.errors.TableError` per problem,
-    in table order.
-
-    >>> from cimo.errors import TableError
-    >>> err = TableProblemsError([
-    ...     TableError("the ID '1' is already used in row 2", file="t.csv", row=3, column="A"),
-    ...     TableError("'a' appears twice in this cell", file="t.csv", row=4, column="B"),
-    ... ])
-    >>> print(err)
-    t.csv: the table has 2 problems:
-      row 3, column A: the ID '1' is already used in row 2
-      row 4, column B: 'a' appears twice in this cell
-    >>> [p.row for p in err.problems]
-    [3, 4]
-    """
-
-    __module__ = "cimo.exchange.table"  # where users import it from
-
-    def __init__(self, problems: Sequence[TableError]) -> None:
-        self.problems: tuple[TableError, ...] = tuple(problems)
-        first = self.problems[0] if self.problems else TableError("")
-        lines = [f"the table has {len(self.problems)} problems:"]
-        lines += [f"  {TableError(p.message, row=p.row, column=p.column)}" for p in self.problems]
-        super().__init__("\n".join(lines), file=first.file, sheet=first.sheet)
-
-
 def raise_problems(problems: Sequence[TableError]) -> None:
     """Raise the problems found, if any: one as itself, several as a :class:`TableProblemsError`.
 
@@ -179,12 +150,11 @@ def read_cells(path: str | os.PathLike[str], *, sheet: str | None = None) -> Tab
     return _tidy(headers, rows, file=str(file), sheet=sheet_name)
 
 
-def _kind_of(file: Path) -> Literal["csv", "xlsx"]:
+def _kind_of(file: Path) -> SpreadsheetFormat:
+    found = format_for_suffix(file, kind="table")
+    if found is not None:
+        return cast("SpreadsheetFormat", found.name)
     suffix = file.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        return "csv"
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
     if suffix == ".xls":
         raise UsageError(f"{file}: old .xls workbooks are not read; save it as .xlsx or .csv")
     raise UsageError(f"{file}: a table must be a .csv, .tsv or .xlsx file (got {suffix or 'none'})")

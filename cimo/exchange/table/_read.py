@@ -74,7 +74,7 @@ def table_to_theory(table: Table, **options: Unpack[TableOptions]) -> Theory:
     Raises:
         TableError: naming the file, sheet, row and column of what is wrong;
             a table with several problems raises one
-            :class:`~cimo.exchange.table.TableProblemsError` that lists them all.
+            :class:`~cimo.errors.TableProblemsError` that lists them all.
         UsageError: for an unknown role in ``columns``.
 
     >>> t = Table(headers=("CMOc", "Context", "Mechanism", "Outcome"),
@@ -87,7 +87,7 @@ def table_to_theory(table: Table, **options: Unpack[TableOptions]) -> Theory:
     >>> table_to_theory(bad)
     Traceback (most recent call last):
     ...
-    cimo.exchange.table.TableProblemsError: the table has 3 problems:
+    cimo.errors.TableProblemsError: the table has 3 problems:
       row 2, column 'C' (B): 'a' appears twice in this cell; name it once
       row 3, column 'ID' (A): the ID '1' is already used in row 2; ...
       row 3, column 'M' (C): the bold markup is broken: every <b> needs a </b> around some words
