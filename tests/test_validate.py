@@ -43,7 +43,19 @@ def example(code: str, which: str) -> str:
     return found.group(1)
 
 
+def also(code: str, which: str) -> list[str]:
+    """The further examples of a section: 'Also fails (why):' or 'Also passes (why):'."""
+    body = sections()[code]
+    return re.findall(r"^Also " + which + r"[^\n]*:\n\n```yaml\n(.*?)```", body, flags=re.S | re.M)
+
+
 CODES = [c.code for c in checks()]
+EXTRA = [
+    (code, which, i)
+    for code in CODES
+    for which in ("fails", "passes")
+    for i in range(len(also(code, which)))
+]
 
 
 # --------------------------------------------------------------------------- registry <-> docs
@@ -90,14 +102,41 @@ def test_the_passing_example_passes(code: str) -> None:
     assert not report.failed
 
 
+@pytest.mark.parametrize(("code", "which", "i"), EXTRA)
+def test_the_further_examples_fail_and_pass(code: str, which: str, i: int) -> None:
+    theory = cimo.loads(also(code, which)[i], file="also.yaml")
+    report = validate(theory, select=[code], fail_on="info")
+    if which == "passes":
+        assert report.findings == ()
+    else:
+        assert report.findings and {f.code for f in report.findings} == {code}
+        assert all(f.location.line and f.hint for f in report.findings)
+
+
+def test_there_are_further_examples_of_the_new_cases() -> None:
+    assert {(c, w) for c, w, _ in EXTRA} >= {
+        ("R001", "passes"),
+        ("R002", "passes"),
+        ("R003", "fails"),
+        ("R003", "passes"),
+        ("R004", "fails"),
+        ("R005", "passes"),
+        ("R006", "passes"),
+        ("M002", "passes"),
+        ("N001", "passes"),
+    }
+
+
 # --------------------------------------------------------------------------- worked examples
 
 
 def test_a_pwp_draft_without_its_unless_has_one_contradiction(pwp_draft: Theory) -> None:
     report = validate(pwp_draft)
+    # 2.0: three hypothesised rules cite the paper by locator only (stance: source), an info
     assert [(f.code, f.location.id) for f in report.findings] == [
         ("G001", "self-care"),
         ("R002", "boundaries"),
+        *SOURCED_ONLY_PWP,
     ]
     clash = report.by_code("contradictory-rules")[0]
     assert set(clash.ids) == {"burnout", "boundaries", "stress-and-burnout"}
@@ -114,9 +153,20 @@ def test_a_pwp_draft_without_its_unless_has_one_contradiction(pwp_draft: Theory)
     assert report.failed and report.fail_on == "error"
 
 
+SOURCED_ONLY_PWP = [
+    ("R004", "purpose-reaffirmed-by-resilience"),
+    ("R004", "reaffirmed-purpose-guides-appraisal"),
+    ("R004", "resilience-buffers-burnout"),
+]
+
+
 def test_pwp_resilience_has_only_its_loop(pwp: Theory) -> None:
     report = validate(pwp)
-    assert [(f.code, f.location.id) for f in report.findings] == [("G001", "self-care")]
+    assert [(f.code, f.location.id) for f in report.findings] == [
+        ("G001", "self-care"),
+        *SOURCED_ONLY_PWP,
+    ]
+    assert {f.severity for f in report.findings} == {"info"}
     loop = report.by_code("G001")[0]
     # the shortest loop through rule self-care: it produces resilience, which reaffirms
     # purpose, which guides appraisal and so individual coping, which feeds self-care
@@ -144,6 +194,10 @@ def test_work_focused_group_cbt_has_no_errors(wfg: Theory) -> None:
         ("N001", "group-format"),
         ("N001", "triple-foci"),
         ("R003", "work-supports-recovery"),
+        # 2.0: sourced by locator only (stance: source), hypothesised: an info
+        ("R004", "resume"),
+        ("R004", "table-2-example-1"),
+        ("R004", "table-2-example-2"),
     ]
     assert report.by_code("R003")[0].message == "rule work-supports-recovery has no mechanism"
 
@@ -151,7 +205,7 @@ def test_work_focused_group_cbt_has_no_errors(wfg: Theory) -> None:
 def test_a_report_prints_and_dumps(pwp_draft: Theory) -> None:
     report = validate(pwp_draft)
     text = str(report)
-    assert text.splitlines()[-1].endswith("1 error, 0 warnings, 1 info (fails at --fail-on error)")
+    assert text.splitlines()[-1].endswith("1 error, 0 warnings, 4 infos (fails at --fail-on error)")
     assert re.match(r"^.+pwp-draft\.yaml:\d+:\d+: G001 feedback loop: ", text)
     assert "| `R002` | error | `boundaries` |" in report._repr_markdown_()
     assert Report.model_validate_json(report.model_dump_json()) == report
@@ -175,13 +229,21 @@ def test_theories_built_in_python_are_located_by_path() -> None:
 
 
 def test_select_and_ignore_take_codes_prefixes_and_names(pwp: Theory) -> None:
-    assert validate(pwp, select=["R"]).checked == ("R001", "R002", "R003", "R004", "R005")
+    assert validate(pwp, select=["R"]).checked == (
+        "R001",
+        "R002",
+        "R003",
+        "R004",
+        "R005",
+        "R006",
+    )
     assert validate(pwp, select=["contradictory-rules"]).checked == ("R002",)
     assert "R002" not in validate(pwp, ignore=["R002"]).checked
     assert validate(pwp, select=["R00"], ignore=["R001", "refuted-rule-in-chain"]).checked == (
         "R002",
         "R003",
         "R004",
+        "R006",
     )
     assert not validate(pwp, ignore=["R002"]).failed
     assert validate(pwp, ignore=["R002"], fail_on="info").failed
@@ -241,11 +303,45 @@ def test_bad_project_settings_are_usage_errors(tmp_path: Path, table: str, messa
 # --------------------------------------------------------------------------- oracles
 
 
-def _co_fire(a: Rule, b: Rule, opposites: dict[str, set[str]]) -> bool:
+def _fires(r: Rule) -> bool:
+    """A rule fires somewhere only with a context condition (or 'if: any')."""
+    if "context" in r.missing_parts:
+        return False
+    return bool(r.contexts or r.modifiers or r.context_groups or r.any_context)
+
+
+def _blocks(a: Rule, b: Rule, feeds: dict[str, set[str]]) -> bool:
+    """a's UNLESS names what b needs, or what b produces (directly or through a link)."""
+    unless = set(a.unless)
+    needs = {*b.contexts, *b.modifiers}
+    certain = [
+        o
+        for o in b.outcomes
+        if b.mechanism_mode != "alternatives"
+        or all(o not in link.then for link in b.mechanism_links)
+    ]
+    made = {x for o in certain for x in ({o} | feeds.get(o, set()))}
+    return bool(
+        unless & needs or unless & made or any(unless >= set(g) for g in b.context_groups)
+    )
+
+
+def _co_fire(a: Rule, b: Rule, opposites: dict[str, set[str]], theory: Theory) -> bool:
+    # 2.0 (issue 11): rules that never fire, or where one's UNLESS is produced by the
+    # other, can never fire together; before, only IF-vs-UNLESS and opposites counted
+    feeds: dict[str, set[str]] = {}
+    for link in theory.links:
+        feeds.setdefault(link.outcome, set()).add(link.context)
+    for rel in theory.relations:
+        if rel.type == "feeds" and not rel.external:
+            feeds.setdefault(rel.from_, set()).add(rel.to)
+    needs_a, needs_b = {*a.contexts, *a.modifiers}, {*b.contexts, *b.modifiers}
     return (
-        not set(a.unless) & set(b.contexts)
-        and not set(b.unless) & set(a.contexts)
-        and not any(opposites.get(x, set()) & set(b.contexts) for x in a.contexts)
+        _fires(a)
+        and _fires(b)
+        and not _blocks(a, b, feeds)
+        and not _blocks(b, a, feeds)
+        and not any(opposites.get(x, set()) & needs_b for x in needs_a)
     )
 
 
@@ -268,7 +364,7 @@ def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
     live = [r for r in theory.rules if r.status != "refuted"]
     expected: set[str] = set()
     for a, b in itertools.permutations(live, 2):
-        if not _co_fire(a, b, opposites):
+        if not _co_fire(a, b, opposites, theory):
             continue
         expected |= {f"reduces:{o}" for o in set(a.outcomes) & set(b.reduces)}
         expected |= {
@@ -280,7 +376,7 @@ def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
     found: set[str] = set()
     for f in validate(theory, select=["R002"]).findings:
         rule_a, rule_b = (theory.rule_index[i] for i in f.ids[:2])
-        assert _co_fire(rule_a, rule_b, opposites)
+        assert _co_fire(rule_a, rule_b, opposites, theory)
         if "reduces it" in f.message:
             assert f.ids[2] in rule_a.outcomes and f.ids[2] in rule_b.reduces
             found.add(f"reduces:{f.ids[2]}")
@@ -294,14 +390,27 @@ def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
 def test_loops_are_found_exactly_when_rules_feed_each_other_in_a_cycle(theory: Theory) -> None:
     import networkx as nx
 
+    # 2.0: 'otherwise' produces, 'within', 'if_any' and 'requires' consume, and 'feeds'
+    # relations lead on like links (from an outcome, a mechanism or a rule)
     linked: dict[str, set[str]] = {}
     for link in theory.links:
         linked.setdefault(link.outcome, set()).add(link.context)
+    for rel in theory.relations:
+        if rel.type == "feeds" and not rel.external:
+            linked.setdefault(rel.from_, set()).add(rel.to)
     g: nx.DiGraph[str] = nx.DiGraph()
     for a in theory.rules:
-        fed = {x for o in (*a.outcomes, *a.reduces) for x in ({o} | linked.get(o, set()))}
+        made = (*a.outcomes, *a.reduces, *a.otherwise, *a.mechanisms, a.id)
+        fed = {x for o in made for x in linked.get(o, set())} | {
+            *a.outcomes,
+            *a.reduces,
+            *a.otherwise,
+        }
         for b in theory.rules:
-            if fed & set(b.contexts + b.unless):
+            needs = {*b.contexts, *b.unless, *b.modifiers}
+            needs |= {c for grp in b.context_groups for c in grp}
+            needs |= {c for m in b.mechanism_links for c in m.requires}
+            if fed & needs:
                 g.add_edge(a.id, b.id)
     loops = validate(theory, select=["G001"]).findings
     assert bool(loops) == (not nx.is_directed_acyclic_graph(g))
@@ -314,6 +423,19 @@ def test_loops_are_found_exactly_when_rules_feed_each_other_in_a_cycle(theory: T
 @given(theories())
 def test_orphans_and_duplicates_match_their_definitions(theory: Theory) -> None:
     named = {ref for r in theory.rules for _, _, ref in r.references()}
+    # 2.0: the nested parts of rules (if_any, mechanism links, leads_to), relations and
+    # variants name nodes too
+    named |= {
+        x
+        for r in theory.rules
+        for x in (
+            *(c for g in r.context_groups for c in g),
+            *(c for m in r.mechanism_links for c in (*m.requires, *m.then)),
+            *(x for step in r.outcome_steps for x in (step.from_, step.to)),
+        )
+    }
+    named |= {x for rel in theory.relations for x in (rel.from_, rel.to)}
+    named |= {x for o in theory.outcomes if o.variant_of for x in (o.id, o.variant_of)}
     named |= {x for link in theory.links for x in (link.outcome, link.context)}
     named |= {x for o in theory.outcomes if o.opposite for x in (o.id, o.opposite)}
     report = validate(theory, select=["N001", "R001"])
@@ -329,15 +451,16 @@ def test_orphans_and_duplicates_match_their_definitions(theory: Theory) -> None:
 @given(theories(min_rules=1), st.data())
 def test_a_shuffled_copy_of_a_rule_is_a_duplicate(theory: Theory, data: st.DataObject) -> None:
     rule = data.draw(st.sampled_from(theory.rules))
-    copy = Rule(
-        id="copy-of-" + rule.id,
-        contexts=tuple(reversed(rule.contexts)),
-        unless=rule.unless,
-        interventions=tuple(reversed(rule.interventions)),
-        mechanisms=tuple(reversed(rule.mechanisms)),
-        mechanism_mode=rule.mechanism_mode,
-        outcomes=tuple(reversed(rule.outcomes)),
-        reduces=rule.reduces,
+    # every part of the configuration is copied (2.0 compares them all), the lists reversed
+    copy = Rule.model_validate(
+        {
+            **dict(rule),
+            "id": "copy-of-" + rule.id,
+            "contexts": tuple(reversed(rule.contexts)),
+            "interventions": tuple(reversed(rule.interventions)),
+            "mechanisms": tuple(reversed(rule.mechanisms)),
+            "outcomes": tuple(reversed(rule.outcomes)),
+        }
     )
     bigger = cimo.add(theory, copy)
     assert any("copy-of-" + rule.id in f.ids for f in validate(bigger, select=["R001"]).findings)
