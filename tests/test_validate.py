@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -16,7 +17,17 @@ import cimo.core.source
 from cimo.core.vocabulary import SLOT, SLOTS
 from cimo.errors import UsageError
 from cimo.io import Format
-from cimo.model import CheckSettings, Context, Intervention, Mechanism, Outcome, Rule, Theory
+from cimo.model import (
+    CheckSettings,
+    Context,
+    Intervention,
+    Mechanism,
+    MechanismLink,
+    Outcome,
+    Rule,
+    Theory,
+)
+from cimo.query import scenario
 from cimo.strategies import theories
 from cimo.validate import (
     Report,
@@ -209,7 +220,9 @@ def test_a_report_prints_and_dumps(pwp_draft: Theory) -> None:
     assert re.match(r"^.+pwp-draft\.yaml:\d+:\d+: G001 feedback loop: ", text)
     assert "| `R002` | error | `boundaries` |" in report._repr_markdown_()
     assert Report.model_validate_json(report.model_dump_json()) == report
-    assert format_text([report]).splitlines()[-1].startswith("help: R002 ")
+    # one help line per code found (R004's infos come after R002 since 2.0)
+    helps = [x for x in format_text([report]).splitlines() if x.startswith("help: ")]
+    assert [h.split()[1] for h in helps] == ["G001", "R002", "R004"]
 
 
 def test_theories_built_in_python_are_located_by_path() -> None:
@@ -321,9 +334,7 @@ def _blocks(a: Rule, b: Rule, feeds: dict[str, set[str]]) -> bool:
         or all(o not in link.then for link in b.mechanism_links)
     ]
     made = {x for o in certain for x in ({o} | feeds.get(o, set()))}
-    return bool(
-        unless & needs or unless & made or any(unless >= set(g) for g in b.context_groups)
-    )
+    return bool(unless & needs or unless & made or any(unless >= set(g) for g in b.context_groups))
 
 
 def _co_fire(a: Rule, b: Rule, opposites: dict[str, set[str]], theory: Theory) -> bool:
@@ -358,7 +369,45 @@ def _opposites(theory: Theory) -> dict[str, set[str]]:
 _DENSE = theories(min_nodes=4, max_nodes=7, min_rules=2, max_rules=10)
 
 
-@given(_DENSE)
+@st.composite
+def theories_20(draw: st.DrawFn) -> Theory:
+    """Dense theories whose rules use the 2.0 parts the checks read: 'within', 'if: any',
+    'missing', 'despite', 'moderated_by', 'otherwise', mechanism links and modes."""
+    t = draw(theories(min_nodes=5, max_nodes=9, min_rules=2, max_rules=10))
+    contexts = [c.id for c in t.contexts]
+    rules = []
+    for r in t.rules:
+        ifs = [c for c in r.contexts if c in contexts]
+        within: list[str] = []
+        if ifs:
+            within = draw(st.lists(st.sampled_from(ifs), unique=True))
+        data: dict[str, Any] = dict(r) | {
+            "contexts": tuple(c for c in r.contexts if c not in within),
+            "modifiers": tuple(within),
+            "mechanism_mode": draw(st.sampled_from(["together", "alternatives", "unstated"])),
+        }
+        named = {*r.contexts, *r.unless}
+        spare = [c for c in contexts if c not in named]
+        if draw(st.booleans()) and spare:
+            data[draw(st.sampled_from(["despite", "moderators"]))] = (draw(st.sampled_from(spare)),)
+        if not r.contexts:
+            data |= draw(
+                st.sampled_from([{}, {"any_context": True}, {"missing_parts": ("context",)}])
+            )
+        if r.mechanisms and contexts and draw(st.booleans()):
+            data["mechanism_links"] = (
+                MechanismLink(
+                    mechanism=r.mechanisms[0], requires=(draw(st.sampled_from(contexts)),)
+                ),
+            )
+        left = [o.id for o in t.outcomes if o.id not in (*r.outcomes, *r.reduces)]
+        if draw(st.booleans()) and left:
+            data["otherwise"] = (draw(st.sampled_from(left)),)
+        rules.append(Rule.model_validate(data))
+    return Theory.model_validate(dict(t) | {"rules": tuple(rules)})
+
+
+@given(st.one_of(_DENSE, theories_20()))
 def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
     opposites = _opposites(theory)
     live = [r for r in theory.rules if r.status != "refuted"]
@@ -386,7 +435,60 @@ def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
     assert found == expected
 
 
-@given(_DENSE)
+# 2.0 (issue 11): R006, a bypassed UNLESS, against its definition written pairwise
+
+
+def _conds(r: Rule) -> set[str]:
+    return {*r.contexts, *r.modifiers, *r.interventions}
+
+
+def _static_bypass(a: Rule, b: Rule, u: str, outcome: str, slot: str) -> bool:
+    """The definition, pairwise: B gives A's outcome from a subset of A's conditions."""
+    if a.id == b.id or "refuted" in (a.status, b.status) or u in _conds(a):
+        return False
+    if outcome not in getattr(b, slot):
+        return False
+    if not b.contexts and not b.modifiers and not b.context_groups and not b.any_context:
+        return False
+    if "context" in b.missing_parts or "context" in a.missing_parts:
+        return False
+    if not a.contexts and not a.modifiers and not a.context_groups and not a.any_context:
+        return False
+    if not _conds(b) <= _conds(a) or u in (*b.unless, *b.despite, *b.moderators):
+        return False
+    return not set(b.unless) & _conds(a) and not b.context_groups and not b.mechanism_links
+
+
+@given(st.one_of(_DENSE, theories_20()))
+def test_bypasses_match_a_pairwise_oracle_confirmed_by_scenario(t: Theory) -> None:
+    expected: set[tuple[str, str, str, str]] = set()
+    for a, b in itertools.permutations(t.rules, 2):
+        if a.context_groups or b.context_groups or b.mechanism_links:
+            continue  # the oracle covers the flat slots
+        for u in a.unless:
+            hits = [
+                o
+                for slot in ("outcomes", "reduces")
+                for o in getattr(a, slot)
+                if _static_bypass(a, b, u, o, slot)
+            ]
+            if not hits:
+                continue
+            given_ = [*a.contexts, *a.modifiers, u]
+            sc = scenario(t, contexts=dict.fromkeys(given_), interventions=a.interventions)
+            if a.id in sc.blocked_rules and b.id in sc.fired_rules:
+                expected |= {(a.id, b.id, u, o) for o in hits if o in (*sc.outcomes, *sc.reduced)}
+    found = set()
+    for f in validate(t, select=["R006"]).findings:
+        a_id, b_id, u, *outcomes = f.ids
+        a, b = t.rule_index[a_id], t.rule_index[b_id]
+        if a.context_groups or b.context_groups or b.mechanism_links:
+            continue
+        found |= {(a_id, b_id, u, o) for o in outcomes}
+    assert found == expected
+
+
+@given(st.one_of(_DENSE, theories_20()))
 def test_loops_are_found_exactly_when_rules_feed_each_other_in_a_cycle(theory: Theory) -> None:
     import networkx as nx
 

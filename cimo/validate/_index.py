@@ -97,8 +97,11 @@ class Index:
 
     @cached_property
     def nested(self) -> dict[str, list[int]]:
-        """Id -> positions of the rules naming it in an ``if_any`` group, a mechanism
-        link (``requires``, ``then``) or an outcome step (``leads_to``)."""
+        """Id -> positions of the rules naming it in a nested part of a rule.
+
+        The nested parts: an ``if_any`` group, a mechanism link (``requires``,
+        ``then``) or an outcome step (``leads_to``).
+        """
         out: dict[str, list[int]] = {}
         for i, rule in enumerate(self.theory.rules):
             for ref in dict.fromkeys(nested_ids(rule)):
@@ -172,9 +175,12 @@ class Index:
 
     @cached_property
     def consumers(self) -> dict[str, list[int]]:
-        """Id -> positions of the rules whose firing depends on it: ``if``, ``unless``,
-        ``within``, an ``if_any`` group or a mechanism's ``requires`` (not the
-        qualifiers ``moderated_by`` and ``despite``, which never change firing)."""
+        """Id -> positions of the rules whose firing depends on it.
+
+        Through ``if``, ``unless``, ``within``, an ``if_any`` group or a
+        mechanism's ``requires``; not the qualifiers ``moderated_by`` and
+        ``despite``, which never change whether a rule fires.
+        """
         out: dict[str, list[int]] = {}
         for i, rule in enumerate(self.theory.rules):
             refs = [*rule.contexts, *rule.unless, *rule.modifiers]

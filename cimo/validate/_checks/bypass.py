@@ -37,6 +37,7 @@ from cimo.validate._registry import Raw, check
 
 __all__: list[str] = []
 
+
 def _conditions(rule: Rule) -> frozenset[str]:
     """What must hold or be delivered: the ``if``, ``within`` and ``with`` items."""
     need = required(rule)
@@ -72,9 +73,12 @@ def _bypassed(ix: Index) -> Iterator[Raw]:
 def _confirmed(
     ix: Index, a: int, k: int, by_rule: dict[int, list[tuple[str, str]]]
 ) -> Iterator[Raw]:
-    """The candidates the reasoning confirms: in the scenario "A's conditions and u",
-    :func:`cimo.query.scenario` blocks A, fires B and gives the outcome (another
-    rule firing there may block B, or A may not be blocked at all)."""
+    """The candidates the reasoning confirms.
+
+    In the scenario "A's conditions and u", :func:`cimo.query.scenario` must
+    block A, fire B and give the outcome (another rule firing there may block
+    B, or A may not be blocked at all).
+    """
     rule_a = ix.rule(a)
     u = rule_a.unless[k]
     given = [*rule_a.contexts, *rule_a.modifiers, *(g[0] for g in rule_a.context_groups), u]
@@ -93,9 +97,45 @@ def _confirmed(
                 yield _finding(rule_a, a, k, rule_b, outcomes, slot, given, sc.interventions)
 
 
+def _bypasses_in(
+    rules: tuple[Rule, ...],
+    conditions: list[frozenset[str]],
+    group: list[int],
+    outcome: str,
+    slot: str,
+) -> Iterator[tuple[int, int, int]]:
+    """(A, position of u in A's UNLESS, B) for one outcome's group of rules.
+
+    Every B that gives the outcome from A's conditions without being blocked
+    by u, not only the first: the reasoning then confirms each (:func:`_confirmed`).
+    """
+    posting: dict[str, list[int]] = {}
+    free: list[int] = []  # rules needing nothing of the flat conditions (if: any, if_any only)
+    for b in group:
+        if not conditions[b]:
+            free.append(b)
+        for c in conditions[b]:
+            posting.setdefault(c, []).append(b)
+    for a in group:
+        rule_a = rules[a]
+        if not rule_a.unless:
+            continue
+        held = conditions[a]
+        hits: Counter[int] = Counter(b for c in held for b in posting.get(c, ()))
+        subsets = sorted({b for b, n in hits.items() if n == len(conditions[b])} | set(free))
+        for k, u in enumerate(rule_a.unless):
+            if u in held:
+                continue  # A can never fire: it needs u and is blocked by it
+            for b in subsets:
+                if b != a and _still_gives(rules[b], rule_a, held, u, outcome, slot):
+                    yield a, k, b
+
+
 def _still_gives(b: Rule, a: Rule, held: frozenset[str], u: str, outcome: str, slot: str) -> bool:
-    """Whether ``b`` gives ``outcome`` in the scenario ``held`` plus ``u`` (its flat
-    conditions are already known to lie in ``held``)."""
+    """Whether ``b`` gives ``outcome`` in the scenario ``held`` plus ``u``.
+
+    Its flat conditions are already known to lie in ``held``.
+    """
     if u in b.unless or u in b.despite or u in b.moderators:
         return False  # blocked by u too, or says on purpose that it works although u holds
     if not held.isdisjoint(b.unless):
@@ -106,9 +146,7 @@ def _still_gives(b: Rule, a: Rule, held: frozenset[str], u: str, outcome: str, s
         if members.isdisjoint(held) and not any(g <= members for g in a_groups):
             return False
     links = {link.mechanism: link for link in b.mechanism_links}
-    fired = {
-        m for m in b.mechanisms if m not in links or frozenset(links[m].requires) <= held
-    }
+    fired = {m for m in b.mechanisms if m not in links or frozenset(links[m].requires) <= held}
     if b.mechanisms:
         if b.mechanism_mode == "alternatives" and not fired:
             return False

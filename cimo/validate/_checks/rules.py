@@ -85,10 +85,7 @@ def _blocks(a: Rule, b: Rule, ix: Index) -> bool:
     if any(unless.issuperset(group) for group in b.context_groups):
         return True
     feeds = ix.feeds
-    for o in certain_outcomes(b):
-        if o in unless or not unless.isdisjoint(feeds.get(o, ())):
-            return True
-    return False
+    return any(o in unless or not unless.isdisjoint(feeds.get(o, ())) for o in certain_outcomes(b))
 
 
 def _co_fire(a: Rule, b: Rule, ix: Index) -> bool:
@@ -255,8 +252,9 @@ def _no_evidence(ix: Index) -> Iterator[Raw]:
         sourced = sum(e.stance == "source" for e in r.evidence)
         what = []
         if sourced:
-            what.append(_entries(sourced, "only says", "only say") + " where it comes from "
-                        "(stance: source)")
+            what.append(
+                _entries(sourced, "only says", "only say") + " where it comes from (stance: source)"
+            )
         if len(r.evidence) > sourced:
             what.append(_entries(len(r.evidence) - sourced, "gives", "give") + " no stance")
         if r.status == "hypothesised":
