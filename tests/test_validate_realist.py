@@ -290,6 +290,7 @@ def test_sarif_describes_r006_and_grades_each_finding() -> None:
     assert rules["R006"]["name"] == "bypassed-disabling-context"
     assert rules["R006"]["defaultConfiguration"] == {"level": "warning"}
     assert "UNLESS" in rules["R006"]["shortDescription"]["text"]
+    assert rules["R006"]["helpUri"].endswith("/checks/#r006")
     levels = {(r["ruleId"], r["level"]) for r in log["runs"][0]["results"]}
     assert levels == {("R006", "warning"), ("R003", "note")}
     json.dumps(log)

@@ -56,6 +56,8 @@ def _conditions(rule: Rule) -> frozenset[str]:
 )
 def _bypassed(ix: Index) -> Iterator[Raw]:
     rules = ix.theory.rules
+    if not any(r.unless for r in rules):
+        return
     conditions = [_conditions(r) for r in rules]
     live = [r.status != "refuted" and can_fire(r) for r in rules]
     candidates: dict[tuple[int, int], dict[int, list[tuple[str, str]]]] = {}
