@@ -130,15 +130,15 @@ def _first_clash(ix: Index, ups: list[int], downs: list[int]) -> tuple[int, int]
     "'unless', or mark one of them refuted",
 )
 def _contradictions(ix: Index) -> Iterator[Raw]:
-    refuted = {i for i, r in enumerate(ix.theory.rules) if r.status == "refuted"}
+    # refuted rules are no longer claimed, and a rule with no context never fires:
+    # both are left out of the groups before any pair is compared
+    dead = {i for i, r in enumerate(ix.theory.rules) if r.status == "refuted" or not can_fire(r)}
 
     def live(slot: SlotKeyword) -> Mapping[str, list[int]]:
         rules = ix.slot(slot)
-        if not refuted:
+        if not dead:
             return rules
-        return {
-            o: kept for o, ids in rules.items() if (kept := [i for i in ids if i not in refuted])
-        }
+        return {o: kept for o, ids in rules.items() if (kept := [i for i in ids if i not in dead])}
 
     then = live("then")
     yield from _predicted_and_reduced(ix, then, live("reduces"))
