@@ -20,28 +20,32 @@ from cimo.strategies import theories
 
 
 def test_statement_words_in_interventions_and_unless(pwp: cimo.Theory, wfg: cimo.Theory) -> None:
-    # hand-written from rule core-individual of pwp-resilience.yaml
+    # hand-written from rule core-individual of pwp-resilience.yaml. Issue 11 changed the
+    # meaning on purpose: the status tag leads, labels keep their case (never lower-cased),
+    # and a list whose labels hold "and" or a comma is quoted item by item.
     assert statement(pwp, "core-individual") == (
-        "IF experiencing work-related adversity, "
-        "UNLESS a service focus on achieving national targets, "
-        "THEN implementing individual coping strategies (self-care and wellbeing), "
-        "developing work-related boundaries and using systemic and relational strategies "
-        "(supervision and peer support), "
-        "BECAUSE connecting with their own values and appraising adversity in relation to "
+        "[supported] IF Experiencing work-related adversity, "
+        "UNLESS A service focus on achieving national targets, "
+        "THEN “Implementing individual coping strategies (self-care and wellbeing)”, "
+        "“Developing work-related boundaries” and “Using systemic and relational strategies "
+        "(supervision and peer support)”, "
+        "BECAUSE Connecting with their own values and Appraising adversity in relation to "
         "their values."
     )
-    # table-2-example-1 of the work-focused group CBT theory (seed 000, Table 2)
+    # table-2-example-1 of the work-focused group CBT theory (seed 000, Table 2); its
+    # elements carry the source's printed label "Table 2, Example 1"
     assert statement(wfg, "table-2-example-1") == (
-        "IF group psychotherapy, "
-        "WITH skilful facilitation of peer interaction with a structured-directive leadership "
-        "style, THEN increase in self-reported self-efficacy, "
-        "AND LESS self-reported interpersonal problems, "
-        "BECAUSE becoming their own therapist."
+        "[hypothesised] IF Group psychotherapy, "
+        "WITH Skilful facilitation of peer interaction with a structured-directive leadership "
+        "style, THEN (Table 2, Example 1) Increase in self-reported self-efficacy, "
+        "AND LESS (Table 2, Example 1) Self-reported interpersonal problems, "
+        "BECAUSE (Table 2, Example 1) Becoming their own therapist."
     )
 
 
 def test_statement_says_what_the_source_left_unstated(wfg: cimo.Theory) -> None:
-    assert statement(wfg, "work-supports-recovery").endswith("BECAUSE (no mechanism stated).")
+    # issue 11 words a gap "(mechanism not stated)" (was "(no mechanism stated)")
+    assert statement(wfg, "work-supports-recovery").endswith("BECAUSE (mechanism not stated).")
     with pytest.raises(UnknownIdError, match="did you mean 'figure-4'"):
         statement(wfg, "figure4")
 

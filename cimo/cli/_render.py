@@ -223,8 +223,16 @@ def register(app: typer.Typer) -> None:
             TextOrJson, typer.Option("--format", "-f", help="Output format.")
         ] = TextOrJson.text,
         output: OutputOpt = None,
+        as_printed: Annotated[
+            bool,
+            typer.Option(
+                "--as-printed",
+                help="Each rule as the source prints it (its segments, else its statement "
+                "text, else the structured sentence); each line says which.",
+            ),
+        ] = False,
     ) -> None:
-        """Print every rule as an if-then-because statement."""
-        result = statements(read_theory(file))
+        """Print every rule as an if-then-because statement, starting with its status."""
+        result = statements(read_theory(file), as_printed=as_printed)
         text = to_json(result.model_dump(mode="json")) if format is TextOrJson.json else str(result)
         emit(text, output)
