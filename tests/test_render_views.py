@@ -249,7 +249,6 @@ def test_missing_dot_says_how_to_install_graphviz(
 def test_svg_holds_every_node_and_edge_with_labels_intact(
     example: cimo.Theory, rules: bool
 ) -> None:
-    from cimo.render.dot import printable, wrap
 
     d = theory_map(example, rules=rules)
     svg = d.render(format="svg")
@@ -283,9 +282,9 @@ def _label_runs(label: str, printed: str | None) -> list[str]:
     lines = wrap(printable(printed.replace(" ", "\u00a0") + " " + label), DEFAULT_STYLE.wrap)
     first, _, rest = lines[0].partition(" ")
     runs = [first.replace("\u00a0", " ")] + ([graphviz_spaces(" " + rest)] if rest else [])
-    return [graphviz_spaces(r) for r in runs[:1]] + runs[1:] + [
-        graphviz_spaces(x) for x in lines[1:]
-    ]
+    return (
+        [graphviz_spaces(r) for r in runs[:1]] + runs[1:] + [graphviz_spaces(x) for x in lines[1:]]
+    )
 
 
 @pytest.mark.exe

@@ -22,12 +22,28 @@ from cimo.query import get_rule
 from cimo.render._common import State
 from cimo.render._figure import Diagram, make_diagram, new_graph
 from cimo.render._focus import focus_ids, rule_label, theme_names
-from cimo.render._look import LEGEND, edge_attrs, label_html, legend_table, node_words, states
+from cimo.render._look import (
+    LEGEND,
+    categories,
+    edge_attrs,
+    label_html,
+    legend_table,
+    node_words,
+    states,
+)
 from cimo.render.dot import Html, html_lines, html_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import DEFAULT_STYLE, Style
 
 __all__ = ["rule_card", "rule_cards"]
+
+# The legend entry of a card's status.
+_STATUS_KEY = {
+    "supported": "supported",
+    "refined": "supported",
+    "hypothesised": "hypothesised",
+    "refuted": "refuted-rule",
+}
 
 
 class _Card:
@@ -166,7 +182,9 @@ class _Card:
         r, style = self.rule, self.style
         rows = [self.head(), *self.conditions(), *self.results()]
         declared = set(r.missing_parts)
-        gaps = [p for p in r.missing if p not in declared and not (p == "context" and r.any_context)]
+        gaps = [
+            p for p in r.missing if p not in declared and not (p == "context" and r.any_context)
+        ]
         if gaps:
             rows.append(self.note(f"incomplete: no {', '.join(gaps)}"))
         if declared:
@@ -258,7 +276,7 @@ def rule_cards(
                         g.order(left.id, right.id)
             for a, b in zip(members, members[columns:], strict=False):
                 g.order(a.id, b.id)
-    keys = {"supported" if r.status == "refined" else r.status for r in rules}
+    keys = {_STATUS_KEY[r.status] for r in rules}
     if highlight is not None:
         keys |= {"picked", "greyed", "blocked-card"}
     kept = {r.id for r in rules}
@@ -278,9 +296,7 @@ def rule_cards(
         label=legend_table(
             style,
             kinds=[k for k in KINDS if any(n.kind == k for n in theory.nodes if n.id in used)],
-            categories=sorted(
-                {m.category for m in theory.mechanisms if m.id in used}, key=lambda c: c or ""
-            ),
+            categories=categories(m for m in theory.mechanisms if m.id in used),
             keys=keys,
         ),
         shape="plaintext",

@@ -40,8 +40,6 @@ def focus_ids(theory: Theory, focus: str, *, depth: int = 1) -> frozenset[str]:
     return frozenset(n.id for n in part.nodes) | frozenset(r.id for r in part.rules)
 
 
-
-
 def rule_label(rule: Rule) -> str:
     name = rule.source_label or rule.id
     return name if name == rule.id else f"{rule.id}: {name}"

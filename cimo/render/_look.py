@@ -13,6 +13,7 @@ from cimo.render.style import Style
 
 __all__ = [
     "LEGEND",
+    "categories",
     "edge_attrs",
     "edge_key",
     "label_html",
@@ -50,7 +51,8 @@ def label_html(label: str, width: int, *, printed: str | None = None, align: str
 
 def node_words(node: Node) -> str:
     """A node's label as drawn: "…" when the source cuts it off, marks for absent and negative."""
-    text = node.label + ("…" if node.truncated and not node.label.endswith("…") else "")
+    cut = node.truncated and not node.label.rstrip().endswith(("…", "..."))
+    text = node.label + ("…" if cut else "")
     if isinstance(node, Mechanism):
         text += " (absent)" if node.absent else ""
         text += " (−)" if node.polarity == "negative" else ""
@@ -95,8 +97,10 @@ def state_attrs(state: State, style: Style, base: str) -> dict[str, str | Html |
 
 
 def rule_attrs(rule: Rule, label: str, style: Style, state: State) -> dict[str, str | Html | None]:
-    """A rule node: solid when supported or refined, dashed when hypothesised, grey and
-    struck through when refuted; its actor under its name."""
+    """A rule node: solid (supported, refined), dashed (hypothesised), grey and struck (refuted).
+
+    Its actor is written under its name.
+    """
     text = label_html(label, style.wrap)
     if rule.actor:
         text += '<BR/><FONT POINT-SIZE="9">' + html_text(f"for {rule.actor}") + "</FONT>"
@@ -128,9 +132,20 @@ _EDGE_LOOK: dict[str, dict[str, str]] = {
     "disables": {"style": "dashed", "arrowhead": "tee", "penwidth": "1.4"},
     "reduces": {"arrowhead": "tee", "style": "dotted", "penwidth": "1.4"},
     "link": {"style": "dotted", "arrowhead": "odot", "constraint": "false", "penwidth": "1.6"},
+    "moderated_by": {"style": "dotted", "arrowhead": "odiamond", "constraint": "false"},
+    "despite": {"style": "dotted", "arrowhead": "odiamond", "constraint": "false"},
+    "otherwise": {"style": "dotted", "arrowhead": "empty"},
 }
 #: Relations as legend keys: the plain causal ones are one entry.
-_LEGEND_KEY = {"unless": "unless", "disables": "unless", "reduces": "reduces", "link": "link"}
+_LEGEND_KEY = {
+    "unless": "unless",
+    "disables": "unless",
+    "reduces": "reduces",
+    "link": "link",
+    "moderated_by": "qualifier",
+    "despite": "qualifier",
+    "otherwise": "otherwise",
+}
 
 
 def edge_attrs(relation: str, style: Style, *, chain: bool) -> dict[str, str | Html | None]:
@@ -175,11 +190,14 @@ _LINES: dict[str, tuple[str, str, str]] = {
     "link": ("chain", "···○", "link: an outcome is this context"),
     "card-chain": ("chain", "━━▶", "chain: this rule's outcome is the next rule's context"),
     "card-unless": ("disabling", "- - ┤", "UNLESS: this rule's outcome disables the next rule"),
+    "qualifier": ("line", "··◇", "MODERATED BY / DESPITE: reported, never required"),
+    "otherwise": ("line", "··▷", "OTHERWISE: expected when the mechanisms do not fire"),
     "or": ("line", "(or)", "OR: any one of the mechanisms suffices"),
     "unstated": ("line", "(?)", "the source does not say how the mechanisms combine"),
     "supported": ("line", "──", "supported or refined rule: solid"),
     "hypothesised": ("line", "- -", "hypothesised rule: dashed"),
-    "refuted": ("refuted", "──", "refuted rule: grey, struck through"),
+    "refuted": ("refuted", "──", "drawn by refuted rules only: grey"),
+    "refuted-rule": ("refuted", "──", "refuted rule: grey, its name struck through"),
     "inferred": ("inferred", "- -", "inferred by the encoder, not printed by the source"),
     "rel:feeds": ("chain", "─▶", "feeds: makes the next one hold"),
     "rel:counterpart-of": ("line", "◀─▶", "counterpart of (the opposite configuration)"),
@@ -228,8 +246,11 @@ def legend_table(
     keys: Iterable[str] = (),
     notes: Iterable[tuple[str, str]] = (),
 ) -> Html:
-    """A legend of exactly what a picture shows: its kinds (as shaped swatches), mechanism
-    categories (marked "(inferred)" where the encoder guessed them) and its ``keys``."""
+    """A legend of exactly what a picture shows, and nothing else.
+
+    Its kinds (as swatches of their shapes), mechanism categories (marked
+    "(inferred)" where the encoder guessed them) and the entries named by ``keys``.
+    """
 
     def row(picture: str, text: str) -> str:
         return f'<TR><TD>{picture}</TD><TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
@@ -259,6 +280,14 @@ def legend_table(
         f'<TABLE BORDER="1" BGCOLOR="{style.background}" CELLBORDER="0" CELLSPACING="2" '
         f'CELLPADDING="3">{body}</TABLE>'
     )
+
+
+def categories(mechanisms: Iterable[Mechanism]) -> list[tuple[str | None, bool]]:
+    """The mechanisms' categories, each True where some mechanism's category is a guess."""
+    guessed: dict[str | None, bool] = {}
+    for m in mechanisms:
+        guessed[m.category] = guessed.get(m.category, False) or "category" in m.inferred
+    return sorted(guessed.items(), key=lambda c: c[0] or "")
 
 
 def states(highlight: Highlight | None) -> Callable[[str], State]:

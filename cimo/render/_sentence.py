@@ -9,7 +9,7 @@ OTHERWISE. Labels are printed as written after the source's printed label
 >>> import cimo
 >>> theory = cimo.load_example("pwp-resilience")
 >>> print(statement(theory, theory.rules[0].id))  # doctest: +ELLIPSIS
-[hypothesised] IF ...THEN ...BECAUSE ...
+[supported] IF ...THEN ...BECAUSE ...
 """
 
 from __future__ import annotations
@@ -41,9 +41,7 @@ def _mark(rule: Rule, word: str, key: str) -> str:
 
 def _unstated(rule: Rule, part: str) -> str:
     return (
-        f"({part} missing in the source)"
-        if part in rule.missing_parts
-        else f"({part} not stated)"
+        f"({part} missing in the source)" if part in rule.missing_parts else f"({part} not stated)"
     )
 
 
@@ -137,7 +135,8 @@ def _structured(theory: Theory, r: Rule, *, labels: bool = True) -> str:
         otherwise = join(_outcome_items(w, r.otherwise, r), "and")
         parts.append(f"{_mark(r, 'OTHERWISE', 'otherwise')} {otherwise}")
     head = ", ".join(lead) + ": " if lead else ""
-    return f"[{r.status}] {head}" + ", ".join(parts) + "."
+    text = f"[{r.status}] {head}" + ", ".join(parts)
+    return text if text.endswith("…") else text + "."
 
 
 def _tidy(pieces: list[str]) -> str:
@@ -146,7 +145,9 @@ def _tidy(pieces: list[str]) -> str:
     for piece in (p.strip() for p in pieces):
         if not piece:
             continue
-        out += piece if not out or piece[0] in ",.;:)!?" or out.endswith(("(", "“")) else " " + piece
+        out += (
+            piece if not out or piece[0] in ",.;:)!?" or out.endswith(("(", "“")) else " " + piece
+        )
     return out
 
 
@@ -184,12 +185,13 @@ def statement(theory: Theory, rule: str | Rule, *, as_printed: bool = False) -> 
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
     >>> print(statement(theory, "figure-4"))  # doctest: +NORMALIZE_WHITESPACE
-    [supported] IF “Employees with moderate-severe recurrent depression” and
-    “Group psychotherapy”, WITH Skilful facilitation of peer interaction with a
-    structured-directive leadership style and Psychoeducation in basic CBT concepts
-    and skills, THEN Improved clinical status, Improved work status (continued
-    employment) and Improved interpersonal functioning, BECAUSE Realise, Reflect,
-    Regulate, Resolve, Relate or Retain/Resume.
+    [hypothesised] IF Employees with moderate-severe recurrent depression and Group
+    psychotherapy, WITH “Skilful facilitation of peer interaction with a
+    structured-directive leadership style” and “Psychoeducation in basic CBT concepts
+    and skills”, THEN Improved clinical status, Improved work status (continued
+    employment) and Improved interpersonal functioning, BECAUSE (1. REALISE) Realise,
+    (2. REFLECT) Reflect, (3. REGULATE) Regulate, (4. RESOLVE) Resolve, (5. RELATE)
+    Relate or (6. RETAIN) Retain/Resume.
 
     Raises:
         cimo.UnknownIdError: ``rule`` is not a rule of the theory.
@@ -246,14 +248,12 @@ def statements(theory: Theory, *, as_printed: bool = False) -> Statements:
     >>> import cimo
     >>> s = statements(cimo.load_example("work-focused-group-cbt"))
     >>> print(s.items[0])  # doctest: +ELLIPSIS
-    three-levels (Figure 3): [supported] IF Employees with moderate-severe recurrent depression, WITH ...
+    three-levels (Figure 3): [hypothesised] IF Employees with moderate-severe ... WITH ...
     """
     items = []
     for r in theory.rules:
         form, text = _printed(theory, r) if as_printed else ("structured", _structured(theory, r))
         items.append(
-            Statement(
-                rule=r.id, source_label=r.source_label, text=text, status=r.status, form=form
-            )
+            Statement(rule=r.id, source_label=r.source_label, text=text, status=r.status, form=form)
         )
     return Statements(title=theory.title, items=tuple(items), as_printed=as_printed)

@@ -32,7 +32,7 @@ __all__ = ["Item", "Words", "bracketed", "join", "phrase"]
 
 
 def phrase(label: str) -> str:
-    """A label as a phrase inside a sentence: case kept, surrounding space and one final stop dropped.
+    """A label as a phrase in a sentence: case kept, outer space and one final stop dropped.
 
     A final "..." (the source's own ellipsis) becomes "…", so no ".." can follow.
 
@@ -120,7 +120,7 @@ class Words:
             return Item(ident)
         prefix = f"{bracketed(node.source_label)} " if self.labels and node.source_label else ""
         text = phrase(node.label) if self.sentence else node.label
-        if node.truncated and not text.endswith("…"):
+        if node.truncated and not text.rstrip().endswith(("…", "...")):
             text += "…"
         suffix = ""
         if isinstance(node, Mechanism) and node.absent:

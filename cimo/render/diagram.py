@@ -22,19 +22,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeAlias
 
-from cimo import edit
-from cimo._util import suggest
 from cimo.core.vocabulary import KINDS
-from cimo.errors import UnknownIdError, UsageError
-from cimo.graph import chain_links, element_graph, rule_graph
+from cimo.graph import element_graph, rule_graph
 from cimo.model import Mechanism, Rule, Taxonomy, Theory
-from cimo.query import get_rule
-from cimo.render._common import State
 from cimo.render._cards import rule_card, rule_cards
-from cimo.render._focus import focus_ids, rule_label, theme_names
+from cimo.render._common import State
 from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
+from cimo.render._focus import focus_ids, rule_label, theme_names
 from cimo.render._look import (
     LEGEND,
+    categories,
     edge_attrs,
     edge_key,
     legend_table,
@@ -62,6 +59,13 @@ __all__ = [
     "theory_map",
 ]
 
+# The legend entry of a rule node's status.
+_STATUS_KEY = {
+    "supported": "supported",
+    "refined": "supported",
+    "hypothesised": "hypothesised",
+    "refuted": "refuted-rule",
+}
 _LANE_TITLES = {
     "context": "CONTEXTS",
     "intervention": "INTERVENTIONS",
@@ -158,7 +162,7 @@ def theory_map(
         lanes.append("rule")
         _add_rule_nodes(g, theory, kept_rules, style, clusters=clusters, state=state)
         by_kind["rule"] = [r.id for r in kept_rules]
-        shown |= {r.status if r.status != "refined" else "supported" for r in kept_rules}
+        shown |= {_STATUS_KEY[r.status] for r in kept_rules}
     lanes += [k for k in ("mechanism", "outcome") if by_kind[k]]
     _add_lanes(g, lanes, by_kind, style)
 
@@ -177,7 +181,7 @@ def theory_map(
             label=legend_table(
                 style,
                 kinds=[k for k in KINDS if by_kind[k]] + (["rule"] if kept_rules else []),
-                categories=_categories(n for n in nodes if isinstance(n, Mechanism)),
+                categories=categories(n for n in nodes if isinstance(n, Mechanism)),
                 keys=shown,
             ),
             shape="plaintext",
@@ -187,14 +191,6 @@ def theory_map(
         last = by_kind[lanes[-1]]
         g.order(last[len(last) // 2], LEGEND)
     return make_diagram("map", theory.title, g, engine)
-
-
-def _categories(mechanisms: Iterable[Mechanism]) -> list[tuple[str | None, bool]]:
-    """The mechanisms' categories, each marked True where some mechanism's category is a guess."""
-    guessed: dict[str | None, bool] = {}
-    for m in mechanisms:
-        guessed[m.category] = guessed.get(m.category, False) or "category" in m.inferred
-    return sorted(guessed.items(), key=lambda c: c[0] or "")
 
 
 def _add_lanes(
@@ -295,7 +291,8 @@ def _rule_edge(
     look, key = status_edge({rule.status}, style)
     if relation in ("unless", "disables", "reduces", "link"):
         look.pop("style", None)
-    return attrs | look | _edge_state((rule.id,), style, state), {edge_key(relation, chain=chain)}
+    keys = {edge_key(relation, chain=chain), key}
+    return attrs | look | _edge_state((rule.id,), style, state), keys
 
 
 def _add_rule_edges(
@@ -334,17 +331,14 @@ def _add_element_edges(
     kinds = {n.id: n.kind for n in theory.nodes}
     status = {r.id: r.status for r in theory.rules}
     junctions = {r.id: r for r in theory.rules if _is_junction(r)}
-    own_then = {
-        r.id: {link.mechanism for link in r.mechanism_links if link.then} for r in junctions.values()
-    }
     routed: dict[str, tuple[set[str], dict[str, str]]] = {}
     eg = element_graph(theory)
     for u, v, relation, data in eg.edges(keys=True, data=True):
-        if u not in kept or v not in kept:
+        if u not in kept or v not in kept or not relation:  # "": a slot with no element edge
             continue
         rules = tuple(data["rules"])
         if relation in ("produces", "reduces"):
-            via = [r for r in rules if r in junctions and u not in own_then[r]]
+            via = [r for r in rules if r in junctions]
             for r in via:
                 ins, outs = routed.setdefault(r, (set(), {}))
                 ins.add(u)
@@ -392,7 +386,9 @@ def _draw_junction(
         return {key, *(edge_key(r, chain=False) for r in outcomes.values())}
     node, junction_key = _junction(g, rule, style, state)
     for m in ordered:
-        g.edge(m, node, **(edge_attrs("produces", style, chain=False) | extra | tip), arrowhead="none")
+        g.edge(
+            m, node, **(edge_attrs("produces", style, chain=False) | extra | tip), arrowhead="none"
+        )
     for o, relation in outcomes.items():
         attrs = edge_attrs(relation, style, chain=False) | tip
         g.edge(node, o, **(attrs | ({} if relation == "reduces" else extra)))

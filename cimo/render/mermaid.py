@@ -113,14 +113,13 @@ def _element_edges(theory: Theory, short: dict[str, str], edges: _Edges) -> list
         for r in theory.rules
         if r.mechanism_mode in ("alternatives", "unstated") and len(r.mechanisms) > 1
     }
-    own_then = {
-        r.id: {link.mechanism for link in r.mechanism_links if link.then} for r in junctions.values()
-    }
     routed: dict[str, tuple[dict[str, None], dict[str, str]]] = {}
     for u, v, relation, data in element_graph(theory).edges(keys=True, data=True):
+        if not relation:  # a slot that draws no element edge (OTHERWISE)
+            continue
         rules = tuple(data["rules"])
         if relation in ("produces", "reduces"):
-            own = {r for r in rules if r in junctions and u not in own_then[r]}
+            own = {r for r in rules if r in junctions}
             for r in own:
                 ins, outs = routed.setdefault(r, ({}, {}))
                 ins[u] = None
@@ -131,7 +130,11 @@ def _element_edges(theory: Theory, short: dict[str, str], edges: _Edges) -> list
         arrow = "==>" if theory.index[u].kind == "outcome" else _ARROWS[relation]
         if relation == "disables":
             arrow = "-.-x"
-        look = _look({status[r] for r in rules}) if relation in ("enables", "triggers", "produces") else ""
+        look = (
+            _look({status[r] for r in rules})
+            if relation in ("enables", "triggers", "produces")
+            else ""
+        )
         edges.add(f"  {short[u]} {arrow} {short[v]}", look)
     nodes = []
     for i, (rule_id, (ins, outs)) in enumerate(routed.items()):
@@ -160,7 +163,10 @@ def _relations(theory: Theory, short: dict[str, str], edges: _Edges) -> None:
     for rel in theory.relations:
         if rel.from_ in short and rel.to in short:
             word = mermaid_text(rel.type.replace("-", " "))
-            edges.add(f"  {short[rel.from_]} -->|{word}| {short[rel.to]}", "" if rel.stated else "inferred")
+            edges.add(
+                f"  {short[rel.from_]} -->|{word}| {short[rel.to]}",
+                "" if rel.stated else "inferred",
+            )
 
 
 def mermaid(theory: Theory, *, style: Style = DEFAULT_STYLE) -> str:

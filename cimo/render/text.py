@@ -8,7 +8,7 @@ with the source's own labels kept.
 >>> import cimo
 >>> theory = cimo.load_example("pwp-resilience")
 >>> print(statement(theory, theory.rules[0].id))  # doctest: +ELLIPSIS
-[hypothesised] IF ...THEN ...BECAUSE ...
+[supported] IF ...THEN ...BECAUSE ...
 >>> print(cmo_table(theory, format="md").splitlines()[0])
 ### Work-related challenges
 """
@@ -62,7 +62,7 @@ def _cells(w: Words, r: Rule) -> dict[str, list[str]]:
 
     context = ["in any circumstances"] if r.any_context else []
     context += marked("if", r.contexts)
-    context += [f"({w.any(g)})" for g in r.context_groups]
+    context += [f"({Words(w.theory).any(g)})" for g in r.context_groups]
     context += marked("within", r.modifiers, "within: ")
     context += marked("unless", r.unless, "unless: ")
     context += marked("moderated_by", r.moderators, "moderated by: ")
@@ -131,7 +131,11 @@ def _outcome_cell(w: Words, r: Rule) -> list[str]:
         ("otherwise: ", "otherwise", r.otherwise),
     ):
         tail = " (inferred)" if key in r.inferred else ""
+        # an outcome another one of this list leads to is shown after it, not again
+        shown_after = {t for i in ids for t in to_of[i] if t in ids and t != i}
         for ident in ids:
+            if ident in shown_after:
+                continue
             line = word + w.plain(ident) + tail
             node = w.node(ident)
             if isinstance(node, Outcome) and node.polarity is not None:
