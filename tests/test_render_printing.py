@@ -1,4 +1,4 @@
-"""Issue 11: every part of a 2.0 theory is printed (statements, tables) and drawn (map, cards, Mermaid).
+"""Issue 11: every part of a 2.0 theory is printed (statements, tables) and drawn (map, Mermaid).
 
 The expectations are written by hand from ``tests/data/printing-2.0.yaml``.
 """
@@ -10,11 +10,11 @@ import io
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 from _svg import SVG, dot_edges, dot_nodes, svg_groups
 from hypothesis import given
 from hypothesis import strategies as st
-import lxml.html
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -152,8 +152,12 @@ def test_table_cells_show_every_part(theory: cimo.Theory) -> None:
     assert (r1["Programme theory"], r1["Actor"], r1["Status"]) == ("UK case", "GPs", "refuted")
     assert "; ((C3) Protected time or Chronic understaffing); " in r1["Context"]
     assert "(C1) Lean training, Toyota style (inferred)" in r1["Context"]
-    for words in ("within: (C0) Rural practices", "moderated by: Practice size",
-                  "despite: Chronic understaffing", "unless: Stigma about asking for help"):
+    for words in (
+        "within: (C0) Rural practices",
+        "moderated by: Practice size",
+        "despite: Chronic understaffing",
+        "unless: Stigma about asking for help",
+    ):
         assert words in r1["Context"]  # fmt: skip
     assert r1["Mechanism"] == (
         "(M1) Ownership; resource: Time to meet; response: Staff feel heard; "
@@ -222,10 +226,18 @@ def test_map_draws_status_junctions_labels_and_relations(theory: cimo.Theory) ->
     assert ("R1", "cimo:or:R1") in edges and ("cimo:or:R1", "ownership") in edges
     assert ("R1", "ownership") not in edges
     legend = nodes["cimo:legend"]["label"]
-    for words in ("OR: any one", "does not say how", "hypothesised rule: dashed",
-                  "refuted rule: grey", "inferred by the encoder", "rival of",
-                  "corresponds to", "MODERATED BY / DESPITE", "OTHERWISE",
-                  "Mechanism: work-focused (inferred)"):
+    for words in (
+        "OR: any one",
+        "does not say how",
+        "hypothesised rule: dashed",
+        "refuted rule: grey",
+        "inferred by the encoder",
+        "rival of",
+        "corresponds to",
+        "MODERATED BY / DESPITE",
+        "OTHERWISE",
+        "Mechanism: work-focused (inferred)",
+    ):
         assert words in legend, words  # fmt: skip
     for absent in ("chain:", "link:", "counterpart", "supersedes", "picked out", "(double)"):
         assert absent not in legend, absent
@@ -268,9 +280,21 @@ def test_svg_shows_printed_labels_and_status_strokes(theory: cimo.Theory) -> Non
 
 def test_rule_cards_print_every_slot_and_status(theory: cimo.Theory) -> None:
     label = dot_nodes(rule_card(theory, "R1").source)["R1"]["label"]
-    for words in ("WITHIN", "ONE OF", "MODERATED BY", "DESPITE", "OTHERWISE", "BECAUSE (any of)",
-                  "<B>C1</B>", "for GPs", "Lean in primary care", "(if C5) → O2",
-                  "O1 leading to O2", "(inferred)", "<S>"):
+    for words in (
+        "WITHIN",
+        "ONE OF",
+        "MODERATED BY",
+        "DESPITE",
+        "OTHERWISE",
+        "BECAUSE (any of)",
+        "<B>C1</B>",
+        "for GPs",
+        "Lean in primary care",
+        "(if C5) → O2",
+        "O1 leading to O2",
+        "(inferred)",
+        "<S>",
+    ):
         assert words in label, words  # fmt: skip
     assert not label.startswith('<TABLE STYLE="dashed"')  # refuted: grey, not dashed
     r2 = dot_nodes(rule_card(theory, "R2").source)["R2"]["label"]
