@@ -376,7 +376,7 @@ def _draw_junction(
     """Mechanisms -> "or" -> outcomes, for one rule (direct edges when one mechanism is kept)."""
     look, key = status_edge({rule.status}, style)
     extra = look | _edge_state((rule.id,), style, state)
-    tip = {"tooltip": f"{rule.mechanism_mode} ({rule.id})"}
+    tip: dict[str, str | Html | None] = {"tooltip": f"{rule.mechanism_mode} ({rule.id})"}
     ordered = [m for m in rule.mechanisms if m in mechanisms]
     if len(ordered) < 2:
         for m in ordered:
