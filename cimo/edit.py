@@ -31,7 +31,17 @@ from cimo._util import suggest
 from cimo.core.data import invalid_theory_error
 from cimo.core.vocabulary import SLOTS
 from cimo.errors import UnknownIdError, UsageError
-from cimo.model import Context, Intervention, Link, Mechanism, Outcome, Rule, Source, Theory
+from cimo.model import (
+    Context,
+    Intervention,
+    Link,
+    Mechanism,
+    Outcome,
+    Rule,
+    Source,
+    Theme,
+    Theory,
+)
 from cimo.taxonomy import ancestor_at, check_rank, resolve_taxonomy
 
 __all__ = ["add", "evolve", "focus", "rebuild", "remove", "replace", "roll_up", "update"]
@@ -232,8 +242,10 @@ def remove(theory: Theory, *ids: str, cascade: bool = False) -> Theory:
     # rules are named only by relations and annotations (format 2.0): removing a rule
     # drops those mentions, as 1.0 removed a rule with nothing else to change
     relations = tuple(r for r in theory.relations if r.from_ not in gone and r.to not in gone)
+    themes = theory.themes
     if gone & set(theory.rule_index):
         rules = tuple(_drop_counters(r, gone) for r in rules)
+        themes = tuple(_drop_counters(t, gone) for t in themes)
     return rebuild(
         theory,
         nodes=nodes,
@@ -242,10 +254,12 @@ def remove(theory: Theory, *ids: str, cascade: bool = False) -> Theory:
         links=links,
         based_on=based_on,
         relations=relations,
+        themes=themes,
     )
 
 
 _AnyNode = Context | Intervention | Mechanism | Outcome
+_Annotated = TypeVar("_Annotated", Rule, Theme)
 
 
 def _drop_node_refs(node: _AnyNode, gone: set[str]) -> _AnyNode:
@@ -274,13 +288,15 @@ def _drop_refs(rule: Rule, gone: set[str]) -> Rule:
     return evolve(rule, **slots, **_drop_nested(rule, gone), evidence=evidence)
 
 
-def _drop_counters(rule: Rule, gone: set[str]) -> Rule:
-    if not any(c in gone for a in rule.annotations for c in a.counters):
-        return rule
+def _drop_counters(record: _Annotated, gone: set[str]) -> _Annotated:
+    """A rule or theme whose annotations no longer counter the removed rules."""
+    if not any(c in gone for a in record.annotations for c in a.counters):
+        return record
     annotations = tuple(
-        evolve(a, counters=tuple(c for c in a.counters if c not in gone)) for a in rule.annotations
+        evolve(a, counters=tuple(c for c in a.counters if c not in gone))
+        for a in record.annotations
     )
-    return evolve(rule, annotations=annotations)
+    return evolve(record, annotations=annotations)
 
 
 def _drop_nested(rule: Rule, gone: set[str]) -> dict[str, Any]:

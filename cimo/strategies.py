@@ -21,8 +21,7 @@ per set of arguments, not in every draw. Requires ``pip install cimo[testing]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
@@ -40,12 +39,16 @@ from cimo import _drawn as make
 from cimo.core.vocabulary import (
     KINDS,
     SLOTS,
+    AnnotationKind,
     ContextLevel,
     Dimension,
     EvidenceStance,
     Intensity,
     MechanismMode,
+    MechanismPolarity,
+    MissingPart,
     Polarity,
+    RelationType,
     Severity,
     Status,
     values,
@@ -59,12 +62,9 @@ from cimo.model import (
     Facets,
     Intervention,
     Iteration,
-    Link,
     Mechanism,
     Outcome,
     Rule,
-    Source,
-    Taxonomy,
     TaxonomyCategory,
     Theory,
 )
@@ -154,6 +154,18 @@ _TAGS = st.lists(
     st.sampled_from(("core", "draft", "phase-1", "s3.format")), unique=True, max_size=2
 )
 _INDICES = st.lists(_INDEX, max_size=2)
+#: Annotations: kind, text, rules countered, source and locator (see ``make.annotation``).
+_ANNOTATIONS = st.lists(
+    st.tuples(
+        _choices(AnnotationKind),
+        st.sampled_from(("Time pressure", "Peer mentors")),
+        _INDICES,
+        _optional(_INDEX),
+        _optional(st.just("p. 4")),
+    ),
+    max_size=1,
+)
+_WORDS = st.lists(st.sampled_from(("survey", "records", "interviews")), unique=True, max_size=2)
 
 
 def _gated(
@@ -181,6 +193,8 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
         "description": note,
         "tags": _TAGS,
         "iterations": _INDICES,
+        "truncated": st.booleans(),
+        "inferred": _INDICES,
     }
     facets = st.builds(Facets, who=note, whom=note, where=note, when=note, circumstances=note)
     component = st.tuples(_INDEX, text, note)
@@ -191,7 +205,7 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
                 "level": _optional(_choices(ContextLevel)),
                 "dimension": _optional(_choices(Dimension)),
             },
-            {**extra, "facets": _optional(facets)},
+            {**extra, "facets": _optional(facets), "indicators": _WORDS},
         ),
         "intervention": _gated(
             {"label": text, "components": st.lists(component, max_size=2)}, extra
@@ -204,7 +218,13 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
                 "category": _optional(st.sampled_from(make.MECHANISM_CATEGORIES)),
                 "taxon": _optional(_INDEX),
             },
-            extra,
+            {
+                **extra,
+                "behaviour": note,
+                "polarity": _optional(_choices(MechanismPolarity)),
+                "absent": st.booleans(),
+                "indicators": _WORDS,
+            },
         ),
         "outcome": _gated(
             {
@@ -212,6 +232,7 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
                 "polarity": _optional(_choices(Polarity)),
                 "domain": _optional(st.sampled_from(_DOMAINS)),
                 "opposite": _optional(_INDEX),
+                "variant_of": _optional(_INDEX),
             },
             {**extra, "measures": _tuples(text)},
         ),
@@ -225,16 +246,12 @@ def _drafts(text: st.SearchStrategy[str]) -> st.SearchStrategy[tuple[str, str, d
     return st.one_of(*(st.tuples(_IDS, st.just(kind), fields[kind]) for kind in KINDS))
 
 
-def _standalone(kind: str) -> Callable[..., st.SearchStrategy[Any]]:
-    @cache
-    def build(
-        idents: st.SearchStrategy[str], text: st.SearchStrategy[str]
-    ) -> st.SearchStrategy[Any]:
-        return st.builds(
-            make.node, idents, st.just(kind), _node_fields(text)[kind], st.just(make.World())
-        )
-
-    return build
+@cache
+def _standalone(
+    kind: str, idents: st.SearchStrategy[str], text: st.SearchStrategy[str]
+) -> st.SearchStrategy[Any]:
+    fields = _node_fields(text)[kind]
+    return st.builds(make.node, idents, st.just(kind), fields, st.just(make.World()))
 
 
 def _ids_and_text(
@@ -243,35 +260,35 @@ def _ids_and_text(
     return (ids if ids is not None else _IDS), (labels if labels is not None else _labels(None, 40))
 
 
-_STANDALONE = {kind: _standalone(kind) for kind in KINDS}
-
-
 def contexts(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Context]:
     """Contexts with any level, dimension, facets, tags and description."""
-    return _STANDALONE["context"](*_ids_and_text(ids, labels))
+    return _standalone("context", *_ids_and_text(ids, labels))
 
 
 def interventions(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Intervention]:
     """Interventions with a few components from the S3 vocabulary."""
-    return _STANDALONE["intervention"](*_ids_and_text(ids, labels))
+    return _standalone("intervention", *_ids_and_text(ids, labels))
 
 
 def mechanisms(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Mechanism]:
     """Mechanisms with or without a resource and a reasoning part, some placed in the six."""
-    return _STANDALONE["mechanism"](*_ids_and_text(ids, labels))
+    return _standalone("mechanism", *_ids_and_text(ids, labels))
 
 
 def outcomes(
     *, ids: st.SearchStrategy[str] | None = None, labels: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Outcome]:
-    """Outcomes with any polarity, domain and measures (no ``opposite``: that needs a theory)."""
-    return _STANDALONE["outcome"](*_ids_and_text(ids, labels))
+    """Outcomes with any polarity, domain and measures.
+
+    No ``opposite`` or ``variant_of``: those need a theory (:func:`theories` draws them).
+    """
+    return _standalone("outcome", *_ids_and_text(ids, labels))
 
 
 def nodes(
@@ -279,7 +296,7 @@ def nodes(
 ) -> st.SearchStrategy[AnyNode]:
     """Nodes of any kind."""
     pair = _ids_and_text(ids, labels)
-    return st.one_of(*(_STANDALONE[kind](*pair) for kind in KINDS))
+    return st.one_of(*(_standalone(kind, *pair) for kind in KINDS))
 
 
 # --------------------------------------------------------------------------- rules
@@ -291,16 +308,16 @@ def _rule_fields(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """A rule's fields but its id; slots and evidence sources are indices (see ``make.rule``)."""
     note = _optional(text)
-    slots: dict[str, st.SearchStrategy[list[int]]] = {
+    slots: dict[str, st.SearchStrategy[Any]] = {
         s.keyword: st.lists(
-            _INDEX, max_size=min(1, max_slot_size) if s.keyword in make.EXCLUDES else max_slot_size
+            _INDEX, max_size=max_slot_size if s.keyword in make.WIDE else min(1, max_slot_size)
         )
         for s in SLOTS
     }
     evidence = _gated(
         {
             "source": _optional(_INDEX),
-            "stance": _choices(EvidenceStance),
+            "stance": _optional(_choices(EvidenceStance)),
             "incidence": _optional(st.integers(0, 30)),
         },
         {
@@ -317,8 +334,13 @@ def _rule_fields(
             **slots,
             "mechanism_mode": _choices(MechanismMode),
             "status": _choices(Status),
-            "theme": _optional(st.sampled_from(("A", "B"))),
+            "theme": _optional(_INDEX),
+            "programme_theory": _optional(_INDEX),
             "evidence": st.lists(evidence, max_size=2),
+            "any_context": st.booleans(),
+            "context_groups": st.lists(st.lists(_INDEX, min_size=2, max_size=2), max_size=1),
+            "mechanism_links": st.lists(st.tuples(_INDEX, _INDICES, _INDICES), max_size=2),
+            "outcome_steps": st.lists(st.tuples(_INDEX, _INDEX), max_size=2),
         },
         {
             "source_label": note,
@@ -326,6 +348,11 @@ def _rule_fields(
             "description": note,
             "tags": _TAGS,
             "iterations": _INDICES,
+            "missing_parts": st.lists(_choices(MissingPart), unique=True, max_size=1),
+            "actor": _optional(st.sampled_from(("GP", "service user"))),
+            "segments": st.lists(st.tuples(_optional(_INDEX), note), max_size=3),
+            "annotations": _ANNOTATIONS,
+            "inferred": _INDICES,
         },
     )
 
@@ -339,17 +366,26 @@ def rules(
     mechanisms: Sequence[str] = (),
     outcomes: Sequence[str] = (),
     sources: Sequence[str] = (),
+    modifiers: Sequence[str] = (),
+    themes: Sequence[str] = (),
+    programme_theories: Sequence[str] = (),
+    rule_ids: Sequence[str] = (),
     ids: st.SearchStrategy[str] | None = None,
     max_slot_size: int = 3,
 ) -> Rule:
-    """Rules over given node ids: any mix of slots, incomplete ones included.
+    """Rules over given ids: any mix of slots and format 2.0 parts, incomplete ones included.
 
     Args:
-        contexts: Ids that may stand in ``if``/``unless`` (contexts and outcomes).
+        contexts: Ids that may stand in ``if``/``unless``/``if_any``/``despite`` and
+            in a mechanism's ``requires`` (contexts and outcomes).
         interventions: Ids for ``with``.
         mechanisms: Ids for ``because``.
-        outcomes: Ids for ``then``/``reduces``.
-        sources: Source ids evidence may cite.
+        outcomes: Ids for ``then``/``reduces``/``otherwise``.
+        sources: Source ids evidence and annotations may cite.
+        modifiers: Ids for ``within``/``moderated_by`` (contexts only).
+        themes: Declared theme ids for ``theme``.
+        programme_theories: Declared programme theory ids for ``programme_theory``.
+        rule_ids: Rule ids annotations may counter.
         ids: Strategy for the rule id.
         max_slot_size: The most ids drawn for one slot.
     """
@@ -357,34 +393,43 @@ def rules(
         raise InvalidArgument(f"max_slot_size={max_slot_size} must not be negative")
     ident = draw(ids if ids is not None else _IDS)
     pools = {
-        "if": contexts,
-        "unless": contexts,
+        **dict.fromkeys(("if", "unless", "despite"), contexts),
+        **dict.fromkeys(("within", "moderated_by"), modifiers),
         "with": interventions,
         "because": mechanisms,
-        "then": outcomes,
-        "reduces": outcomes,
+        **dict.fromkeys(("then", "reduces", "otherwise"), outcomes),
     }
     drawn = draw(_rule_fields(_labels(None, 40), max_slot_size))
-    return make.rule(ident, drawn, pools, sources, (1, 2, 3))
+    refs = make.Refs(pools, sources, (1, 2, 3), themes, programme_theories, rule_ids)
+    return make.rule(ident, drawn, refs)
 
 
-# --------------------------------------------------------------------------- theory parts
+# --------------------------------------------------------------------------- theories
 
 
-@dataclass(frozen=True)
-class _Parts:
-    """The strategies for the theory-level parts, for one strategy of text."""
+_CHECK = st.builds(
+    CheckSettings,
+    select=_tuples(st.sampled_from(_SELECTABLE), max_size=1),
+    ignore=st.lists(st.sampled_from(_IGNORABLE), max_size=2, unique=True).map(tuple),
+    fail_on=_optional(_choices(Severity)),
+)
+_ATTRIBUTES = st.dictionaries(
+    st.sampled_from(("role", "site", "age")),
+    st.sampled_from(("nurse", "GP", "A")) | st.integers(18, 70),
+    max_size=2,
+).map(lambda d: tuple(d.items()))
 
-    fields: st.SearchStrategy[dict[str, Any]]
-    sources: st.SearchStrategy[list[dict[str, Any]]]
-    iterations: st.SearchStrategy[list[Iteration]]
-    taxonomy: st.SearchStrategy[str | Taxonomy | None]
-    vocabulary: st.SearchStrategy[str | ComponentVocabulary | None]
-    links: st.SearchStrategy[list[tuple[int, int, str | None]]]
+
+def _declared(fields: Mapping[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[list[Any]]:
+    """A few records with distinct ids (sources, themes, programme theories, participants)."""
+    return st.lists(
+        st.fixed_dictionaries({"id": _IDS, **fields}), max_size=2, unique_by=lambda d: d["id"]
+    )
 
 
 @cache
-def _parts(text: st.SearchStrategy[str]) -> _Parts:
+def _parts(text: st.SearchStrategy[str]) -> dict[str, st.SearchStrategy[Any]]:
+    """The strategies of the theory-level parts (see ``make.theory``), for one strategy of text."""
     note = _optional(text)
     category = st.builds(TaxonomyCategory, id=_IDS, label=text, description=note)
     taxon = st.tuples(_IDS, text, _INDEX, _INDEX, _optional(_INDEX), note, note, note)
@@ -411,8 +456,8 @@ def _parts(text: st.SearchStrategy[str]) -> _Parts:
         st.lists(category, max_size=2, unique_by=lambda c: c.id),
         st.lists(taxon, max_size=4, unique_by=lambda t: t[0]),
     )
-    return _Parts(
-        fields=st.fixed_dictionaries(
+    return {
+        "fields": st.fixed_dictionaries(
             {
                 "title": text,
                 "description": note,
@@ -420,60 +465,65 @@ def _parts(text: st.SearchStrategy[str]) -> _Parts:
                 "check": _optional(_CHECK),
             }
         ),
-        sources=st.lists(
-            st.fixed_dictionaries(
-                {
-                    "id": _IDS,
-                    "citation": text,
-                    "year": _optional(st.integers(1900, 2100)),
-                    "doi": _optional(st.sampled_from(_DOIS)),
-                    "url": _optional(st.just("https://example.org/study")),
-                }
-            ),
-            max_size=2,
-            unique_by=lambda s: s["id"],
+        "sources": _declared(
+            {
+                "citation": text,
+                "year": _optional(st.integers(1900, 2100)),
+                "doi": _optional(st.sampled_from(_DOIS)),
+                "url": _optional(st.just("https://example.org/study")),
+            }
         ),
-        iterations=st.lists(
+        "iterations": st.lists(
             st.builds(Iteration, number=st.integers(1, 9), label=text, description=note),
             max_size=2,
             unique_by=lambda it: it.number,
         ),
-        taxonomy=st.none() | st.sampled_from(sorted(BUILTIN_TAXONOMIES)) | taxonomy,
-        vocabulary=st.none() | st.sampled_from(sorted(BUILTIN_VOCABULARIES)) | vocabulary,
-        links=st.lists(st.tuples(_INDEX, _INDEX, note), max_size=2),
-    )
-
-
-_CHECK = st.builds(
-    CheckSettings,
-    select=_tuples(st.sampled_from(_SELECTABLE), max_size=1),
-    ignore=st.lists(st.sampled_from(_IGNORABLE), max_size=2, unique=True).map(tuple),
-    fail_on=_optional(_choices(Severity)),
-)
+        "taxonomy": st.none() | st.sampled_from(sorted(BUILTIN_TAXONOMIES)) | taxonomy,
+        "vocabulary": st.none() | st.sampled_from(sorted(BUILTIN_VOCABULARIES)) | vocabulary,
+        "themes": _declared(
+            {
+                "label": text,
+                "source_label": note,
+                "description": note,
+                "recommendation": note,
+                "annotations": _ANNOTATIONS,
+                "inferred": _INDICES,
+            }
+        ),
+        "programmes": _declared({"label": text, "source_label": note, "description": note}),
+        "participants": _declared({"label": note, "attributes": _ATTRIBUTES}),
+        "relations": st.lists(
+            st.tuples(
+                _choices(RelationType), _INDEX, _INDEX, st.booleans(), st.booleans(), note, note
+            ),
+            max_size=2,
+        ),
+        "links": st.lists(st.tuples(_INDEX, _INDEX, note), max_size=2),
+        "based_on": _INDICES,
+        "iteration": _optional(st.integers(1, 9)),
+    }
 
 
 @cache
-def _rule_drafts(
-    text: st.SearchStrategy[str], min_rules: int, max_rules: int
-) -> st.SearchStrategy[list[tuple[str, dict[str, Any]]]]:
-    return st.lists(
-        st.tuples(_IDS, _rule_fields(text, 3)),
-        min_size=min_rules,
-        max_size=max_rules,
-        unique_by=lambda r: r[0],
-    )
+def _theories(
+    text: st.SearchStrategy[str], nodes: tuple[int, int], rules: tuple[int, int], links: bool
+) -> st.SearchStrategy[Theory]:
+    drafts = {
+        "nodes": st.lists(
+            _drafts(text), min_size=nodes[0], max_size=nodes[1], unique_by=lambda d: d[0]
+        ),
+        "rules": st.lists(
+            st.tuples(_IDS, _rule_fields(text, 3)),
+            min_size=rules[0],
+            max_size=rules[1],
+            unique_by=lambda r: r[0],
+        ),
+    }
+    parts = {**_parts(text), **({} if links else {"links": st.just([])})}
+    return st.builds(make.theory, st.fixed_dictionaries({**drafts, **parts}))
 
 
-@cache
-def _node_drafts(
-    text: st.SearchStrategy[str], min_nodes: int, max_nodes: int
-) -> st.SearchStrategy[list[tuple[str, str, dict[str, Any]]]]:
-    return st.lists(_drafts(text), min_size=min_nodes, max_size=max_nodes, unique_by=lambda d: d[0])
-
-
-@st.composite
 def theories(
-    draw: st.DrawFn,
     *,
     min_nodes: int = 0,
     max_nodes: int = 12,
@@ -481,15 +531,17 @@ def theories(
     max_rules: int = 8,
     labels: st.SearchStrategy[str] | None = None,
     links: bool = True,
-) -> Theory:
+) -> st.SearchStrategy[Theory]:
     """Whole theories that pass every structural check, with every optional field drawn.
 
-    Nodes are drawn first (with unique ids), then rules whose slots are indices
-    into the nodes drawn, then explicit links from outcomes to contexts. Sources,
-    iterations, a taxonomy (built-in or declared), a component vocabulary and
-    check settings are drawn too, and everything that names them (evidence,
-    ``based_on``, ``iterations``, ``taxon``, components, ``opposite``) points
-    at what was drawn. Shrinks towards the empty theory.
+    Nodes are drawn first (with unique ids), then rules whose slots and nested
+    parts are indices into the nodes drawn, then explicit links from outcomes
+    to contexts. Sources, iterations, a taxonomy (built-in or declared), a
+    component vocabulary, check settings, themes, programme theories,
+    participants and relations are drawn too, and everything that names them
+    (evidence, annotations, ``based_on``, ``iterations``, ``taxon``,
+    components, ``opposite``, ``variant_of``, ``theme``, ``programme_theory``)
+    points at what was drawn. Shrinks towards the empty theory.
 
     Args:
         min_nodes: The fewest nodes (spread over the four kinds).
@@ -504,53 +556,7 @@ def theories(
     if min_rules < 0 or max_rules < min_rules:
         raise InvalidArgument(f"need 0 <= min_rules <= max_rules, got {min_rules} and {max_rules}")
     text = labels if labels is not None else _labels(None, 40)
-    parts = _parts(text)
-    drafts = draw(_node_drafts(text, min_nodes, max_nodes))
-    rule_drafts = draw(_rule_drafts(text, min_rules, max_rules))
-    drawn_sources = draw(parts.sources)
-    iterations = draw(parts.iterations)
-    taxonomy = draw(parts.taxonomy)
-    vocabulary = draw(parts.vocabulary)
-    numbers = [it.number for it in iterations]
-    by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
-    for ident, kind, _ in drafts:
-        by_kind[kind].append(ident)
-    world = make.world(taxonomy, vocabulary, by_kind["outcome"], numbers)
-    the_nodes = tuple(make.node(i, kind, fields, world) for i, kind, fields in drafts)
-    pools: dict[str, list[str]] = {
-        s.keyword: [i for k in s.kinds for i in by_kind[k]] for s in SLOTS
-    }
-    taken = {i for i, _, _ in drafts}
-    rule_ids = [make.fresh(i, taken) for i, _ in rule_drafts]
-    # Sources get ids no node or rule has, so ``remove(theory, rule_id)`` removes one thing.
-    sources = [Source(**{**s, "id": make.fresh(s["id"], taken)}) for s in drawn_sources]
-    source_ids = [s.id for s in sources]
-    the_rules = tuple(
-        make.rule(i, fields, pools, source_ids, numbers)
-        for i, (_, fields) in zip(rule_ids, rule_drafts, strict=True)
-    )
-    the_links: dict[tuple[str, str], str | None] = {}
-    if links and by_kind["outcome"] and by_kind["context"]:
-        for io, ic, note in draw(parts.links):
-            key = (
-                by_kind["outcome"][io % len(by_kind["outcome"])],
-                by_kind["context"][ic % len(by_kind["context"])],
-            )
-            the_links.setdefault(key, note)
-    iteration = draw(_optional(st.integers(1, 9)))
-    return Theory(
-        id="generated",
-        **draw(parts.fields),
-        based_on=make.picks(source_ids, draw(_INDICES)),
-        iteration=make.pick(numbers, iteration) if numbers else iteration,
-        iterations=tuple(iterations),
-        taxonomy=taxonomy,
-        vocabulary=vocabulary,
-        nodes=the_nodes,
-        rules=the_rules,
-        links=tuple(Link(outcome=o, context=c, note=n) for (o, c), n in the_links.items()),
-        sources=tuple(sources),
-    )
+    return _theories(text, (min_nodes, max_nodes), (min_rules, max_rules), links)
 
 
 @st.composite

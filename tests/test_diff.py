@@ -170,8 +170,10 @@ def test_a_removed_rule_is_reported_as_removed(theory: cimo.Theory, data: st.Dat
         if r.id != gone and any(gone in a.counters for a in r.annotations)
     ]
     relations = [r for r in theory.relations if gone in (r.from_, r.to)]
+    # ... and so do themes (one change of the theory's 'themes')
+    themes = [t for t in theory.themes if any(gone in a.counters for a in t.annotations)]
     assert [c.id for c in d.rules_changed] == mentions
-    assert d.count == 1 + len(mentions) + bool(relations) and not d.only_adds
+    assert d.count == 1 + len(mentions) + bool(relations) + bool(themes) and not d.only_adds
 
 
 @given(theories(), theories())
