@@ -55,9 +55,13 @@ def _enrich_rule(
             if items
             else ()
         )
-        data["modifiers"] = _some(draw, [c for c in contexts if c not in rule.unless], 1)
-    data["moderators"] = _some(draw, contexts, 1)
-    data["despite"] = _some(draw, items, 1)
+        taken = {*data["contexts"], *rule.unless}
+        data["modifiers"] = _some(draw, [c for c in contexts if c not in taken], 1)
+    # an id stands in one condition or qualifier slot at most (a structural rule)
+    taken = {*data["contexts"], *rule.unless, *data["modifiers"]}
+    data["moderators"] = _some(draw, [c for c in contexts if c not in taken], 1)
+    taken |= set(data["moderators"])
+    data["despite"] = _some(draw, [i for i in items if i not in taken], 1)
     results = [*rule.outcomes, *rule.reduces]
     links = []
     for m in rule.mechanisms:
@@ -69,6 +73,8 @@ def _enrich_rule(
     data["mechanism_mode"] = draw(st.sampled_from(("together", "alternatives", "unstated")))
     outcomes = [o for o in items if o not in contexts and o not in results]
     data["otherwise"] = _some(draw, outcomes, 2)
+    own = {*results, *data["otherwise"]}
+    data["outcome_steps"] = tuple(s for s in rule.outcome_steps if s.from_ in own and s.to in own)
     return data
 
 
@@ -87,19 +93,22 @@ def enriched(draw: st.DrawFn, *, max_nodes: int = 12, max_rules: int = 10) -> Th
             node["variant_of"] = draw(st.sampled_from(earlier))
     mechanisms = [n.id for n in theory.mechanisms]
     sources = items + mechanisms + [r.id for r in theory.rules]
-    relations = []
+    relations: dict[tuple[str, str], dict[str, Any]] = {}
     if sources and items:
         for _ in range(draw(st.integers(0, 3))):
-            relations.append(
-                {
-                    "type": "feeds",
-                    "from_": draw(st.sampled_from(sources)),
-                    "to": draw(st.sampled_from(items + mechanisms)),
-                    "stated": draw(st.booleans()),
-                }
-            )
+            ends = (draw(st.sampled_from(sources)), draw(st.sampled_from(items + mechanisms)))
+            if ends[0] != ends[1]:  # a relation joins two different things, once
+                relations.setdefault(
+                    ends,
+                    {
+                        "type": "feeds",
+                        "from_": ends[0],
+                        "to": ends[1],
+                        "stated": draw(st.booleans()),
+                    },
+                )
     data = theory.model_dump(by_alias=False)
-    data.update(nodes=nodes, rules=rules, relations=relations)
+    data.update(nodes=nodes, rules=rules, relations=list(relations.values()))
     return Theory.model_validate(data)
 
 
