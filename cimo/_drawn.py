@@ -355,7 +355,9 @@ def theory(drawn: dict[str, Any]) -> Theory:
     participants = tuple(
         Participant(**{**p, "id": fresh(p["id"], taken)}) for p in drawn["participants"]
     )
-    pools = {s.keyword: [i for k in s.kinds for i in by_kind[k]] for s in SLOTS}
+    pools: dict[str, Sequence[str]] = {
+        s.keyword: [i for k in s.kinds for i in by_kind[k]] for s in SLOTS
+    }
     refs = Refs(
         pools, source_ids, numbers, [t.id for t in themes], [p.id for p in programmes], rule_ids
     )
