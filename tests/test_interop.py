@@ -31,7 +31,7 @@ from cimo.exchange.networks import (
     to_node_link,
 )
 from cimo.exchange.qdc import from_qdc, to_qdc
-from cimo.model import CimoModel, NodeKind
+from cimo.model import CimoModel, NodeKind, ProgrammeTheory, Theme
 from cimo.strategies import theories
 
 DATA = Path(__file__).parent / "data"
@@ -176,11 +176,17 @@ def test_the_network_reads_json_text_exactly_where_the_field_policies_say(
 
 
 def _without_theory_fields(theory: cimo.Theory) -> cimo.Theory:
-    """What a Kumu blueprint keeps: nodes, rules, links; bare cited sources and used iterations."""
+    """What a Kumu blueprint keeps: nodes, rules, links; bare cited sources, used iterations,
+    and the themes and programme theories rules name (each labelled with its id)."""
     cited = dict.fromkeys(
-        ev.source for r in theory.rules for ev in r.evidence if ev.source is not None
+        x.source
+        for r in theory.rules
+        for x in (*r.evidence, *r.annotations)
+        if x.source is not None
     )
     numbers = sorted({n for x in (*theory.nodes, *theory.rules) for n in x.iterations})
+    themes = dict.fromkeys(r.theme for r in theory.rules if r.theme)
+    programmes = dict.fromkeys(r.programme_theory for r in theory.rules if r.programme_theory)
     return cimo.Theory(
         id=theory.id,
         title=theory.title,
@@ -189,6 +195,8 @@ def _without_theory_fields(theory: cimo.Theory) -> cimo.Theory:
         links=theory.links,
         sources=tuple(cimo.Source(id=s, citation=s) for s in cited),
         iterations=tuple(cimo.Iteration(number=n, label=f"Iteration {n}") for n in numbers),
+        themes=tuple(Theme(id=t, label=t) for t in themes),
+        programme_theories=tuple(ProgrammeTheory(id=p, label=p) for p in programmes),
     )
 
 

@@ -140,7 +140,8 @@ def from_kumu(
                 f"connection {i + 1} ({ends[0]} -> {ends[1]}): type {slot!r} is not one of "
                 f"{list(CONNECTION_TYPES)}"
             )
-        extra = {k: v for k, v in conn.items() if k in ("position", "note")}
+        # position and note of a slot edge, the because object (link) it carries
+        extra = {k: v for k, v in conn.items() if k in ("position", "note", "link")}
         g.add_edge(ends[0], ends[1], slot=slot, **extra)
     g.graph.update(theory_id=id, title=title)
     return validated(add_stubs(network_data(g)))
