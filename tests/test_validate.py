@@ -386,7 +386,8 @@ def theories_20(draw: st.DrawFn) -> Theory:
             "modifiers": tuple(within),
             "mechanism_mode": draw(st.sampled_from(["together", "alternatives", "unstated"])),
         }
-        named = {*r.contexts, *r.unless}
+        # an id stands in one condition or qualifier slot at most (a structural rule)
+        named = {*r.contexts, *r.unless, *r.modifiers, *r.moderators, *r.despite}
         spare = [c for c in contexts if c not in named]
         if draw(st.booleans()) and spare:
             data[draw(st.sampled_from(["despite", "moderators"]))] = (draw(st.sampled_from(spare)),)
@@ -400,9 +401,9 @@ def theories_20(draw: st.DrawFn) -> Theory:
                     mechanism=r.mechanisms[0], requires=(draw(st.sampled_from(contexts)),)
                 ),
             )
-        left = [o.id for o in t.outcomes if o.id not in (*r.outcomes, *r.reduces)]
+        left = [o.id for o in t.outcomes if o.id not in (*r.outcomes, *r.reduces, *r.otherwise)]
         if draw(st.booleans()) and left:
-            data["otherwise"] = (draw(st.sampled_from(left)),)
+            data["otherwise"] = (*r.otherwise, draw(st.sampled_from(left)))
         rules.append(Rule.model_validate(data))
     return Theory.model_validate(dict(t) | {"rules": tuple(rules)})
 
