@@ -259,6 +259,7 @@ def remove(theory: Theory, *ids: str, cascade: bool = False) -> Theory:
 
 
 _AnyNode = Context | Intervention | Mechanism | Outcome
+_Annotated = TypeVar("_Annotated", Rule, Theme)
 
 
 def _drop_node_refs(node: _AnyNode, gone: set[str]) -> _AnyNode:
@@ -285,9 +286,6 @@ def _drop_refs(rule: Rule, gone: set[str]) -> Rule:
     }
     evidence = tuple(evolve(e, source=None) if e.source in gone else e for e in rule.evidence)
     return evolve(rule, **slots, **_drop_nested(rule, gone), evidence=evidence)
-
-
-_Annotated = TypeVar("_Annotated", Rule, Theme)
 
 
 def _drop_counters(record: _Annotated, gone: set[str]) -> _Annotated:

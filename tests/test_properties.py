@@ -142,8 +142,9 @@ def test_rule_graph_equals_a_build_through_the_public_networkx_api(theory: cimo.
     import networkx as nx
 
     # Built from the records with networkx's public API only (no cimo.graph helpers),
-    # following rule_graph's documented attributes: condition slots point into the
-    # rule, the others out of it; an IF/UNLESS item that is an outcome is a chain.
+    # following rule_graph's documented attributes: condition and qualifier slots
+    # point into the rule, the others out of it; an outcome in a condition slot (not
+    # a qualifier: it is never needed) is a chain.
     slow: nx.DiGraph[str] = nx.DiGraph(name=theory.id)
     for node in theory.nodes:
         slow.add_node(node.id, kind=node.kind, label=node.label)

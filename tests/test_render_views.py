@@ -84,10 +84,14 @@ def test_map_with_rule_nodes_boxes_them_by_theme(pwp: cimo.Theory) -> None:
     assert d.nodes == len(pwp.nodes) + len(pwp.rules)
 
 
-def test_map_has_a_legend_naming_what_it_shows(wfg: cimo.Theory) -> None:
+def test_map_has_a_legend_naming_what_it_shows(wfg: cimo.Theory, pwp: cimo.Theory) -> None:
     legend = dot_nodes(theory_map(wfg).source)["cimo:legend"]["label"]
-    for words in ("Context", "Intervention", "Mechanism: work-focused", "Outcome", "UNLESS"):
+    for words in ("Context", "Intervention", "Mechanism: work-focused", "Outcome"):
         assert words in legend
+    # Issue 11: the legend lists only what the picture shows (the work-focused group CBT
+    # theory has no UNLESS; it was listed before), and names kinds without "(double)".
+    assert "UNLESS" not in legend and "(double)" not in legend
+    assert "UNLESS" in dot_nodes(theory_map(pwp).source)["cimo:legend"]["label"]
     assert "cimo:legend" not in dot_nodes(theory_map(wfg, legend=False).source)
 
 
@@ -245,17 +249,42 @@ def test_missing_dot_says_how_to_install_graphviz(
 def test_svg_holds_every_node_and_edge_with_labels_intact(
     example: cimo.Theory, rules: bool
 ) -> None:
-    from cimo.render.dot import printable, wrap
 
     d = theory_map(example, rules=rules)
     svg = d.render(format="svg")
     nodes = svg_groups(svg, "node")
     for node in example.nodes:
-        want = [graphviz_spaces(x) for x in wrap(printable(node.label), DEFAULT_STYLE.wrap)]
-        assert nodes[node.id] == want
+        assert nodes[node.id] == _label_runs(node.label, node.source_label)
     edges = set(svg_groups(svg, "edge"))
     source = rule_graph(example) if rules else element_graph(example)
-    assert {f"{u}->{v}" for u, v in source.edges()} <= edges
+    # Issue 11: a rule's alternative mechanisms meet at an "or" junction, so its
+    # mechanism -> outcome (map) or rule -> mechanism (rule nodes) edges go through it.
+    junctions = [r for r in example.rules if r.mechanism_mode == "alternatives"]
+    routed = set()
+    for r in junctions:
+        if rules:
+            routed |= {f"{r.id}->{m}" for m in r.mechanisms}
+            assert f"{r.id}->cimo:or:{r.id}" in edges
+        else:
+            routed |= {f"{m}->{o}" for m in r.mechanisms for o in (*r.outcomes, *r.reduces)}
+            assert {f"{m}->cimo:or:{r.id}" for m in r.mechanisms} <= edges
+        assert {f"cimo:or:{r.id}->{m}" for m in r.mechanisms} <= edges or not rules
+    others = {f"{u}->{v}" for u, v in source.edges()} - edges
+    assert others <= routed
+
+
+def _label_runs(label: str, printed: str | None) -> list[str]:
+    """The SVG text runs of a node label: the printed label in bold, then the wrapped wording."""
+    from cimo.render.dot import printable, wrap
+
+    if not printed:
+        return [graphviz_spaces(x) for x in wrap(printable(label), DEFAULT_STYLE.wrap)]
+    lines = wrap(printable(printed.replace(" ", "\u00a0") + " " + label), DEFAULT_STYLE.wrap)
+    first, _, rest = lines[0].partition(" ")
+    runs = [first.replace("\u00a0", " ")] + ([graphviz_spaces(" " + rest)] if rest else [])
+    return (
+        [graphviz_spaces(r) for r in runs[:1]] + runs[1:] + [graphviz_spaces(x) for x in lines[1:]]
+    )
 
 
 @pytest.mark.exe
@@ -278,7 +307,10 @@ def test_every_view_renders_in_every_format(example: cimo.Theory, tmp_path: Path
 def test_rule_card_svg_reads_as_a_configuration(wfg: cimo.Theory) -> None:
     texts = svg_groups(rule_card(wfg, "figure-4").svg(), "node")["figure-4"]
     assert texts[0] == "figure-4: Figure 4"
-    assert "BECAUSE (any of)" in texts and "Retain/Resume" in texts
+    # issue 11: the printed label "6. RETAIN" comes first, in bold (its own text run)
+    assert "BECAUSE (any of)" in texts and " Retain/Resume" in texts
+    assert texts[texts.index(" Retain/Resume") - 1] == "6. RETAIN"
+    assert texts.count("or") == len(wfg.rule_index["figure-4"].mechanisms) - 1
 
 
 @pytest.mark.exe

@@ -214,10 +214,18 @@ def register(app: typer.Typer) -> None:
             TextOrJson, typer.Option("--format", "-f", help="Output format.")
         ] = "text",
         output: OutputOpt = None,
+        as_printed: Annotated[
+            bool,
+            typer.Option(
+                "--as-printed",
+                help="Each rule as the source prints it (its segments, else its statement "
+                "text, else the structured sentence); each line says which.",
+            ),
+        ] = False,
     ) -> None:
-        """Print every rule as an if-then-because statement."""
+        """Print every rule as an if-then-because statement, starting with its status."""
         from cimo.render.text import statements
 
-        result = statements(read_theory(file))
+        result = statements(read_theory(file), as_printed=as_printed)
         text = to_json(result.model_dump(mode="json")) if format == "json" else str(result)
         emit(text, output)

@@ -69,8 +69,8 @@ def validated(data: dict[str, Any]) -> Theory:
 def add_stubs(data: dict[str, Any]) -> dict[str, Any]:
     """Declare what records cite but a lossy format dropped.
 
-    Sources, iterations, themes and programme theories (a theme or programme
-    theory gets its id as its label).
+    Sources (cited by evidence or annotations), iterations, themes and programme
+    theories (a theme or programme theory gets its id as its label).
     """
     cited: dict[str, None] = {}
     numbers: dict[int, None] = {}

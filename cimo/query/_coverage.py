@@ -84,7 +84,7 @@ def coverage(theory: Theory) -> Coverage:
     >>> len(c.unreached_outcomes)  # no interventions in this grounded theory
     8
     """
-    idx = rule_index(theory)
+    idx = rule_index(theory, include_refuted=True)  # as the rules are written, status aside
     rules = theory.rules
     reach = []
     for node in theory.interventions:

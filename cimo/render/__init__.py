@@ -8,8 +8,8 @@ The parts are kept apart, as in the ``graphviz`` package's own design:
 >>> import cimo
 >>> from cimo.render import statements
 >>> theory = cimo.load_example("work-focused-group-cbt")
->>> print(statements(theory).items[0])
-three-levels (Figure 3): IF employees with moderate-severe recurrent depression, WITH ...
+>>> print(statements(theory).items[0])  # doctest: +ELLIPSIS
+three-levels (Figure 3): [hypothesised] IF Employees with moderate-severe ... WITH ...
 """
 
 from typing import TYPE_CHECKING

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from cimo.model import Context, Mechanism, Node, Outcome, Rule
 from cimo.render._common import State
-from cimo.render.dot import Html, html_lines, html_text, is_elided
+from cimo.render.dot import Html, elide, html_lines, html_text, is_elided, wrap
 from cimo.render.dot import tooltip as tooltip_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import Style
@@ -13,11 +14,19 @@ from cimo.render.style import Style
 __all__ = [
     "LEGEND",
     "MAX_LABEL_LINES",
+    "categories",
     "edge_attrs",
+    "edge_key",
+    "label_html",
     "legend_table",
     "node_attrs",
     "node_tooltip",
+    "node_words",
+    "rule_attrs",
+    "state_attrs",
     "states",
+    "status_edge",
+    "swatch",
 ]
 
 #: A node shows at most this many lines of its label (the tooltip has it all).
@@ -25,6 +34,46 @@ MAX_LABEL_LINES = 8
 
 # Ids of the parts of a picture that are not the theory's: a colon cannot occur in a cimo id.
 LEGEND = "cimo:legend"
+
+
+def label_html(
+    label: str,
+    width: int,
+    *,
+    printed: str | None = None,
+    align: str = "CENTER",
+    max_lines: int | None = MAX_LABEL_LINES,
+) -> str:
+    """A wrapped label, with the label the source printed ("C1") in bold before it.
+
+    At most ``max_lines`` lines are drawn (the cut marked with "…").
+
+    >>> label_html("Peer support", 30, printed="C1")
+    '<B>C1</B> Peer support'
+    >>> label_html("one two three", 5, printed="C1", max_lines=2)
+    '<B>C1</B> one<BR ALIGN="CENTER"/>two…'
+    """
+    if not printed:
+        return html_lines(label, width, align=align, max_lines=max_lines)
+    joined = printed.replace(" ", "\u00a0") + " " + label
+    lines = wrap(joined, width)
+    if max_lines is not None:
+        lines = elide(lines, width, max_lines)
+    first, _, rest = lines[0].partition(" ")
+    head = f"<B>{html_text(first.replace(chr(0xA0), ' '))}</B>" + (
+        " " + html_text(rest) if rest else ""
+    )
+    return f'<BR ALIGN="{align}"/>'.join([head, *(html_text(x) for x in lines[1:])])
+
+
+def node_words(node: Node) -> str:
+    """A node's label as drawn: "…" when the source cuts it off, marks for absent and negative."""
+    cut = node.truncated and not node.label.rstrip().endswith(("…", "..."))
+    text = node.label + ("…" if cut else "")
+    if isinstance(node, Mechanism):
+        text += " (absent)" if node.absent else ""
+        text += " (−)" if node.polarity == "negative" else ""
+    return text + (" (inferred)" if "label" in node.inferred else "")
 
 
 def node_attrs(
@@ -35,11 +84,13 @@ def node_attrs(
     fill: str | None = None,
     tooltip: str | None = None,
     state: State = "plain",
+    printed: str | None = None,
+    inferred: bool = False,
 ) -> dict[str, str | Html | None]:
     if is_elided(label, style.wrap, MAX_LABEL_LINES):  # the whole label shows on hover
         tooltip = label if tooltip is None else f"{label}\n\n{tooltip}"
     attrs: dict[str, str | Html | None] = {
-        "label": Html(html_lines(label, style.wrap, max_lines=MAX_LABEL_LINES)),
+        "label": Html(label_html(label, style.wrap, printed=printed)),
         "shape": style.kind_shape[kind],
         "style": style.kind_style[kind],
         "fillcolor": fill or style.kind_fill[kind],
@@ -48,13 +99,43 @@ def node_attrs(
     }
     if kind == "outcome":
         attrs["peripheries"] = "2"
+    if inferred:
+        attrs |= {"color": style.inferred, "style": f"{attrs['style']},dashed"}
+    return attrs | state_attrs(state, style, str(attrs["style"]))
+
+
+def state_attrs(state: State, style: Style, base: str) -> dict[str, str | Html | None]:
+    """How a highlight changes a node: picked out, greyed, or blocked (dashed red)."""
     if state == "off":
-        attrs |= {"fillcolor": "#ffffff", "color": style.greyed, "fontcolor": style.greyed}
-    elif state == "on":
-        attrs |= {"color": style.fired, "penwidth": "2.5"}
-    elif state == "blocked":
-        attrs |= {"color": style.blocked, "penwidth": "2.5", "style": "filled,dashed"}
-    return attrs
+        return {"fillcolor": "#ffffff", "color": style.greyed, "fontcolor": style.greyed}
+    if state == "on":
+        return {"color": style.fired, "penwidth": "2.5"}
+    if state == "blocked":
+        return {"color": style.blocked, "penwidth": "2.5", "style": f"{base},dashed"}
+    return {}
+
+
+def rule_attrs(rule: Rule, label: str, style: Style, state: State) -> dict[str, str | Html | None]:
+    """A rule node: solid (supported, refined), dashed (hypothesised), grey and struck (refuted).
+
+    Its actor is written under its name.
+    """
+    text = label_html(label, style.wrap)
+    if rule.actor:
+        text += '<BR/><FONT POINT-SIZE="9">' + html_text(f"for {rule.actor}") + "</FONT>"
+    base = "filled,rounded" + (",dashed" if rule.status == "hypothesised" else "")
+    attrs: dict[str, str | Html | None] = {
+        "label": Html(text),
+        "shape": style.kind_shape["rule"],
+        "style": base,
+        "fillcolor": style.kind_fill["rule"],
+        "color": style.kind_border["rule"],
+        "tooltip": tooltip_text(rule.statement or rule.id),
+    }
+    if rule.status == "refuted":
+        attrs |= {"label": Html(f"<S>{text}</S>"), "color": style.refuted}
+        attrs["fontcolor"] = style.refuted
+    return attrs | state_attrs(state, style, base)
 
 
 _EDGE_LOOK: dict[str, dict[str, str]] = {
@@ -65,20 +146,29 @@ _EDGE_LOOK: dict[str, dict[str, str]] = {
     "with": {},
     "because": {},
     "then": {},
+    "within": {},
     "unless": {"style": "dashed", "arrowhead": "tee", "penwidth": "1.4"},
     "disables": {"style": "dashed", "arrowhead": "tee", "penwidth": "1.4"},
     "reduces": {"arrowhead": "tee", "style": "dotted", "penwidth": "1.4"},
     "link": {"style": "dotted", "arrowhead": "odot", "constraint": "false", "penwidth": "1.6"},
-    # format 2.0 slots (a plain look until the map draws them in their own way)
-    "within": {},
-    "moderated_by": {"style": "dashed", "arrowhead": "diamond"},
-    "despite": {"style": "dotted", "arrowhead": "odiamond"},
-    "otherwise": {"style": "dashed"},
+    "moderated_by": {"style": "dotted", "arrowhead": "odiamond", "constraint": "false"},
+    "despite": {"style": "dotted", "arrowhead": "odiamond", "constraint": "false"},
+    "otherwise": {"style": "dotted", "arrowhead": "empty"},
+}
+#: Relations as legend keys: the plain causal ones are one entry.
+_LEGEND_KEY = {
+    "unless": "unless",
+    "disables": "unless",
+    "reduces": "reduces",
+    "link": "link",
+    "moderated_by": "qualifier",
+    "despite": "qualifier",
+    "otherwise": "otherwise",
 }
 
 
 def edge_attrs(relation: str, style: Style, *, chain: bool) -> dict[str, str | Html | None]:
-    attrs: dict[str, str | Html | None] = dict(_EDGE_LOOK[relation])
+    attrs: dict[str, str | Html | None] = dict(_EDGE_LOOK.get(relation, {}))
     if relation in ("unless", "disables"):
         attrs["color"] = style.disabling
     elif relation == "reduces":
@@ -88,58 +178,135 @@ def edge_attrs(relation: str, style: Style, *, chain: bool) -> dict[str, str | H
     return attrs
 
 
+def edge_key(relation: str, *, chain: bool) -> str:
+    """The legend entry an edge of this relation is listed under."""
+    if relation == "link":
+        return "link"
+    key = _LEGEND_KEY.get(relation, "causal")
+    return "chain" if chain and key == "causal" else key
+
+
+def status_edge(statuses: set[str], style: Style) -> tuple[dict[str, str | Html | None], str]:
+    """How the statuses of the rules behind an edge change it, and its legend key.
+
+    Every rule refuted: grey. Otherwise, no rule supported or refined: dashed.
+    """
+    if not statuses:
+        return {}, ""
+    if statuses == {"refuted"}:
+        return {"color": style.refuted, "fontcolor": style.refuted}, "refuted"
+    if statuses <= {"hypothesised", "refuted"}:
+        return {"style": "dashed"}, "hypothesised"
+    return {}, "supported"
+
+
+# Legend entries: key -> (colour attribute of the style, glyph, text), in legend order.
+_LINES: dict[str, tuple[str, str, str]] = {
+    "causal": ("line", "──▶", "IF / WITH → BECAUSE → THEN"),
+    "unless": ("disabling", "- - ┤", "UNLESS: disables"),
+    "reduces": ("reduces", "··· ┤", "REDUCES"),
+    "chain": ("chain", "━━▶", "chain: an outcome feeds a later rule"),
+    "link": ("chain", "···○", "link: an outcome is this context"),
+    "card-chain": ("chain", "━━▶", "chain: this rule's outcome is the next rule's context"),
+    "card-unless": ("disabling", "- - ┤", "UNLESS: this rule's outcome disables the next rule"),
+    "qualifier": ("line", "··◇", "MODERATED BY / DESPITE: reported, never required"),
+    "otherwise": ("line", "··▷", "OTHERWISE: expected when the mechanisms do not fire"),
+    "or": ("line", "(or)", "OR: any one of the mechanisms suffices"),
+    "unstated": ("line", "(?)", "the source does not say how the mechanisms combine"),
+    "supported": ("line", "──", "supported or refined rule: solid"),
+    "hypothesised": ("line", "- -", "hypothesised rule: dashed"),
+    "refuted": ("refuted", "──", "drawn by refuted rules only: grey"),
+    "refuted-rule": ("refuted", "──", "refuted rule: grey, its name struck through"),
+    "inferred": ("inferred", "- -", "inferred by the encoder, not printed by the source"),
+    "rel:feeds": ("chain", "─▶", "feeds: makes the next one hold"),
+    "rel:counterpart-of": ("line", "◀─▶", "counterpart of (the opposite configuration)"),
+    "rel:refines": ("line", "─▷", "refines"),
+    "rel:supersedes": ("line", "─▷", "supersedes (an earlier iteration)"),
+    "rel:rival-of": ("line", "◀┄▶", "rival of"),
+    "rel:corresponds-to": ("line", "┄┄", "corresponds to (a comparison, not a cause)"),
+    "blocked-card": ("blocked", "▢", "blocked rule: dashed red border"),
+    "blocked-edge": ("blocked", "──", "a blocked rule's edges"),
+    "picked": ("fired", "▢", "picked out (fired, active, expected)"),
+    "greyed": ("greyed", "▢", "not reached (greyed)"),
+}
+_KIND_NAMES = {
+    "context": "Context",
+    "intervention": "Intervention",
+    "mechanism": "Mechanism",
+    "outcome": "Outcome",
+    "rule": "Rule",
+}
+
+
+def swatch(kind: str, fill: str, border: str, *, dashed: bool = False) -> str:
+    """A small picture of a kind's shape: box, rounded box, oval, double box."""
+    size = {"mechanism": (32, 20), "intervention": (30, 12)}.get(kind, (30, 14))
+    cell = f'<TR><TD WIDTH="{size[0]}" HEIGHT="{size[1]}"> </TD></TR>'
+    look = ' STYLE="rounded"' if kind in ("intervention", "mechanism", "rule") else ""
+    if dashed:
+        look = ' STYLE="dashed"'
+    table = (
+        f'<TABLE{look} BORDER="1" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0" '
+        f'BGCOLOR="{fill}" COLOR="{border}">{cell}</TABLE>'
+    )
+    if kind == "outcome":
+        table = (
+            f'<TABLE BORDER="1" CELLBORDER="0" CELLPADDING="1" CELLSPACING="0" COLOR="{border}">'
+            f"<TR><TD>{table}</TD></TR></TABLE>"
+        )
+    return table
+
+
 def legend_table(
     style: Style,
     *,
     kinds: Iterable[str],
-    categories: Iterable[str | None],
-    rules: bool,
-    highlight: bool,
-    edges: bool = True,
-    chain: bool = True,
+    categories: Iterable[tuple[str | None, bool]] | Iterable[str | None],
+    keys: Iterable[str] = (),
     notes: Iterable[tuple[str, str]] = (),
 ) -> Html:
-    def swatch(kind: str, text: str, fill: str) -> str:
-        return (
-            f'<TR><TD BGCOLOR="{fill}" BORDER="1" COLOR="{style.kind_border[kind]}" '
-            f'WIDTH="28"> </TD><TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
-        )
+    """A legend of exactly what a picture shows, and nothing else.
+
+    Its kinds (as swatches of their shapes), mechanism categories (marked
+    "(inferred)" where the encoder guessed them) and the entries named by ``keys``.
+    """
+
+    def row(picture: str, text: str) -> str:
+        return f'<TR><TD>{picture}</TD><TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
 
     def line(colour: str, glyph: str, text: str) -> str:
-        return (
-            f'<TR><TD><FONT COLOR="{colour}"><B>{html_text(glyph)}</B></FONT></TD>'
-            f'<TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
-        )
+        return row(f'<FONT COLOR="{colour}"><B>{html_text(glyph)}</B></FONT>', text)
 
     rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
-    names = {"context": "Context", "intervention": "Intervention", "outcome": "Outcome (double)"}
+    cats = [c if isinstance(c, tuple) else (c, False) for c in categories]
     for kind in kinds:
-        if kind == "mechanism":
-            for category in categories:
-                text = f"Mechanism: {category}" if category else "Mechanism"
-                rows.append(swatch("mechanism", text, style.category_colour(category)))
-        else:
-            rows.append(swatch(kind, names.get(kind, kind.capitalize()), style.kind_fill[kind]))
-    if edges:
-        rows.append(line(style.line, "──▶", "enables / triggers / produces"))
-        rows.append(line(style.disabling, "- - ┤", "UNLESS: disables"))
-        rows.append(line(style.reduces, "··· ┤", "reduces"))
-    if chain:
-        rows.append(line(style.chain, "━━▶", "chain: an outcome feeds a later rule"))
-    if edges and chain:
-        rows.append(line(style.chain, "···○", "link: an outcome is this context"))
+        if kind != "mechanism":
+            picture = swatch(kind, style.kind_fill[kind], style.kind_border[kind])
+            rows.append(row(picture, _KIND_NAMES.get(kind, kind.capitalize())))
+            continue
+        for category, guessed in cats or [(None, False)]:
+            text = f"Mechanism: {category}" if category else "Mechanism"
+            text += " (inferred)" if guessed else ""
+            fill = style.category_colour(category)
+            rows.append(row(swatch("mechanism", fill, style.kind_border["mechanism"]), text))
+    wanted = set(keys)
+    for key, (attr, glyph, text) in _LINES.items():
+        if key in wanted:
+            rows.append(line(str(getattr(style, attr)), glyph, text))
     rows.extend(line(style.text, glyph, text) for glyph, text in notes)
-    if highlight:
-        rows.append(line(style.fired, "▢", "picked out (fired, active, expected)"))
-        rows.append(
-            line(style.blocked, "▢", "blocked rule (dashed)" if rules else "a blocked rule's edges")
-        )
-        rows.append(line(style.greyed, "▢", "not reached"))
     body = "".join(rows)
     return Html(
         f'<TABLE BORDER="1" BGCOLOR="{style.background}" CELLBORDER="0" CELLSPACING="2" '
         f'CELLPADDING="3">{body}</TABLE>'
     )
+
+
+def categories(mechanisms: Iterable[Mechanism]) -> list[tuple[str | None, bool]]:
+    """The mechanisms' categories, each True where some mechanism's category is a guess."""
+    guessed: dict[str | None, bool] = {}
+    for m in mechanisms:
+        guessed[m.category] = guessed.get(m.category, False) or "category" in m.inferred
+    return sorted(guessed.items(), key=lambda c: c[0] or "")
 
 
 def states(highlight: Highlight | None) -> Callable[[str], State]:
@@ -157,5 +324,26 @@ def states(highlight: Highlight | None) -> Callable[[str], State]:
     return state
 
 
-def node_tooltip(node_id: str, description: str | None) -> str:
-    return f"{node_id}: {description}" if description else node_id
+def node_tooltip(node: Node) -> str:
+    """The id and description, then the details a label has no room for (one per line)."""
+    lines = [f"{node.id}: {node.description}" if node.description else node.id]
+    details: list[tuple[str, object]] = []
+    if isinstance(node, Mechanism):
+        details += [
+            ("resource", node.resource),
+            ("response", node.reasoning),
+            ("behaviour", node.behaviour),
+            ("polarity", node.polarity),
+            ("category", node.category),
+        ]
+    elif isinstance(node, Outcome):
+        details += [("polarity", node.polarity), ("measured by", "; ".join(node.measures))]
+    if isinstance(node, Mechanism | Context):
+        details.append(("indicators", "; ".join(node.indicators)))
+    for name, value in details:
+        if value:
+            guess = " (inferred)" if name in node.inferred else ""
+            lines.append(f"{name}: {value}{guess}")
+    if node.inferred:
+        lines.append("inferred by the encoder: " + ", ".join(node.inferred))
+    return "\n".join(lines)

@@ -22,23 +22,26 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeAlias
 
-from cimo import edit
-from cimo._util import suggest
 from cimo.core.vocabulary import KINDS
-from cimo.errors import UnknownIdError, UsageError
-from cimo.graph import chain_links, element_graph, rule_graph
+from cimo.graph import element_graph, rule_graph
 from cimo.model import Mechanism, Rule, Taxonomy, Theory
-from cimo.query import get_rule
+from cimo.render._cards import rule_card, rule_cards
 from cimo.render._common import State
 from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
+from cimo.render._focus import focus_ids, rule_label, theme_names
 from cimo.render._look import (
     LEGEND,
-    MAX_LABEL_LINES,
+    categories,
     edge_attrs,
+    edge_key,
     legend_table,
     node_attrs,
     node_tooltip,
+    node_words,
+    rule_attrs,
+    state_attrs,
     states,
+    status_edge,
 )
 from cimo.render.backend import Engine
 from cimo.render.dot import DotGraph, Html, html_lines, html_text
@@ -56,6 +59,13 @@ __all__ = [
     "theory_map",
 ]
 
+# The legend entry of a rule node's status.
+_STATUS_KEY = {
+    "supported": "supported",
+    "refined": "supported",
+    "hypothesised": "hypothesised",
+    "refuted": "refuted-rule",
+}
 _LANE_TITLES = {
     "context": "CONTEXTS",
     "intervention": "INTERVENTIONS",
@@ -63,36 +73,6 @@ _LANE_TITLES = {
     "mechanism": "MECHANISMS",
     "outcome": "OUTCOMES",
 }
-
-
-def focus_ids(theory: Theory, focus: str, *, depth: int = 1) -> frozenset[str]:
-    """The node and rule ids of :func:`cimo.edit.focus` ``(theory, node=focus, steps=depth)``.
-
-    That is the rules within ``depth`` rule-steps of ``focus`` (the rules that
-    produce or use a node are one step from it; a rule is zero steps from
-    itself), and every node those rules name, with ``focus`` itself. So
-    ``cimo render --focus ID --depth N`` draws the same part of the theory as
-    ``cimo.edit.focus(theory, node=ID, steps=N)``.
-
-    >>> import cimo
-    >>> theory = cimo.load_example("work-focused-group-cbt")
-    >>> near = focus_ids(theory, "relate", depth=1)
-    >>> sorted(i for i in near if i in theory.rule_index), len(near)
-    (['figure-4'], 14)
-    >>> sorted(focus_ids(theory, "relate", depth=0))
-    ['relate']
-
-    Raises:
-        UnknownIdError: ``focus`` names no node or rule.
-        UsageError: ``depth`` is negative.
-    """
-    if depth < 0:
-        raise UsageError(f"depth must be 0 or more, got {depth}")
-    if focus not in theory.index and focus not in theory.rule_index:
-        known = [*theory.index, *theory.rule_index]
-        raise UnknownIdError(focus, kind="node or rule", suggestions=suggest(focus, known))
-    part = edit.focus(theory, node=focus, steps=depth)
-    return frozenset(n.id for n in part.nodes) | frozenset(r.id for r in part.rules)
 
 
 # --------------------------------------------------------------------------- theory map
@@ -113,12 +93,19 @@ def theory_map(
     """The whole theory in four lanes, left to right: contexts, interventions, mechanisms, outcomes.
 
     Shapes and colours follow the kind; mechanisms are coloured by category.
-    UNLESS edges are dashed with a bar head, REDUCES edges dotted with a bar
-    head, chains bold (an outcome feeding a later rule, or an explicit link
-    from an outcome to the context it is). With ``rules=True`` each rule is a
-    node of its own in a fifth lane, boxed by theme (``clusters``); without,
-    edges join the elements directly (:func:`cimo.graph.element_graph`) and
-    each edge's tooltip lists its rules.
+    Each element shows the label the source printed ("C1") in bold before its
+    wording. UNLESS edges are dashed with a bar head, REDUCES edges dotted
+    with a bar head, chains bold (an outcome feeding a later rule, or an
+    explicit link from an outcome to the context it is). A rule's status
+    shows: what only hypothesised rules draw is dashed, what only refuted
+    rules draw is grey (a refuted rule node is also struck through). The
+    mechanisms of a rule whose mechanisms are alternatives meet at an "or"
+    junction ("?" when the source does not say how they combine). What the
+    encoder inferred is dashed grey. The theory's relations are drawn by type.
+    With ``rules=True`` each rule is a node of its own in a fifth lane (with
+    its actor), boxed by theme (``clusters``); without, edges join the
+    elements directly (:func:`cimo.graph.element_graph`) and each edge's
+    tooltip lists its rules. The legend lists only what the picture shows.
 
     Args:
         theory: The theory.
@@ -147,53 +134,62 @@ def theory_map(
     g = new_graph(theory.id, style, "LR")
     g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
     state = states(highlight)
+    shown: set[str] = set()
 
     by_kind: dict[str, list[str]] = defaultdict(list)
     for node in nodes:
         by_kind[node.kind].append(node.id)
         fill = style.category_colour(node.category) if isinstance(node, Mechanism) else None
+        guessed = "label" in node.inferred or (
+            isinstance(node, Mechanism) and "category" in node.inferred
+        )
+        shown |= {"inferred"} if guessed else set()
         g.node(
             node.id,
             **node_attrs(
                 node.kind,
-                node.label,
+                node_words(node),
                 style,
                 fill=fill,
-                tooltip=node_tooltip(node.id, node.description),
+                tooltip=node_tooltip(node),
                 state=state(node.id),
+                printed=node.source_label,
+                inferred=guessed,
             ),
         )
     lanes = [k for k in ("context", "intervention") if by_kind[k]]
     if kept_rules:
         lanes.append("rule")
-        _add_rule_nodes(g, kept_rules, style, clusters=clusters, state=state)
+        _add_rule_nodes(g, theory, kept_rules, style, clusters=clusters, state=state)
         by_kind["rule"] = [r.id for r in kept_rules]
+        shown |= {_STATUS_KEY[r.status] for r in kept_rules}
     lanes += [k for k in ("mechanism", "outcome") if by_kind[k]]
     _add_lanes(g, lanes, by_kind, style)
 
     kept_ids = {n.id for n in nodes} | {r.id for r in kept_rules}
     if rules:
-        _add_rule_edges(g, theory, kept_ids, style, state)
+        shown |= _add_rule_edges(g, theory, kept_ids, style, state)
     else:
-        _add_element_edges(g, theory, kept_ids, style, state)
+        shown |= _add_element_edges(g, theory, kept_ids, style, state)
+    shown |= draw_relations(g, theory, kept_ids, style)
 
     if legend and lanes:
-        categories = sorted(
-            {n.category for n in nodes if isinstance(n, Mechanism)}, key=lambda c: c or ""
-        )
+        if highlight is not None:
+            shown |= {"picked", "greyed", "blocked-card" if kept_rules else "blocked-edge"}
         g.aside(
             LEGEND,
             label=legend_table(
                 style,
                 kinds=[k for k in KINDS if by_kind[k]] + (["rule"] if kept_rules else []),
-                categories=categories,
-                rules=bool(kept_rules),
-                highlight=highlight is not None,
+                categories=categories(n for n in nodes if isinstance(n, Mechanism)),
+                keys=shown,
             ),
             shape="plaintext",
             margin="0",
         )
-        g.order(f"cimo:lane:{lanes[-1]}", LEGEND)
+        # Beside the middle of the last lane, so the lanes start right under the title.
+        last = by_kind[lanes[-1]]
+        g.order(last[len(last) // 2], LEGEND)
     return make_diagram("map", theory.title, g, engine)
 
 
@@ -215,19 +211,16 @@ def _add_lanes(
         g.order(f"cimo:lane:{left}", f"cimo:lane:{right}")
 
 
-def _rule_label(rule: Rule) -> str:
-    name = rule.source_label or rule.id
-    return name if name == rule.id else f"{rule.id}: {name}"
-
-
 def _add_rule_nodes(
     g: DotGraph,
+    theory: Theory,
     rules: list[Rule],
     style: Style,
     *,
     clusters: bool,
     state: Callable[[str], State],
 ) -> None:
+    names = theme_names(theory)
     themes: dict[str | None, list[Rule]] = defaultdict(list)
     for rule in rules:
         themes[rule.theme if clusters else None].append(rule)
@@ -235,23 +228,14 @@ def _add_rule_nodes(
 
         def add(members: list[Rule] = members) -> None:
             for rule in members:
-                g.node(
-                    rule.id,
-                    **node_attrs(
-                        "rule",
-                        _rule_label(rule),
-                        style,
-                        tooltip=rule.statement or rule.id,
-                        state=state(rule.id),
-                    ),
-                )
+                g.node(rule.id, **rule_attrs(rule, rule_label(rule), style, state(rule.id)))
 
         if theme is None:
             add()
             continue
         with g.subgraph(
             f"cluster_theme_{i}",
-            label=Html(html_lines(theme, 40)),
+            label=Html(html_lines(names.get(theme, theme), 40)),
             style="rounded,dashed",
             color=style.kind_border["rule"],
             fontcolor=style.text,
@@ -274,196 +258,184 @@ def _edge_state(
     return {"color": style.greyed}
 
 
+def _is_junction(rule: Rule) -> bool:
+    return rule.mechanism_mode in ("alternatives", "unstated") and len(rule.mechanisms) > 1
+
+
+def _junction(
+    g: DotGraph, rule: Rule, style: Style, state: Callable[[str], State]
+) -> tuple[str, str]:
+    """Add the "or" (or "?") node where a rule's mechanisms meet; its id and legend key."""
+    ident = f"cimo:or:{rule.id}"
+    alternatives = rule.mechanism_mode == "alternatives"
+    tip = "any one of the mechanisms" if alternatives else "combination of mechanisms unstated"
+    attrs: dict[str, str | Html | None] = {
+        "label": "or" if alternatives else "?",
+        "shape": "circle",
+        "fixedsize": "true",
+        "width": "0.34",
+        "fontsize": "9",
+        "style": "filled" if alternatives else "filled,dashed",
+        "fillcolor": style.background,
+        "color": style.line,
+        "tooltip": f"{rule.id}: {tip}",
+    }
+    g.aside(ident, **(attrs | state_attrs(state(rule.id), style, str(attrs["style"]))))
+    return ident, "or" if alternatives else "unstated"
+
+
+def _rule_edge(
+    rule: Rule, relation: str, style: Style, state: Callable[[str], State], *, chain: bool
+) -> tuple[dict[str, str | Html | None], set[str]]:
+    attrs = edge_attrs(relation, style, chain=chain)
+    look, key = status_edge({rule.status}, style)
+    if relation in ("unless", "disables", "reduces", "link"):
+        look.pop("style", None)
+    keys = {edge_key(relation, chain=chain), key}
+    return attrs | look | _edge_state((rule.id,), style, state), keys
+
+
 def _add_rule_edges(
     g: DotGraph, theory: Theory, kept: set[str], style: Style, state: Callable[[str], State]
-) -> None:
+) -> set[str]:
+    shown: set[str] = set()
     rg = rule_graph(theory)
+    junctions: dict[str, str] = {}
     for u, v, data in rg.edges(data=True):
         if u not in kept or v not in kept:
             continue
-        rule = v if data["role"] in ("if", "unless", "with") else u
-        attrs = edge_attrs(data["role"], style, chain=data["chain"])
-        attrs |= _edge_state((rule,), style, state)
+        rule = theory.rule_index.get(v) or theory.rule_index.get(u)
+        if rule is None:  # an explicit link: outcome -> context
+            attrs = edge_attrs(data["role"], style, chain=data["chain"])
+            shown.add(edge_key(data["role"], chain=data["chain"]))
+            g.edge(u, v, **attrs)
+            continue
+        attrs, keys = _rule_edge(rule, data["role"], style, state, chain=data["chain"])
+        shown |= keys
+        if data["role"] == "because" and _is_junction(rule):
+            if rule.id not in junctions:
+                junctions[rule.id], key = _junction(g, rule, style, state)
+                shown.add(key)
+                g.edge(u, junctions[rule.id], **attrs, arrowhead="none")
+            g.edge(junctions[rule.id], v, **attrs)
+            continue
         g.edge(u, v, **attrs)
+    return shown
 
 
 def _add_element_edges(
     g: DotGraph, theory: Theory, kept: set[str], style: Style, state: Callable[[str], State]
-) -> None:
+) -> set[str]:
+    """The element graph's edges; a rule's alternative mechanisms meet at a junction."""
+    shown: set[str] = set()
     kinds = {n.id: n.kind for n in theory.nodes}
+    status = {r.id: r.status for r in theory.rules}
+    junctions = {r.id: r for r in theory.rules if _is_junction(r)}
+    routed: dict[str, tuple[set[str], dict[str, str]]] = {}
     eg = element_graph(theory)
     for u, v, relation, data in eg.edges(keys=True, data=True):
-        if u not in kept or v not in kept:
+        if u not in kept or v not in kept or not relation:  # "": a slot with no element edge
             continue
+        rules = tuple(data["rules"])
+        if relation in ("produces", "reduces"):
+            via = [r for r in rules if r in junctions]
+            for r in via:
+                ins, outs = routed.setdefault(r, (set(), {}))
+                ins.add(u)
+                outs[v] = relation
+            rules = tuple(r for r in rules if r not in via)
+            if not rules:
+                continue
         chain = kinds.get(u) == "outcome" and relation in ("enables", "disables")
         attrs = edge_attrs(relation, style, chain=chain or relation == "link")
+        shown.add(edge_key(relation, chain=chain))
         if relation == "link":
             attrs["tooltip"] = f"{u} is {v}"
         else:
-            attrs["tooltip"] = f"{relation} ({', '.join(data['rules'])})"
-        attrs |= _edge_state(data["rules"], style, state)
+            attrs["tooltip"] = f"{relation} ({', '.join(rules)})"
+            look, key = status_edge({status[r] for r in rules}, style)
+            if relation in ("disables", "reduces"):
+                look.pop("style", None)
+            attrs |= look
+            shown.add(key)
+        attrs |= _edge_state(rules, style, state)
         g.edge(u, v, **attrs)
+    for rule_id, (ins, outs) in routed.items():
+        shown |= _draw_junction(g, junctions[rule_id], ins, outs, style, state)
+    return shown
 
 
-# --------------------------------------------------------------------------- rule cards
-
-
-def _card(theory: Theory, rule: Rule, style: Style, state: State = "plain") -> Html:
-    width = style.wrap + 12
-
-    def items(ids: Iterable[str]) -> str:
-        out = []
-        for ident in ids:
-            node = theory.index[ident]
-            fill = (
-                style.category_colour(node.category)
-                if isinstance(node, Mechanism)
-                else style.kind_fill[node.kind]
-            )
-            out.append(
-                f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="{fill}">'
-                f"{html_lines(node.label, width, align='LEFT', max_lines=MAX_LABEL_LINES)}"
-                "</TD></TR>"
-            )
-        return "".join(out)
-
-    def row(word: str, ids: tuple[str, ...], colour: str = style.text) -> str:
-        if not ids:
-            return ""
-        inner = f'<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="3">{items(ids)}</TABLE>'
-        return (
-            f'<TR><TD ALIGN="RIGHT" VALIGN="TOP"><FONT COLOR="{colour}"><B>{word}</B></FONT></TD>'
-            f"<TD>{inner}</TD></TR>"
+def _draw_junction(
+    g: DotGraph,
+    rule: Rule,
+    mechanisms: set[str],
+    outcomes: dict[str, str],
+    style: Style,
+    state: Callable[[str], State],
+) -> set[str]:
+    """Mechanisms -> "or" -> outcomes, for one rule (direct edges when one mechanism is kept)."""
+    look, key = status_edge({rule.status}, style)
+    extra = look | _edge_state((rule.id,), style, state)
+    tip: dict[str, str | Html | None] = {"tooltip": f"{rule.mechanism_mode} ({rule.id})"}
+    ordered = [m for m in rule.mechanisms if m in mechanisms]
+    if len(ordered) < 2:
+        for m in ordered:
+            for o, relation in outcomes.items():
+                attrs = edge_attrs(relation, style, chain=False) | tip
+                g.edge(m, o, **(attrs | ({} if relation == "reduces" else look)))
+        return {key, *(edge_key(r, chain=False) for r in outcomes.values())}
+    node, junction_key = _junction(g, rule, style, state)
+    for m in ordered:
+        g.edge(
+            m, node, **(edge_attrs("produces", style, chain=False) | extra | tip), arrowhead="none"
         )
-
-    n_ev = len(rule.evidence)
-    head_colour = style.blocked if state == "blocked" else style.text
-    mode = " (any of)" if rule.mechanism_mode == "alternatives" and len(rule.mechanisms) > 1 else ""
-    title = html_lines(_rule_label(rule), width + 10, align="LEFT")
-    sub = html_text(
-        f"{rule.status} · {n_ev} piece{'s' if n_ev != 1 else ''} of evidence"
-        + (f" · {rule.theme}" if rule.theme else "")
-        + (" · BLOCKED" if state == "blocked" else "")
-    )
-    rows = [
-        f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="{style.kind_fill["rule"]}">'
-        f'<FONT COLOR="{head_colour}"><B>{title}</B></FONT><BR ALIGN="LEFT"/>'
-        f'<FONT POINT-SIZE="9">{sub}</FONT><BR ALIGN="LEFT"/></TD></TR>',
-        row("IF", rule.contexts),
-        row("UNLESS", rule.unless, style.disabling),
-        row("WITH", rule.interventions),
-        row("THEN", rule.outcomes),
-        row("REDUCES", rule.reduces, style.reduces),
-        row("BECAUSE" + mode, rule.mechanisms),
-    ]
-    if rule.missing:
-        rows.append(
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><I>incomplete: no '
-            f"{html_text(', '.join(rule.missing))}</I></TD></TR>"
-        )
-    border = {"on": style.fired, "blocked": style.blocked, "off": style.greyed}.get(
-        state, style.kind_border["rule"]
-    )
-    return Html(
-        f'<TABLE BORDER="1" COLOR="{border}" BGCOLOR="{style.background}" '
-        'CELLBORDER="0" CELLSPACING="2" CELLPADDING="4">' + "".join(rows) + "</TABLE>"
-    )
+    for o, relation in outcomes.items():
+        attrs = edge_attrs(relation, style, chain=False) | tip
+        g.edge(node, o, **(attrs | ({} if relation == "reduces" else extra)))
+    return {key, junction_key, *(edge_key(r, chain=False) for r in outcomes.values())}
 
 
-def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Diagram:
-    """One configuration as an IF / UNLESS / WITH / THEN / BECAUSE panel with status and evidence.
+_RELATION_LOOK: dict[str, dict[str, str]] = {
+    "feeds": {"penwidth": "1.6"},
+    "counterpart-of": {"dir": "both", "arrowhead": "normal", "arrowtail": "normal"},
+    "refines": {"arrowhead": "empty"},
+    "supersedes": {"arrowhead": "empty", "style": "bold"},
+    "rival-of": {"dir": "both", "style": "dotted"},
+    "corresponds-to": {"arrowhead": "none", "style": "dotted"},
+}
 
-    >>> import cimo
-    >>> theory = cimo.load_example("work-focused-group-cbt")
-    >>> card = rule_card(theory, "figure-4")
-    >>> "BECAUSE (any of)" in card.source and "2 pieces of evidence" in card.source
-    True
 
-    Raises:
-        UnknownIdError: ``rule`` is not a rule of the theory.
+def draw_relations(g: DotGraph, theory: Theory, kept: set[str], style: Style) -> set[str]:
+    """The theory's relations between drawn things, labelled by type; inferred ones dashed grey.
+
+    A relation to another file (``other.yaml#R3``) ends at a note naming it.
     """
-    r = get_rule(theory, rule)
-    g = new_graph(r.id, style, "TB")
-    g.node(r.id, label=_card(theory, r, style), shape="plaintext", margin="0")
-    return make_diagram("rule", _rule_label(r), g)
-
-
-def rule_cards(
-    theory: Theory,
-    *,
-    style: Style = DEFAULT_STYLE,
-    columns: int = 3,
-    highlight: Highlight | None = None,
-    focus: str | None = None,
-    depth: int = 1,
-) -> Diagram:
-    """Every rule as a card, boxed by theme, joined by chain edges (``cimo render --view rules``).
-
-    >>> import cimo
-    >>> d = rule_cards(cimo.load_example("pwp-resilience"))
-    >>> d.nodes == len(cimo.load_example("pwp-resilience").rules)
-    True
-    """
-    keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
-    rules = [r for r in theory.rules if keep is None or r.id in keep]
-    g = new_graph(theory.id, style, "TB")
-    g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
-    themes: dict[str | None, list[Rule]] = defaultdict(list)
-    for r in rules:
-        themes[r.theme].append(r)
-    card_state = states(highlight)
-
-    previous_row: str | None = None
-    for i, (theme, members) in enumerate(themes.items()):
-        # Stack the theme boxes: the last row of one theme above the first card of the next.
-        if previous_row is not None:
-            g.order(previous_row, members[0].id)
-        previous_row = members[(len(members) - 1) // columns * columns].id
-        with g.subgraph(
-            f"cluster_theme_{i}",
-            label=Html(f"<B>{html_text(theme)}</B>") if theme else None,
-            style="rounded,dashed" if theme else "invis",
-            color=style.kind_border["rule"],
-        ):
-            for j, r in enumerate(members):
-                g.node(
-                    r.id,
-                    label=_card(theory, r, style, card_state(r.id)),
-                    shape="plaintext",
-                    group="first" if j % columns == 0 else None,
-                )
-            # A grid in file order: rows of `columns` cards, left to right, top to bottom.
-            for start in range(0, len(members), columns):
-                row = members[start : start + columns]
-                with g.subgraph(f"row_{i}_{start}", rank="same"):
-                    for left, right in itertools.pairwise(row):
-                        g.order(left.id, right.id)
-            for a, b in zip(members, members[columns:], strict=False):
-                g.order(a.id, b.id)
-    g.aside(
-        LEGEND,
-        label=legend_table(
-            style,
-            kinds=KINDS,
-            categories=sorted({m.category for m in theory.mechanisms}, key=lambda c: c or ""),
-            rules=True,
-            highlight=highlight is not None,
-            edges=False,
-            notes=[("- - ┤", "UNLESS: an outcome blocks a rule")],
-        ),
-        shape="plaintext",
-    )
-    kept = {r.id for r in rules}
-    seen: set[tuple[str, str]] = set()
-    for link in chain_links(theory):
-        pair = (link.upstream, link.downstream)
-        if link.upstream in kept and link.downstream in kept and pair not in seen:
-            seen.add(pair)
-            look = "unless" if link.blocking else "if"
-            attrs = edge_attrs(look, style, chain=not link.blocking)
-            attrs["tooltip"] = str(link)
-            g.edge(link.upstream, link.downstream, **attrs)
-    return make_diagram("rules", theory.title, g)
+    shown: set[str] = set()
+    notes: set[str] = set()
+    for rel in theory.relations:
+        if rel.from_ not in kept or (rel.to not in kept and not rel.external):
+            continue
+        to = rel.to
+        if rel.external:
+            to = f"cimo:file:{rel.to}"
+            if to not in notes:
+                notes.add(to)
+                g.aside(to, label=Html(html_text(rel.to)), shape="note", fontsize="9")
+        attrs: dict[str, str | Html | None] = dict(_RELATION_LOOK[rel.type])
+        colour = style.chain if rel.type == "feeds" else style.line
+        attrs |= {
+            "color": colour,
+            "fontcolor": colour,
+            "label": Html(html_text(rel.type.replace("-", " "))),
+            "constraint": "false",
+            "tooltip": rel.note or f"{rel.from_} {rel.type} {rel.to}",
+        }
+        if not rel.stated:
+            attrs |= {"style": "dashed", "color": style.inferred, "fontcolor": style.inferred}
+            shown.add("inferred")
+        shown.add(f"rel:{rel.type}")
+        g.edge(rel.from_, to, **attrs)
+    return shown
 
 
 # --------------------------------------------------------------------------- taxonomy tree
@@ -508,10 +480,6 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
             style,
             kinds=("mechanism",),
             categories=sorted({e[3] for e in entries}, key=lambda c: c or ""),
-            rules=False,
-            highlight=False,
-            edges=False,
-            chain=False,
             notes=[("●", "a mechanism of the theory sits here")] if taxonomy else [],
         ),
         shape="plaintext",

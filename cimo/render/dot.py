@@ -93,13 +93,16 @@ def tooltip(text: str) -> str:
     r"""Text for a ``tooltip`` attribute (before :func:`quote`), so the SVG shows it as written.
 
     Graphviz unescapes a tooltip twice and decodes entities in it, so
-    backslashes are doubled here (and again by :func:`quote`) and ``&``
-    becomes ``&amp;``.
+    backslashes are doubled here (and again by :func:`quote`), ``&`` becomes
+    ``&amp;`` and a newline ``&#10;`` (Graphviz would drop a newline that ends
+    the text, and the DOT statement stays on one line).
 
     >>> tooltip("C:\\temp & co")
     'C:\\\\temp &amp; co'
+    >>> tooltip("two\nlines")
+    'two&#10;lines'
     """
-    return printable(text).replace("\\", "\\\\").replace("&", "&amp;")
+    return printable(text).replace("\\", "\\\\").replace("&", "&amp;").replace("\n", "&#10;")
 
 
 def quote(text: str) -> str:

@@ -131,6 +131,10 @@ class Style(CimoModel):
     """Border of what a highlight picks out."""
     blocked: str = "#c62828"
     """Border of blocked rules in a highlight."""
+    refuted: str = "#9e9e9e"
+    """Colour of refuted rules (also struck through) and of edges only refuted rules draw."""
+    inferred: str = "#9e9e9e"
+    """Colour of what the encoder inferred (also dashed): elements, relations."""
 
     def category_colour(self, category: str | None) -> str:
         """The fill of a mechanism of this category (the plain mechanism fill when None)."""
@@ -171,6 +175,8 @@ GREYSCALE_STYLE = Style(
     greyed="#cfcfcf",
     fired="#000000",
     blocked="#000000",
+    refuted="#9e9e9e",
+    inferred="#9e9e9e",
 )
 
 #: The built-in styles by name (``cimo render --style``).

@@ -8,7 +8,7 @@ with the source's own labels kept.
 >>> import cimo
 >>> theory = cimo.load_example("pwp-resilience")
 >>> print(statement(theory, theory.rules[0].id))  # doctest: +ELLIPSIS
-IF ...THEN ...BECAUSE ...
+[supported] IF ...THEN ...BECAUSE ...
 >>> print(cmo_table(theory, format="md").splitlines()[0])
 ### Work-related challenges
 """
@@ -19,15 +19,15 @@ import csv
 import html
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from typing import TypeAlias
+from collections.abc import Callable
+from typing import NamedTuple, TypeAlias
 
 from cimo._util import csv_protect, markdown_text
 from cimo.core.formats import CmoTableFormat as TableFormat
-from cimo.core.index import index_of
 from cimo.errors import UsageError
-from cimo.model import CimoModel, Rule, Theory
-from cimo.query import get_rule
+from cimo.model import Mechanism, Outcome, Rule, Theory
+from cimo.render._sentence import Statement, Statements, statement, statements
+from cimo.render._words import Item, Words, join
 
 __all__ = [
     "Statement",
@@ -41,149 +41,131 @@ __all__ = [
 
 _COLUMNS = ("No.", "Rule", "Context", "Intervention", "Mechanism", "Outcome", "Status", "Evidence")
 _NO_THEME = "Other configurations"
-# Themes in order, each with its rows; a row is its cells, a cell its items.
-_Groups: TypeAlias = list[tuple[str, list[tuple[list[str], ...]]]]
+# Themes in order, each with its recommendation and rows; a row is its cells, a cell its items.
+_Groups: TypeAlias = list[tuple[str, str | None, list[tuple[list[str], ...]]]]
 
 
-def _lower_first(label: str) -> str:
-    """Lower-case the first letter of a label used mid-sentence, unless it starts an acronym.
-
-    >>> _lower_first("Employees off sick"), _lower_first("CBT use"), _lower_first("Retain/Resume")
-    ('employees off sick', 'CBT use', 'Retain/Resume')
-    """
-    first_word = label.split(" ", 1)[0]
-    if first_word == "A" or (len(label) > 1 and label[0].isupper() and first_word[1:].islower()):
-        return label[0].lower() + label[1:]
-    return label
-
-
-def _join(words: list[str], last: str) -> str:
-    """``a, b and c`` (or ``or``)."""
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + f" {last} " + words[-1]
-
-
-def _labels(theory: Theory, ids: Iterable[str]) -> list[str]:
-    return [_lower_first(theory.index[i].label) for i in ids]
-
-
-def statement(theory: Theory, rule: str | Rule) -> str:
-    """One rule as an if-then-because sentence, interventions and UNLESS contexts worded in.
-
-    Parts the source left unstated are said so ("(no context stated)").
-
-    >>> import cimo
-    >>> theory = cimo.load_example("work-focused-group-cbt")
-    >>> print(statement(theory, "figure-4"))  # doctest: +NORMALIZE_WHITESPACE
-    IF employees with moderate-severe recurrent depression and group psychotherapy,
-    WITH skilful facilitation of peer interaction with a structured-directive
-    leadership style and psychoeducation in basic CBT concepts and skills,
-    THEN improved clinical status, improved work status (continued employment)
-    and improved interpersonal functioning,
-    BECAUSE realise, reflect, regulate, resolve, relate or Retain/Resume.
-
-    Raises:
-        cimo.UnknownIdError: ``rule`` is not a rule of the theory.
-    """
-    r = rule if isinstance(rule, Rule) else get_rule(theory, rule)
-    parts = ["IF " + (_join(_labels(theory, r.contexts), "and") or "(no context stated)")]
-    if r.unless:
-        parts.append("UNLESS " + _join(_labels(theory, r.unless), "or"))
-    if r.interventions:
-        parts.append("WITH " + _join(_labels(theory, r.interventions), "and"))
-    then = _join(_labels(theory, r.outcomes), "and")
-    reduces = _join(_labels(theory, r.reduces), "and")
-    if then:
-        parts.append("THEN " + then)
-    if reduces:
-        parts.append(("THEN LESS " if not then else "AND LESS ") + reduces)
-    if not (then or reduces):
-        parts.append("THEN (no outcome stated)")
-    mode = "or" if r.mechanism_mode == "alternatives" else "and"
-    parts.append(
-        "BECAUSE " + (_join(_labels(theory, r.mechanisms), mode) or "(no mechanism stated)")
-    )
-    return ", ".join(parts) + "."
-
-
-class Statement(CimoModel):
-    """A rule as a sentence, with its id and the source's label."""
-
-    rule: str
-    source_label: str | None
-    text: str
-
-    def __str__(self) -> str:
-        label = f" ({self.source_label})" if self.source_label else ""
-        return f"{self.rule}{label}: {self.text}"
-
-
-class Statements(CimoModel):
-    """Every rule of a theory as an if-then-because sentence (``cimo statements``)."""
-
+class _Table(NamedTuple):
     title: str
-    items: tuple[Statement, ...]
-
-    def __str__(self) -> str:
-        return "\n".join(f"{i}. {s}" for i, s in enumerate(self.items, 1))
-
-    def _repr_markdown_(self) -> str:
-        md = markdown_text
-        lines = [f"**{md(self.title)}**", ""]
-        lines += [
-            f"{i}. **{s.rule}**{f' ({md(s.source_label)})' if s.source_label else ''}: {md(s.text)}"
-            for i, s in enumerate(self.items, 1)
-        ]
-        return "\n".join(lines) + "\n"
+    columns: tuple[str, ...]
+    groups: _Groups
 
 
-def statements(theory: Theory) -> Statements:
-    """Every rule of the theory as a sentence, in file order.
+def _cells(w: Words, r: Rule) -> dict[str, list[str]]:
+    """The cells of one rule by column, each a list of items (joined per format)."""
+    mark = " (inferred)"
 
-    >>> import cimo
-    >>> s = statements(cimo.load_example("work-focused-group-cbt"))
-    >>> print(s.items[0])
-    three-levels (Figure 3): IF employees with moderate-severe recurrent depression, WITH ...
-    """
-    return Statements(
-        title=theory.title,
-        items=tuple(
-            Statement(rule=r.id, source_label=r.source_label, text=statement(theory, r))
-            for r in theory.rules
-        ),
-    )
+    def marked(key: str, ids: tuple[str, ...], word: str = "") -> list[str]:
+        tail = mark if key in r.inferred else ""
+        return [f"{word}{w.plain(i)}{tail}" for i in ids]
 
-
-# --------------------------------------------------------------------------- tables
-
-
-def _row(theory: Theory, number: int, r: Rule) -> tuple[list[str], ...]:
-    """The cells of one rule, each a list of items (joined per format)."""
-
-    def labels(ids: Iterable[str]) -> list[str]:
-        return [theory.index[i].label for i in ids]
-
-    context = labels(r.contexts) + [f"unless: {x}" for x in labels(r.unless)]
-    outcome = labels(r.outcomes) + [f"reduces: {x}" for x in labels(r.reduces)]
-    mechanism = labels(r.mechanisms)
-    if r.mechanism_mode == "alternatives" and len(mechanism) > 1:
-        mechanism = [f"any of: {m}" for m in mechanism]
+    context = ["in any circumstances"] if r.any_context else []
+    context += marked("if", r.contexts)
+    context += [f"({Words(w.theory).any(g)})" for g in r.context_groups]
+    context += marked("within", r.modifiers, "within: ")
+    context += marked("unless", r.unless, "unless: ")
+    context += marked("moderated_by", r.moderators, "moderated by: ")
+    context += marked("despite", r.despite, "despite: ")
+    if "context" in r.missing_parts:
+        context.append("(context missing in the source)")
+    intervention = marked("with", r.interventions)
+    if "intervention" in r.missing_parts:
+        intervention.append("(intervention missing in the source)")
+    outcome = _outcome_cell(w, r)
     name = [r.source_label] if r.source_label and r.source_label != r.id else []
-    return (
-        [str(number)],
-        [r.id, *name],
-        context,
-        labels(r.interventions),
-        mechanism,
-        outcome,
-        [r.status],
-        [str(len(r.evidence))],
-    )
+    return {
+        "No.": [],
+        "Rule": [r.id, *name],
+        "Actor": [r.actor + (mark if "actor" in r.inferred else "")] if r.actor else [],
+        "Context": context,
+        "Intervention": intervention,
+        "Mechanism": _mechanism_cell(w, r),
+        "Outcome": outcome,
+        "Status": [r.status],
+        "Evidence": [str(len(r.evidence))],
+    }
 
 
-def _groups(theory: Theory) -> _Groups:
+def _mechanism_cell(w: Words, r: Rule) -> list[str]:
+    """Mechanisms with their resource, response and behaviour; OR between alternatives."""
+    links = {link.mechanism: link for link in r.mechanism_links}
+    tail = " (inferred)" if "because" in r.inferred else ""
+    out: list[str] = []
+    for i, ident in enumerate(r.mechanisms):
+        word = "OR " if i and r.mechanism_mode == "alternatives" else ""
+        line = word + w.plain(ident) + tail
+        link = links.get(ident)
+        if link is not None and link.requires:
+            line += f" (if {w.all(link.requires)})"
+        if link is not None and link.then:
+            line += f" → {w.all(link.then)}"
+        out.append(line)
+        node = w.node(ident)
+        if isinstance(node, Mechanism):
+            if node.polarity is not None:
+                out.append(f"polarity: {node.polarity}")
+            for part, value in (
+                ("resource", node.resource),
+                ("response", node.reasoning),
+                ("behaviour", node.behaviour),
+            ):
+                if value:
+                    out.append(f"{part}: {value}")
+    if r.mechanism_mode == "unstated" and len(r.mechanisms) > 1:
+        out.append("(combination unstated)")
+    if "mechanism" in r.missing_parts:
+        out.append("(mechanism missing in the source)")
+    return out
+
+
+def _outcome_cell(w: Words, r: Rule) -> list[str]:
+    """Outcomes (steps "leading to"), REDUCES and OTHERWISE, each with polarity and measures."""
+    to_of: dict[str, list[str]] = defaultdict(list)
+    for step in r.outcome_steps:
+        to_of[step.from_].append(step.to)
+    out: list[str] = []
+    for word, key, ids in (
+        ("", "then", r.outcomes),
+        ("reduces: ", "reduces", r.reduces),
+        ("otherwise: ", "otherwise", r.otherwise),
+    ):
+        tail = " (inferred)" if key in r.inferred else ""
+        # an outcome another one of this list leads to is shown after it, not again
+        shown_after = {t for i in ids for t in to_of[i] if t in ids and t != i}
+        for ident in ids:
+            if ident in shown_after:
+                continue
+            line = word + w.plain(ident) + tail
+            node = w.node(ident)
+            if isinstance(node, Outcome) and node.polarity is not None:
+                guess = ", inferred" if "polarity" in node.inferred else ""
+                line += f" ({node.polarity}{guess})"
+            if to_of[ident]:
+                line += ", leading to " + w.all(to_of[ident])
+            out.append(line)
+            if isinstance(node, Outcome) and node.measures:
+                out.append("measured by: " + join([Item(m) for m in node.measures], "and"))
+    if "outcome" in r.missing_parts:
+        out.append("(outcome missing in the source)")
+    return out
+
+
+def _columns(theory: Theory) -> tuple[str, ...]:
+    """The columns of this theory's table: Actor and Programme theory only when used."""
+    extra = {
+        "Actor": any(r.actor for r in theory.rules),
+        "Programme theory": len(theory.programme_theories) > 1,
+    }
+    cols = ["No.", "Rule", *(c for c in ("Programme theory", "Actor") if extra[c])]
+    return (*cols, *_COLUMNS[2:])
+
+
+def _groups(theory: Theory) -> tuple[tuple[str, ...], _Groups]:
     """Rules grouped by theme (in order of first appearance), numbered 1..n across groups."""
+    columns = _columns(theory)
+    w = Words(theory, sentence=False)
+    themes = {t.id: t for t in theory.themes}
+    programmes = {p.id: p.label for p in theory.programme_theories}
     grouped: dict[str | None, list[Rule]] = defaultdict(list)
     for r in theory.rules:
         grouped[r.theme].append(r)
@@ -194,9 +176,20 @@ def _groups(theory: Theory) -> _Groups:
         rows = []
         for r in grouped[theme]:
             n += 1
-            rows.append(_row(theory, n, r))
-        out.append((index_of(theory).theme_label(theme) if theme else _NO_THEME, rows))
-    return out
+            cells = _cells(w, r)
+            cells["No."] = [str(n)]
+            pt = r.programme_theory
+            cells["Programme theory"] = [programmes.get(pt, pt)] if pt else []
+            rows.append(tuple(cells[c] for c in columns))
+        record = themes.get(theme) if theme is not None else None
+        heading = _NO_THEME if theme is None else record.label if record else theme
+        if record is not None and record.source_label:
+            heading = f"{record.source_label}: {heading}"
+        if record is not None and "theme" in {k for r in grouped[theme] for k in r.inferred}:
+            heading += " (inferred)"
+        advice = record.recommendation if record is not None else None
+        out.append((heading, advice, rows))
+    return columns, out
 
 
 def _md_cell(items: list[str]) -> str:
@@ -242,14 +235,19 @@ def latex_escape(text: str) -> str:
 def cmo_table(theory: Theory, *, format: TableFormat = "md", csv_protection: bool = True) -> str:
     """The CMO table: one numbered row per configuration, grouped by theme.
 
-    Columns: number, rule (id and the source's label), context (UNLESS
-    contexts marked ``unless:``), intervention, mechanism, outcome (REDUCES
-    marked ``reduces:``), status and the number of pieces of evidence. CSV is
-    flat, with a ``Theme`` column; the other formats head each group with
-    its theme. Text is escaped for each format: HTML in Markdown and HTML
-    shows as written, never runs; in CSV a cell a spreadsheet would run as a
-    formula (``=``, ``+``, ``-``, ``@``, tab or carriage return first) gets a
-    leading apostrophe, unless ``csv_protection=False``.
+    Columns: number, rule (id and the source's label), actor and programme
+    theory (only when the theory uses them), context (UNLESS, WITHIN,
+    MODERATED BY and DESPITE contexts marked so, any-of groups as "(A or
+    B)"), intervention, mechanism (with its resource, response and behaviour;
+    alternatives marked ``OR``), outcome (REDUCES and OTHERWISE marked, with
+    polarity, measures and "leading to" steps), status and the number of
+    pieces of evidence. Elements show the label the source printed before
+    their wording ("(C1) Lean"). CSV is flat, with a ``Theme`` column; the
+    other formats head each group with its theme (and its recommendation).
+    Text is escaped for each format: HTML in Markdown and HTML shows as
+    written, never runs; in CSV a cell a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``, tab or carriage return first) gets a leading
+    apostrophe, unless ``csv_protection=False``.
 
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
@@ -259,43 +257,50 @@ def cmo_table(theory: Theory, *, format: TableFormat = "md", csv_protection: boo
     Raises:
         cimo.UsageError: an unknown format.
     """
-    if format == "html":  # the one format with a caption
-        return _html(theory.title, _groups(theory))
-    if format == "csv":
-        return _csv(_groups(theory), protect=csv_protection)
     writer = _WRITERS.get(format)
     if writer is None:
         raise UsageError(f"unknown table format {format!r}; use md, html, csv or latex")
-    return writer(_groups(theory))
+    columns, groups = _groups(theory)
+    table = _Table(theory.title, columns, groups)
+    return _csv(table, protect=csv_protection) if format == "csv" else writer(table)
 
 
-def _markdown(groups: _Groups) -> str:
+def _markdown(table: _Table) -> str:
+    cols = table.columns
     lines: list[str] = []
-    for theme, rows in groups:
+    for theme, advice, rows in table.groups:
         lines += [f"### {_md_cell([theme])}", ""]
-        lines.append("| " + " | ".join(_COLUMNS) + " |")
-        lines.append("|" + "|".join("---:" if c == "No." else "---" for c in _COLUMNS) + "|")
+        if advice:
+            lines += [f"Recommendation: {_md_cell([advice])}", ""]
+        lines.append("| " + " | ".join(cols) + " |")
+        lines.append("|" + "|".join("---:" if c == "No." else "---" for c in cols) + "|")
         lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
         lines.append("")
     return "\n".join(lines)
 
 
-def _csv(groups: _Groups, *, protect: bool = True) -> str:
+def _csv(table: _Table, *, protect: bool = True) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; quotes fields holding \r or \n
     safe = csv_protect if protect else str
-    writer.writerow(("Theme", *_COLUMNS))
-    for theme, rows in groups:
+    writer.writerow(("Theme", *table.columns))
+    for theme, _, rows in table.groups:
         writer.writerows([safe(theme), *(safe("; ".join(c)) for c in row)] for row in rows)
     return buf.getvalue()
 
 
-def _html(title: str, groups: _Groups) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
+def _html(table: _Table) -> str:
+    cols = table.columns
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
     body: list[str] = []
-    for theme, rows in groups:
+    for theme, advice, rows in table.groups:
+        note = (
+            f'<br><span class="recommendation">Recommendation: {html.escape(advice)}</span>'
+            if advice
+            else ""
+        )
         body.append(
-            f'<tr class="theme"><th colspan="{len(_COLUMNS)}">{html.escape(theme)}</th></tr>'
+            f'<tr class="theme"><th colspan="{len(cols)}">{html.escape(theme)}{note}</th></tr>'
         )
         body += [
             "<tr>"
@@ -307,25 +312,35 @@ def _html(title: str, groups: _Groups) -> str:
             for row in rows
         ]
     return (
-        f'<table class="cimo-cmo-table">\n<caption>{html.escape(title)}</caption>\n'
+        f'<table class="cimo-cmo-table">\n<caption>{html.escape(table.title)}</caption>\n'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n"
     )
 
 
-def _latex(groups: _Groups) -> str:
-    spec = "r" + "p{2.2cm}" + "p{3cm}" * 4 + "l" + "r"
+def _latex(table: _Table) -> str:
+    cols = table.columns
+    extra = len(cols) - len(_COLUMNS)
+    spec = "r" + "p{2.2cm}" * (1 + extra) + "p{3cm}" * 4 + "l" + "r"
     out = [
         r"\begin{tabular}{" + spec + "}",
         r"\hline",
-        " & ".join(latex_escape(c) for c in _COLUMNS) + r" \\",
+        " & ".join(latex_escape(c) for c in cols) + r" \\",
         r"\hline",
     ]
-    for theme, rows in groups:
-        out.append(rf"\multicolumn{{{len(_COLUMNS)}}}{{l}}{{\textbf{{{latex_escape(theme)}}}}} \\")
+    for theme, advice, rows in table.groups:
+        head = rf"\textbf{{{latex_escape(theme)}}}"
+        if advice:
+            head += rf" --- Recommendation: {latex_escape(advice)}"
+        out.append(rf"\multicolumn{{{len(cols)}}}{{l}}{{{head}}} \\")
         out += [" & ".join(latex_escape("; ".join(c)) for c in row) + r" \\" for row in rows]
         out.append(r"\hline")
     out.append(r"\end{tabular}")
     return "\n".join(out) + "\n"
 
 
-_WRITERS: dict[str, Callable[[_Groups], str]] = {"md": _markdown, "csv": _csv, "latex": _latex}
+_WRITERS: dict[str, Callable[[_Table], str]] = {
+    "md": _markdown,
+    "html": _html,
+    "csv": _csv,
+    "latex": _latex,
+}

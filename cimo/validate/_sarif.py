@@ -38,6 +38,7 @@ _SARIF_LEVEL: Mapping[str, str] = MappingProxyType(
     {"error": "error", "warning": "warning", "info": "note"}
 )
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The checks page; each check's section is its code in lower case (``#r006``).
 _CHECKS_PAGE = "https://cimo.readthedocs.io/en/latest/checks/"
 #: The base id that file locations are relative to.
 SRCROOT = "%SRCROOT%"

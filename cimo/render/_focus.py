@@ -1,0 +1,50 @@
+"""What the diagrams share: the part of a theory a focus keeps, rule names, theme names."""
+
+from __future__ import annotations
+
+from cimo import edit
+from cimo._util import suggest
+from cimo.errors import UnknownIdError, UsageError
+from cimo.model import Rule, Theory
+
+__all__ = ["focus_ids", "rule_label", "theme_names"]
+
+
+def focus_ids(theory: Theory, focus: str, *, depth: int = 1) -> frozenset[str]:
+    """The node and rule ids of :func:`cimo.edit.focus` ``(theory, node=focus, steps=depth)``.
+
+    That is the rules within ``depth`` rule-steps of ``focus`` (the rules that
+    produce or use a node are one step from it; a rule is zero steps from
+    itself), and every node those rules name, with ``focus`` itself. So
+    ``cimo render --focus ID --depth N`` draws the same part of the theory as
+    ``cimo.edit.focus(theory, node=ID, steps=N)``.
+
+    >>> import cimo
+    >>> theory = cimo.load_example("work-focused-group-cbt")
+    >>> near = focus_ids(theory, "relate", depth=1)
+    >>> sorted(i for i in near if i in theory.rule_index), len(near)
+    (['figure-4'], 14)
+    >>> sorted(focus_ids(theory, "relate", depth=0))
+    ['relate']
+
+    Raises:
+        UnknownIdError: ``focus`` names no node or rule.
+        UsageError: ``depth`` is negative.
+    """
+    if depth < 0:
+        raise UsageError(f"depth must be 0 or more, got {depth}")
+    if focus not in theory.index and focus not in theory.rule_index:
+        known = [*theory.index, *theory.rule_index]
+        raise UnknownIdError(focus, kind="node or rule", suggestions=suggest(focus, known))
+    part = edit.focus(theory, node=focus, steps=depth)
+    return frozenset(n.id for n in part.nodes) | frozenset(r.id for r in part.rules)
+
+
+def rule_label(rule: Rule) -> str:
+    name = rule.source_label or rule.id
+    return name if name == rule.id else f"{rule.id}: {name}"
+
+
+def theme_names(theory: Theory) -> dict[str, str]:
+    """Each theme id with the label to show (the theme's record label, else the id)."""
+    return {t.id: t.label for t in theory.themes}

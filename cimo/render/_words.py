@@ -1,0 +1,149 @@
+r"""How elements are worded in statements and tables: printed labels, marks, unambiguous lists.
+
+Labels are printed exactly as written (never lower-cased: "Lean" stays
+"Lean"), after the label the source printed (``source_label``, "(C1)"), and
+followed by marks: "…" for a label the source cuts off, "(absent)" for an
+absent mechanism, "(inferred)" for a wording the encoder chose. A trailing full
+stop is dropped, so a label never puts ".," or ".." into a sentence.
+
+**Lists** are joined as "A, B and C" (or "or"). When a list has two or more
+items and any item's wording holds a comma, a semicolon or the joining word
+itself ("and" in an and-list, "or" in an or-list), *every* item of that list
+is put in curly quotes: “A, aged 18–65”, “B” and “C”. That is the one rule;
+no other list form is used.
+
+>>> join([Item("Lean"), Item("Six Sigma")], "and")
+'Lean and Six Sigma'
+>>> join([Item("GPs, nurses"), Item("Managers")], "and")
+'“GPs, nurses” and “Managers”'
+>>> phrase("Staff feel valued.")
+'Staff feel valued'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from cimo.model import Mechanism, Node, Theory
+
+__all__ = ["Item", "Words", "bracketed", "join", "phrase"]
+
+
+def phrase(label: str) -> str:
+    """A label as a phrase in a sentence: case kept, outer space and one final stop dropped.
+
+    A final "..." (the source's own ellipsis) becomes "…", so no ".." can follow.
+
+    >>> phrase("  Retain/Resume. "), phrase("Employees who..."), phrase("etc")
+    ('Retain/Resume', 'Employees who…', 'etc')
+    """
+    text = label.strip()
+    if text.endswith("..."):
+        return text[:-3].rstrip() + "…"
+    return text[:-1].rstrip() if text.endswith(".") else text
+
+
+def bracketed(source_label: str) -> str:
+    """A printed label as a prefix: "(C1)"; a label already in brackets is kept as is.
+
+    >>> bracketed("C1"), bracketed("(c)"), bracketed("[M2]")
+    ('(C1)', '(c)', '[M2]')
+    """
+    label = source_label.strip()
+    if (label[:1], label[-1:]) in (("(", ")"), ("[", "]")):
+        return label
+    return f"({label})"
+
+
+@cache
+def _word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?i)(?<!\w){re.escape(word)}(?!\w)")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a list: its wording (what quoting applies to), a prefix and a suffix."""
+
+    text: str
+    prefix: str = ""
+    suffix: str = ""
+    quotable: bool = True
+    """False for composite items (an any-of group) that carry their own inner joins."""
+
+    def risky(self, word: str) -> bool:
+        """True when the wording could be misread inside a list joined by ``word``."""
+        return self.quotable and (
+            "," in self.text or ";" in self.text or bool(_word(word).search(self.text))
+        )
+
+    def show(self, quoted: bool = False) -> str:
+        text = f"“{self.text}”" if quoted and self.quotable else self.text
+        return f"{self.prefix}{text}{self.suffix}"
+
+    def plus(self, suffix: str) -> Item:
+        return replace(self, suffix=self.suffix + suffix)
+
+
+def join(items: list[Item], word: str) -> str:
+    """``A, B and C`` (``word`` is "and" or "or"); quoted when any wording could be misread.
+
+    >>> join([Item("A; B"), Item("C"), Item("D")], "or")
+    '“A; B”, “C” or “D”'
+    >>> join([Item("Rock and roll")], "and")
+    'Rock and roll'
+    """
+    quoted = len(items) > 1 and any(i.risky(word) for i in items)
+    shown = [i.show(quoted) for i in items]
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + f" {word} " + shown[-1]
+
+
+class Words:
+    """Items for the elements of one theory (labels as printed, with their marks)."""
+
+    def __init__(self, theory: Theory, *, labels: bool = True, sentence: bool = True) -> None:
+        self.theory = theory
+        self.labels = labels
+        self.sentence = sentence
+        """True in sentences (a final stop dropped); False in table cells (labels exact)."""
+
+    def node(self, ident: str) -> Node | None:
+        return self.theory.index.get(ident)
+
+    def item(self, ident: str) -> Item:
+        """The item of one element (an unknown id is shown as the id)."""
+        node = self.node(ident)
+        if node is None:
+            return Item(ident)
+        prefix = f"{bracketed(node.source_label)} " if self.labels and node.source_label else ""
+        text = phrase(node.label) if self.sentence else node.label
+        if node.truncated and not text.rstrip().endswith(("…", "...")):
+            text += "…"
+        suffix = ""
+        if isinstance(node, Mechanism) and node.absent:
+            suffix += " (absent)"
+        if "label" in node.inferred:
+            suffix += " (inferred)"
+        return Item(text, prefix, suffix)
+
+    def items(self, ids: tuple[str, ...] | list[str]) -> list[Item]:
+        return [self.item(i) for i in ids]
+
+    def all(self, ids: tuple[str, ...] | list[str]) -> str:
+        """The elements joined with "and"."""
+        return join(self.items(ids), "and")
+
+    def any(self, ids: tuple[str, ...] | list[str]) -> str:
+        """The elements joined with "or"."""
+        return join(self.items(ids), "or")
+
+    def group(self, ids: tuple[str, ...]) -> Item:
+        """An any-of group as one item of a larger list: "(A or B)"."""
+        return Item(f"({self.any(ids)})", quotable=False)
+
+    def plain(self, ident: str) -> str:
+        """One element's wording with its printed label and marks, never quoted."""
+        return self.item(ident).show()
