@@ -35,9 +35,12 @@ _FORM_NOTE = {
 }
 
 
-def _mark(rule: Rule, word: str, key: str) -> str:
-    """A clause keyword, with "(inferred)" when the encoder inferred that slot."""
-    return f"{word} (inferred)" if key in rule.inferred else word
+def _mark(rule: Rule, word: str, key: str, *, present: bool = True) -> str:
+    """A clause keyword, with "(inferred)" when the encoder inferred that slot's values.
+
+    A slot with no values (``present=False``) has nothing inferred to mark.
+    """
+    return f"{word} (inferred)" if present and key in rule.inferred else word
 
 
 def _unstated(rule: Rule, part: str) -> str:
@@ -112,7 +115,8 @@ def _structured(theory: Theory, r: Rule, *, labels: bool = True) -> str:
     parts = []
     condition = _if_clause(w, r)
     if condition is not None:
-        parts.append(f"{_mark(r, 'IF', 'if')} {condition}")
+        stated = bool(r.any_context or r.contexts or r.context_groups)
+        parts.append(f"{_mark(r, 'IF', 'if', present=stated)} {condition}")
     if r.unless:
         parts.append(f"{_mark(r, 'UNLESS', 'unless')} {w.any(r.unless)}")
     if r.interventions:
@@ -131,7 +135,8 @@ def _structured(theory: Theory, r: Rule, *, labels: bool = True) -> str:
         parts.append(f"{_mark(r, 'THEN LESS' if not then else 'AND LESS', 'reduces')} {reduces}")
     if not (then or reduces):
         parts.append(f"THEN {_unstated(r, 'outcome')}")
-    parts.append(f"{_mark(r, 'BECAUSE', 'because')} {_because(w, r)}")
+    because = _mark(r, "BECAUSE", "because", present=bool(r.mechanisms))
+    parts.append(f"{because} {_because(w, r)}")
     if r.otherwise:
         otherwise = join(_outcome_items(w, r.otherwise, r), "and")
         parts.append(f"{_mark(r, 'OTHERWISE', 'otherwise')} {otherwise}")

@@ -151,10 +151,15 @@ def _outcome_cell(w: Words, r: Rule) -> list[str]:
 
 
 def _columns(theory: Theory) -> tuple[str, ...]:
-    """The columns of this theory's table: Actor and Programme theory only when used."""
+    """The columns of this theory's table: Actor and Programme theory only when used.
+
+    A programme theory column is used when a rule names one and the theory
+    declares more than one (a single programme theory tells no rows apart).
+    """
     extra = {
         "Actor": any(r.actor for r in theory.rules),
-        "Programme theory": len(theory.programme_theories) > 1,
+        "Programme theory": len(theory.programme_theories) > 1
+        and any(r.programme_theory for r in theory.rules),
     }
     cols = ["No.", "Rule", *(c for c in ("Programme theory", "Actor") if extra[c])]
     return (*cols, *_COLUMNS[2:])
