@@ -123,7 +123,10 @@ def from_kumu(
             )
         attrs = {k: scalar(v) for k, v in element.items() if k not in ("id", "type", "_id")}
         g.add_node(ident, kind=kind, **attrs)
-    for i, conn in enumerate(data.get("connections") or ()):
+    connections = data.get("connections") or []
+    if not isinstance(connections, list):
+        raise _fail(f'"connections" must be a list, not {type(connections).__name__}')
+    for i, conn in enumerate(connections):
         if not isinstance(conn, dict):
             raise _fail(f"connection {i + 1} is not an object")
         ends = []

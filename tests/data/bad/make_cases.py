@@ -646,9 +646,34 @@ def import_cases(exports: dict[str, str]) -> None:
         "Lack of prior",
     )
     # found by the fuzzer: an encoding Python does not know; a Kumu element with a "kind"
-    case("qdc-unknown-encoding.qdc", qdc.replace('encoding="UTF-8"', 'encoding="TF-8"'), "import -F qdc {file}", 2, "encoding")
-    case("graphml-unknown-encoding.graphml", '<?xml version="1.0" encoding="TF-8"?>\n' + graphml, "import -F graphml {file}", 2, "encoding")
-    case("kumu-element-kind.json", kv(elements=[{**el, "kind": None}]), "import -F kumu {file}", 2, '"kind"')
+    case(
+        "qdc-unknown-encoding.qdc",
+        qdc.replace('encoding="UTF-8"', 'encoding="TF-8"'),
+        "import -F qdc {file}",
+        2,
+        "encoding",
+    )
+    case(
+        "graphml-unknown-encoding.graphml",
+        '<?xml version="1.0" encoding="TF-8"?>\n' + graphml,
+        "import -F graphml {file}",
+        2,
+        "encoding",
+    )
+    case(
+        "kumu-element-kind.json",
+        kv(elements=[{**el, "kind": None}]),
+        "import -F kumu {file}",
+        2,
+        '"kind"',
+    )
+    case(
+        "kumu-connections-true.json",
+        kv(connections=True),
+        "import -F kumu {file}",
+        2,
+        '"connections" must be a list',
+    )
     case("graphml-as-qdc.graphml", graphml, "import -F qdc {file}", 2, "root element")
     case(
         "import-missing-file.graphml",
