@@ -84,15 +84,25 @@ def to_cytoscape(theory: Theory, *, style: Style = DEFAULT_STYLE) -> str:
 
 def _items(elements: Any) -> tuple[list[Any], list[Any]]:
     if isinstance(elements, dict):
-        return list(elements.get("nodes") or []), list(elements.get("edges") or [])
+        nodes, edges = elements.get("nodes") or [], elements.get("edges") or []
+        if not isinstance(nodes, list) or not isinstance(edges, list):
+            raise FileFormatError(
+                'Cytoscape.js JSON: "elements" holds "nodes" and "edges", each a list'
+            )
+        return list(nodes), list(edges)
     if isinstance(elements, list):
         groups: dict[str, list[Any]] = {"nodes": [], "edges": []}
-        for item in elements:
+        for i, item in enumerate(elements, start=1):
             group = item.get("group") if isinstance(item, dict) else None
             data = item.get("data", {}) if isinstance(item, dict) else {}
             if group is None:
-                group = "edges" if "source" in data else "nodes"
-            groups.setdefault(group, []).append(item)
+                group = "edges" if isinstance(data, dict) and "source" in data else "nodes"
+            if not isinstance(group, str) or group not in groups:
+                raise FileFormatError(
+                    f'Cytoscape.js JSON: element {i} has the group {group!r}; use "nodes" or '
+                    '"edges"'
+                )
+            groups[group].append(item)
         return groups["nodes"], groups["edges"]
     raise FileFormatError('Cytoscape.js JSON must have "elements" (an object or a list)')
 

@@ -717,6 +717,21 @@ def more_import_cases(exports: dict[str, str]) -> None:
         for name, text, says in bad:
             case(f"{fmt}-{name}.json", text, f"import -F {fmt} {{file}}", 2, says)
         case(f"ok-{fmt}.json", exports[fmt], f"import -F {fmt} {{file}}", 0, "lack-of-experience")
+    # found by the fuzzer: "elements.nodes" that is not a list; an element group not a string
+    case(
+        "cytoscape-nodes-a-number.json",
+        '{"elements": {"nodes": 5}}',
+        "import -F cytoscape {file}",
+        2,
+        "each a list",
+    )
+    case(
+        "cytoscape-group-a-list.json",
+        '{"elements": [{"group": ["x"], "data": {}}]}',
+        "import -F cytoscape {file}",
+        2,
+        "group",
+    )
     cm = exports["causalmap"]
     bad_cm = [
         ("not-utf8", cm.replace("Lack", "L\xe4ck").encode("latin-1"), "UTF-8"),
