@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Generator
 from typing import Literal
 
+from cimo.errors import UsageError
 from cimo.model import CimoModel, Context, Facets, Theory
 from cimo.query._base import STEPS_PER_RESULT, Result, check_ids, rule_index
 
@@ -50,18 +52,54 @@ class ForWhom(Result):
         return f"For whom {self.outcome} is expected", lines
 
 
-_Option = tuple[frozenset[str], frozenset[str], tuple[str, ...], frozenset[str]]
+#: The rules of a chain while searching: the chains of the rule's IF items, then the rule.
+#: Shared, not copied, so a long chain costs one node per rule (see :func:`_rules_of`).
+_Chain = tuple[tuple["_Chain", ...], str]
+_Option = tuple[frozenset[str], frozenset[str], _Chain | None, frozenset[str]]
+_Search = Generator[int | str, list[_Option], list[_Option]]
 
 
 class _Sets:
+    """The search behind :func:`for_whom`, without recursion.
+
+    ``of_item`` and ``of_rule`` call each other as the chains go upstream;
+    each is a generator that yields the rule position or item it needs and
+    is sent the options back, and :meth:`run` drives them with an explicit
+    stack, so a chain of any length uses no Python stack. ``path`` holds the
+    rules on the way down (a rule is not entered twice in one chain).
+    """
+
     def __init__(self, theory: Theory, limit: int) -> None:
         self.theory = theory
         self.idx = rule_index(theory)
         self.limit = limit
         self.truncated = False
         self.steps = limit * STEPS_PER_RESULT
+        self.path: set[int] = set()
 
-    def of_item(self, item: str, path: frozenset[int]) -> list[_Option]:
+    def run(self, item: str) -> list[_Option]:
+        stack: list[tuple[_Search, int | None]] = [(self.of_item(item), None)]
+        sent = _START
+        while True:
+            search = stack[-1][0]
+            try:
+                need = search.send(sent) if sent is not _START else next(search)
+            except StopIteration as done:
+                _, pos = stack.pop()
+                if pos is not None:
+                    self.path.discard(pos)
+                if not stack:
+                    return list(done.value)
+                sent = done.value
+                continue
+            if isinstance(need, int):
+                self.path.add(need)
+                stack.append((self.of_rule(need), need))
+            else:
+                stack.append((self.of_item(need), None))
+            sent = _START
+
+    def of_item(self, item: str) -> _Search:
         node = self.theory.index[item]
         options: list[_Option] = []
         self.steps -= 1
@@ -69,30 +107,49 @@ class _Sets:
             self.truncated = True
             return options
         if isinstance(node, Context):
-            options.append((frozenset([item]), frozenset(), (), frozenset()))
+            options.append((frozenset([item]), frozenset(), None, frozenset()))
         for source in [item, *self.idx.linked_from.get(item, ())]:
             for pos in self.idx.producers.get(source, ()):
-                if pos not in path:
-                    options += self.of_rule(pos, path | {pos})
+                if pos not in self.path:
+                    options += yield pos
                 if len(options) >= self.limit:
                     self.truncated = True
                     return options[: self.limit]
         return options
 
-    def of_rule(self, pos: int, path: frozenset[int]) -> list[_Option]:
+    def of_rule(self, pos: int) -> _Search:
         rule = self.idx.rules[pos]
-        parts = [self.of_item(c, path) for c in rule.contexts]
+        parts = []
+        for c in rule.contexts:  # each yield is a call down the chain
+            parts.append((yield c))  # noqa: PERF401
         out: list[_Option] = []
         for combo in itertools.product(*parts):
             contexts = frozenset().union(*(c[0] for c in combo))
             interventions = frozenset(rule.interventions).union(*(c[1] for c in combo))
-            chain = (*dict.fromkeys(r for c in combo for r in c[2]), rule.id)
+            chain: _Chain = (tuple(c[2] for c in combo if c[2] is not None), rule.id)
             unless = frozenset(rule.unless).union(*(c[3] for c in combo))
             out.append((contexts, interventions, chain, unless))
             if len(out) >= self.limit:
                 self.truncated = True
                 break
         return out
+
+
+_START: list[_Option] = []
+
+
+def _rules_of(chain: _Chain | None) -> tuple[str, ...]:
+    """The rule ids of a chain, upstream first, each once (a walk, not a recursion)."""
+    out: dict[str, None] = {}
+    stack: list[tuple[_Chain, bool]] = [(chain, False)] if chain is not None else []
+    while stack:
+        (parts, rule), visited = stack.pop()
+        if visited:
+            out.setdefault(rule, None)
+            continue
+        stack.append(((parts, rule), True))
+        stack.extend((part, False) for part in reversed(parts))
+    return tuple(out)
 
 
 def for_whom(theory: Theory, outcome: str, *, limit: int = 100) -> ForWhom:
@@ -115,6 +172,7 @@ def for_whom(theory: Theory, outcome: str, *, limit: int = 100) -> ForWhom:
 
     Raises:
         UnknownIdError: if ``outcome`` is not an outcome of the theory.
+        UsageError: if ``limit`` is below 1.
 
     >>> import cimo
     >>> from cimo.query import for_whom
@@ -123,13 +181,16 @@ def for_whom(theory: Theory, outcome: str, *, limit: int = 100) -> ForWhom:
       high-clinical-volume and limited-supervision, unless resilience or work-boundaries [burnout]
     """
     (outcome,) = check_ids(theory, [outcome], ("outcome",))
+    if limit < 1:
+        raise UsageError(f"limit must be 1 or more (got {limit})")
     finder = _Sets(theory, limit)
-    options = finder.of_item(outcome, frozenset())
-    unique: dict[tuple[frozenset[str], frozenset[str]], _Option] = {}
+    options = finder.run(outcome)
+    unique: dict[tuple[frozenset[str], frozenset[str]], tuple[_Option, tuple[str, ...]]] = {}
     for o in options:  # per set of circumstances, keep the shortest chain
         best = unique.get((o[0], o[1]))
-        if best is None or len(o[2]) < len(best[2]):
-            unique[o[0], o[1]] = o
+        rules = _rules_of(o[2])
+        if best is None or len(rules) < len(best[1]):
+            unique[o[0], o[1]] = (o, rules)
     keys = list(unique)
     minimal = [
         k
@@ -140,8 +201,8 @@ def for_whom(theory: Theory, outcome: str, *, limit: int = 100) -> ForWhom:
         ContextSet(
             contexts=tuple(sorted(k[0])),
             interventions=tuple(sorted(k[1])),
-            rules=unique[k][2],
-            unless=tuple(sorted(unique[k][3])),
+            rules=unique[k][1],
+            unless=tuple(sorted(unique[k][0][3])),
         )
         for k in minimal
     )

@@ -119,12 +119,15 @@ class _Run:
         self.mechanisms: dict[str, None] = {}
 
     def hold(self, item: str) -> None:
-        if item in self.held or item in self.removed:
-            return
-        self.held[item] = None
-        self.items.append(item)
-        for context in self.idx.linked.get(item, ()):
-            self.hold(context)
+        """``item`` holds, and so do the contexts linked to it, theirs, ... (depth first)."""
+        stack = [item]
+        while stack:
+            item = stack.pop()
+            if item in self.held or item in self.removed:
+                continue
+            self.held[item] = None
+            self.items.append(item)
+            stack.extend(reversed(self.idx.linked.get(item, ())))
 
     def ready(self, pos: int) -> bool:
         """All IF items hold; are the WITH interventions delivered too?"""
