@@ -23,7 +23,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
@@ -139,6 +139,30 @@ class Location(BaseModel):
 
 _SPREADSHEET_FIELDS = ("sheet", "row", "cell")
 
+_T = TypeVar("_T")
+
+
+class _At(Generic[_T]):
+    """A read-only attribute that reads one field of the object's ``location``.
+
+    Every located problem keeps its position in one :class:`Location`; these
+    attributes (``file``, ``line``, ``row``, ...) are views of it.
+    """
+
+    def __init__(self, field: str, doc: str) -> None:
+        self.field = field
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _At[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> _At[_T] | _T:
+        if obj is None:
+            return self
+        value: _T = getattr(obj.location, self.field)  # type: ignore[attr-defined]
+        return value
+
 
 class Problem:
     """One structural problem in a theory, with where it is and how to fix it.
@@ -181,30 +205,15 @@ class Problem:
         self.hint = hint
         self.location = Location(path=tuple(loc), file=file, line=line, column=column)
 
-    @property
-    def loc(self) -> tuple[str | int, ...]:
-        """The path to the offending value inside the theory document."""
-        return self.location.path
-
-    @property
-    def file(self) -> str | None:
-        """The file the theory came from, if any."""
-        return self.location.file
-
-    @property
-    def line(self) -> int | None:
-        """1-based line of the offending value in ``file``."""
-        return self.location.line
-
-    @property
-    def column(self) -> int | None:
-        """1-based column of the offending value in ``file``."""
-        return self.location.column
-
-    @property
-    def pointer(self) -> str:
-        """The location as a JSON Pointer (RFC 6901) into the theory document."""
-        return self.location.pointer
+    loc: _At[tuple[str | int, ...]] = _At(
+        "path", "The path to the offending value inside the theory document."
+    )
+    file: _At[str | None] = _At("file", "The file the theory came from, if any.")
+    line: _At[int | None] = _At("line", "1-based line of the offending value in ``file``.")
+    column: _At[int | None] = _At("column", "1-based column of the offending value in ``file``.")
+    pointer: _At[str] = _At(
+        "pointer", "The location as a JSON Pointer (RFC 6901) into the theory document."
+    )
 
     @property
     def where(self) -> str:
@@ -281,20 +290,9 @@ class FileFormatError(CimoError, ValueError):
         self.location = Location(file=file, line=line, column=column)
         super().__init__(str(self))
 
-    @property
-    def file(self) -> str | None:
-        """The file."""
-        return self.location.file
-
-    @property
-    def line(self) -> int | None:
-        """1-based line, when known."""
-        return self.location.line
-
-    @property
-    def column(self) -> int | None:
-        """1-based column, when known."""
-        return self.location.column
+    file: _At[str | None] = _At("file", "The file.")
+    line: _At[int | None] = _At("line", "1-based line, when known.")
+    column: _At[int | None] = _At("column", "1-based column, when known.")
 
     def __str__(self) -> str:
         where = self.location.position
@@ -393,25 +391,15 @@ class TableError(CimoError, ValueError):
         self.location = Location(file=file, sheet=sheet, row=row, cell=column)
         super().__init__(str(self))
 
-    @property
-    def file(self) -> str | None:
-        """The spreadsheet."""
-        return self.location.file
-
-    @property
-    def sheet(self) -> str | None:
-        """The sheet (XLSX only)."""
-        return self.location.sheet
-
-    @property
-    def row(self) -> int | None:
-        """1-based row number as a spreadsheet program shows it (the header is row 1)."""
-        return self.location.row
-
-    @property
-    def column(self) -> str | None:
-        """The column: its header and letter, e.g. ``"'Mechanism' (C)"`` (``location.cell``)."""
-        return self.location.cell
+    file: _At[str | None] = _At("file", "The spreadsheet.")
+    sheet: _At[str | None] = _At("sheet", "The sheet (XLSX only).")
+    row: _At[int | None] = _At(
+        "row", "1-based row number as a spreadsheet program shows it (the header is row 1)."
+    )
+    column: _At[str | None] = _At(
+        "cell",
+        "The column: its header and letter, e.g. ``\"'Mechanism' (C)\"`` (``location.cell``).",
+    )
 
     def __str__(self) -> str:
         where = self.location.cell_position

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,7 @@ JS = Path(__file__).parent / "js"
 NX32 = ROOT / ".venv-nx32"
 EXAMPLES = [e.name for e in cimo.list_examples()]
 GEXF_XSD = etree.XMLSchema(etree.parse(str(DATA / "gexf-1.3" / "gexf.xsd")))
+GRAPHML_XSD = etree.XMLSchema(etree.parse(str(DATA / "graphml-1.0" / "graphml.xsd")))
 
 
 @pytest.fixture(scope="module")
@@ -220,6 +222,27 @@ def test_igraph_reads_graphml_and_node_link(
             assert ends == set(expected.edges())
 
 
+# --------------------------------------------------------------------------- GraphML
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_graphml_is_valid_against_the_graphml_1_0_schema(name: str) -> None:
+    doc = etree.fromstring(export_text(cimo.load_example(name), format="graphml").encode())
+    GRAPHML_XSD.assertValid(doc)
+
+
+def test_graphml_invalid_files_are_caught_by_the_schema() -> None:
+    text = export_text(cimo.load_example("pwp-resilience"), format="graphml")
+    assert GRAPHML_XSD.validate(etree.fromstring(text.encode()))
+    # A key with a type GraphML does not define, and an edge with no target.
+    for bad in (
+        text.replace('attr.type="string"', 'attr.type="text"', 1),
+        re.sub(r'(<edge[^>]*?) target="[^"]*"', r"\1", text, count=1),
+    ):
+        assert bad != text
+        assert not GRAPHML_XSD.validate(etree.fromstring(bad.encode()))
+
+
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_graphml_resaved_by_igraph_imports_back(name: str, tmp_path: Path) -> None:
     theory = cimo.load_example(name)
@@ -232,6 +255,7 @@ def test_graphml_resaved_by_igraph_imports_back(name: str, tmp_path: Path) -> No
     # igraph's dialect: vertices renamed n0, n1, ..., the id kept as an attribute, and
     # every attribute written on every vertex (empty when unset).
     assert '<node id="n0">' in text and 'attr.name="id"' in text
+    GRAPHML_XSD.assertValid(etree.fromstring(text.encode()))
     assert from_graphml(text) == theory
 
 
@@ -241,6 +265,7 @@ def test_graphml_resaved_by_networkx_imports_back(name: str, tmp_path: Path) -> 
     g = nx.parse_graphml(export_text(theory, format="graphml"))
     resaved = tmp_path / "nx.graphml"
     nx.write_graphml(g, resaved)
+    GRAPHML_XSD.assertValid(etree.parse(str(resaved)))
     assert from_graphml(resaved.read_text(encoding="utf-8")) == theory
 
 

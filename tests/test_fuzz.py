@@ -35,10 +35,11 @@ FUZZ = settings(
 )
 
 EXAMPLE = cimo.load_example("pwp-resilience")
+IMPORTS = ("graphml", "nodelink", "graphology", "cytoscape", "kumu", "qdc", "causalmap")
 SEEDS: dict[str, bytes] = {
     "yaml": cimo.dumps(EXAMPLE).encode(),
     "json": cimo.dumps(EXAMPLE, format="json").encode(),
-    **{f: export_text(EXAMPLE, format=f).encode() for f in ("graphml", "nodelink", "kumu", "qdc")},
+    **{f: export_text(EXAMPLE, format=f).encode() for f in IMPORTS},
     "csv": b"ID,Context,Mechanism,Outcome,Links\n1,c;d,m,o,\n2,q,m2,p,1\n",
 }
 
@@ -168,7 +169,7 @@ def test_theory_data_never_crashes(document: Any) -> None:
 # --------------------------------------------------------------------------- exchange formats
 
 
-@pytest.mark.parametrize("fmt", ["graphml", "nodelink", "kumu", "qdc"])
+@pytest.mark.parametrize("fmt", IMPORTS)
 @FUZZ
 @given(data=st.data())
 def test_imports_never_crash(fmt: str, data: st.DataObject) -> None:
@@ -176,20 +177,29 @@ def test_imports_never_crash(fmt: str, data: st.DataObject) -> None:
     only_cimo_errors(lambda: import_text(text, format=fmt))
 
 
-@pytest.mark.parametrize("fmt", ["nodelink", "kumu"])
+_KEYS = ["id", "kind", "label", "position", "slot", "type", "source", "target", "data", "graph"]
+
+
+@pytest.mark.parametrize("fmt", ["nodelink", "graphology", "cytoscape", "kumu"])
 @FUZZ
 @given(data=st.data())
 def test_json_imports_never_crash_on_odd_values(fmt: str, data: st.DataObject) -> None:
+    """A value anywhere in a valid document (up to three levels down) replaced by another."""
     doc = json.loads(SEEDS[fmt])
-    parts = [("nodes", "edges"), ("elements", "connections")][fmt == "kumu"]
-    part = data.draw(st.sampled_from(parts))
-    if doc[part] and data.draw(st.booleans()):
-        item = doc[part][0]
-        item[data.draw(st.sampled_from([*item, "id", "kind", "position", "slot"]))] = data.draw(
-            json_values()
-        )
-    else:
-        doc[data.draw(st.sampled_from([*doc, "graph"]))] = data.draw(json_values())
+    node = doc
+    for _ in range(data.draw(st.integers(0, 3))):
+        keys = list(node) if isinstance(node, dict) else list(range(min(len(node), 3)))
+        if not keys:
+            break
+        key = data.draw(st.sampled_from(keys))
+        if not isinstance(node[key], dict | list) or not node[key]:
+            break
+        node = node[key]
+    value = data.draw(json_values())
+    if isinstance(node, dict):
+        node[data.draw(st.sampled_from([*node, *_KEYS]))] = value
+    elif node:
+        node[data.draw(st.integers(0, len(node) - 1))] = value
     only_cimo_errors(lambda: import_text(json.dumps(doc), format=fmt))
 
 
@@ -252,7 +262,7 @@ def _xlsx_part_mutations(draw: st.DrawFn) -> bytes:
 def test_the_seeds_are_valid(tmp_path: Path) -> None:
     """The fuzzers start from documents every reader accepts."""
     assert cimo.loads(SEEDS["yaml"]) == EXAMPLE
-    for fmt in ("graphml", "nodelink", "kumu", "qdc"):
+    for fmt in IMPORTS:
         import_text(SEEDS[fmt], format=fmt)
     (tmp_path / "t.csv").write_bytes(SEEDS["csv"])
     read_table(tmp_path / "t.csv")

@@ -36,6 +36,8 @@ from cimo.strategies import theories
 
 DATA = Path(__file__).parent / "data"
 CODEBOOK_XSD = etree.XMLSchema(etree.parse(str(DATA / "refi-qda-codebook-1.0.xsd")))
+GRAPHML_XSD = etree.XMLSchema(etree.parse(str(DATA / "graphml-1.0" / "graphml.xsd")))
+GEXF_XSD = etree.XMLSchema(etree.parse(str(DATA / "gexf-1.3" / "gexf.xsd")))
 
 #: Text XML 1.0 carries exactly: no control characters but tab and newline (a carriage
 #: return in element text is read back as a newline, see docs/interop.md).
@@ -118,6 +120,15 @@ def test_graphml_and_node_link_round_trip(theory: cimo.Theory) -> None:
     assert from_graphml(to_graphml(theory)) == theory
     assert import_text(export_text(theory, format="graphology"), format="graphology") == theory
     assert import_text(export_text(theory, format="cytoscape"), format="cytoscape") == theory
+
+
+@settings(max_examples=40)
+@given(theories(labels=xml_labels))
+def test_graphml_and_gexf_of_any_theory_are_valid_against_their_schemas(
+    theory: cimo.Theory,
+) -> None:
+    GRAPHML_XSD.assertValid(etree.fromstring(to_graphml(theory).encode()))
+    GEXF_XSD.assertValid(etree.fromstring(export_text(theory, format="gexf").encode()))
 
 
 @given(theories())

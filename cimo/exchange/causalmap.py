@@ -40,7 +40,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from cimo._util import slug
+from cimo._util import csv_protect, csv_unprotect, slug
 from cimo.errors import FileFormatError
 from cimo.exchange._common import add_stubs, fresh_id, validated
 from cimo.model import Rule, Theory
@@ -91,7 +91,9 @@ def to_causal_map(theory: Theory) -> str:
 
     def row(cs: str, c: str, es: str, e: str, rule: str, source: Any, quote: Any) -> list[str]:
         cn, en = theory.index[c], theory.index[e]
-        return [cn.label, en.label, source or "", quote or "", rule, cs, es, c, e, cn.kind, en.kind]
+        cells = [cn.label, en.label, source or "", quote or "", rule, cs, es, c, e]
+        cells += [cn.kind, en.kind]
+        return [csv_protect(cell) for cell in cells]  # no cell runs as a spreadsheet formula
 
     for rule in theory.rules:
         evidence = [(ev.source, ev.quote) for ev in rule.evidence] or [(None, None)]
@@ -104,8 +106,23 @@ def to_causal_map(theory: Theory) -> str:
 
 def _rows(text: str | bytes) -> list[dict[str, str]]:
     if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise FileFormatError(
+                f"Causal Map links table: not UTF-8 text (byte {err.start}); save it as CSV UTF-8"
+            ) from None
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _read_rows(reader)
+    except csv.Error as err:
+        raise FileFormatError(
+            f"Causal Map links table: not a valid CSV record ({err}); check the quotes",
+            line=reader.line_num,
+        ) from None
+
+
+def _read_rows(reader: csv.DictReader[str]) -> list[dict[str, str]]:
     header = [_ALIASES.get(h.strip(), h.strip()) for h in reader.fieldnames or ()]
     missing = [c for c in ("cause", "effect") if c not in header]
     if missing:
@@ -114,7 +131,10 @@ def _rows(text: str | bytes) -> list[dict[str, str]]:
             f"(found {header}); the first row must name the columns cause, effect, source, quote"
         )
     reader.fieldnames = header
-    return [{k: (v or "").strip() for k, v in r.items() if k is not None} for r in reader]
+    return [
+        {k: csv_unprotect((v or "").strip()) for k, v in r.items() if isinstance(k, str)}
+        for r in reader
+    ]
 
 
 def from_causal_map(

@@ -84,15 +84,25 @@ def to_cytoscape(theory: Theory, *, style: Style = DEFAULT_STYLE) -> str:
 
 def _items(elements: Any) -> tuple[list[Any], list[Any]]:
     if isinstance(elements, dict):
-        return list(elements.get("nodes") or []), list(elements.get("edges") or [])
+        nodes, edges = elements.get("nodes") or [], elements.get("edges") or []
+        if not isinstance(nodes, list) or not isinstance(edges, list):
+            raise FileFormatError(
+                'Cytoscape.js JSON: "elements" holds "nodes" and "edges", each a list'
+            )
+        return list(nodes), list(edges)
     if isinstance(elements, list):
         groups: dict[str, list[Any]] = {"nodes": [], "edges": []}
-        for item in elements:
+        for i, item in enumerate(elements, start=1):
             group = item.get("group") if isinstance(item, dict) else None
             data = item.get("data", {}) if isinstance(item, dict) else {}
             if group is None:
-                group = "edges" if "source" in data else "nodes"
-            groups.setdefault(group, []).append(item)
+                group = "edges" if isinstance(data, dict) and "source" in data else "nodes"
+            if not isinstance(group, str) or group not in groups:
+                raise FileFormatError(
+                    f'Cytoscape.js JSON: element {i} has the group {group!r}; use "nodes" or '
+                    '"edges"'
+                )
+            groups[group].append(item)
         return groups["nodes"], groups["edges"]
     raise FileFormatError('Cytoscape.js JSON must have "elements" (an object or a list)')
 
@@ -109,8 +119,13 @@ def from_cytoscape(text: str | bytes) -> Theory:
         raise FileFormatError('Cytoscape.js JSON must be an object with "elements"')
     nodes, edges = _items(doc["elements"])
     g: nx.DiGraph[str] = nx.DiGraph()
-    graph_data = doc.get("data")
-    g.graph.update(graph_data if isinstance(graph_data, dict) else {})
+    graph_data = doc.get("data", {})
+    if not isinstance(graph_data, dict):
+        raise FileFormatError(
+            f'Cytoscape.js JSON: "data" must be an object holding the theory\'s fields, '
+            f"not {type(graph_data).__name__}"
+        )
+    g.graph.update(graph_data)
     for i, item in enumerate(nodes):
         data = item.get("data") if isinstance(item, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):

@@ -212,12 +212,14 @@ def _element_fields(element: dict[str, Any], label: str) -> dict[str, Any]:
     if raw is None:
         return fields
     try:
-        data = json.loads(raw) if isinstance(raw, str) else raw
-    except json.JSONDecodeError as err:
-        raise _fail(f"element {label!r}: {DATA_FIELD!r} is not JSON ({err.msg})") from None
+        data = parse_json(raw) if isinstance(raw, str) else raw
+    except FileFormatError as err:
+        raise _fail(f"element {label!r}: {DATA_FIELD!r} is not JSON ({err.message})") from None
     if not isinstance(data, dict):
         raise _fail(f"element {label!r}: {DATA_FIELD!r} should hold a JSON object")
     shown = element.get("description") or ""
+    if not isinstance(shown, str):
+        raise _fail(f"element {label!r}: the description is not text")
     if "profile" in data:
         if _digest(shown) == data.pop("profile"):
             original = data.pop("description", None)
@@ -281,7 +283,10 @@ def from_kumu(
                 f'element {label!r} has a "kind" field; its "type" gives its kind: remove "kind"'
             )
         g.add_node(ident, kind=kind, **_element_fields(element, label))
-    for i, raw in enumerate(data.get("connections") or ()):
+    connections = data.get("connections") or []
+    if not isinstance(connections, list):
+        raise _fail(f'"connections" must be a list, not {type(connections).__name__}')
+    for i, raw in enumerate(connections):
         _add_connection(g, _flat(raw, "connection type"), i, by_ref)
     g.graph.update(theory_id=id, title=title)
     return validated(add_stubs(network_data(g)))

@@ -486,7 +486,12 @@ def _graph_from_node_link(data: Any) -> nx.DiGraph[str]:
         raise FileFormatError('graphology JSON of a theory is directed: set "type": "directed"')
     g: nx.DiGraph[str] = nx.DiGraph()
     graph_attrs = data.get("graph", data.get("attributes")) or {}
-    g.graph.update(graph_attrs if isinstance(graph_attrs, dict) else {})
+    if not isinstance(graph_attrs, dict):
+        raise FileFormatError(
+            "the graph's attributes ('graph' or 'attributes') must be an object holding the "
+            f"theory's fields, not {type(graph_attrs).__name__}"
+        )
+    g.graph.update(graph_attrs)
     for i, node in enumerate(data["nodes"]):
         if not isinstance(node, dict) or not _is_id(node.get("id", node.get("key"))):
             raise FileFormatError(f"node {i + 1} has no 'id' (or graphology 'key')")

@@ -577,9 +577,19 @@ def import_cases(exports: dict[str, str]) -> None:
         ("deep", '{"elements": ' + "[" * 50000 + "]" * 50000 + "}", "nest"),
         ("tags-number", kv(elements=[{**el, "tags": 5}, *kumu["elements"][1:]]), "tags"),
         (
-            "facets-broken-json",
-            kv(elements=[{**el, "facets": "{oops"}, *kumu["elements"][1:]]),
-            "facets",
+            "cimo-data-broken-json",
+            kv(elements=[{**el, "cimo data": "{oops"}, *kumu["elements"][1:]]),
+            "'cimo data' is not JSON",
+        ),
+        (
+            "cimo-data-deep",
+            kv(elements=[{**el, "cimo data": "[" * 50000}, *kumu["elements"][1:]]),
+            "'cimo data' is not JSON",
+        ),
+        (
+            "description-a-list",
+            kv(elements=[{**el, "description": ["x"]}, *kumu["elements"][1:]]),
+            "description",
         ),
     ]
     for name, text, says in k_bad:
@@ -667,6 +677,13 @@ def import_cases(exports: dict[str, str]) -> None:
         2,
         '"kind"',
     )
+    case(
+        "kumu-connections-true.json",
+        kv(connections=True),
+        "import -F kumu {file}",
+        2,
+        '"connections" must be a list',
+    )
     case("graphml-as-qdc.graphml", graphml, "import -F qdc {file}", 2, "root element")
     case(
         "import-missing-file.graphml",
@@ -678,6 +695,54 @@ def import_cases(exports: dict[str, str]) -> None:
     )
     case("import-fifo.json", None, "import -F kumu {file}", 2, "not a regular file", setup="fifo")
     case("import-folder.qdc", None, "import -F qdc {file}", 2, "folder", setup="folder")
+
+
+def more_import_cases(exports: dict[str, str]) -> None:
+    """graphology and Cytoscape.js JSON, Causal Map's links table."""
+    for fmt in ("graphology", "cytoscape"):
+        doc = json.loads(exports[fmt])
+        top = next(iter(doc))
+        bad = [
+            ("not-json", "{nodes", "not valid JSON"),
+            ("top-level-list", "[]", fmt if fmt == "graphology" else "Cytoscape"),
+            (
+                "duplicate-key",
+                exports[fmt].replace("{", '{"x": 1, "x": 2, ', 1),
+                "duplicate key 'x'",
+            ),
+            ("deep", "[" * 50000 + "]" * 50000, "nest"),
+            ("huge-int", '{"x": ' + "7" * 5000 + "}", "characters"),
+            (f"{top}-a-number", js({**doc, top: 5}), top),
+        ]
+        for name, text, says in bad:
+            case(f"{fmt}-{name}.json", text, f"import -F {fmt} {{file}}", 2, says)
+        case(f"ok-{fmt}.json", exports[fmt], f"import -F {fmt} {{file}}", 0, "lack-of-experience")
+    # found by the fuzzer: "elements.nodes" that is not a list; an element group not a string
+    case(
+        "cytoscape-nodes-a-number.json",
+        '{"elements": {"nodes": 5}}',
+        "import -F cytoscape {file}",
+        2,
+        "each a list",
+    )
+    case(
+        "cytoscape-group-a-list.json",
+        '{"elements": [{"group": ["x"], "data": {}}]}',
+        "import -F cytoscape {file}",
+        2,
+        "group",
+    )
+    cm = exports["causalmap"]
+    bad_cm = [
+        ("not-utf8", cm.replace("Lack", "L\xe4ck").encode("latin-1"), "UTF-8"),
+        ("no-columns", "a,b\n1,2\n", "cause"),
+        ("bad-quotes", cm.split("\n", 1)[0] + '\n"unclosed,x\n', "row 2"),
+        ("empty", "", "cause"),
+        ("huge-field", cm.split("\n", 1)[0] + "\n" + "x" * 140000 + ",y\n", "CSV"),
+    ]
+    for name, content, says in bad_cm:
+        case(f"causalmap-{name}.csv", content, "import -F causalmap {file}", 2, says)
+    case("ok-causalmap.csv", cm, "import -F causalmap {file}", 0, "lack-of-experience")
 
 
 def csv_cases() -> None:
@@ -1105,10 +1170,12 @@ def main() -> None:
         if old.name not in ("make_cases.py", "README.md"):
             old.unlink()
     example = cimo.load_example("pwp-resilience")
-    exports = {f: export_text(example, format=f) for f in ("graphml", "nodelink", "kumu", "qdc")}
+    formats = ("graphml", "nodelink", "kumu", "qdc", "graphology", "cytoscape", "causalmap")
+    exports = {f: export_text(example, format=f) for f in formats}
     theory_yaml_cases()
     theory_json_cases()
     import_cases(exports)
+    more_import_cases(exports)
     csv_cases()
     xlsx_cases()
     cli_cases()
