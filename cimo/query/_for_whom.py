@@ -267,7 +267,7 @@ def _join(
 
 def _minimal(routes: list[tuple[_Route, str]]) -> list[tuple[_Route, str]]:
     """Keep the shortest chain per route, and drop routes needing strictly more circumstances."""
-    unique: dict[tuple[frozenset[str], ...], tuple[_Option, str]] = {}
+    unique: dict[tuple[frozenset[str], ...], tuple[_Route, str]] = {}
     for route in routes:
         o = route[0]
         key = (o[0], o[1], o[3], o[4])
