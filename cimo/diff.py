@@ -79,17 +79,25 @@ def _only_grows(old: JsonValue, new: JsonValue) -> bool:
     if old in (None, [], {}, ""):
         return True
     if isinstance(old, list) and isinstance(new, list):
-        # a record in a list (a theme, a participant) is matched by id and may only grow
-        by_id = {i["id"]: i for i in new if isinstance(i, dict) and "id" in i}
+        # a record in a list (a theme, a participant; an iteration by its number) is
+        # matched by its key and may only grow
+        by_key = {_key(i): i for i in new if _key(i) is not None}
         return all(
             item in new
-            or (isinstance(item, dict) and item.get("id") in by_id
-                and _only_grows(item, by_id[item["id"]]))
+            or (_key(item) in by_key and _only_grows(item, by_key[_key(item)]))
             for item in old
         )  # fmt: skip
     if isinstance(old, dict) and isinstance(new, dict):
         return all(k in new and (v == new[k] or _only_grows(v, new[k])) for k, v in old.items())
     return False
+
+
+def _key(item: JsonValue) -> str | None:
+    """The key a record in a theory-level list is matched by: its id, or its number."""
+    if not isinstance(item, dict):
+        return None
+    key = item.get("id", item.get("number"))
+    return None if key is None else str(key)
 
 
 class ItemRef(CimoModel):

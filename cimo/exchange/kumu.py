@@ -128,7 +128,7 @@ def to_kumu(theory: Theory) -> str:
     >>> blueprint = json.loads(to_kumu(cimo.load_example("pwp-resilience")))
     >>> burnout = next(e for e in blueprint["elements"] if e["id"] == "burnout")
     >>> print(burnout["description"].splitlines()[0][:60])
-    **IF high volume of clinical work and related time constrain
+    **[hypothesised] IF “High volume of clinical work and relate
     """
     g = to_network(theory)
     elements = []

@@ -50,8 +50,8 @@ def label_html(
 
     >>> label_html("Peer support", 30, printed="C1")
     '<B>C1</B> Peer support'
-    >>> label_html("one two three", 5, printed="C1", max_lines=2)
-    '<B>C1</B> one<BR ALIGN="CENTER"/>two…'
+    >>> label_html("Peer support groups", 8, printed="C1", max_lines=2)
+    '<B>C1</B> Peer<BR ALIGN="CENTER"/>support…'
     """
     if not printed:
         return html_lines(label, width, align=align, max_lines=max_lines)

@@ -44,7 +44,7 @@ from cimo.render._look import (
     status_edge,
 )
 from cimo.render.backend import Engine
-from cimo.render.dot import DotGraph, Html, html_lines, html_text
+from cimo.render.dot import DotGraph, Html, html_lines, html_text, tooltip
 from cimo.render.highlight import Highlight
 from cimo.render.style import DEFAULT_STYLE, Style
 from cimo.taxonomy import resolve_taxonomy
@@ -428,7 +428,7 @@ def draw_relations(g: DotGraph, theory: Theory, kept: set[str], style: Style) ->
             "fontcolor": colour,
             "label": Html(html_text(rel.type.replace("-", " "))),
             "constraint": "false",
-            "tooltip": rel.note or f"{rel.from_} {rel.type} {rel.to}",
+            "tooltip": tooltip(rel.note or f"{rel.from_} {rel.type} {rel.to}"),
         }
         if not rel.stated:
             attrs |= {"style": "dashed", "color": style.inferred, "fontcolor": style.inferred}

@@ -348,7 +348,7 @@ def theory_json_cases() -> None:
     valid = [
         ("bom", ("\ufeff" + good).encode("utf-8"), "T (t)"),
         ("minified", json.dumps(good_data(), separators=(",", ":")), "rules"),
-        ("unicode-escapes", good.replace("Peer support", "\\u00c9quipe"), "équipe"),
+        ("unicode-escapes", good.replace("Peer support", "\\u00c9quipe"), "Équipe"),
     ]
     for name, text, says in valid:
         case(
@@ -970,7 +970,7 @@ def xlsx_cases() -> None:
 
 
 def cli_cases() -> None:
-    case("cli-good.yaml", GOOD, "statements {file}", 0, "IF staff under pressure")
+    case("cli-good.yaml", GOOD, "statements {file}", 0, "IF Staff under pressure")
     g = "cli-theory.yaml"
     case(g, GOOD, SHOW, 0, "rules")
     opts = [
@@ -1074,7 +1074,7 @@ def cli_cases() -> None:
         GOOD,
         "statements {file} -o {out}",
         0,
-        "IF staff under pressure",
+        "IF Staff under pressure",
         setup="out-link-file",
     )
 
