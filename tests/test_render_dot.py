@@ -104,7 +104,8 @@ def test_no_generated_theory_breaks_dot_and_labels_round_trip(theory: cimo.Theor
         if node.source_label is None:
             assert got == _expected_lines(words), (words, got)
         else:
-            shown = _flat(printable(f"{node.source_label} {words}"))
+            printed = " ".join(node.source_label.split())  # one line: whitespace runs are spaces
+            shown = _flat(printable(f"{printed} {words}"))
             assert _flat(" ".join(got)) == shown, (shown, got)
     for rule in theory.rules:
         assert rule.id in nodes

@@ -53,6 +53,7 @@ def label_html(
     >>> label_html("Peer support groups", 8, printed="C1", max_lines=2)
     '<B>C1</B> Peer<BR ALIGN="CENTER"/>support…'
     """
+    printed = " ".join(printed.split()) if printed else None  # one line, never empty
     if not printed:
         return html_lines(label, width, align=align, max_lines=max_lines)
     joined = printed.replace(" ", "\u00a0") + " " + label
