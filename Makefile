@@ -93,9 +93,10 @@ cli-docs: $(STAMP)
 test: lint typecheck pytest notebooks docs
 
 BENCH_SIZES ?= 1000,10000
+BENCH_NOTE ?=
 
 bench: $(STAMP) graphviz
-	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --json bench.json --markdown docs/performance.md
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --json bench.json --markdown docs/performance.md $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)")
 
 bench-full: $(STAMP) graphviz
 	$(MAKE) bench BENCH_SIZES=1000,10000,100000

@@ -337,6 +337,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"- CPU: {m['cpu']} ({m['cores']} cores; load average at the start "
         f"{', '.join(str(x) for x in m['load_average'])})",
         f"- Python {m['python']}, cimo {m['cimo']}",
+        *([f"- note: {m['note']}"] if m.get("note") else []),
         "",
     ]
     cold = report.get("cold_start")
@@ -418,7 +419,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             row = measure(op, work, repeat, with_memory=not args.no_memory)
             results.append(row)
             _print(row)
-    report: dict[str, Any] = {"machine": machine(), "results": results}
+    report: dict[str, Any] = {"machine": {**machine(), "note": args.note}, "results": results}
     if not args.no_cold_start and not args.only:
         report["cold_start"] = cold_start(args.repeat)
         for r in report["cold_start"]["rows"]:
@@ -448,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run only operations whose name contains this text")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--no-cold-start", action="store_true", help="skip the subprocess runs")
+    parser.add_argument(
+        "--note", help="a line about the machine for the page (e.g. other jobs sharing it)"
+    )
     args = parser.parse_args(argv)
     report = run(args)
     if args.json:

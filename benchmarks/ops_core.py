@@ -167,7 +167,7 @@ def load_json_and_graph(work: Workload) -> object:
 
 
 def load_yaml_and_graph(work: Workload) -> object:
-    """cimo: the same from YAML (libyaml C parser)."""
+    """cimo: the same from YAML (plain data built from libyaml's events)."""
     theory = cimo.loads(work.yaml_text, format="yaml")
     return theory, rule_graph(theory)
 

@@ -24,7 +24,7 @@ def load_yaml(work: Workload) -> object:
 
 
 def load_and_check_yaml(work: Workload) -> object:
-    """cimo: load the YAML file, then all checks (positions through the composed YAML)."""
+    """cimo: load the YAML file, then all checks (positions from one pass over its events)."""
     return validate(cimo.loads(work.yaml_text, format="yaml"), fail_on="info")
 
 

@@ -111,7 +111,11 @@ def read_file_bytes(path: str | os.PathLike[str], *, what: str = "file") -> byte
         raise FileFormatError(_too_large(info.st_size, limit), file=name)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+            # Ask for what the file holds (plus one byte to see it grow): a read of
+            # the whole limit would allocate the limit up front for a small file.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew while we looked: read on up to the limit
+                data += handle.read(limit + 1 - len(data))
     except OSError as err:
         raise FileFormatError(f"cannot read the file: {err.strerror or err}", file=name) from None
     if len(data) > limit:  # it grew while we looked

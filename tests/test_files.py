@@ -135,3 +135,37 @@ def test_after_sigkill_the_next_write_cleans_up(tmp_path: Path) -> None:
     assert len(left) == 1 and left[0].startswith(".big.svg.cimo-")  # SIGKILL cannot be caught
     atomic_write(target, "new")
     assert [p.name for p in tmp_path.iterdir()] == ["big.svg"]
+
+
+def test_a_small_file_is_read_without_allocating_the_size_limit(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "small.csv"
+    path.write_bytes(b"id,context\n" * 100)
+    tracemalloc.start()
+    try:
+        data = read_file_bytes(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data == path.read_bytes()
+    assert peak < 64 * len(data)  # not the 256 MiB limit a read(limit + 1) reserves
+
+
+def test_a_file_that_grows_while_read_is_still_held_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "growing.yaml"
+    path.write_bytes(b"a" * 10)
+    monkeypatch.setenv("CIMO_MAX_FILE_BYTES", "15")
+    real_stat = os.stat
+
+    def stale_stat(p: object, *args: object, **kwargs: object) -> os.stat_result:
+        result = real_stat(p, *args, **kwargs)  # type: ignore[arg-type]
+        if str(p) == str(path):
+            path.write_bytes(b"a" * 40)  # grows after cimo looked at its size
+        return result
+
+    monkeypatch.setattr(os, "stat", stale_stat)
+    with pytest.raises(FileFormatError, match="larger than cimo's limit of 15 bytes"):
+        read_file_bytes(path)

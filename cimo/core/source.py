@@ -7,10 +7,13 @@ identity, for as long as the theory lives; :func:`source_of` and
 
 Positions are found only when something is wrong, so a load is not slowed
 down by position bookkeeping: :class:`SourceText` re-reads the text on the
-first lookup and keeps what it builds (the composed YAML document; for JSON,
-where each top-level value and each element of a top-level array starts, and
-where each line starts), so locating many findings costs one pass over the
-text plus a short walk each.
+first lookup and keeps what it builds, so locating many findings costs one
+pass over the text plus a short walk each. For YAML that pass goes over
+libyaml's events and keeps one packed line and column per value, in dicts
+and lists shaped like the document (no node tree). For JSON it keeps, for
+each object or array a lookup has entered, where each of its members starts
+(each found by the C decoder skipping the values between), and where each
+line starts.
 
 >>> import cimo
 >>> theory = cimo.loads('format_version: "1.0"\nid: t\ntitle: T\n', file="t.yaml")
@@ -76,8 +79,8 @@ class SourceText:
         self.file = file
         self._root: Any = None
         self._parsed = False
-        self._top: dict[str, int] | None = None
-        self._elements: dict[str, list[int]] = {}
+        self._objects: dict[int, dict[str, int]] = {}
+        self._arrays: dict[int, list[int]] = {}
         self._lines: list[int] | None = None
 
     def position(self, loc: Loc) -> tuple[int, int] | None:
@@ -90,7 +93,7 @@ class SourceText:
         if not self._parsed:
             self._parsed = True
             try:
-                self._root = _compose(self.text)
+                self._root = _yaml_positions(self.text)
             except yaml.YAMLError:
                 self._root = None
         if self._root is None:
@@ -101,30 +104,38 @@ class SourceText:
             if child is None:
                 continue  # e.g. a union tag in a pydantic location: skip it
             node = child
-        mark = node.start_mark
-        return mark.line + 1, mark.column + 1
+        packed = node if isinstance(node, int) else node[0]
+        return (packed >> _SHIFT) + 1, (packed & _COLUMN) + 1
 
     # ------------------------------------------------------------------ JSON
 
     def _json_offset(self, loc: Loc) -> int:
         """Offset of the deepest part of ``loc`` found in the JSON text."""
+        i = _skip_ws(self.text, 0)
+        if self.text[i] != "{":
+            raise ValueError("the document is not an object")
+        for part in loc:
+            i = self._child(i, part)
+        return i
+
+    def _child(self, i: int, part: str | int) -> int:
+        """Offset of ``part`` inside the value at ``i``, or ``i`` when there is no such part.
+
+        The members of each object and array entered are found once and kept, so all
+        the lookups of a run share them.
+        """
         text = self.text
-        if self._top is None:
-            self._top = dict(_members(text, _skip_ws(text, 0)))
-        if not loc or str(loc[0]) not in self._top:
-            return _skip_ws(text, 0)
-        key = str(loc[0])
-        i = self._top[key]
-        rest = loc[1:]
-        if rest and isinstance(rest[0], int) and text[i] == "[":
-            starts = self._elements.get(key)
-            if starts is None:
-                starts = self._elements[key] = _items(text, i)
-            if 0 <= rest[0] < len(starts):
-                i = starts[rest[0]]
-                rest = rest[1:]
-        for part in rest:
-            i = _child(text, i, part)
+        if text[i] == "{":
+            members = self._objects.get(i)
+            if members is None:
+                members = self._objects[i] = _members(text, i)
+            return members.get(str(part), i)
+        if text[i] == "[" and isinstance(part, int):
+            items = self._arrays.get(i)
+            if items is None:
+                items = self._arrays[i] = _items(text, i)
+            if 0 <= part < len(items):
+                return items[part]
         return i
 
     def _line_column(self, offset: int) -> tuple[int, int]:
@@ -135,20 +146,97 @@ class SourceText:
         return line + 1, offset - start + 1
 
 
-def _yaml_child(node: yaml.Node, part: str | int) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                found: yaml.Node = value
-                return found
-    elif (
-        isinstance(node, yaml.SequenceNode)
-        and isinstance(part, int)
-        and 0 <= part < len(node.value)
-    ):
-        child: yaml.Node = node.value[part]
-        return child
+#: A YAML value's position packed in one int: its line above _SHIFT, its column below.
+_SHIFT = 32
+_COLUMN = (1 << _SHIFT) - 1
+
+#: What :func:`_yaml_positions` keeps of a value: the packed position of a scalar, or
+#: ``(packed position, children)`` of a collection, its children a dict by
+#: key text (the first of a key given twice; keys that are collections are left out)
+#: or a list by index.
+_Positions = Any
+
+
+def _yaml_child(node: _Positions, part: str | int) -> _Positions | None:
+    if isinstance(node, int):
+        return None
+    children = node[1]
+    if isinstance(children, dict):
+        return children.get(str(part))
+    if isinstance(part, int) and 0 <= part < len(children):
+        return children[part]
     return None
+
+
+def _yaml_positions(text: str) -> _Positions | None:
+    """Where each value of the first YAML document of ``text`` starts, in one pass over events.
+
+    Raises:
+        yaml.YAMLError: if the text is not valid YAML up to the end of that document.
+    """
+    loader = _Loader(text)
+    try:
+        return _position_tree(loader.get_event)
+    finally:
+        loader.dispose()
+
+
+def _position_tree(get: Any) -> _Positions | None:
+    # Each open collection has a frame [children, key, its entry]: key is _ITEM in a
+    # sequence; in a mapping _KEY while a key is awaited, else the key text whose value
+    # comes next (None for a key that is not a scalar: its value is not kept).
+    frames: list[list[Any]] = []
+    anchors: dict[str, Any] = {}  # an alias is where its anchored value is, as when composed
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            done = frames.pop()
+            if not frames:
+                return done[2]
+            continue
+        if kind is yaml.StreamEndEvent:
+            return None
+        if kind is yaml.StreamStartEvent or kind is yaml.DocumentStartEvent:
+            continue
+        entry, frame = _entry(event, kind, anchors)
+        if frames:
+            top = frames[-1]
+            if top[1] is _ITEM:
+                top[0].append(entry)
+            elif top[1] is _KEY:
+                top[1] = event.value if kind is yaml.ScalarEvent else None
+            else:
+                if top[1] is not None:
+                    top[0].setdefault(top[1], entry)
+                top[1] = _KEY
+        elif frame is None:
+            return entry  # the document is one scalar
+        if frame is not None:
+            frames.append(frame)
+
+
+def _entry(event: Any, kind: type, anchors: dict[str, Any]) -> tuple[Any, list[Any] | None]:
+    """What is kept of a value, and the frame of a collection that starts."""
+    if kind is yaml.AliasEvent and event.anchor in anchors:
+        return anchors[event.anchor], None
+    mark = event.start_mark
+    packed = mark.line << _SHIFT | mark.column
+    frame: list[Any] | None = None
+    if kind is yaml.MappingStartEvent:
+        frame = [{}, _KEY, None]
+    elif kind is yaml.SequenceStartEvent:
+        frame = [[], _ITEM, None]
+    entry = packed if frame is None else (packed, frame[0])
+    if frame is not None:
+        frame[2] = entry
+    if event.anchor is not None:
+        anchors[event.anchor] = entry
+    return entry, frame
+
+
+_KEY = object()
+_ITEM = object()
 
 
 def _skip_ws(text: str, i: int) -> int:
@@ -161,16 +249,19 @@ def _skip_value(text: str, i: int) -> int:
     return int(_DECODER.raw_decode(text, i)[1])
 
 
-def _members(text: str, i: int) -> list[tuple[str, int]]:
-    """``(key, offset of its value)`` for each member of the object starting at ``i``."""
+def _members(text: str, i: int) -> dict[str, int]:
+    """The offset of each member's value in the object starting at ``i``, by key.
+
+    The first of a key given twice is kept.
+    """
     if text[i] != "{":
         raise ValueError(f"not an object at {i}")
-    out = []
+    out: dict[str, int] = {}
     j = _skip_ws(text, i + 1)
     while text[j] != "}":
         key, j = json.decoder.scanstring(text, j + 1)  # type: ignore[attr-defined]
         value = _skip_ws(text, _skip_ws(text, j) + 1)  # past the colon
-        out.append((str(key), value))
+        out.setdefault(str(key), value)
         j = _skip_ws(text, _skip_value(text, value))
         if text[j] == ",":
             j = _skip_ws(text, j + 1)
@@ -187,24 +278,6 @@ def _items(text: str, i: int) -> list[int]:
         if text[j] == ",":
             j = _skip_ws(text, j + 1)
     return out
-
-
-def _child(text: str, i: int, part: str | int) -> int:
-    """Offset of ``part`` inside the value at ``i``, or ``i`` when there is no such part."""
-    if text[i] == "{":
-        for key, value in _members(text, i):
-            if key == str(part):
-                return value
-    elif text[i] == "[" and isinstance(part, int):
-        items = _items(text, i)
-        if 0 <= part < len(items):
-            return items[part]
-    return i
-
-
-def _compose(text: str) -> yaml.Node | None:
-    """The YAML node tree of ``text`` (positions included), for locating errors."""
-    return yaml.compose(text, Loader=_Loader)
 
 
 # --------------------------------------------------------------------------- the side table
