@@ -14,7 +14,7 @@ def load_json(work: Workload) -> object:
 
 
 def check_json(work: Workload) -> object:
-    """cimo: all 16 checks on the theory loaded from that JSON text, with file positions."""
+    """cimo: all 17 checks on the theory loaded from that JSON text, with file positions."""
     return validate(work.theory, fail_on="info")
 
 

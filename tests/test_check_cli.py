@@ -33,14 +33,16 @@ rules:
     if: [in-work]
     because: [relate]
     then: [work-status]
-    evidence: [{locator: Table 2}]
+    evidence: [{locator: Table 2, quote: "The others understood"}]
 """
-# R2 repeats R1 (R001, an error); R3 has no outcome (R003, a warning)
+# R2 repeats R1 (R001, an error); R3 has no outcome (R003, a warning). Each entry of evidence
+# has a quote, so it is a witness (an entry with a locator only would be 'stance: source',
+# and R004 would say so as an info)
 FLAWED = (
     CLEAN
     + """\
-  - {id: R2, because: [relate], if: [in-work], then: [work-status], evidence: [{locator: p. 3}]}
-  - {id: R3, if: [in-work], because: [relate], evidence: [{locator: p. 4}]}
+  - {id: R2, because: [relate], if: [in-work], then: [work-status], evidence: [{quote: Peers}]}
+  - {id: R3, if: [in-work], because: [relate], evidence: [{quote: Trust}]}
 """
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -16,7 +17,17 @@ import cimo.core.source
 from cimo.core.vocabulary import SLOT, SLOTS
 from cimo.errors import UsageError
 from cimo.io import Format
-from cimo.model import CheckSettings, Context, Intervention, Mechanism, Outcome, Rule, Theory
+from cimo.model import (
+    CheckSettings,
+    Context,
+    Intervention,
+    Mechanism,
+    MechanismLink,
+    Outcome,
+    Rule,
+    Theory,
+)
+from cimo.query import scenario
 from cimo.strategies import theories
 from cimo.validate import (
     Report,
@@ -43,7 +54,19 @@ def example(code: str, which: str) -> str:
     return found.group(1)
 
 
+def also(code: str, which: str) -> list[str]:
+    """The further examples of a section: 'Also fails (why):' or 'Also passes (why):'."""
+    body = sections()[code]
+    return re.findall(r"^Also " + which + r"[^\n]*:\n\n```yaml\n(.*?)```", body, flags=re.S | re.M)
+
+
 CODES = [c.code for c in checks()]
+EXTRA = [
+    (code, which, i)
+    for code in CODES
+    for which in ("fails", "passes")
+    for i in range(len(also(code, which)))
+]
 
 
 # --------------------------------------------------------------------------- registry <-> docs
@@ -90,14 +113,41 @@ def test_the_passing_example_passes(code: str) -> None:
     assert not report.failed
 
 
+@pytest.mark.parametrize(("code", "which", "i"), EXTRA)
+def test_the_further_examples_fail_and_pass(code: str, which: str, i: int) -> None:
+    theory = cimo.loads(also(code, which)[i], file="also.yaml")
+    report = validate(theory, select=[code], fail_on="info")
+    if which == "passes":
+        assert report.findings == ()
+    else:
+        assert report.findings and {f.code for f in report.findings} == {code}
+        assert all(f.location.line and f.hint for f in report.findings)
+
+
+def test_there_are_further_examples_of_the_new_cases() -> None:
+    assert {(c, w) for c, w, _ in EXTRA} >= {
+        ("R001", "passes"),
+        ("R002", "passes"),
+        ("R003", "fails"),
+        ("R003", "passes"),
+        ("R004", "fails"),
+        ("R005", "passes"),
+        ("R006", "passes"),
+        ("M002", "passes"),
+        ("N001", "passes"),
+    }
+
+
 # --------------------------------------------------------------------------- worked examples
 
 
 def test_a_pwp_draft_without_its_unless_has_one_contradiction(pwp_draft: Theory) -> None:
     report = validate(pwp_draft)
+    # 2.0: three hypothesised rules cite the paper by locator only (stance: source), an info
     assert [(f.code, f.location.id) for f in report.findings] == [
         ("G001", "self-care"),
         ("R002", "boundaries"),
+        *SOURCED_ONLY_PWP,
     ]
     clash = report.by_code("contradictory-rules")[0]
     assert set(clash.ids) == {"burnout", "boundaries", "stress-and-burnout"}
@@ -114,9 +164,20 @@ def test_a_pwp_draft_without_its_unless_has_one_contradiction(pwp_draft: Theory)
     assert report.failed and report.fail_on == "error"
 
 
+SOURCED_ONLY_PWP = [
+    ("R004", "purpose-reaffirmed-by-resilience"),
+    ("R004", "reaffirmed-purpose-guides-appraisal"),
+    ("R004", "resilience-buffers-burnout"),
+]
+
+
 def test_pwp_resilience_has_only_its_loop(pwp: Theory) -> None:
     report = validate(pwp)
-    assert [(f.code, f.location.id) for f in report.findings] == [("G001", "self-care")]
+    assert [(f.code, f.location.id) for f in report.findings] == [
+        ("G001", "self-care"),
+        *SOURCED_ONLY_PWP,
+    ]
+    assert {f.severity for f in report.findings} == {"info"}
     loop = report.by_code("G001")[0]
     # the shortest loop through rule self-care: it produces resilience, which reaffirms
     # purpose, which guides appraisal and so individual coping, which feeds self-care
@@ -144,6 +205,10 @@ def test_work_focused_group_cbt_has_no_errors(wfg: Theory) -> None:
         ("N001", "group-format"),
         ("N001", "triple-foci"),
         ("R003", "work-supports-recovery"),
+        # 2.0: sourced by locator only (stance: source), hypothesised: an info
+        ("R004", "resume"),
+        ("R004", "table-2-example-1"),
+        ("R004", "table-2-example-2"),
     ]
     assert report.by_code("R003")[0].message == "rule work-supports-recovery has no mechanism"
 
@@ -151,11 +216,13 @@ def test_work_focused_group_cbt_has_no_errors(wfg: Theory) -> None:
 def test_a_report_prints_and_dumps(pwp_draft: Theory) -> None:
     report = validate(pwp_draft)
     text = str(report)
-    assert text.splitlines()[-1].endswith("1 error, 0 warnings, 1 info (fails at --fail-on error)")
+    assert text.splitlines()[-1].endswith("1 error, 0 warnings, 4 infos (fails at --fail-on error)")
     assert re.match(r"^.+pwp-draft\.yaml:\d+:\d+: G001 feedback loop: ", text)
     assert "| `R002` | error | `boundaries` |" in report._repr_markdown_()
     assert Report.model_validate_json(report.model_dump_json()) == report
-    assert format_text([report]).splitlines()[-1].startswith("help: R002 ")
+    # one help line per code found (R004's infos come after R002 since 2.0)
+    helps = [x for x in format_text([report]).splitlines() if x.startswith("help: ")]
+    assert [h.split()[1] for h in helps] == ["G001", "R002", "R004"]
 
 
 def test_theories_built_in_python_are_located_by_path() -> None:
@@ -175,13 +242,21 @@ def test_theories_built_in_python_are_located_by_path() -> None:
 
 
 def test_select_and_ignore_take_codes_prefixes_and_names(pwp: Theory) -> None:
-    assert validate(pwp, select=["R"]).checked == ("R001", "R002", "R003", "R004", "R005")
+    assert validate(pwp, select=["R"]).checked == (
+        "R001",
+        "R002",
+        "R003",
+        "R004",
+        "R005",
+        "R006",
+    )
     assert validate(pwp, select=["contradictory-rules"]).checked == ("R002",)
     assert "R002" not in validate(pwp, ignore=["R002"]).checked
     assert validate(pwp, select=["R00"], ignore=["R001", "refuted-rule-in-chain"]).checked == (
         "R002",
         "R003",
         "R004",
+        "R006",
     )
     assert not validate(pwp, ignore=["R002"]).failed
     assert validate(pwp, ignore=["R002"], fail_on="info").failed
@@ -241,11 +316,43 @@ def test_bad_project_settings_are_usage_errors(tmp_path: Path, table: str, messa
 # --------------------------------------------------------------------------- oracles
 
 
-def _co_fire(a: Rule, b: Rule, opposites: dict[str, set[str]]) -> bool:
+def _fires(r: Rule) -> bool:
+    """A rule fires somewhere only with a context condition (or 'if: any')."""
+    if "context" in r.missing_parts:
+        return False
+    return bool(r.contexts or r.modifiers or r.context_groups or r.any_context)
+
+
+def _blocks(a: Rule, b: Rule, feeds: dict[str, set[str]]) -> bool:
+    """a's UNLESS names what b needs, or what b produces (directly or through a link)."""
+    unless = set(a.unless)
+    needs = {*b.contexts, *b.modifiers}
+    certain = [
+        o
+        for o in b.outcomes
+        if b.mechanism_mode != "alternatives"
+        or all(o not in link.then for link in b.mechanism_links)
+    ]
+    made = {x for o in certain for x in ({o} | feeds.get(o, set()))}
+    return bool(unless & needs or unless & made or any(unless >= set(g) for g in b.context_groups))
+
+
+def _co_fire(a: Rule, b: Rule, opposites: dict[str, set[str]], theory: Theory) -> bool:
+    # 2.0 (issue 11): rules that never fire, or where one's UNLESS is produced by the
+    # other, can never fire together; before, only IF-vs-UNLESS and opposites counted
+    feeds: dict[str, set[str]] = {}
+    for link in theory.links:
+        feeds.setdefault(link.outcome, set()).add(link.context)
+    for rel in theory.relations:
+        if rel.type == "feeds" and not rel.external:
+            feeds.setdefault(rel.from_, set()).add(rel.to)
+    needs_a, needs_b = {*a.contexts, *a.modifiers}, {*b.contexts, *b.modifiers}
     return (
-        not set(a.unless) & set(b.contexts)
-        and not set(b.unless) & set(a.contexts)
-        and not any(opposites.get(x, set()) & set(b.contexts) for x in a.contexts)
+        _fires(a)
+        and _fires(b)
+        and not _blocks(a, b, feeds)
+        and not _blocks(b, a, feeds)
+        and not any(opposites.get(x, set()) & needs_b for x in needs_a)
     )
 
 
@@ -262,13 +369,51 @@ def _opposites(theory: Theory) -> dict[str, set[str]]:
 _DENSE = theories(min_nodes=4, max_nodes=7, min_rules=2, max_rules=10)
 
 
-@given(_DENSE)
+@st.composite
+def theories_20(draw: st.DrawFn) -> Theory:
+    """Dense theories whose rules use the 2.0 parts the checks read: 'within', 'if: any',
+    'missing', 'despite', 'moderated_by', 'otherwise', mechanism links and modes."""
+    t = draw(theories(min_nodes=5, max_nodes=9, min_rules=2, max_rules=10))
+    contexts = [c.id for c in t.contexts]
+    rules = []
+    for r in t.rules:
+        ifs = [c for c in r.contexts if c in contexts]
+        within: list[str] = []
+        if ifs:
+            within = draw(st.lists(st.sampled_from(ifs), unique=True))
+        data: dict[str, Any] = dict(r) | {
+            "contexts": tuple(c for c in r.contexts if c not in within),
+            "modifiers": tuple(within),
+            "mechanism_mode": draw(st.sampled_from(["together", "alternatives", "unstated"])),
+        }
+        named = {*r.contexts, *r.unless}
+        spare = [c for c in contexts if c not in named]
+        if draw(st.booleans()) and spare:
+            data[draw(st.sampled_from(["despite", "moderators"]))] = (draw(st.sampled_from(spare)),)
+        if not r.contexts:
+            data |= draw(
+                st.sampled_from([{}, {"any_context": True}, {"missing_parts": ("context",)}])
+            )
+        if r.mechanisms and contexts and draw(st.booleans()):
+            data["mechanism_links"] = (
+                MechanismLink(
+                    mechanism=r.mechanisms[0], requires=(draw(st.sampled_from(contexts)),)
+                ),
+            )
+        left = [o.id for o in t.outcomes if o.id not in (*r.outcomes, *r.reduces)]
+        if draw(st.booleans()) and left:
+            data["otherwise"] = (draw(st.sampled_from(left)),)
+        rules.append(Rule.model_validate(data))
+    return Theory.model_validate(dict(t) | {"rules": tuple(rules)})
+
+
+@given(st.one_of(_DENSE, theories_20()))
 def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
     opposites = _opposites(theory)
     live = [r for r in theory.rules if r.status != "refuted"]
     expected: set[str] = set()
     for a, b in itertools.permutations(live, 2):
-        if not _co_fire(a, b, opposites):
+        if not _co_fire(a, b, opposites, theory):
             continue
         expected |= {f"reduces:{o}" for o in set(a.outcomes) & set(b.reduces)}
         expected |= {
@@ -280,7 +425,7 @@ def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
     found: set[str] = set()
     for f in validate(theory, select=["R002"]).findings:
         rule_a, rule_b = (theory.rule_index[i] for i in f.ids[:2])
-        assert _co_fire(rule_a, rule_b, opposites)
+        assert _co_fire(rule_a, rule_b, opposites, theory)
         if "reduces it" in f.message:
             assert f.ids[2] in rule_a.outcomes and f.ids[2] in rule_b.reduces
             found.add(f"reduces:{f.ids[2]}")
@@ -290,18 +435,84 @@ def test_contradictions_match_a_pairwise_oracle(theory: Theory) -> None:
     assert found == expected
 
 
-@given(_DENSE)
+# 2.0 (issue 11): R006, a bypassed UNLESS, against its definition written pairwise
+
+
+def _conds(r: Rule) -> set[str]:
+    return {*r.contexts, *r.modifiers, *r.interventions}
+
+
+def _static_bypass(a: Rule, b: Rule, u: str, outcome: str, slot: str) -> bool:
+    """The definition, pairwise: B gives A's outcome from a subset of A's conditions."""
+    if a.id == b.id or "refuted" in (a.status, b.status) or u in _conds(a):
+        return False
+    if outcome not in getattr(b, slot):
+        return False
+    if not b.contexts and not b.modifiers and not b.context_groups and not b.any_context:
+        return False
+    if "context" in b.missing_parts or "context" in a.missing_parts:
+        return False
+    if not a.contexts and not a.modifiers and not a.context_groups and not a.any_context:
+        return False
+    if not _conds(b) <= _conds(a) or u in (*b.unless, *b.despite, *b.moderators):
+        return False
+    return not set(b.unless) & _conds(a) and not b.context_groups and not b.mechanism_links
+
+
+@given(st.one_of(_DENSE, theories_20()))
+def test_bypasses_match_a_pairwise_oracle_confirmed_by_scenario(t: Theory) -> None:
+    expected: set[tuple[str, str, str, str]] = set()
+    for a, b in itertools.permutations(t.rules, 2):
+        if a.context_groups or b.context_groups or b.mechanism_links:
+            continue  # the oracle covers the flat slots
+        for u in a.unless:
+            hits = [
+                o
+                for slot in ("outcomes", "reduces")
+                for o in getattr(a, slot)
+                if _static_bypass(a, b, u, o, slot)
+            ]
+            if not hits:
+                continue
+            given_ = [*a.contexts, *a.modifiers, u]
+            sc = scenario(t, contexts=dict.fromkeys(given_), interventions=a.interventions)
+            if a.id in sc.blocked_rules and b.id in sc.fired_rules:
+                expected |= {(a.id, b.id, u, o) for o in hits if o in (*sc.outcomes, *sc.reduced)}
+    found = set()
+    for f in validate(t, select=["R006"]).findings:
+        a_id, b_id, u, *outcomes = f.ids
+        a, b = t.rule_index[a_id], t.rule_index[b_id]
+        if a.context_groups or b.context_groups or b.mechanism_links:
+            continue
+        found |= {(a_id, b_id, u, o) for o in outcomes}
+    assert found == expected
+
+
+@given(st.one_of(_DENSE, theories_20()))
 def test_loops_are_found_exactly_when_rules_feed_each_other_in_a_cycle(theory: Theory) -> None:
     import networkx as nx
 
+    # 2.0: 'otherwise' produces, 'within', 'if_any' and 'requires' consume, and 'feeds'
+    # relations lead on like links (from an outcome, a mechanism or a rule)
     linked: dict[str, set[str]] = {}
     for link in theory.links:
         linked.setdefault(link.outcome, set()).add(link.context)
+    for rel in theory.relations:
+        if rel.type == "feeds" and not rel.external:
+            linked.setdefault(rel.from_, set()).add(rel.to)
     g: nx.DiGraph[str] = nx.DiGraph()
     for a in theory.rules:
-        fed = {x for o in (*a.outcomes, *a.reduces) for x in ({o} | linked.get(o, set()))}
+        made = (*a.outcomes, *a.reduces, *a.otherwise, *a.mechanisms, a.id)
+        fed = {x for o in made for x in linked.get(o, set())} | {
+            *a.outcomes,
+            *a.reduces,
+            *a.otherwise,
+        }
         for b in theory.rules:
-            if fed & set(b.contexts + b.unless):
+            needs = {*b.contexts, *b.unless, *b.modifiers}
+            needs |= {c for grp in b.context_groups for c in grp}
+            needs |= {c for m in b.mechanism_links for c in m.requires}
+            if fed & needs:
                 g.add_edge(a.id, b.id)
     loops = validate(theory, select=["G001"]).findings
     assert bool(loops) == (not nx.is_directed_acyclic_graph(g))
@@ -314,6 +525,19 @@ def test_loops_are_found_exactly_when_rules_feed_each_other_in_a_cycle(theory: T
 @given(theories())
 def test_orphans_and_duplicates_match_their_definitions(theory: Theory) -> None:
     named = {ref for r in theory.rules for _, _, ref in r.references()}
+    # 2.0: the nested parts of rules (if_any, mechanism links, leads_to), relations and
+    # variants name nodes too
+    named |= {
+        x
+        for r in theory.rules
+        for x in (
+            *(c for g in r.context_groups for c in g),
+            *(c for m in r.mechanism_links for c in (*m.requires, *m.then)),
+            *(x for step in r.outcome_steps for x in (step.from_, step.to)),
+        )
+    }
+    named |= {x for rel in theory.relations for x in (rel.from_, rel.to)}
+    named |= {x for o in theory.outcomes if o.variant_of for x in (o.id, o.variant_of)}
     named |= {x for link in theory.links for x in (link.outcome, link.context)}
     named |= {x for o in theory.outcomes if o.opposite for x in (o.id, o.opposite)}
     report = validate(theory, select=["N001", "R001"])
@@ -329,15 +553,16 @@ def test_orphans_and_duplicates_match_their_definitions(theory: Theory) -> None:
 @given(theories(min_rules=1), st.data())
 def test_a_shuffled_copy_of_a_rule_is_a_duplicate(theory: Theory, data: st.DataObject) -> None:
     rule = data.draw(st.sampled_from(theory.rules))
-    copy = Rule(
-        id="copy-of-" + rule.id,
-        contexts=tuple(reversed(rule.contexts)),
-        unless=rule.unless,
-        interventions=tuple(reversed(rule.interventions)),
-        mechanisms=tuple(reversed(rule.mechanisms)),
-        mechanism_mode=rule.mechanism_mode,
-        outcomes=tuple(reversed(rule.outcomes)),
-        reduces=rule.reduces,
+    # every part of the configuration is copied (2.0 compares them all), the lists reversed
+    copy = Rule.model_validate(
+        {
+            **dict(rule),
+            "id": "copy-of-" + rule.id,
+            "contexts": tuple(reversed(rule.contexts)),
+            "interventions": tuple(reversed(rule.interventions)),
+            "mechanisms": tuple(reversed(rule.mechanisms)),
+            "outcomes": tuple(reversed(rule.outcomes)),
+        }
     )
     bigger = cimo.add(theory, copy)
     assert any("copy-of-" + rule.id in f.ids for f in validate(bigger, select=["R001"]).findings)

@@ -120,9 +120,9 @@ def validate(
                     Finding(
                         code=check.code,
                         name=check.name,
-                        severity=check.severity,
+                        severity=raw.severity or check.severity,
                         message=raw.message,
-                        hint=check.hint,
+                        hint=raw.hint or check.hint,
                         ids=raw.ids,
                         location=Location(
                             id=raw.subject,

@@ -2,22 +2,68 @@
 
 Kept apart from the checks so that it can give way to the shared theory
 index of :mod:`cimo.core` without touching them: the checks only use the
-members below.
+members below, and the two rule helpers :func:`can_fire` and :func:`required`,
+which say what the reasoning of :mod:`cimo.query` says about a rule's
+conditions (a rule with no context fires nowhere; ``if: any`` fires anywhere).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import cached_property
 from operator import attrgetter
 
 from cimo.core.vocabulary import SLOTS, SlotKeyword
 from cimo.model import Outcome, Rule, Theory
 
-__all__ = ["Index"]
+__all__ = ["Index", "can_fire", "certain_outcomes", "nested_ids", "required"]
 
-# the six slot tuples of a rule at once, in the order of SLOTS
+# the flat slot tuples of a rule at once, in the order of SLOTS
 _SLOT_VALUES = attrgetter(*(s.attr for s in SLOTS))
+
+
+def can_fire(rule: Rule) -> bool:
+    """Whether the rule can fire in some scenario: it has a context condition or ``if: any``.
+
+    A rule with no context (left out, or declared ``missing: [context]``) never
+    fires: it is "context unknown", not "in any circumstances".
+    """
+    if "context" in rule.missing_parts:
+        return False
+    return bool(rule.contexts or rule.modifiers or rule.context_groups or rule.any_context)
+
+
+def required(rule: Rule) -> frozenset[str]:
+    """The ids that must all hold for the rule to fire: its ``if`` and ``within`` items."""
+    if not rule.modifiers:
+        return frozenset(rule.contexts)
+    return frozenset((*rule.contexts, *rule.modifiers))
+
+
+def certain_outcomes(rule: Rule) -> tuple[str, ...]:
+    """The ``then`` outcomes the rule produces whenever it fires.
+
+    With ``mechanism_mode: alternatives``, an outcome that follows through one
+    mechanism only (a mechanism link's ``then``) is produced only when that
+    mechanism fires, so it is not certain.
+    """
+    if rule.mechanism_mode != "alternatives" or not rule.mechanism_links:
+        return rule.outcomes
+    linked = {o for link in rule.mechanism_links for o in link.then}
+    return tuple(o for o in rule.outcomes if o not in linked)
+
+
+def nested_ids(rule: Rule) -> Iterator[str]:
+    """The ids a rule names outside its flat slots: ``if_any`` groups, mechanism links, steps."""
+    for group in rule.context_groups:
+        yield from group
+    for link in rule.mechanism_links:
+        yield from link.requires
+        yield from link.then
+    for step in rule.outcome_steps:
+        yield step.from_
+        yield step.to
 
 
 class Index:
@@ -40,7 +86,7 @@ class Index:
 
     @cached_property
     def _slot_index(self) -> dict[str, dict[str, list[int]]]:
-        # one pass over the rules for all six slots: the rules are read once
+        # one pass over the rules for all the flat slots: the rules are read once
         found: dict[str, dict[str, list[int]]] = {s.keyword: {} for s in SLOTS}
         indexes = tuple(found.values())
         for i, rule in enumerate(self.theory.rules):
@@ -50,11 +96,29 @@ class Index:
         return found
 
     @cached_property
+    def nested(self) -> dict[str, list[int]]:
+        """Id -> positions of the rules naming it in a nested part of a rule.
+
+        The nested parts: an ``if_any`` group, a mechanism link (``requires``,
+        ``then``) or an outcome step (``leads_to``).
+        """
+        out: dict[str, list[int]] = {}
+        for i, rule in enumerate(self.theory.rules):
+            for ref in dict.fromkeys(nested_ids(rule)):
+                out.setdefault(ref, []).append(i)
+        return out
+
+    @cached_property
     def used(self) -> set[str]:
-        """Every id named in some rule slot."""
+        """Every id named by some rule (in any slot or nested part) or by a relation."""
         out: set[str] = set()
         for ids in self._slot_index.values():
             out.update(ids)
+        out.update(self.nested)
+        for relation in self.theory.relations:
+            out.add(relation.from_)
+            if not relation.external:
+                out.add(relation.to)
         return out
 
     @cached_property
@@ -63,6 +127,17 @@ class Index:
         out: defaultdict[str, list[str]] = defaultdict(list)
         for link in self.theory.links:
             out[link.outcome].append(link.context)
+        return out
+
+    @cached_property
+    def feeds(self) -> dict[str, list[str]]:
+        """Id -> what it makes hold: its linked contexts and the ``to`` of its ``feeds``."""
+        out: defaultdict[str, list[str]] = defaultdict(list)
+        for link in self.theory.links:
+            out[link.outcome].append(link.context)
+        for relation in self.theory.relations:
+            if relation.type == "feeds" and not relation.external:
+                out[relation.from_].append(relation.to)
         return out
 
     @cached_property
@@ -79,6 +154,16 @@ class Index:
                 out[node.opposite].add(node.id)
         return out
 
+    @cached_property
+    def variants(self) -> set[str]:
+        """The outcomes in a ``variant_of`` pair (either end)."""
+        return {
+            x
+            for node in self.theory.outcomes
+            if node.variant_of is not None
+            for x in (node.id, node.variant_of)
+        }
+
     def rule(self, i: int) -> Rule:
         return self.theory.rules[i]
 
@@ -87,3 +172,20 @@ class Index:
         if len(slots) == 1:
             return self.slot(slots[0]).get(ident, [])
         return sorted({i for slot in slots for i in self.slot(slot).get(ident, ())})
+
+    @cached_property
+    def consumers(self) -> dict[str, list[int]]:
+        """Id -> positions of the rules whose firing depends on it.
+
+        Through ``if``, ``unless``, ``within``, an ``if_any`` group or a
+        mechanism's ``requires``; not the qualifiers ``moderated_by`` and
+        ``despite``, which never change whether a rule fires.
+        """
+        out: dict[str, list[int]] = {}
+        for i, rule in enumerate(self.theory.rules):
+            refs = [*rule.contexts, *rule.unless, *rule.modifiers]
+            refs += [c for group in rule.context_groups for c in group]
+            refs += [c for link in rule.mechanism_links for c in link.requires]
+            for ref in dict.fromkeys(refs):
+                out.setdefault(ref, []).append(i)
+        return out

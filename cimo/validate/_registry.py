@@ -29,15 +29,31 @@ Loc: TypeAlias = tuple[str | int, ...]
 
 
 class Raw:
-    """A finding before settings and file positions are applied."""
+    """A finding before settings and file positions are applied.
 
-    __slots__ = ("ids", "loc", "message", "subject")
+    ``severity`` and ``hint`` replace the check's own for this one finding, when
+    one case of a check is worth less (R003 on a part the source itself leaves
+    out is an info, not a warning) or needs other advice.
+    """
 
-    def __init__(self, message: str, subject: str, loc: Loc, ids: Sequence[str] = ()) -> None:
+    __slots__ = ("hint", "ids", "loc", "message", "severity", "subject")
+
+    def __init__(
+        self,
+        message: str,
+        subject: str,
+        loc: Loc,
+        ids: Sequence[str] = (),
+        *,
+        severity: Severity | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.message = message
         self.subject = subject
         self.loc = loc
         self.ids = tuple(ids) or (subject,)
+        self.severity = severity
+        self.hint = hint
 
 
 CheckFn: TypeAlias = Callable[["Index"], Iterable[Raw]]

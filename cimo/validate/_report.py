@@ -145,7 +145,8 @@ def format_text(reports: Iterable[Report]) -> str:
     """Findings one a line (``file:line:column: CODE message``), like ruff or mypy.
 
     After each report's findings comes its summary line; at the end, one
-    ``help:`` line for each code found, saying how to fix it.
+    ``help:`` line for each code found (and each distinct advice of it), saying
+    how to fix it.
 
     >>> from cimo.model import Context, Theory
     >>> from cimo.validate import validate
@@ -156,11 +157,13 @@ def format_text(reports: Iterable[Report]) -> str:
     help: N001 use it in a rule, or remove it
     """
     lines: list[str] = []
-    hints: dict[str, str] = {}
+    hints: dict[tuple[str, str], None] = {}
     for report in reports:
         lines.append(str(report))
         for f in report.findings:
             if f.hint:
-                hints.setdefault(f.code, f.hint)
-    lines.extend(f"help: {code} {hint}" for code, hint in sorted(hints.items()))
+                hints.setdefault((f.code, f.hint))
+    # one line for each code and each distinct advice (a check may advise differently
+    # on one of its cases, e.g. R003 on a part the source leaves out), in code order
+    lines.extend(f"help: {code} {hint}" for code, hint in sorted(hints, key=lambda h: h[0]))
     return "\n".join(lines)

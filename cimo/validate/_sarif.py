@@ -17,6 +17,8 @@ _SARIF_LEVEL: Mapping[str, str] = MappingProxyType(
     {"error": "error", "warning": "warning", "info": "note"}
 )
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The checks page; each check's section is its code in lower case (``#r006``).
+_DOCS = "https://cimo.readthedocs.io/en/latest/checks/"
 
 
 def sarif(reports: Iterable[Report]) -> dict[str, Any]:
@@ -70,13 +72,14 @@ def sarif(reports: Iterable[Report]) -> dict[str, Any]:
                     "driver": {
                         "name": "cimo",
                         "version": __version__,
-                        "informationUri": "https://cimo.readthedocs.io/en/latest/checks/",
+                        "informationUri": _DOCS,
                         "rules": [
                             {
                                 "id": c.code,
                                 "name": c.name,
                                 "shortDescription": {"text": c.summary},
                                 "help": {"text": c.hint},
+                                "helpUri": f"{_DOCS}#{c.code.lower()}",
                                 "defaultConfiguration": {"level": _SARIF_LEVEL[c.severity]},
                             }
                             for c in registry

@@ -6,6 +6,6 @@ the module of its family, documented in ``docs/checks.md`` with a failing and
 a passing example.
 """
 
-from cimo.validate._checks import graph, mechanisms, nodes, rules
+from cimo.validate._checks import bypass, graph, mechanisms, nodes, rules
 
-__all__ = ["graph", "mechanisms", "nodes", "rules"]
+__all__ = ["bypass", "graph", "mechanisms", "nodes", "rules"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from cimo.core.vocabulary import SLOT, SlotKeyword
-from cimo.model import Intervention, Mechanism
+from cimo.core.vocabulary import SlotKeyword
+from cimo.model import Intervention, Mechanism, Rule
 from cimo.validate._index import Index
 from cimo.validate._registry import Raw
 
@@ -27,15 +27,19 @@ def lacking(
     ix: Index,
     nodes: Iterable[Intervention | Mechanism],
     slot: SlotKeyword,
-    needed: SlotKeyword,
+    has: Callable[[Rule, str], bool],
     says: str,
     what: str,
 ) -> Iterator[Raw]:
-    """Nodes named in ``slot`` only by rules whose ``needed`` slot is empty."""
-    attr = SLOT[needed].attr
+    """Nodes named in ``slot`` only by rules lacking what ``has(rule, node_id)`` asks for.
+
+    ``has`` is true when the rule has the part, or when the source itself leaves
+    the part out (declared ``missing``): R003 reports those as missing in the
+    source, and the node is not blamed for them.
+    """
     for node in nodes:
         rules = ix.rules_using(node.id, slot)
-        if rules and not any(getattr(ix.rule(i), attr) for i in rules):
+        if rules and not any(has(ix.rule(i), node.id) for i in rules):
             yield Raw(
                 f"{node.kind} {node.id!r} {says} ({names(ix.rule(i).id for i in rules)}) "
                 f"names {what}",

@@ -10,15 +10,15 @@ import networkx as nx
 
 from cimo.core.vocabulary import SLOTS
 from cimo.graph import from_successors
+from cimo.model import Rule
 from cimo.validate._checks._shared import names
 from cimo.validate._index import Index
 from cimo.validate._registry import Raw, check
 
 __all__: list[str] = []
 
-# The slots through which one rule feeds another: a rule's outcome ('then',
-# 'reduces') is consumed where a condition slot takes outcomes ('if', 'unless').
-_CONSUMING = tuple(s for s in SLOTS if s.side == "condition" and "outcome" in s.kinds)
+# The slots through which a rule produces what another consumes: 'then', 'reduces'
+# and 'otherwise' (what a rule consumes is Index.consumers).
 _PRODUCING = tuple(s for s in SLOTS if s.side == "result")
 
 
@@ -71,29 +71,55 @@ def _cycles(ix: Index) -> Iterator[Raw]:
 
 
 def _successors(ix: Index) -> dict[str, list[str]]:
-    """Successor lists of the rules and ids that can lie on a loop."""
+    """Successor lists of the rules and ids that can lie on a loop.
+
+    A rule consumes what decides whether it fires (``if``, ``unless``,
+    ``within``, ``if_any`` groups, mechanisms' ``requires``; see
+    :attr:`Index.consumers`) and produces its ``then``, ``reduces`` and
+    ``otherwise`` outcomes. Links and ``feeds`` relations lead from what
+    holds, fires or is produced (an outcome, a mechanism, a rule) to what then
+    holds.
+    """
     theory = ix.theory
-    consumed = {c for s in _CONSUMING for c in ix.slot(s.keyword)}
+    feeds = ix.feeds
+    consumed = set(ix.consumers)
+    for source, targets in feeds.items():
+        if not consumed.isdisjoint(targets):
+            consumed.add(source)
+    fires = set(ix.slot("because")) | set(ix.rule_pos)
     produced = {o for s in _PRODUCING for o in ix.slot(s.keyword)}
-    for link in theory.links:
-        if link.context in consumed:
-            consumed.add(link.outcome)
-        if link.outcome in produced:
-            produced.add(link.context)
+    produced |= {source for source in feeds if source in fires}
+    for source, targets in feeds.items():
+        if source in produced:
+            produced.update(targets)
     # Only a rule that consumes something produced and produces something consumed
     # can lie on a loop; the others are left out of the graph.
     succ: dict[str, list[str]] = {}
     for r in theory.rules:
-        ins = [c for s in _CONSUMING for c in getattr(r, s.attr) if c in produced]
         outs = [o for s in _PRODUCING for o in getattr(r, s.attr) if o in consumed]
-        if ins and outs:
-            succ[r.id] = outs
+        outs += [m for m in r.mechanisms if m in feeds and m in consumed]
+        if not outs and r.id not in consumed:
+            continue
+        ins = [c for c in _consumed_by(r) if c in produced]
+        if ins:
+            if outs:
+                succ[r.id] = outs
             for c in ins:
                 succ.setdefault(c, []).append(r.id)
-    for link in theory.links:
-        if link.outcome in produced and link.context in consumed:
-            succ.setdefault(link.outcome, []).append(link.context)
+    for source, targets in feeds.items():
+        if source in produced:
+            for to in targets:
+                if to in consumed:
+                    succ.setdefault(source, []).append(to)
     return succ
+
+
+def _consumed_by(r: Rule) -> list[str]:
+    """What decides whether the rule fires (as :attr:`Index.consumers` indexes it)."""
+    refs = [*r.contexts, *r.unless, *r.modifiers]
+    refs += [c for group in r.context_groups for c in group]
+    refs += [c for link in r.mechanism_links for c in link.requires]
+    return list(dict.fromkeys(refs))
 
 
 def _digraph(succ: Mapping[str, list[str]]) -> nx.DiGraph[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from cimo._util import did_you_mean
-from cimo.model import Taxon
+from cimo.model import Rule, Taxon
 from cimo.taxonomy import resolve_taxonomy
 from cimo.validate._checks._shared import lacking
 from cimo.validate._index import Index
@@ -25,8 +25,9 @@ def _enables_and_disables(ix: Index) -> Iterator[Raw]:
     enables: dict[tuple[str, str], int] = {}
     disables: dict[tuple[str, str], int] = {}
     for i, r in enumerate(ix.theory.rules):
+        requires = {link.mechanism: link.requires for link in r.mechanism_links}
         for m in r.mechanisms:
-            for c in r.contexts:
+            for c in (*r.contexts, *r.modifiers, *requires.get(m, ())):
                 enables.setdefault((c, m), i)
             for c in r.unless:
                 disables.setdefault((c, m), i)
@@ -46,26 +47,41 @@ def _enables_and_disables(ix: Index) -> Iterator[Raw]:
     "M002",
     "mechanism-without-context",
     "warning",
-    "A mechanism fires only in rules with no context (realist mechanisms are context-dependent).",
-    "add the context that triggers the mechanism to the 'if' of a rule naming it",
+    "A mechanism fires only in rules with no context (realist mechanisms are context-dependent); "
+    "'if: any', 'if_any', 'within', the mechanism's own 'requires' and a context the source "
+    "leaves out ('missing: [context]') all count as a context.",
+    "add the context that triggers the mechanism to the 'if' of a rule naming it (or, if the "
+    "source does not state one, declare it: 'missing: [context]')",
 )
 def _mechanism_without_context(ix: Index) -> Iterator[Raw]:
     return lacking(
         ix,
         ix.theory.mechanisms,
         "because",
-        "if",
+        _has_context,
         "has no context: no rule naming it",
-        "an 'if'",
+        "a context",
     )
+
+
+def _has_context(rule: Rule, mechanism: str) -> bool:
+    """Whether the rule gives the mechanism a context (or says the source leaves it out)."""
+    if rule.contexts or rule.modifiers or rule.context_groups or rule.any_context:
+        return True
+    if "context" in rule.missing_parts:
+        return True
+    return any(link.requires for link in rule.mechanism_links if link.mechanism == mechanism)
 
 
 @check(
     "M003",
     "mechanism-without-reasoning",
     "info",
-    "A mechanism names no reasoning (a resource alone does not explain why it works).",
-    "add the 'reasoning' (how people respond to the resource)",
+    "A mechanism names no reasoning: worth knowing only when the source splits its mechanisms "
+    "into resource and reasoning.",
+    "only if the source splits the mechanism into resource and reasoning: add its 'reasoning' "
+    "(how people respond to the resource); nothing to fix when the source words the "
+    "mechanism as one phrase",
 )
 def _no_reasoning(ix: Index) -> Iterator[Raw]:
     for node in ix.theory.mechanisms:

@@ -16,13 +16,14 @@ __all__: list[str] = []
     "N001",
     "orphan-node",
     "warning",
-    "A node is named by no rule, no link and no 'opposite'.",
+    "A node is named by no rule (in any slot: 'within', 'moderated_by' and 'despite' count), "
+    "no link, no relation, no 'opposite' and no 'variant_of'.",
     "use it in a rule, or remove it",
 )
 def _orphans(ix: Index) -> Iterator[Raw]:
-    opposites = ix.opposites
+    named = (ix.used, ix.in_links, ix.opposites, ix.variants)
     for j, node in enumerate(ix.theory.nodes):
-        if node.id not in ix.used and node.id not in ix.in_links and node.id not in opposites:
+        if not any(node.id in ids for ids in named):
             yield Raw(f"{node.kind} {node.id!r} is not used by any rule", node.id, ("nodes", j))
 
 
@@ -31,13 +32,15 @@ def _orphans(ix: Index) -> Iterator[Raw]:
     "unproduced-outcome",
     "warning",
     "An outcome is used (in an 'if', 'unless', link or as an opposite) but no rule predicts it "
-    "('then' or 'reduces').",
+    "('then', 'reduces' or 'otherwise') and no 'feeds' relation leads to it.",
     "add the rule that produces it, or make it a context",
 )
 def _unproduced(ix: Index) -> Iterator[Raw]:
+    fed = {to for targets in ix.feeds.values() for to in targets}
+    predicting = (ix.slot("then"), ix.slot("reduces"), ix.slot("otherwise"), fed)
     for node in ix.theory.outcomes:
         used = node.id in ix.used or node.id in ix.in_links or node.id in ix.opposites
-        predicted = node.id in ix.slot("then") or node.id in ix.slot("reduces")
+        predicted = any(node.id in ids for ids in predicting)
         if used and not predicted:
             yield Raw(
                 f"outcome {node.id!r} is used but no rule predicts it",
@@ -58,7 +61,7 @@ def _inert(ix: Index) -> Iterator[Raw]:
         ix,
         ix.theory.interventions,
         "with",
-        "because",
+        lambda rule, _: bool(rule.mechanisms) or "mechanism" in rule.missing_parts,
         "activates no mechanism: no rule delivering it",
         "a mechanism",
     )
