@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, JsonValue, ValidationError
 
-from cimo._util import normalise_label, suggest
+from cimo._util import normalise_label, plural, suggest
 from cimo.core.data import to_data
 from cimo.core.vocabulary import SLOTS, field_policy
 from cimo.errors import UnknownIdError, UsageError
@@ -152,7 +152,8 @@ class MergeResult(CimoModel):
         assert self.theory is not None
         shared = sum(1 for p in self.provenance if len(p.inputs) > 1)
         lines = [
-            head + f"{len(self.theory.nodes)} nodes and {len(self.theory.rules)} rules, "
+            head + f"{plural(len(self.theory.nodes), 'node')} and "
+            f"{plural(len(self.theory.rules), 'rule')}, "
             f"{shared} of them found in more than one input"
         ]
         lines.extend(f"  unified {alias} with {canonical}" for alias, canonical in self.unified)

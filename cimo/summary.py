@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, PlainSerializer
 
+from cimo._util import plural
 from cimo.core.vocabulary import Status, values
 from cimo.graph import ChainLink, chain_links
 from cimo.model import CimoModel, Theory
@@ -52,11 +53,11 @@ class Summary(CimoModel):
         if self.iteration is not None:
             lines.append(f"iteration {self.iteration}")
         lines.append(
-            f"{self.contexts} contexts, {self.interventions} interventions, "
-            f"{self.mechanisms} mechanisms, {self.outcomes} outcomes"
+            f"{plural(self.contexts, 'context')}, {plural(self.interventions, 'intervention')}, "
+            f"{plural(self.mechanisms, 'mechanism')}, {plural(self.outcomes, 'outcome')}"
         )
         status = ", ".join(f"{n} {s}" for s, n in self.rules_by_status.items() if n)
-        lines.append(f"{self.rules} rules" + (f" ({status})" if status else ""))
+        lines.append(plural(self.rules, "rule") + (f" ({status})" if status else ""))
         if self.incomplete_rules:
             lines.append(
                 f"{len(self.incomplete_rules)} incomplete: {', '.join(self.incomplete_rules)}"
@@ -65,9 +66,10 @@ class Summary(CimoModel):
             lines.append(f"themes: {', '.join(self.themes)}")
         if self.taxonomy:
             lines.append(f"taxonomy: {self.taxonomy}")
-        lines.append(f"{self.sources} sources, {self.links} explicit links")
+        links = plural(self.links, "stated link") if self.links else "no stated links"
+        lines.append(f"{plural(self.sources, 'source')}, {links}")
         if self.chains:
-            lines.append(f"{len(self.chains)} chain links:")
+            lines.append(f"{plural(len(self.chains), 'chain link')}:")
             lines.extend(f"  {c}" for c in self.chains)
         else:
             lines.append("no chains")

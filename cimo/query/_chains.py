@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from cimo._util import plural
 from cimo.graph import ChainLink, chain_links
 from cimo.model import CimoModel, Theory
 from cimo.query._base import Result
@@ -43,7 +44,8 @@ class Chains(Result):
         lines += [f"blocks: {link}" for link in self.blocking]
         if self.truncated:
             lines.append("(cut short: more chains exist; raise limit or max_length)")
-        return f"{len(self.chains)} chains, {len(self.loops)} loops", lines
+        head = f"{plural(len(self.chains), 'chain')}, {plural(len(self.loops), 'loop')}"
+        return head, lines
 
 
 def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains:
