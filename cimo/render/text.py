@@ -26,6 +26,7 @@ from cimo.core.formats import CmoTableFormat as TableFormat
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Rule, Theory
 from cimo.query import get_rule
+from cimo.render._common import Html, Markdown
 
 __all__ = [
     "Statement",
@@ -242,15 +243,20 @@ def cmo_table(theory: Theory, *, format: TableFormat = "md") -> str:
     >>> print(cmo_table(theory, format="csv").splitlines()[0])
     Theme,No.,Rule,Context,Intervention,Mechanism,Outcome,Status,Evidence
 
+    The HTML and Markdown tables are ``str`` subclasses that a notebook
+    displays as a table (``_repr_html_``, ``_repr_markdown_``), not as
+    escaped source.
+
     Raises:
         cimo.UsageError: an unknown format.
     """
-    if format == "html":  # the one format with a caption
-        return _html(theory.title, _groups(theory))
+    if format == "html":  # the one format with a caption; a notebook shows it as HTML
+        return Html(_html(theory.title, _groups(theory)))
     writer = _WRITERS.get(format)
     if writer is None:
         raise UsageError(f"unknown table format {format!r}; use md, html, csv or latex")
-    return writer(_groups(theory))
+    text = writer(_groups(theory))
+    return Markdown(text) if format == "md" else text
 
 
 def _markdown(groups: _Groups) -> str:
