@@ -14,7 +14,7 @@ from cimo.core.vocabulary import Status, values
 from cimo.graph import ChainLink, chain_links
 from cimo.model import CimoModel, Theory
 
-__all__ = ["Summary", "summary"]
+__all__ = ["Contribution", "Summary", "summary"]
 
 #: A count per key, read-only (a plain dict in the JSON form).
 _Counts = Annotated[
@@ -22,6 +22,18 @@ _Counts = Annotated[
     AfterValidator(MappingProxyType),
     PlainSerializer(dict, return_type=dict[str, int]),
 ]
+
+
+class Contribution(CimoModel):
+    """The rules and nodes one contributor (a merged file, or an author) brought."""
+
+    contributor: str
+    rules: tuple[str, ...]
+    nodes: int
+
+    def __str__(self) -> str:
+        rules = f"rules {', '.join(self.rules)}" if self.rules else "no rules"
+        return f"{self.contributor}: {rules}; {plural(self.nodes, 'node')}"
 
 
 class Summary(CimoModel):
@@ -47,6 +59,8 @@ class Summary(CimoModel):
     themes: tuple[str, ...]
     taxonomy: str | None
     chains: tuple[ChainLink, ...]
+    contributors: tuple[Contribution, ...] = ()
+    """Who contributed the nodes and rules (their ``contributed_by``, written by a merge)."""
 
     def __str__(self) -> str:
         lines = [f"{self.title} ({self.id})"]
@@ -73,6 +87,9 @@ class Summary(CimoModel):
             lines.extend(f"  {c}" for c in self.chains)
         else:
             lines.append("no chains")
+        if self.contributors:
+            lines.append("contributed by:")
+            lines.extend(f"  {c}" for c in self.contributors)
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -120,6 +137,23 @@ def summary(theory: Theory) -> Summary:
         themes=tuple(dict.fromkeys(r.theme for r in theory.rules if r.theme)),
         taxonomy=taxonomy,
         chains=chain_links(theory),
+        contributors=_contributors(theory),
+    )
+
+
+def _contributors(theory: Theory) -> tuple[Contribution, ...]:
+    rules: dict[str, list[str]] = {}
+    nodes: Counter[str] = Counter()
+    for node in theory.nodes:
+        for who in node.contributed_by:
+            rules.setdefault(who, [])
+            nodes[who] += 1
+    for rule in theory.rules:
+        for who in rule.contributed_by:
+            rules.setdefault(who, []).append(rule.id)
+    return tuple(
+        Contribution(contributor=who, rules=tuple(ids), nodes=nodes[who])
+        for who, ids in rules.items()
     )
 
 

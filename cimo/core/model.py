@@ -290,6 +290,9 @@ class Rule(CimoModel):
     tags: Annotated[tuple[Tag, ...], LIST] = ()
     iterations: Annotated[tuple[int, ...], LIST] = ()
     """The theory iterations this rule belongs to (empty: all of them)."""
+    contributed_by: Annotated[tuple[str, ...], LIST] = ()
+    """Who contributed it: the inputs (files, or authors) of the merge that made this
+    theory (written by ``cimo merge``, kept by diff, counted by ``cimo show``)."""
 
     @model_validator(mode="before")
     @classmethod

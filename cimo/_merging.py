@@ -1,0 +1,93 @@
+"""The choices that finish a merge: which input wins, and which ids are kept apart.
+
+Private to :mod:`cimo.merge` (``prefer``, ``take``, ``rename`` and ``names``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, TypeAlias
+
+from cimo._util import suggest
+from cimo.errors import UnknownIdError, UsageError
+from cimo.model import Theory
+
+__all__ = ["Chooser", "Prefer", "check_take", "chooser", "renames_per_input", "unique"]
+
+#: Which input wins a disagreement: the first (``ours``) or the last (``theirs``).
+Prefer: TypeAlias = Literal["ours", "theirs"]
+
+#: Picks the input whose value wins for one id, among the inputs that disagree.
+Chooser: TypeAlias = Callable[[str, tuple[str, ...]], str | None]
+
+
+def chooser(prefer: Prefer | None, take: Mapping[str, str]) -> Chooser:
+    """Who wins: the input ``take`` names for that id, else the first or last as preferred."""
+
+    def choose(key: str, inputs: tuple[str, ...]) -> str | None:
+        if key in take:
+            return take[key] if take[key] in inputs else None
+        if prefer == "ours":
+            return inputs[0]
+        if prefer == "theirs":
+            return inputs[-1]
+        return None
+
+    return choose
+
+
+def renames_per_input(
+    names: Sequence[str], theories: Sequence[Theory], rename: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    """Per input, the ids to rename: ``INPUT:ID`` there, a bare ``ID`` in all but the first."""
+    out: dict[str, dict[str, str]] = {name: {} for name in names}
+    held = {name: {*t.index, *t.rule_index} for name, t in zip(names, theories, strict=True)}
+    for old, new in rename.items():
+        where, sep, ident = old.rpartition(":")
+        if sep and where not in out:
+            raise UnknownIdError(
+                where, kind="input", suggestions=suggest(where, names), where="this merge"
+            )
+        targets = [where] if sep else [n for n in names[1:] if ident in held[n]]
+        if not any(ident in held[n] for n in targets):
+            raise UnknownIdError(
+                ident,
+                kind="node or rule",
+                suggestions=suggest(ident, set().union(*held.values())),
+                where=f"{where}" if sep else "the inputs after the first",
+            )
+        for name in targets:
+            out[name][ident] = new
+    return out
+
+
+def check_take(
+    names: Sequence[str], theories: Sequence[Theory], take: Mapping[str, str]
+) -> dict[str, str]:
+    """``take`` after checking that each input is one of the merge and holds its id."""
+    for ident, name in take.items():
+        if name not in names:
+            raise UnknownIdError(
+                name, kind="input", suggestions=suggest(name, names), where="this merge"
+            )
+        theory = theories[names.index(name)]
+        if ident not in theory.index and ident not in theory.rule_index:
+            raise UnknownIdError(
+                ident,
+                kind="node or rule",
+                suggestions=suggest(ident, {*theory.index, *theory.rule_index}),
+                where=name,
+            )
+    return dict(take)
+
+
+def unique(names: Sequence[str], count: int) -> tuple[str, ...]:
+    """The names of ``count`` inputs, with ``#2``, ``#3``, ... added to repeats."""
+    if len(names) != count:
+        raise UsageError(f"{len(names)} names for {count} inputs; give one each")
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return tuple(out)
