@@ -429,10 +429,54 @@ class CheckSettings(CimoModel):
 
     select: Annotated[tuple[str, ...], NESTED] = ()
     """Codes (or code prefixes) to run; empty: all."""
-    ignore: Annotated[tuple[str, ...], NESTED] = ()
+    ignore: Annotated[
+        tuple[str, ...],
+        NESTED,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "array", "items": {"type": "string"}},
+                    {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    },
+                ],
+                "description": "Codes (or prefixes) to skip, or {code: [rule or node ids]} "
+                "to skip a check for some rules or nodes only.",
+            }
+        ),
+    ] = ()
     """Codes (or code prefixes) to skip."""
+    ignore_ids: Annotated[SkipJsonSchema[tuple[tuple[str, tuple[Id, ...]], ...]], NESTED] = ()
+    """Checks skipped for some rules or nodes only, as ``(code, ids)`` pairs; written in
+    the file as a mapping, ``ignore: {R004: [C1, C2]}`` (a code with no ids: everywhere)."""
     fail_on: Annotated[Severity | None, NESTED] = None
     """The lowest severity that makes the check fail."""
+    initial_theory: Annotated[bool, NESTED] = False
+    """An initial programme theory, drawn from the literature: R004 (no evidence) does
+    not apply to its hypothesised rules."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_mapping(cls, data: object) -> object:
+        if not isinstance(data, Mapping) or not isinstance(data.get("ignore"), Mapping):
+            return data
+        everywhere, some = [], []
+        for code, ids in data["ignore"].items():
+            if ids in (None, [], (), "all"):
+                everywhere.append(code)
+            else:
+                some.append((code, (ids,) if isinstance(ids, str) else tuple(ids)))
+        return {**data, "ignore": tuple(everywhere), "ignore_ids": tuple(some)}
+
+    @model_serializer(mode="wrap")
+    def _to_file(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> object:
+        data = handler(self)
+        if not isinstance(data, dict) or not data.get("ignore_ids"):
+            return data
+        ignore: dict[str, object] = {code: [] for code in data.get("ignore", ())}
+        ignore.update({code: list(ids) for code, ids in data.pop("ignore_ids")})
+        return {**data, "ignore": ignore}
 
 
 # --------------------------------------------------------------------------- theory
