@@ -56,7 +56,7 @@ class CimoGroup(TyperGroup):
     """
 
     def resolve_command(
-        self, ctx: typer.Context, args: list[str]
+        self, ctx: Any, args: list[str]
     ) -> tuple[str | None, Any, list[str]]:
         """The command named by ``args[0]``, or a usage error with a did-you-mean."""
         name = str(args[0])
