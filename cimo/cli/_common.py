@@ -55,9 +55,7 @@ class CimoGroup(TyperGroup):
     bad input.
     """
 
-    def resolve_command(
-        self, ctx: Any, args: list[str]
-    ) -> tuple[str | None, Any, list[str]]:
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         """The command named by ``args[0]``, or a usage error with a did-you-mean."""
         name = str(args[0])
         if self.get_command(ctx, name) is None and not name.startswith("-"):
