@@ -5,14 +5,26 @@ Private to :mod:`cimo.merge` (``prefer``, ``take``, ``rename`` and ``names``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from cimo._util import suggest
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import Theory
 
-__all__ = ["Chooser", "Prefer", "check_take", "chooser", "renames_per_input", "unique"]
+__all__ = [
+    "Chooser",
+    "Prefer",
+    "check_take",
+    "chooser",
+    "empty",
+    "fold_key",
+    "renames_per_input",
+    "shown_value",
+    "union",
+    "unique",
+]
 
 #: Which input wins a disagreement: the first (``ours``) or the last (``theirs``).
 Prefer: TypeAlias = Literal["ours", "theirs"]
@@ -91,3 +103,32 @@ def unique(names: Sequence[str], count: int) -> tuple[str, ...]:
         seen[name] = seen.get(name, 0) + 1
         out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
     return tuple(out)
+
+
+def shown_value(value: Any) -> str:
+    return "not given" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def empty(value: Any) -> bool:
+    return value is None or value == [] or value == {} or value == ""
+
+
+def union(a: list[Any], b: list[Any]) -> list[Any]:
+    seen = {json.dumps(x, sort_keys=True) for x in a}
+    out = list(a)
+    for x in b:
+        key = json.dumps(x, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out
+
+
+def fold_key(record: dict[str, Any]) -> str:
+    """What one record of a collection is folded by: its id, a link's ends, or its value."""
+    ident = record.get("id")
+    if isinstance(ident, str):
+        return ident
+    if "outcome" in record and "context" in record:  # a link
+        return f"{record['outcome']} -> {record['context']}"
+    return json.dumps(record, sort_keys=True)

@@ -19,7 +19,6 @@ node and rule into the merged theory.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -27,7 +26,18 @@ from typing import Any
 
 from pydantic import BaseModel, JsonValue, ValidationError
 
-from cimo._merging import Chooser, Prefer, check_take, chooser, renames_per_input, unique
+from cimo._merging import (
+    Chooser,
+    Prefer,
+    check_take,
+    chooser,
+    empty,
+    fold_key,
+    renames_per_input,
+    shown_value,
+    union,
+    unique,
+)
 from cimo._util import normalise_label, plural, suggest
 from cimo.core.data import to_data
 from cimo.core.vocabulary import SLOTS, field_policy
@@ -98,16 +108,6 @@ _COLLECTIONS = frozenset(
 #: The collections folded by their own rules above; the others (themes, relations,
 #: participants, programme theories, ...) are folded by id, or by their whole value.
 _FOLDED = frozenset({"nodes", "rules", "links", "sources", "iterations"})
-
-
-def _key(record: dict[str, Any]) -> str:
-    """What one record of a collection is folded by: its id, a link's ends, or its value."""
-    ident = record.get("id")
-    if isinstance(ident, str):
-        return ident
-    if "outcome" in record and "context" in record:  # a link
-        return f"{record['outcome']} -> {record['context']}"
-    return json.dumps(record, sort_keys=True)
 
 
 class Conflict(CimoModel):
@@ -198,25 +198,6 @@ class MergeResult(CimoModel):
 _SLOT_KEYS = frozenset(s.keyword for s in SLOTS)
 
 
-def _shown(value: Any) -> str:
-    return "not given" if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == [] or value == {} or value == ""
-
-
-def _union(a: list[Any], b: list[Any]) -> list[Any]:
-    seen = {json.dumps(x, sort_keys=True) for x in a}
-    out = list(a)
-    for x in b:
-        key = json.dumps(x, sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            out.append(x)
-    return out
-
-
 def _combine(
     base: dict[str, Any], other: dict[str, Any], policies: _Policies, *, wording_free: bool
 ) -> tuple[dict[str, Any], list[str]]:
@@ -226,17 +207,17 @@ def _combine(
     defaults = policies.defaults
     for key, value in other.items():
         mine = out.get(key, defaults.get(key))
-        if mine == value or _empty(value):
+        if mine == value or empty(value):
             continue
         if key not in out and key in defaults:
             clashes.append(key)  # e.g. hypothesised (the default) against supported
             continue
-        if _empty(mine) and key in _SLOT_KEYS:
+        if empty(mine) and key in _SLOT_KEYS:
             clashes.append(key)  # a rule slot left out says "none", not "unknown"
-        elif _empty(mine):
+        elif empty(mine):
             out[key] = value
         elif key in policies.union and isinstance(mine, list) and isinstance(value, list):
-            out[key] = _union(mine, value)
+            out[key] = union(mine, value)
         elif not (
             (wording_free and key in policies.wording)
             or (key == "label" and normalise_label(str(mine)) == normalise_label(str(value)))
@@ -247,7 +228,7 @@ def _combine(
         for key, default in defaults.items()
         if key in base and key not in other and base[key] != default
     )
-    clashes.extend(k for k in _SLOT_KEYS if not _empty(base.get(k)) and _empty(other.get(k)))
+    clashes.extend(k for k in _SLOT_KEYS if not empty(base.get(k)) and empty(other.get(k)))
     return out, clashes
 
 
@@ -350,7 +331,7 @@ class _Fold:
     def sign(self) -> None:
         """Add to each record's ``contributed_by`` the inputs it came from."""
         for key, rec in self.data.items():
-            who = _union(list(rec.get("contributed_by", ())), list(self.origin[key]))
+            who = union(list(rec.get("contributed_by", ())), list(self.origin[key]))
             self.data[key] = {**rec, "contributed_by": who}
 
     def conflicts(
@@ -367,7 +348,7 @@ class _Fold:
             kind = "rule" if kinds is not None and kinds[key] == "rule" else self.kind
             values = tuple(v for _, v in seen)
             inputs = tuple(s for s, _ in seen)
-            shown = "; ".join(f"{s}: {_shown(v)}" for s, v in seen)
+            shown = "; ".join(f"{s}: {shown_value(v)}" for s, v in seen)
             winner = choose(key, inputs) if choose is not None else None
             if winner is None:
                 message = f"{kind} {key!r}: the inputs disagree on {field!r} ({shown})"
@@ -501,7 +482,7 @@ def merge(
         kind_clash += _fold_items(items, kinds, used, name, data, originals, canonical_ids)
         for field, fold in (("sources", sources), ("links", links), *others.items()):
             for rec in data.get(field, ()):
-                fold.add(_key(rec), rec, name)
+                fold.add(fold_key(rec), rec, name)
         for it in data.get("iterations", ()):
             iterations.add(str(it["number"]), it, name)
         rest = {k: v for k, v in data.items() if k not in _COLLECTIONS}

@@ -8,11 +8,12 @@ with the options of the Python function and ``--format text|json|markdown``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated
 
 import typer
 
 from cimo.cli._common import CimoGroup, emit, handle_errors, read_theory, to_json
+from cimo.core.formats import AnswerFormat
 from cimo.edit import focus, roll_up
 from cimo.io import dumps, format_of
 from cimo.model import Theory
@@ -35,10 +36,8 @@ __all__ = ["register"]
 _FILE = Annotated[
     str, typer.Argument(metavar="FILE", help="A theory file, or the name of a bundled example.")
 ]
-#: The output formats of a query: plain words, JSON, or the Markdown a notebook shows.
-QueryFormat: TypeAlias = Literal["text", "json", "markdown"]
 _FORMAT = Annotated[
-    QueryFormat,
+    AnswerFormat,
     typer.Option("--format", "-f", help="Output format: plain words, JSON or Markdown."),
 ]
 _OUTCOME = Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")]
@@ -72,7 +71,7 @@ _STATED = Annotated[
 ]
 
 
-def _show(result: Result, format: QueryFormat) -> None:
+def _show(result: Result, format: AnswerFormat) -> None:
     if format == "json":
         emit(to_json(result.model_dump(mode="json")), None)
     elif format == "markdown":
@@ -81,7 +80,7 @@ def _show(result: Result, format: QueryFormat) -> None:
         emit(str(result), None)
 
 
-def _show_view(view: Theory, format: QueryFormat, output: Path | None) -> None:
+def _show_view(view: Theory, format: AnswerFormat, output: Path | None) -> None:
     """A view that is a theory again: YAML (text), JSON or Markdown, or a theory file."""
     if output is not None:
         emit(dumps(view, format=format_of(output)), output)

@@ -48,7 +48,13 @@ from cimo.core._base import (
     Label,
     Tag,
 )
-from cimo.core._fileshape import rule_from_file, rule_to_file
+from cimo.core._fileshape import (
+    IGNORE_SCHEMA,
+    check_from_file,
+    check_to_file,
+    rule_from_file,
+    rule_to_file,
+)
 from cimo.core.catalogues import (
     ComponentAspect,
     ComponentCategory,
@@ -429,23 +435,7 @@ class CheckSettings(CimoModel):
 
     select: Annotated[tuple[str, ...], NESTED] = ()
     """Codes (or code prefixes) to run; empty: all."""
-    ignore: Annotated[
-        tuple[str, ...],
-        NESTED,
-        WithJsonSchema(
-            {
-                "anyOf": [
-                    {"type": "array", "items": {"type": "string"}},
-                    {
-                        "type": "object",
-                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                    },
-                ],
-                "description": "Codes (or prefixes) to skip, or {code: [rule or node ids]} "
-                "to skip a check for some rules or nodes only.",
-            }
-        ),
-    ] = ()
+    ignore: Annotated[tuple[str, ...], NESTED, WithJsonSchema(IGNORE_SCHEMA)] = ()
     """Codes (or code prefixes) to skip."""
     ignore_ids: Annotated[SkipJsonSchema[tuple[tuple[str, tuple[Id, ...]], ...]], NESTED] = ()
     """Checks skipped for some rules or nodes only, as ``(code, ids)`` pairs; written in
@@ -458,25 +448,12 @@ class CheckSettings(CimoModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _ignore_mapping(cls, data: object) -> object:
-        if not isinstance(data, Mapping) or not isinstance(data.get("ignore"), Mapping):
-            return data
-        everywhere, some = [], []
-        for code, ids in data["ignore"].items():
-            if ids in (None, [], (), "all"):
-                everywhere.append(code)
-            else:
-                some.append((code, (ids,) if isinstance(ids, str) else tuple(ids)))
-        return {**data, "ignore": tuple(everywhere), "ignore_ids": tuple(some)}
+    def _from_file(cls, data: object) -> object:
+        return check_from_file(data)
 
     @model_serializer(mode="wrap")
-    def _to_file(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> object:
-        data = handler(self)
-        if not isinstance(data, dict) or not data.get("ignore_ids"):
-            return data
-        ignore: dict[str, object] = {code: [] for code in data.get("ignore", ())}
-        ignore.update({code: list(ids) for code, ids in data.pop("ignore_ids")})
-        return {**data, "ignore": ignore}
+    def _to_file(self, handler: SerializerFunctionWrapHandler) -> object:
+        return check_to_file(handler(self))
 
 
 # --------------------------------------------------------------------------- theory
