@@ -8,28 +8,17 @@ with the options of the Python function and ``--format text|json|markdown``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cimo.cli._common import CimoGroup, emit, handle_errors, read_theory, to_json
 from cimo.core.formats import AnswerFormat
-from cimo.edit import focus, roll_up
 from cimo.io import dumps, format_of
 from cimo.model import Theory
-from cimo.query import (
-    Result,
-    chains,
-    circumstances,
-    counterfactual,
-    coverage,
-    evidence,
-    explain,
-    for_whom,
-    pathways,
-    scenario,
-)
-from cimo.render.notebook import theory_markdown
+
+if TYPE_CHECKING:
+    from cimo.query import Result
 
 __all__ = ["register"]
 
@@ -85,6 +74,8 @@ def _show_view(view: Theory, format: AnswerFormat, output: Path | None) -> None:
     if output is not None:
         emit(dumps(view, format=format_of(output)), output)
     elif format == "markdown":
+        from cimo.render.notebook import theory_markdown
+
         emit(theory_markdown(view), None)
     else:
         emit(dumps(view, format="json" if format == "json" else "yaml"), None)
@@ -122,6 +113,8 @@ def register(app: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """Every way the theory produces OUTCOME, following chains upstream."""
+        from cimo.query import explain
+
         result = explain(
             _theory(ctx), outcome, include_refuted=include_refuted, stated_only=stated_only
         )
@@ -132,7 +125,7 @@ def register(app: typer.Typer) -> None:
     def for_whom_cmd(
         ctx: typer.Context,
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
-        limit: Annotated[int, typer.Option(help="The most context sets to build.")] = 100,
+        limit: Annotated[int, typer.Option(min=1, help="The most context sets to build.")] = 100,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
@@ -142,6 +135,8 @@ def register(app: typer.Typer) -> None:
         Every route is listed, blocked or not; rules with no context are named
         as "context unknown".
         """
+        from cimo.query import for_whom
+
         result = for_whom(
             _theory(ctx),
             outcome,
@@ -159,13 +154,15 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--from", help="An intervention, context or outcome id.")
         ],
         target: Annotated[str, typer.Option("--to", help="An outcome id.")],
-        max_length: Annotated[int, typer.Option(help="The most rules in one pathway.")] = 6,
-        limit: Annotated[int, typer.Option(help="The most pathways.")] = 100,
+        max_length: Annotated[int, typer.Option(min=1, help="The most rules in one pathway.")] = 6,
+        limit: Annotated[int, typer.Option(min=1, help="The most pathways.")] = 100,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
     ) -> None:
         """The chains of rules from an intervention or context to an outcome."""
+        from cimo.query import pathways
+
         result = pathways(
             _theory(ctx),
             source,
@@ -204,6 +201,8 @@ def register(app: typer.Typer) -> None:
         Rules with no context never fire (only 'if: any' holds in any
         circumstances); refuted rules are set aside unless --include-refuted.
         """
+        from cimo.query import scenario
+
         result = scenario(
             read_theory(file),
             contexts=context or (),
@@ -229,6 +228,8 @@ def _register_more(query: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """The circumstances in which OUTCOME is expected: contexts, interventions, blockers."""
+        from cimo.query import circumstances
+
         result = circumstances(
             _theory(ctx),
             outcome,
@@ -249,12 +250,16 @@ def _register_more(query: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """Who supports, refutes or refines each rule and mechanism; the demi-regularities."""
+        from cimo.query import evidence
+
         _show(evidence(_theory(ctx), min_witnesses=min_witnesses), format)
 
     @query.command("coverage")
     @handle_errors
     def coverage_cmd(ctx: typer.Context, format: _FORMAT = "text") -> None:
         """Which mechanisms each intervention activates, and what nothing reaches."""
+        from cimo.query import coverage
+
         _show(coverage(_theory(ctx)), format)
 
     @query.command("counterfactual")
@@ -280,6 +285,8 @@ def _register_more(query: typer.Typer) -> None:
         The scenario is the contexts (-c) and interventions (-i) given; the
         answer compares it with the same scenario without the -w items.
         """
+        from cimo.query import counterfactual, scenario
+
         theory = _theory(ctx)
         base = scenario(
             theory,
@@ -299,6 +306,8 @@ def _register_more(query: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """The linked configurations: outcome-to-context chains, loops and blocks."""
+        from cimo.query import chains
+
         _show(chains(_theory(ctx), max_length=max_length, limit=limit), format)
 
     @query.command("roll-up")
@@ -310,6 +319,8 @@ def _register_more(query: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """The theory seen at a coarser rank of its taxonomy, as a theory (YAML by default)."""
+        from cimo.edit import roll_up
+
         _show_view(roll_up(_theory(ctx), rank=rank), format, output)
 
     @query.command("focus")
@@ -328,5 +339,7 @@ def _register_more(query: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """A part of the theory, as a valid theory of its own (YAML by default)."""
+        from cimo.edit import focus
+
         view = focus(_theory(ctx), node=node, steps=steps, theme=theme, iteration=iteration)
         _show_view(view, format, output)
