@@ -1,6 +1,7 @@
 """The choices that finish a merge: which input wins, and which ids are kept apart.
 
-Private to :mod:`cimo.merge` (``prefer``, ``take``, ``rename`` and ``names``).
+Private to :mod:`cimo.merge` (``prefer``, ``take``, ``rename`` and ``names``), with
+the renaming of ids through one input's data (``renamed``: aliases and ``rename``).
 """
 
 from __future__ import annotations

@@ -436,7 +436,8 @@ class CheckSettings(CimoModel):
     select: Annotated[tuple[str, ...], NESTED] = ()
     """Codes (or code prefixes) to run; empty: all."""
     ignore: Annotated[tuple[str, ...], NESTED, WithJsonSchema(IGNORE_SCHEMA)] = ()
-    """Codes (or code prefixes) to skip."""
+    """Codes (or code prefixes) to skip; in the file, ``{code: [ids]}`` skips a check
+    for those rules or nodes only (a code with no ids: everywhere)."""
     ignore_ids: Annotated[SkipJsonSchema[tuple[tuple[str, tuple[Id, ...]], ...]], NESTED] = ()
     """Checks skipped for some rules or nodes only, as ``(code, ids)`` pairs; written in
     the file as a mapping, ``ignore: {R004: [C1, C2]}`` (a code with no ids: everywhere)."""
