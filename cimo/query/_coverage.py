@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from cimo._util import plural
 from cimo.model import CimoModel, Intensity, Theory
 from cimo.query._base import Result, rule_index, walk
 from cimo.taxonomy import lineage, resolve_taxonomy
@@ -60,12 +61,15 @@ class Coverage(Result):
             f"component {c.category}/{c.aspect} activates {', '.join(c.mechanisms) or 'nothing'}"
             for c in self.components
         ]
-        if self.taxonomy:
-            unused = ", ".join(self.unused_taxa) or "none"
+        if self.taxonomy and self.unused_taxa:
+            unused = ", ".join(self.unused_taxa)
             lines.append(f"taxonomy {self.taxonomy}: mechanisms no rule uses: {unused}")
-        lines.append(
-            "outcomes no intervention reaches: " + (", ".join(self.unreached_outcomes) or "none")
-        )
+        elif self.taxonomy:
+            lines.append(f"taxonomy {self.taxonomy}: every mechanism is used by some rule")
+        if self.unreached_outcomes:
+            lines.append("outcomes no intervention reaches: " + ", ".join(self.unreached_outcomes))
+        else:
+            lines.append("every outcome is reached from some intervention")
         return "Coverage", lines
 
 
@@ -190,7 +194,7 @@ class DemiRegularity(CimoModel):
 
     def __str__(self) -> str:
         return (
-            f"{self.context} + {self.mechanism}: {len(self.witnesses)} witnesses "
+            f"{self.context} + {self.mechanism}: {plural(len(self.witnesses), 'witness')} "
             f"({', '.join(self.witnesses)}) in {', '.join(self.rules)}"
         )
 
@@ -208,6 +212,13 @@ class EvidenceSummary(Result):
             f"{r.rule}: {r.supports} supporting, {r.refutes} refuting, {r.refines} refining"
             + (f"; sources {', '.join(r.sources)}" if r.sources else "")
             for r in self.rules
+        ]
+        lines += [
+            f"mechanism {m.mechanism}: {m.supports} supporting, {m.refutes} refuting, "
+            f"{m.refines} refining in {plural(len(m.rules), 'rule')}; "
+            f"{plural(len(m.sources), 'source')}"
+            for m in sorted(self.mechanisms, key=lambda m: (-m.supports, m.refutes, m.mechanism))
+            if m.rules
         ]
         lines += [f"demi-regularity {d}" for d in self.demi_regularities]
         return "Evidence", lines
