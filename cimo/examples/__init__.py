@@ -10,7 +10,9 @@ Tests, docs and notebooks share this catalogue.
 
 ``doctors-mental-health`` is built, each time it is loaded, from the CSV
 transcription of its table (``doctors-mental-health.csv``) by the
-spreadsheet importer :func:`cimo.exchange.table.read_table`:
+spreadsheet importer :func:`cimo.exchange.table.table_to_theory`, with the
+table's headings as themes and its printed cells as segments
+(:mod:`cimo.examples._table_example`):
 
 >>> cimo.load_example("doctors-mental-health").rules[5].source_label
 '1'
@@ -23,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from cimo._util import lookup
-from cimo.exchange.table import read_table
+from cimo.examples._table_example import read_doctors_table
 from cimo.io import load
 from cimo.model import CimoModel, Source, Theory
 
@@ -104,8 +106,10 @@ _TABLES: dict[str, dict[str, object]] = {
             "Contexts, mechanisms and outcomes of doctors' (and medical students') mental "
             "ill-health and of the strategies to address it, from the Care Under Pressure "
             "realist review. Rows keep the numbers printed in the source (CMOc numbers); rows "
-            "printed without a number stay unnumbered. In a mechanism, the words the source "
-            "prints in bold are the mechanism; the whole sentence is its reasoning."
+            "printed without a number stay unnumbered (their ids name their heading and a letter, "
+            "never a number). In a mechanism, the words the source prints in bold are the "
+            "mechanism; the whole sentence is its reasoning, and each row's segments keep the "
+            "cells as printed, the bold words marked **like this**."
         ),
         "source": Source(
             id="carrieri-2020",
@@ -164,7 +168,7 @@ def load_example(name: str) -> Theory:
     path = example_path(name)
     if path.suffix == ".csv":
         options = _TABLES[name]
-        return read_table(
+        return read_doctors_table(
             path,
             id=str(options["id"]),
             title=str(options["title"]),
