@@ -77,3 +77,16 @@ def test_pwp_resilience_phases_and_dimensions(pwp: cimo.Theory) -> None:
     assert [t.id for t in pwp.themes][:3] == ["phase-1", "phase-2", "phase-3"]
     assert {r.theme for r in pwp.rules} == {t.id for t in pwp.themes}
     assert {m.category for m in pwp.mechanisms} == {"individual", "work-related", "systemic"}
+
+
+def test_docs_list_what_each_example_states_and_infers() -> None:
+    """docs/examples.md's generated blocks match the examples' inferred and missing marks."""
+    from pathlib import Path
+
+    from cimo.examples._docs import sync_docs
+
+    docs = Path(__file__).parents[1] / "docs" / "examples.md"
+    assert docs.read_text(encoding="utf-8").count("<!-- stated-inferred:") == 3
+    assert sync_docs(docs, check=True), (
+        "docs/examples.md is out of date: run python -m cimo.examples._docs docs/examples.md"
+    )

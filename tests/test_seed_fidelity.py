@@ -383,7 +383,7 @@ def _normal(text: str) -> str:
     # Table 2's row labels (some OCR-damaged) sit between the lines of its cells
     text = re.sub(r"\n(?:CONTEXT|OUTCOME|OUTOOME|011700145|MECHANISM)\t", " ", text)
     text = re.sub(r"\n\d{3}\s", " ", text)
-    text = text.replace("*", "").replace("-", "").replace("’", "'").replace("‘", "'").replace("–", "")
+    text = re.sub(r"</?b>", "", text).replace("*", "").replace("-", "").replace("’", "'").replace("‘", "'").replace("–", "")
     return re.sub(r"\s+", "", text).lower()
 
 
@@ -396,7 +396,9 @@ def _printed(theory: Theory) -> list[str]:
     """The statements and evidence quotes of a theory, cut at "..." (elisions)."""
     texts = [r.statement for r in theory.rules if r.statement]
     texts += [e.quote for r in theory.rules for e in r.evidence if e.quote]
-    return [part for t in texts for part in t.split("...") if part.strip()]
+    # a sentence the seed follows with a citation ("burnout (Iannello et al. ...).") ends
+    # without its full stop there
+    return [part.strip().rstrip(".") for t in texts for part in t.split("...") if part.strip()]
 
 
 @pytest.mark.skipif(not _SEEDS.is_dir(), reason="the seed texts are not at hand (CIMO_SEEDS)")
