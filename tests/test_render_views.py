@@ -63,11 +63,9 @@ def test_map_edges_are_the_element_graph_with_unless_and_chains_distinct(
     edges = dot_edges(theory_map(pwp).source)
     drawn = {(u, v) for u, v, a in edges if a.get("style") != "invis"}
     assert drawn == {(u, v) for u, v, _ in element_graph(pwp).edges(keys=True)}
-    unless = [a for u, v, a in edges if u == "national-targets-focus"]
-    assert unless and all(
-        a["style"] == "dashed" and a["arrowhead"] == "tee" and a["color"] == "#c62828"
-        for a in unless
-    )
+    # burnout holds UNLESS work-related boundaries (an outcome of other rules) hold
+    unless = [a for u, v, a in edges if (u, v) == ("work-boundaries", "resource-demand-imbalance")]
+    assert unless and all(a["style"] == "dashed" and a["arrowhead"] == "tee" for a in unless)
     # work-related-adversity is an outcome standing in later rules' IF: a chain
     chains = [a for u, v, a in edges if u == "work-related-adversity"]
     assert chains and all(a["color"] == DEFAULT_STYLE.chain for a in chains)
@@ -157,12 +155,12 @@ def test_highlight_picks_out_a_result_and_greys_the_rest(pwp: cimo.Theory) -> No
 
 
 def test_rule_card_shows_if_then_because_with_status_and_evidence(pwp: cimo.Theory) -> None:
-    card = rule_card(pwp, "core-individual")
-    label = dot_nodes(card.source)["core-individual"]["label"]
-    for word in ("IF", "UNLESS", "THEN", "BECAUSE", "supported", "piece"):
+    card = rule_card(pwp, "burnout")
+    label = dot_nodes(card.source)["burnout"]["label"]
+    for word in ("IF", "UNLESS", "THEN", "BECAUSE", "hypothesised", "piece"):
         assert word in label
-    assert "A service focus on achieving" in label
-    n = len(pwp.rule_index["core-individual"].evidence)
+    assert "Poor or limited access" in label
+    n = len(pwp.rule_index["burnout"].evidence)
     assert f"{n} piece{'s' if n != 1 else ''} of evidence" in label
     with pytest.raises(UnknownIdError):
         rule_card(pwp, "core-individul")

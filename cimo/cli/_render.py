@@ -17,6 +17,8 @@ from cimo.core.formats import (
     verify_format,
 )
 from cimo.errors import UsageError
+from cimo.edit import focus as focus_part
+from cimo.examples import default_view, get_example
 from cimo.query import scenario
 from cimo.render.backend import DEFAULT_TIMEOUT
 from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
@@ -34,6 +36,24 @@ class View(StrEnum):
     map = "map"
     rules = "rules"
     taxonomy = "taxonomy"
+
+
+class Layout(StrEnum):
+    """How ``cimo render --view map`` lays the map out."""
+
+    lanes = "lanes"
+    rows = "rows"
+
+
+def _is_example(arg: str) -> bool:
+    """True when ``arg`` names a bundled example rather than a file."""
+    if Path(arg).exists():
+        return False
+    try:
+        get_example(arg)
+    except KeyError:
+        return False
+    return True
 
 
 FileArg = Annotated[
@@ -75,7 +95,25 @@ def register(app: typer.Typer) -> None:
             DiagramFormat | None,
             typer.Option("--format", "-f", help="Output format (default: from OUT's suffix)."),
         ] = None,
-        view: Annotated[View, typer.Option("--view", help="Which diagram to draw.")] = View.map,
+        view: Annotated[
+            View | None,
+            typer.Option(
+                "--view",
+                help="Which diagram to draw (default: a bundled example's own view, else map).",
+            ),
+        ] = None,
+        layout: Annotated[
+            Layout | None,
+            typer.Option(
+                "--layout",
+                help="Map layout: lanes (C, I, M, O) or rows (one configuration per row, "
+                "like a published table).",
+            ),
+        ] = None,
+        iteration: Annotated[
+            int | None,
+            typer.Option("--iteration", min=1, help="Draw this theory iteration only."),
+        ] = None,
         focus: Annotated[
             str | None,
             typer.Option(
@@ -124,6 +162,12 @@ def register(app: typer.Typer) -> None:
         """
         fmt = _pick_format(format, output)
         theory = read_theory(file)
+        own_view = (
+            view is None and layout is None and focus is None and not rule_nodes
+            and fmt != "mermaid" and _is_example(file)
+        )
+        if iteration is not None and not own_view:
+            theory = focus_part(theory, iteration=iteration)
         chosen = STYLES[style]
         highlight: Highlight | None = None
         if scenario_context or scenario_intervention or scenario_without:
@@ -136,14 +180,21 @@ def register(app: typer.Typer) -> None:
                 )
             )
         if fmt == "mermaid":
-            if view is not View.map or focus is not None or highlight is not None:
+            if view not in (None, View.map) or focus is not None or highlight is not None:
                 raise UsageError(
                     "--format mermaid draws the whole map: drop --view, --focus and --scenario-*"
                 )
             emit(mermaid(theory, style=chosen), output)
             return
         diagram: Diagram
-        if view is View.map:
+        if own_view and highlight is None:
+            diagram = default_view(file, iteration=iteration, style=chosen)
+        elif view in (None, View.map) and layout is Layout.rows:
+            if focus is not None or highlight is not None or rule_nodes:
+                raise UsageError("--layout rows draws every configuration: drop --focus, "
+                                 "--rule-nodes and --scenario-*")
+            diagram = theory_map(theory, style=chosen, layout="rows")
+        elif view in (None, View.map):
             diagram = theory_map(
                 theory,
                 style=chosen,

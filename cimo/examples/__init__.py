@@ -26,10 +26,21 @@ from pathlib import Path
 
 from cimo._util import lookup
 from cimo.examples._table_example import read_doctors_table
+from cimo.examples._views import ViewSettings, draw_view
 from cimo.io import load
 from cimo.model import CimoModel, Source, Theory
+from cimo.render.diagram import Diagram
+from cimo.render.style import DEFAULT_STYLE, Style
 
-__all__ = ["Example", "example_path", "get_example", "list_examples", "load_example"]
+__all__ = [
+    "Example",
+    "ViewSettings",
+    "default_view",
+    "example_path",
+    "get_example",
+    "list_examples",
+    "load_example",
+]
 
 
 class Example(CimoModel):
@@ -43,6 +54,8 @@ class Example(CimoModel):
     file: str
     """The data file inside ``cimo/examples/``."""
     description: str
+    view: ViewSettings = ViewSettings()
+    """How ``cimo render NAME`` draws it by default: the way its paper reads."""
 
 
 _CATALOGUE: tuple[Example, ...] = (
@@ -56,6 +69,7 @@ _CATALOGUE: tuple[Example, ...] = (
             "doi:10.1108/MHRJ-12-2020-0094"
         ),
         file="work-focused-group-cbt.yaml",
+        view=ViewSettings(layout="map", iteration=2),
         description=(
             "Seed 000: the programme theory of an interdisciplinary group CBT programme, both "
             "theory iterations, the six mechanisms (realise, reflect, regulate, resolve, relate, "
@@ -72,6 +86,13 @@ _CATALOGUE: tuple[Example, ...] = (
             "doi:10.1017/S1352465823000334"
         ),
         file="pwp-resilience.yaml",
+        view=ViewSettings(
+            layout="process",
+            phases=("phase-1", "phase-2", "phase-3"),
+            bands=("individual", "work-related", "systemic"),
+            core="phase-2",
+            end_label="Resilience over time",
+        ),
         description=(
             "Seed 001: a three-phase process (work-related challenges; connecting with values "
             "and appraising adversity; proactive coping) with individual and systemic "
@@ -88,6 +109,7 @@ _CATALOGUE: tuple[Example, ...] = (
             "guidance. BMC Medicine, 18, 76. doi:10.1186/s12916-020-01532-x"
         ),
         file="doctors-mental-health.csv",
+        view=ViewSettings(layout="rows"),
         description=(
             "Seed 002: a numbered CMO table in four groups (processes leading to mental "
             "ill-health; implementation methods; groups, belonging and relationality; "
@@ -176,3 +198,24 @@ def load_example(name: str) -> Theory:
             source=options["source"],  # type: ignore[arg-type]
         )
     return load(path)
+
+
+def default_view(
+    name: str, *, iteration: int | None = None, style: Style = DEFAULT_STYLE
+) -> Diagram:
+    """An example drawn the way its paper reads (``cimo render NAME``).
+
+    Args:
+        name: One of the names in :func:`list_examples`.
+        iteration: For an example drawn by iteration (``work-focused-group-cbt``),
+            draw this one instead of the default.
+        style: Colours and fonts.
+
+    Raises:
+        UnknownIdError: if there is no bundled example of that name.
+        UsageError: ``iteration`` for an example not drawn by iteration.
+
+    >>> default_view("doctors-mental-health").name
+    'rows'
+    """
+    return draw_view(load_example(name), get_example(name).view, iteration=iteration, style=style)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 from cimo import edit
 from cimo._util import suggest
@@ -35,6 +35,7 @@ from cimo.render._look import LEGEND, edge_attrs, legend_table, node_attrs, node
 from cimo.render.backend import Engine
 from cimo.render.dot import DotGraph, Html, html_lines, html_text
 from cimo.render.highlight import Highlight
+from cimo.render.rows import configuration_rows
 from cimo.render.style import DEFAULT_STYLE, Style
 from cimo.taxonomy import resolve_taxonomy
 
@@ -101,8 +102,13 @@ def theory_map(
     focus: str | None = None,
     depth: int = 1,
     engine: Engine | None = None,
+    layout: Literal["lanes", "rows"] = "lanes",
 ) -> Diagram:
     """The whole theory in four lanes, left to right: contexts, interventions, mechanisms, outcomes.
+
+    With ``layout="rows"`` the theory is drawn as a table instead, one
+    configuration per row, C | (I) | M | O, under its themes
+    (:func:`cimo.render.rows.configuration_rows`; the other options do not apply).
 
     Shapes and colours follow the kind; mechanisms are coloured by category.
     UNLESS edges are dashed with a bar head, REDUCES edges dotted with a bar
@@ -123,6 +129,7 @@ def theory_map(
         depth: Steps around ``focus``.
         engine: Force a layout engine (default: chosen by size,
             :func:`~cimo.render.backend.engine_for`).
+        layout: ``lanes`` (the map) or ``rows`` (one configuration per row).
 
     Returns:
         The diagram.
@@ -133,6 +140,8 @@ def theory_map(
     >>> 'arrowhead="tee"' in d.source and 'subgraph "cluster_theme_0"' in d.source
     True
     """
+    if layout == "rows":
+        return configuration_rows(theory, style=style)
     keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
     nodes = [n for n in theory.nodes if keep is None or n.id in keep]
     kept_rules = [r for r in theory.rules if keep is None or r.id in keep] if rules else []
@@ -367,7 +376,7 @@ def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Dia
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
     >>> card = rule_card(theory, "figure-4")
-    >>> "BECAUSE (any of)" in card.source and "2 pieces of evidence" in card.source
+    >>> "BECAUSE (any of)" in card.source and "3 pieces of evidence" in card.source
     True
 
     Raises:
