@@ -254,11 +254,16 @@ def test_001_phase_3_has_three_dimensions(pwp: Theory) -> None:
 def test_001_evidence_is_the_authors_words(pwp: Theory) -> None:
     """Correction 001-2: the seed prints no extract ("as Participant 5 explained" and no more)."""
     evidence = [e for r in pwp.rules for e in r.evidence]
-    assert all(e.participant is None for e in evidence)
     quoted = [e for e in evidence if e.quote]
     assert {e.kind for e in quoted} == {"author-report", "author-interpretation", "literature"}
-    p5 = next(e for e in quoted if e.quote and Q001["explained"] in e.quote)
-    assert p5.kind == "author-report" and p5.note is not None and "Participant 5" in p5.note
+    labels = {p.id: p.label for p in pwp.participants}
+    for e in quoted:
+        if e.participant is not None:  # the participant whose account the authors report
+            assert e.kind == "author-report"
+            assert labels[e.participant] in (e.quote or ""), e.quote
+            assert e.note is not None and "authors' sentence" in e.note
+    p5 = [e for e in quoted if e.quote and Q001["explained"] in e.quote]
+    assert p5 and all(e.participant == "p5" for e in p5)
     docs = (Path(__file__).parents[1] / "docs" / "examples.md").read_text(encoding="utf-8")
     assert "Participants' quotes as evidence" not in docs
 
@@ -301,6 +306,12 @@ def test_001_missing_attributions_are_evidence(pwp: Theory) -> None:
     quotes = [" ".join(e.quote.split()) for r in pwp.rules for e in r.evidence if e.quote]
     for key in ("p1", "one", "p10", "p4"):
         assert any(Q001[key] in q for q in quotes), key
+    attributed = [
+        (e.participant, " ".join(e.quote.split()))
+        for r in pwp.rules for e in r.evidence if e.quote and e.participant
+    ]
+    assert len(attributed) == 14  # U1: the seed's 14 attributions, none invented
+    assert sorted({p for p, _ in attributed}) == ["p1", "p10", "p2", "p3", "p4", "p5", "p7", "p8"]
 
 
 def test_001_core_category_and_phases_are_records(pwp: Theory) -> None:
