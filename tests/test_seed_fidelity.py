@@ -66,8 +66,7 @@ Q001 = {
     "bounce": "resilience involves the experience of adversity; implies the ability to adapt "
     "or 'bounce back'; represents a dynamic and fluid process that occurs over time; and "
     "facilitates wellbeing and coping abilities",
-    "p1": "practising the interventions they use in their clinical work, as Participant 1 "
-    "stressed",
+    "p1": "practising the interventions they use in their clinical work, as Participant 1 stressed",
     "one": "One participant talked about the need to separate work and personal life",
     "p10": "Participant 10 spoke about establishing work-related boundaries as a skill",
     "p4": "Participant 4 emphasised the key role of peer support in promoting resilience",
@@ -136,7 +135,11 @@ def test_000_mechanism_categories_are_the_encoders(wfg: Theory) -> None:
     """Correction 000-2: the KEY prints three colours, not which row has which."""
     assert "RED" in Q000["key"]
     for m in wfg.mechanisms:
-        stated = m.id in {"work-focused-change", "psychological-change", "relationship-focused-change"}
+        stated = m.id in {
+            "work-focused-change",
+            "psychological-change",
+            "relationship-focused-change",
+        }
         # Figure 3's three levels are named by the source ("promote change at three levels")
         assert ("category" in m.inferred) is (not stated and m.category is not None), m.id
     taxonomy = resolve_taxonomy(wfg)
@@ -150,7 +153,9 @@ def test_000_lexis_resource_stays_with_lexis(wfg: Theory) -> None:
     generic = wfg.index["psychological-change"]
     assert generic.resource is None and generic.reasoning is None  # type: ignore[union-attr]
     assert "psychological-change" not in wfg.rule_index["lexis-2011"].mechanisms
-    assert Q000["lexis-how"] in " ".join((wfg.index["lexis-intervention"].description or "").split())
+    assert Q000["lexis-how"] in " ".join(
+        (wfg.index["lexis-intervention"].description or "").split()
+    )
     values = {c.value for c in wfg.index["lexis-intervention"].components}  # type: ignore[union-attr]
     assert any(v.startswith("Low volume interventions") for v in values)
     assert any(v.startswith("High intensity interventions") for v in values)
@@ -162,14 +167,20 @@ def test_000_lexis_resource_stays_with_lexis(wfg: Theory) -> None:
 def test_000_evidence_is_attributed_to_who_wrote_it(wfg: Theory) -> None:
     """Correction 000-4: S2's outcome sentences and the Discussion are Walker & Hall's words."""
     quoted = {e.quote.split()[0]: e for r in wfg.rules for e in r.evidence if e.quote}
-    lexis = next(e for r in wfg.rules for e in r.evidence if e.quote and e.quote.startswith(
-        Q000["lexis-outcome"][:40]))
+    lexis = next(
+        e
+        for r in wfg.rules
+        for e in r.evidence
+        if e.quote and e.quote.startswith(Q000["lexis-outcome"][:40])
+    )
     assert lexis.source == "walker-mhrj" and "Supplementary Table S2" in (lexis.locator or "")
     bdi = quoted["BDI-II"]
     assert bdi.source == "walker-mhrj" and bdi.locator == "Discussion"
     assert "BDI-II depression scores significantly decreased after therapy" in Q000["discussion"]
     # the Occupational Therapist suggestion is a design point, not evidence for Retain
-    assert not any("Occupational Therapist" in (e.quote or "") for r in wfg.rules for e in r.evidence)
+    assert not any(
+        "Occupational Therapist" in (e.quote or "") for r in wfg.rules for e in r.evidence
+    )
     assert Q000["ot"] in " ".join((wfg.index["ot-liaison"].description or "").split())
 
 
@@ -186,8 +197,10 @@ def test_000_ot_liaison_is_not_in_retain_resume(wfg: Theory) -> None:
 def test_000_design_iterations_are_kept_apart_from_theory_iterations(wfg: Theory) -> None:
     """Correction 000-6: two DESIGN iterations (Figures 1-2) beside two THEORY iterations."""
     assert "design iteration" in Q000["design-1"] and "design iteration" in Q000["design-2"]
-    design = {tag: {i.id for i in wfg.interventions if tag in i.tags}
-              for tag in ("design-iteration-1", "design-iteration-2")}
+    design = {
+        tag: {i.id for i in wfg.interventions if tag in i.tags}
+        for tag in ("design-iteration-1", "design-iteration-2")
+    }
     assert design["design-iteration-1"] == {"work-focused-cbt-design-1"}
     # "four active ingredients" (one, the three outcomes, is a rule, not an intervention)
     assert {"triple-foci", "group-format", "peer-facilitation"} <= design["design-iteration-2"]
@@ -229,8 +242,15 @@ def test_000_smaller_fixes(wfg: Theory) -> None:
 def test_000_table_3_order_and_labels(wfg: Theory) -> None:
     """Table 3's printed labels, in its order ("1. REALISE" ... "6. RETAIN")."""
     six = [m for m in wfg.mechanisms if m.source_label and m.source_label[0].isdigit()]
-    assert [m.source_label for m in six][0] == Q000["table-3"]
-    assert [m.id for m in six] == ["realise", "reflect", "regulate", "resolve", "relate", "retain-resume"]
+    assert six[0].source_label == Q000["table-3"]
+    assert [m.id for m in six] == [
+        "realise",
+        "reflect",
+        "regulate",
+        "resolve",
+        "relate",
+        "retain-resume",
+    ]
 
 
 # --------------------------------------------------------------------------- seed 001
@@ -256,7 +276,7 @@ def test_001_evidence_is_the_authors_words(pwp: Theory) -> None:
     evidence = [e for r in pwp.rules for e in r.evidence]
     quoted = [e for e in evidence if e.quote]
     assert {e.kind for e in quoted} == {"author-report", "author-interpretation", "literature"}
-    labels = {p.id: p.label for p in pwp.participants}
+    labels = {p.id: p.label or p.id for p in pwp.participants}
     for e in quoted:
         if e.participant is not None:  # the participant whose account the authors report
             assert e.kind == "author-report"
@@ -278,13 +298,18 @@ def test_001_vulnerability_rule_has_the_printed_outcome(pwp: Theory) -> None:
 
 def test_001_hedges_stay_hypothesised(pwp: Theory) -> None:
     """Correction 001-4: "One potential explanation may be ..."; "It is possible that ..."."""
-    for node, quote in (("resource-demand-imbalance", "hedge-1"), ("national-targets-focus", "hedge-2")):
+    for node, quote in (
+        ("resource-demand-imbalance", "hedge-1"),
+        ("national-targets-focus", "hedge-2"),
+    ):
         assert Q001[quote] in " ".join((pwp.index[node].description or "").split())
         for rule in pwp.rules:
             named = {*rule.contexts, *rule.unless, *rule.mechanisms}
             if node in named:
                 assert rule.status == "hypothesised", (node, rule.id)
-    interpretive = [r for r in pwp.rules if any(e.kind == "author-interpretation" for e in r.evidence)]
+    interpretive = [
+        r for r in pwp.rules if any(e.kind == "author-interpretation" for e in r.evidence)
+    ]
     assert interpretive and all(r.status == "hypothesised" for r in interpretive)
 
 
@@ -308,7 +333,9 @@ def test_001_missing_attributions_are_evidence(pwp: Theory) -> None:
         assert any(Q001[key] in q for q in quotes), key
     attributed = [
         (e.participant, " ".join(e.quote.split()))
-        for r in pwp.rules for e in r.evidence if e.quote and e.participant
+        for r in pwp.rules
+        for e in r.evidence
+        if e.quote and e.participant
     ]
     assert len(attributed) == 14  # U1: the seed's 14 attributions, none invented
     assert sorted({p for p, _ in attributed}) == ["p1", "p10", "p2", "p3", "p4", "p5", "p7", "p8"]
@@ -369,7 +396,10 @@ def test_002_full_mechanism_sentence_with_the_bold_marked(doctors: Theory) -> No
     assert Q002["make-up"] in texts
     row_6 = doctors.rule_index["row-6"]
     sentence = " ".join(s.text or "" for s in row_6.segments if s.ref in row_6.mechanisms)
-    assert sentence == "Doctors **feel unsupported, and** **lack of trust** in environment and colleagues"
+    assert (
+        sentence
+        == "Doctors **feel unsupported, and** **lack of trust** in environment and colleagues"
+    )
     assert all(len(r.segments) >= 3 for r in doctors.rules)
 
 
@@ -383,7 +413,7 @@ def test_002_printed_numbers_and_headings_in_table_order(doctors: Theory) -> Non
     assert doctors.themes[2].label == Q002["headings"]
 
 
-# --------------------------------------------------------------------------- verbatim, when the seeds are at hand
+# ------------------------------------------------------------------------ verbatim (seeds at hand)
 
 _SEEDS = Path(os.environ.get("CIMO_SEEDS", "/work/shared/seeds"))
 
@@ -394,7 +424,14 @@ def _normal(text: str) -> str:
     # Table 2's row labels (some OCR-damaged) sit between the lines of its cells
     text = re.sub(r"\n(?:CONTEXT|OUTCOME|OUTOOME|011700145|MECHANISM)\t", " ", text)
     text = re.sub(r"\n\d{3}\s", " ", text)
-    text = re.sub(r"</?b>", "", text).replace("*", "").replace("-", "").replace("’", "'").replace("‘", "'").replace("–", "")
+    text = (
+        re.sub(r"</?b>", "", text)
+        .replace("*", "")
+        .replace("-", "")
+        .replace("’", "'")
+        .replace("‘", "'")
+        .replace("–", "")
+    )
     return re.sub(r"\s+", "", text).lower()
 
 

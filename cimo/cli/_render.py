@@ -16,15 +16,16 @@ from cimo.core.formats import (
     format_for_suffix,
     verify_format,
 )
-from cimo.errors import UsageError
 from cimo.edit import focus as focus_part
+from cimo.errors import UsageError
 from cimo.examples import default_view, get_example
+from cimo.model import Theory
 from cimo.query import scenario
 from cimo.render.backend import DEFAULT_TIMEOUT
 from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
 from cimo.render.highlight import Highlight
 from cimo.render.mermaid import mermaid
-from cimo.render.style import STYLES, StyleName
+from cimo.render.style import STYLES, Style, StyleName
 from cimo.render.text import cmo_table, statements
 
 __all__ = ["register"]
@@ -81,6 +82,36 @@ def _pick_format(fmt: DiagramFormat | None, output: Path | None) -> DiagramForma
             "pass --format svg|png|pdf|dot|mermaid"
         )
     return cast("DiagramFormat", guessed.name)
+
+
+def _draw(
+    theory: Theory,
+    *,
+    view: View | None,
+    layout: Layout | None,
+    rule_nodes: bool,
+    focus: str | None,
+    depth: int,
+    highlight: Highlight | None,
+    style: Style,
+) -> Diagram:
+    """The diagram the options ask for (a bundled example's own view aside)."""
+    if view in (None, View.map) and layout is Layout.rows:
+        if focus is not None or highlight is not None or rule_nodes:
+            raise UsageError(
+                "--layout rows draws every configuration: drop --focus, "
+                "--rule-nodes and --scenario-*"
+            )
+        return theory_map(theory, style=style, layout="rows")
+    if view in (None, View.map):
+        return theory_map(
+            theory, style=style, rules=rule_nodes, focus=focus, depth=depth, highlight=highlight
+        )
+    if view is View.rules:
+        return rule_cards(theory, style=style, focus=focus, depth=depth, highlight=highlight)
+    if focus is not None or highlight is not None:
+        raise UsageError("--focus and --scenario-* work with --view map or --view rules")
+    return taxonomy_tree(theory, style=style)
 
 
 def register(app: typer.Typer) -> None:
@@ -163,8 +194,13 @@ def register(app: typer.Typer) -> None:
         fmt = _pick_format(format, output)
         theory = read_theory(file)
         own_view = (
-            view is None and layout is None and focus is None and not rule_nodes
-            and fmt != "mermaid" and _is_example(file)
+            view is None
+            and layout is None
+            and focus is None
+            and not rule_nodes
+            and fmt != "mermaid"
+            and not (scenario_context or scenario_intervention or scenario_without)
+            and _is_example(file)
         )
         if iteration is not None and not own_view:
             theory = focus_part(theory, iteration=iteration)
@@ -186,31 +222,20 @@ def register(app: typer.Typer) -> None:
                 )
             emit(mermaid(theory, style=chosen), output)
             return
-        diagram: Diagram
-        if own_view and highlight is None:
-            diagram = default_view(file, iteration=iteration, style=chosen)
-        elif view in (None, View.map) and layout is Layout.rows:
-            if focus is not None or highlight is not None or rule_nodes:
-                raise UsageError("--layout rows draws every configuration: drop --focus, "
-                                 "--rule-nodes and --scenario-*")
-            diagram = theory_map(theory, style=chosen, layout="rows")
-        elif view in (None, View.map):
-            diagram = theory_map(
+        diagram = (
+            default_view(file, iteration=iteration, style=chosen)
+            if own_view
+            else _draw(
                 theory,
-                style=chosen,
-                rules=rule_nodes,
+                view=view,
+                layout=layout,
+                rule_nodes=rule_nodes,
                 focus=focus,
                 depth=depth,
                 highlight=highlight,
+                style=chosen,
             )
-        elif view is View.rules:
-            diagram = rule_cards(
-                theory, style=chosen, focus=focus, depth=depth, highlight=highlight
-            )
-        else:
-            if focus is not None or highlight is not None:
-                raise UsageError("--focus and --scenario-* work with --view map or --view rules")
-            diagram = taxonomy_tree(theory, style=chosen)
+        )
         if fmt == "dot":
             emit(diagram.source, output)
             return

@@ -38,7 +38,8 @@ _BLOCK = re.compile(
 
 
 def _parts(rule: Rule) -> tuple[list[str], list[str], list[str]]:
-    stated, inferred = [], []
+    stated: list[str] = []
+    inferred: list[str] = []
     for key, attr in _SLOTS:
         if getattr(rule, attr):
             (inferred if key in rule.inferred else stated).append(key)
@@ -67,7 +68,9 @@ def stated_and_inferred(theory: Theory) -> str:
             f"| `{rule.id}` | {label} | {rule.status} | {_cell(stated)} | "
             f"{_cell(inferred)} | {_cell(missing)} |"
         )
-    marked = [(n.kind, n.id, n.inferred) for n in theory.nodes if n.inferred]
+    marked: list[tuple[str, str, tuple[str, ...]]] = [
+        (n.kind, n.id, n.inferred) for n in theory.nodes if n.inferred
+    ]
     marked += [("theme", t.id, t.inferred) for t in theory.themes if t.inferred]
     if marked:
         lines += ["", "Inferred fields of elements and themes:", ""]

@@ -100,7 +100,9 @@ def read_doctors_table(
         rule["theme"] = theme
         if not row["No."]:
             letters[theme] += 1
-            suffix = f"-{string.ascii_lowercase[letters[theme] - 1]}" if unnumbered[theme] > 1 else ""
+            suffix = (
+                f"-{string.ascii_lowercase[letters[theme] - 1]}" if unnumbered[theme] > 1 else ""
+            )
             rule["id"] = f"{theme}-unnumbered{suffix}"
         rule["segments"] = _segments(rule, row)
     data["themes"] = [{"id": ident, "label": label} for label, ident in THEMES.items()]

@@ -58,8 +58,9 @@ def connected_part(theory: Theory) -> Theory:
     data = to_data(theory)
     data["nodes"] = [n for n in data.get("nodes", []) if n["id"] in used]
     data["relations"] = [
-        r for r in data.get("relations", []) if r["from"] in used | set(theory.rule_index)
-        and r["to"] in used | set(theory.rule_index)
+        r
+        for r in data.get("relations", [])
+        if r["from"] in used | set(theory.rule_index) and r["to"] in used | set(theory.rule_index)
     ]
     if not data["relations"]:
         del data["relations"]

@@ -38,7 +38,7 @@ from cimo.graph import element_graph
 from cimo.model import Context, Mechanism, Node, Theory
 from cimo.render._figure import Diagram, make_diagram, new_graph
 from cimo.render._look import edge_attrs, node_attrs, node_tooltip
-from cimo.render.dot import Html, html_lines, html_text
+from cimo.render.dot import DotGraph, Html, html_lines, html_text
 from cimo.render.style import DEFAULT_STYLE, Style
 
 __all__ = ["process_map"]
@@ -101,7 +101,9 @@ def process_map(
     n_cols = len(phases) + (1 if any(c == len(phases) for c, _ in cells) else 0)
     names = [*bands, "across dimensions"] if any(b == across for _, b in cells) else list(bands)
     # band heights: the most elements any phase has in the band
-    heights = [max((len(cells[(c, b)]) for c in range(n_cols)), default=0) for b in range(len(names))]
+    heights = [
+        max((len(cells[(c, b)]) for c in range(n_cols)), default=0) for b in range(len(names))
+    ]
     heights = [max(h, 1) for h in heights] or [max(len(v) for v in cells.values())]
     tops, y = [], 0.0
     for h in heights:
@@ -147,7 +149,7 @@ def process_map(
 
 
 def _frame(
-    g: object,
+    g: DotGraph,
     theory: Theory,
     phases: Sequence[str],
     bands: Sequence[str],
@@ -160,9 +162,6 @@ def _frame(
     style: Style,
 ) -> None:
     """Band backgrounds, band names, phase headings and the core-phase frame (placed nodes)."""
-    from cimo.render.dot import DotGraph
-
-    assert isinstance(g, DotGraph)
     width = n_cols * _COL
     centre_x = (n_cols - 1) * _COL / 2
     for b, name in enumerate(bands):
@@ -230,10 +229,7 @@ def _frame(
     )
 
 
-def _edges(g: object, theory: Theory, column_of: dict[str, int], style: Style) -> None:
-    from cimo.render.dot import DotGraph
-
-    assert isinstance(g, DotGraph)
+def _edges(g: DotGraph, theory: Theory, column_of: dict[str, int], style: Style) -> None:
     kinds = {n.id: n.kind for n in theory.nodes}
     for u, v, relation, data in element_graph(theory).edges(keys=True, data=True):
         if u not in column_of or v not in column_of:

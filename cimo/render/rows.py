@@ -1,4 +1,4 @@
-"""The "configuration rows" layout: one configuration per row, C | (I) | M | O, like a published table.
+"""The "configuration rows" layout: one configuration per row, C | (I) | M | O, as papers print.
 
 Realist papers print their programme theory as a table: one row per CMO
 configuration, the printed number first, grouped under headings. This view
@@ -87,11 +87,18 @@ def _printed_cells(theory: Theory, rule: Rule) -> dict[str, list[str]]:
 def _segment_text(theory: Theory, seg: Segment) -> str:
     if seg.text is not None:
         return seg.text
-    return theory.index[seg.ref].label if seg.ref in theory.index else seg.ref or ""
+    ref = seg.ref or ""
+    return theory.index[ref].label if ref in theory.index else ref
 
 
-def _cell(theory: Theory, rule: Rule, slots: Sequence[tuple[str, str, str]], kind: str,
-          printed: dict[str, list[str]], width: int) -> str:
+def _cell(
+    theory: Theory,
+    rule: Rule,
+    slots: Sequence[tuple[str, str, str]],
+    kind: str,
+    printed: dict[str, list[str]],
+    width: int,
+) -> str:
     parts: list[str] = []
     if printed.get(kind):
         parts.append(_marked(" ".join(printed[kind]), width))
@@ -101,10 +108,12 @@ def _cell(theory: Theory, rule: Rule, slots: Sequence[tuple[str, str, str]], kin
             labels = [theory.index[i].label for i in ids if i in theory.index]
             if not labels:
                 continue
-            joiner = " or " if attr == "mechanisms" and rule.mechanism_mode == "alternatives" else "; "
+            joiner = (
+                " or " if attr == "mechanisms" and rule.mechanism_mode == "alternatives" else "; "
+            )
             text = _marked(prefix + joiner.join(labels), width)
             if key in rule.inferred:
-                text += ' <I>(inferred)</I>'
+                text += " <I>(inferred)</I>"
             parts.append(text)
     if kind in rule.missing_parts:
         parts.append("<I>(missing in the source)</I>")
@@ -123,9 +132,7 @@ def _groups(theory: Theory) -> list[tuple[str | None, list[Rule]]]:
     return groups
 
 
-def configuration_rows(
-    theory: Theory, *, style: Style = DEFAULT_STYLE, width: int = 34
-) -> Diagram:
+def configuration_rows(theory: Theory, *, style: Style = DEFAULT_STYLE, width: int = 34) -> Diagram:
     """The theory as a table of configurations, one per row (see the module docs).
 
     Args:
@@ -144,7 +151,7 @@ def configuration_rows(
     )
     rows = [
         f'<TR><TD COLSPAN="{n_cols}" BORDER="0"><B>{html_text(theory.title)}</B></TD></TR>',
-        f'<TR><TD><B>{"No." if numbered else "Rule"}</B></TD>{head}</TR>',
+        f"<TR><TD><B>{'No.' if numbered else 'Rule'}</B></TD>{head}</TR>",
     ]
     labels = {t.id: (t.source_label, t.label) for t in theory.themes}
     for theme, members in _groups(theory):
@@ -155,8 +162,7 @@ def configuration_rows(
                 f'<TR><TD COLSPAN="{n_cols}" ALIGN="LEFT" BGCOLOR="{style.kind_fill["rule"]}">'
                 f"<B>{html_text(heading)}</B></TD></TR>"
             )
-        for rule in members:
-            rows.append(_row(theory, rule, columns, numbered, width))
+        rows.extend(_row(theory, rule, columns, numbered, width) for rule in members)
     table = (
         '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" '
         f'COLOR="{style.line}">' + "".join(rows) + "</TABLE>"
@@ -166,16 +172,25 @@ def configuration_rows(
     return make_diagram("rows", theory.title, g, "dot")
 
 
-def _row(theory: Theory, rule: Rule, columns: Sequence[tuple[str, tuple[tuple[str, str, str], ...], str]],
-         numbered: bool, width: int) -> str:
+def _row(
+    theory: Theory,
+    rule: Rule,
+    columns: Sequence[tuple[str, tuple[tuple[str, str, str], ...], str]],
+    numbered: bool,
+    width: int,
+) -> str:
     number = (rule.source_label or "") if numbered else rule.id
     printed = _printed_cells(theory, rule) if rule.segments else {}
+    left = '<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">'
     cells = [
-        f'<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{_cell(theory, rule, slots, kind, printed, width)}</TD>'
+        f"{left}{_cell(theory, rule, slots, kind, printed, width)}</TD>"
         for _, slots, kind in columns
     ]
     no = _marked(number, 16) or " "
     if rule.status == "refuted":
-        cells = [c.replace('VALIGN="TOP">', 'VALIGN="TOP"><S>', 1).replace("</TD>", "</S></TD>") for c in cells]
+        cells = [
+            c.replace('VALIGN="TOP">', 'VALIGN="TOP"><S>', 1).replace("</TD>", "</S></TD>")
+            for c in cells
+        ]
         no += " [refuted]"
     return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{no}</TD>{"".join(cells)}</TR>'
