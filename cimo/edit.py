@@ -278,8 +278,8 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     >>> from cimo.edit import roll_up
     >>> wfg = cimo.load_example("work-focused-group-cbt")
     >>> rolled = roll_up(wfg, rank="mechanism")
-    >>> rolled.rule_index["table-2-example-1"].mechanisms  # own-therapist is under Relate
-    ('relate',)
+    >>> rolled.rule_index["figure-4"].mechanisms  # the six, already at the top rank
+    ('realise', 'reflect', 'regulate', 'resolve', 'relate', 'retain-resume')
     """
     taxonomy = resolve_taxonomy(theory)
     if taxonomy is None:

@@ -47,7 +47,7 @@ def causal_diagram(theory: Theory) -> nx.DiGraph[str]:
 
     >>> import cimo
     >>> g = causal_diagram(cimo.load_example("work-focused-group-cbt"))
-    >>> g.nodes["peer-facilitation"]["role"], g.has_edge("peer-facilitation", "own-therapist")
+    >>> g.nodes["peer-facilitation"]["role"], g.has_edge("peer-facilitation", "relate")
     ('exposure', True)
     """
     g: nx.DiGraph[str] = nx.DiGraph()

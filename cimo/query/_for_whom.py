@@ -192,9 +192,9 @@ def circumstances(theory: Theory, outcome: str, *, limit: int = 100) -> Circumst
 
     >>> import cimo
     >>> from cimo.query import circumstances
-    >>> c = circumstances(cimo.load_example("pwp-resilience"), "staying-in-role")
-    >>> [(x.context, x.role) for x in c.contexts if x.role == "blocks"]
-    [('national-targets-focus', 'blocks')]
+    >>> c = circumstances(cimo.load_example("pwp-resilience"), "stress-and-burnout")
+    >>> [(x.context, x.role) for x in c.contexts]
+    [('high-clinical-volume', 'enables'), ('limited-supervision', 'enables')]
     """
     found = for_whom(theory, outcome, limit=limit)
     index = theory.index

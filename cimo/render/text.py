@@ -75,8 +75,8 @@ def statement(theory: Theory, rule: str | Rule) -> str:
     >>> theory = cimo.load_example("work-focused-group-cbt")
     >>> print(statement(theory, "figure-4"))  # doctest: +NORMALIZE_WHITESPACE
     IF employees with moderate-severe recurrent depression and group psychotherapy,
-    WITH skilful facilitation of peer interaction with a structured-directive
-    leadership style and psychoeducation in basic CBT concepts and skills,
+    WITH skilful facilitation of peer interaction and psychoeducation in basic
+    CBT concepts and skills,
     THEN improved clinical status, improved work status (continued employment)
     and improved interpersonal functioning,
     BECAUSE realise, reflect, regulate, resolve, relate or Retain/Resume.
