@@ -20,21 +20,25 @@ from cimo.strategies import theories
 
 
 def test_statement_words_in_interventions_and_unless(pwp: cimo.Theory, wfg: cimo.Theory) -> None:
-    # hand-written from rule core-individual of pwp-resilience.yaml
-    assert statement(pwp, "core-individual") == (
-        "IF experiencing work-related adversity, "
-        "UNLESS a service focus on achieving national targets, "
-        "THEN implementing individual coping strategies (self-care and wellbeing), "
-        "developing work-related boundaries and using systemic and relational strategies "
-        "(supervision and peer support), "
-        "BECAUSE connecting with their own values and appraising adversity in relation to "
-        "their values."
+    # hand-written from rule burnout of pwp-resilience.yaml
+    assert statement(pwp, "burnout") == (
+        "IF high volume of clinical work and related time constraints and poor or limited "
+        "access to clinical support and supervision, "
+        "UNLESS developing work-related boundaries or resilience in the PWP role, "
+        "THEN low job satisfaction, stress and burnout, "
+        "BECAUSE imbalance between available resources and demands."
     )
-    # table-2-example-1 of the work-focused group CBT theory (seed 000, Table 2)
+    # retain of the work-focused group CBT theory (seed 000, Retain/Resume)
+    assert statement(wfg, "retain").startswith(
+        "IF employees with moderate-severe recurrent depression, employees with depression "
+        "who are in work and group psychotherapy, WITH skilful facilitation of peer "
+        "interaction, THEN"
+    )
+    # table-2-example-1 (seed 000, Table 2): its printed CONTEXT, no intervention
     assert statement(wfg, "table-2-example-1") == (
-        "IF group psychotherapy, "
-        "WITH skilful facilitation of peer interaction with a structured-directive leadership "
-        "style, THEN increase in self-reported self-efficacy, "
+        "IF group therapists facilitate peer interaction using a structured-directive "
+        "leadership style to set up opportunities for peer learning, peer feedback and peer "
+        "support, THEN increase in self-reported self-efficacy, "
         "AND LESS self-reported interpersonal problems, "
         "BECAUSE becoming their own therapist."
     )
@@ -73,9 +77,11 @@ def test_csv_groups_rules_by_theme(pwp: cimo.Theory) -> None:
     themes = [r["Theme"] for r in rows]
     # each theme's rows are together, in order of first appearance
     assert themes == sorted(themes, key=list(dict.fromkeys(themes)).index)
-    core = next(r for r in rows if r["Rule"].startswith("core-individual"))
-    assert core["Context"] == (
-        "Experiencing work-related adversity; unless: A service focus on achieving national targets"
+    burnout = next(r for r in rows if r["Rule"].startswith("burnout"))
+    assert burnout["Context"] == (
+        "High volume of clinical work and related time constraints; Poor or limited access to "
+        "clinical support and supervision; unless: Developing work-related boundaries; "
+        "unless: Resilience in the PWP role"
     )
 
 
@@ -139,7 +145,7 @@ def element_graph_edges(theory: cimo.Theory) -> int:
 def test_mermaid_marks_unless_and_chains(pwp: cimo.Theory) -> None:
     text = mermaid(pwp)
     short = {n.id: f"n{i}" for i, n in enumerate(pwp.nodes)}
-    assert f"{short['national-targets-focus']} -.-x " in text
+    assert f"{short['work-boundaries']} -.-x " in text
     assert f"{short['work-related-adversity']} ==> " in text
 
 
