@@ -70,7 +70,7 @@ def test_network_shape_on_a_worked_example(pwp: cimo.Theory) -> None:
     }
     assert [v for _, v in g.out_edges("burnout")] == ["stress-and-burnout"]
     assert g.edges["limited-supervision", "burnout"] == {"slot": "if", "position": 1}
-    assert g.nodes["burnout"]["tags"] == '["phase-1"]'
+    assert g.nodes["burnout"]["tags"] == '["phase-1", "systemic"]'
     assert json.loads(g.nodes["burnout"]["evidence"])[0]["source"] == rule.evidence[0].source
     assert len(g) == len(pwp.nodes) + len(pwp.rules)
 
@@ -208,11 +208,9 @@ def test_kumu_blueprint_shape(wfg: cimo.Theory) -> None:
     assert {c["type"] for c in connections} <= set(CONNECTION_TYPES)
     relate = next(e for e in elements if e["id"] == "relate")
     assert (relate["label"], relate["type"], relate["taxon"]) == ("Relate", "Mechanism", "relate")
-    # table-2-example-1: WITH peer-facilitation BECAUSE own-therapist (seed 000, Table 2).
-    assert {"from": "peer-facilitation", "to": "table-2-example-1", "type": "with"}.items() <= next(
-        c
-        for c in connections
-        if c["from"] == "peer-facilitation" and c["to"] == "table-2-example-1"
+    # retain: WITH peer-facilitation BECAUSE retain-resume (seed 000, Retain/Resume).
+    assert {"from": "peer-facilitation", "to": "retain", "type": "with"}.items() <= next(
+        c for c in connections if c["from"] == "peer-facilitation" and c["to"] == "retain"
     ).items()
 
 
@@ -313,13 +311,13 @@ def test_dagitty_worked_example_opens_in_pgmpy(wfg: cimo.Theory) -> None:
     text = to_dagitty(wfg)
     _check_with_pgmpy(wfg, text)
     dag = _read_dagitty("\n".join(line.split(" [")[0] for line in text.splitlines()))
-    # table-2-example-1: WITH peer-facilitation BECAUSE own-therapist THEN self-efficacy,
-    # REDUCES interpersonal-problems: the mechanism mediates both (seed 000, Table 2).
-    assert {("peer-facilitation", "own-therapist"), ("own-therapist", "self-efficacy")} <= set(
-        dag.edges()
-    )
+    # table-2-example-1: IF therapists facilitate peer interaction (printed as CONTEXT)
+    # BECAUSE own-therapist THEN self-efficacy, REDUCES interpersonal-problems: the
+    # mechanism mediates both (seed 000, Table 2).
+    context = "therapists-facilitate-peer-interaction"
+    assert {(context, "own-therapist"), ("own-therapist", "self-efficacy")} <= set(dag.edges())
     assert ("own-therapist", "interpersonal-problems") in dag.edges()
-    assert ("peer-facilitation", "self-efficacy") not in dag.edges()
+    assert (context, "self-efficacy") not in dag.edges()
 
 
 def test_dagitty_refuses_feedback_unless_asked_to_drop_it(pwp: cimo.Theory) -> None:
