@@ -7,13 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz bench gallery clean
+.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz bench bench-full gallery fuzz clean
 
 help:
 	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary and render it to $(DEMO).svg"
 	@echo "make test   - set up, then run ruff, mypy --strict and pytest (doctests included)"
 	@echo "make docs   - build the documentation site into site/ (warnings are errors)"
-	@echo "make bench  - run the speed benchmarks (writes bench.json)"
+	@echo "make bench  - run the speed and memory benchmarks at 1k and 10k rules (writes bench.json and docs/performance.md)"
+	@echo "make bench-full - the same, and at 100k rules too (slow)"
+	@echo "make fuzz   - fuzz every file reader for a few minutes (make test runs a quick pass)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,8 +63,19 @@ cli-docs: $(STAMP)
 
 test: lint typecheck pytest notebooks docs
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json
+BENCH_SIZES ?= 1000,10000
+
+bench: $(STAMP) graphviz
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --json bench.json --markdown docs/performance.md
+
+bench-full: $(STAMP) graphviz
+	$(MAKE) bench BENCH_SIZES=1000,10000,100000
+
+# The fuzz tests of tests/test_fuzz.py with many more examples (random, not the fixed seed).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	CIMO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider \
+		--hypothesis-show-statistics
 
 gallery: $(STAMP) graphviz
 	$(BIN)/python docs/gallery/build.py

@@ -9,42 +9,54 @@ smaller one shrinks towards the first item.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cimo.core.vocabulary import SLOT, SLOTS
 from cimo.model import (
+    Annotation,
     Component,
     ComponentVocabulary,
     Context,
     Evidence,
     Intervention,
     Mechanism,
+    MechanismLink,
     Outcome,
+    OutcomeStep,
+    Relation,
     Rule,
+    Segment,
     Taxon,
     Taxonomy,
     TaxonomyCategory,
+    Theme,
 )
 from cimo.taxonomy import WORK_FOCUSED_GROUP_CBT
 from cimo.vocabulary import S3_CHECKLIST
 
 __all__ = [
     "EXCLUDES",
+    "INFERABLE",
     "MECHANISM_CATEGORIES",
     "S3_PAIRS",
     "SIX_TAXA",
+    "SMALL",
     "AnyNode",
+    "Pools",
     "TaxonDraft",
     "World",
+    "annotation",
     "fresh",
     "merge",
     "node",
     "pick",
     "picks",
+    "relations",
     "rule",
     "taxonomy",
+    "theme",
     "world",
 ]
 
@@ -54,8 +66,18 @@ AnyNode = Context | Intervention | Mechanism | Outcome
 SIX_TAXA = tuple(t.id for t in WORK_FOCUSED_GROUP_CBT.taxa)
 MECHANISM_CATEGORIES = tuple(c.id for c in WORK_FOCUSED_GROUP_CBT.categories)
 S3_PAIRS = tuple((c.id, a.id) for c in S3_CHECKLIST.categories for a in c.aspects)
-#: The slot whose ids a slot may not repeat (the structural checks forbid an id in both).
+#: The slots drawn with at most one id (unless, the 2.0 qualifiers and results).
 EXCLUDES = {"unless": "if", "reduces": "then"}
+SMALL = frozenset({"unless", "reduces", "within", "moderated_by", "despite", "otherwise"})
+#: The slot groups an id may stand in once (the structural checks forbid an id in two
+#: condition or qualifier slots, or in two result slots, of one rule).
+_GROUP = {s.keyword: "in" if s.side in ("condition", "qualifier") else s.side for s in SLOTS}
+#: File keys a record may mark as inferred (drawn by index).
+INFERABLE = {
+    "rule": ("if", "theme", "status", "because"),
+    "node": ("label", "description", "source_label"),
+    "theme": ("label", "recommendation"),
+}
 
 
 def merge(always: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
@@ -67,7 +89,7 @@ def pick(pool: Sequence[_T], index: int | None) -> _T | None:
 
 
 def picks(
-    pool: Sequence[_T], indices: Sequence[int], *, exclude: Sequence[_T] = ()
+    pool: Sequence[_T], indices: Sequence[int], *, exclude: Collection[_T] = ()
 ) -> tuple[_T, ...]:
     """The items of ``pool`` the indices point at, each once, in order, none of ``exclude``."""
     left = [p for p in pool if p not in exclude] if exclude else list(pool)
@@ -84,9 +106,22 @@ class World:
     iterations: Sequence[int] = (1, 2, 3)
 
 
+@dataclass(frozen=True)
+class Pools:
+    """What a rule's other indices point at (besides its slots' pools): format 2.0 records."""
+
+    sources: Sequence[str] = ()
+    iterations: Sequence[int] = (1, 2, 3)
+    themes: Sequence[str] = ()
+    programme_theories: Sequence[str] = ()
+    participants: Sequence[str] = ()
+    rules: Sequence[str] = ()
+
+
 def node(ident: str, kind: str, drawn: dict[str, Any], world: World) -> AnyNode:
     fields = {**drawn, "id": ident}
     fields["iterations"] = tuple(sorted(picks(world.iterations, drawn.get("iterations", ()))))
+    fields["inferred"] = picks(INFERABLE["node"], drawn.get("inferred", ()))
     if kind == "context":
         return Context(**fields)
     if kind == "intervention":
@@ -103,6 +138,7 @@ def node(ident: str, kind: str, drawn: dict[str, Any], world: World) -> AnyNode:
         return Mechanism(**fields)
     others = [o for o in world.outcomes if o != ident]
     fields["opposite"] = pick(others, drawn["opposite"])
+    fields["variant_of"] = pick(others, drawn.get("variant_of"))
     return Outcome(**fields)
 
 
@@ -110,23 +146,136 @@ def rule(
     ident: str,
     drawn: dict[str, Any],
     pools: Mapping[str, Sequence[str]],
-    sources: Sequence[str],
-    iterations: Sequence[int],
+    sources: Sequence[str] | Pools,
+    iterations: Sequence[int] = (1, 2, 3),
 ) -> Rule:
-    """The rule whose slots pick from ``pools`` (by slot keyword) and evidence from ``sources``."""
-    fields = {k: v for k, v in drawn.items() if k not in SLOT}
+    """The rule whose slots pick from ``pools`` (by slot keyword), the rest from ``Pools``.
+
+    An id picked for one condition or qualifier slot is not picked for another,
+    nor one result slot's id for another (the structural checks forbid both).
+    """
+    more = sources if isinstance(sources, Pools) else Pools(sources, iterations)
+    fields = {k: v for k, v in drawn.items() if k not in SLOT and k not in _NESTED}
     picked: dict[str, tuple[str, ...]] = {}
+    taken: dict[str, set[str]] = {}
     for slot in SLOTS:
-        pool = pools[slot.keyword]
-        other = EXCLUDES.get(slot.keyword)
-        exclude = picked[other] if other else ()
-        picked[slot.keyword] = picks(pool, drawn[slot.keyword], exclude=exclude)
+        group = taken.setdefault(_GROUP[slot.keyword], set())
+        picked[slot.keyword] = picks(pools[slot.keyword], drawn[slot.keyword], exclude=group)
+        group.update(picked[slot.keyword])
         fields[slot.attr] = picked[slot.keyword]
+    fields["any_context"] = bool(drawn.get("any_context")) and not picked["if"]
     fields["evidence"] = tuple(
-        Evidence(**{**e, "source": pick(sources, e["source"])}) for e in drawn["evidence"]
+        Evidence(
+            **{
+                **e,
+                "source": pick(more.sources, e["source"]),
+                "participant": pick(more.participants, e["participant"])
+                if isinstance(e.get("participant"), int)
+                else e.get("participant"),
+            }
+        )
+        for e in drawn["evidence"]
     )
-    fields["iterations"] = tuple(sorted(picks(iterations, drawn.get("iterations", ()))))
+    fields["iterations"] = tuple(sorted(picks(more.iterations, drawn.get("iterations", ()))))
+    fields.update(_nested(drawn, pools, picked, more))
     return Rule(id=ident, **fields)
+
+
+#: The drawn keys that are indices into the rule's own picks or the theory's records.
+_NESTED = frozenset(
+    {"if_any", "links", "steps", "segments", "annotations", "inferred", "theme",
+     "programme_theory", "any_context"}
+)  # fmt: skip
+
+
+def _nested(
+    drawn: dict[str, Any],
+    pools: Mapping[str, Sequence[str]],
+    picked: Mapping[str, tuple[str, ...]],
+    more: Pools,
+) -> dict[str, Any]:
+    """The format 2.0 parts of a rule, resolved against its own picks and ``more``."""
+    conditions = pools["if"]
+    results = (*picked["then"], *picked["reduces"])
+    outcomes = (*results, *picked["otherwise"])
+    links: list[MechanismLink] = []
+    for m, requires, then in drawn.get("links", ()):
+        mechanism = pick(picked["because"], m)
+        if mechanism is not None and all(k.mechanism != mechanism for k in links):
+            links.append(
+                MechanismLink(
+                    mechanism=mechanism,
+                    requires=picks(conditions, requires),
+                    then=picks(results, then),
+                )
+            )
+    position = {m: i for i, m in enumerate(picked["because"])}
+    steps = []
+    for a, b in drawn.get("steps", ()):
+        ends = [pick(outcomes, a), pick(outcomes, b)]
+        if ends[0] is not None and ends[1] is not None and ends[0] != ends[1]:
+            steps.append(OutcomeStep(from_=ends[0], to=ends[1]))
+    refs = [i for s in SLOTS for i in picked[s.keyword]]
+    return {
+        "context_groups": tuple(
+            g for g in (picks(conditions, group) for group in drawn.get("if_any", ())) if g
+        ),
+        "mechanism_links": tuple(sorted(links, key=lambda k: position[k.mechanism])),
+        "outcome_steps": tuple(dict.fromkeys(steps)),
+        "segments": tuple(
+            Segment(ref=pick(refs, r), text=text)
+            for r, text in drawn.get("segments", ())
+            if pick(refs, r) is not None or text is not None
+        ),
+        "annotations": tuple(annotation(a, more) for a in drawn.get("annotations", ())),
+        "inferred": picks(INFERABLE["rule"], drawn.get("inferred", ())),
+        "theme": pick(more.themes, drawn.get("theme")),
+        "programme_theory": pick(more.programme_theories, drawn.get("programme_theory")),
+    }
+
+
+def annotation(drawn: dict[str, Any], more: Pools) -> Annotation:
+    """An annotation whose counters and source are indices into ``more``."""
+    return Annotation(
+        **{
+            **drawn,
+            "counters": picks(more.rules, drawn["counters"]),
+            "source": pick(more.sources, drawn["source"]),
+        }
+    )
+
+
+def theme(drawn: dict[str, Any], more: Pools) -> Theme:
+    """A theme with its annotations and inferred fields resolved."""
+    return Theme(
+        **{
+            **drawn,
+            "annotations": tuple(annotation(a, more) for a in drawn["annotations"]),
+            "inferred": picks(INFERABLE["theme"], drawn["inferred"]),
+        }
+    )
+
+
+def relations(drawn: Sequence[tuple[str, int, int, bool, bool, str | None, str | None]],
+              ends: Sequence[str]) -> tuple[Relation, ...]:  # fmt: skip
+    """Relations between the theory's nodes and rules (``corresponds-to`` maybe to another file)."""
+    out: dict[tuple[str, str, str], Relation] = {}
+    if len(ends) < 2:
+        return ()
+    for kind, a, b, stated, external, note, label in drawn:
+        start = ends[a % len(ends)]
+        others = [e for e in ends if e != start]
+        end = others[b % len(others)]
+        rel = Relation(
+            type=kind,  # type: ignore[arg-type]
+            from_=start,
+            to=f"other.yaml#{end}" if kind == "corresponds-to" and external else end,
+            stated=stated,
+            note=note,
+            source_label=label,
+        )
+        out.setdefault(rel.key, rel)
+    return tuple(out.values())
 
 
 TaxonDraft = tuple[str, str, int, int, int | None, str | None, str | None, str | None]

@@ -226,27 +226,86 @@ def remove(theory: Theory, *ids: str, cascade: bool = False) -> Theory:
     based_on = theory.based_on
     if cascade:
         rules = tuple(_drop_refs(r, gone) for r in rules)
-        nodes = tuple(
-            evolve(n, opposite=None) if isinstance(n, Outcome) and n.opposite in gone else n
-            for n in nodes
-        )
+        nodes = tuple(_drop_node_refs(n, gone) for n in nodes)
         links = tuple(lk for lk in links if lk.outcome not in gone and lk.context not in gone)
         based_on = tuple(s for s in based_on if s not in gone)
+    # rules are named only by relations and annotations (format 2.0): removing a rule
+    # drops those mentions, as 1.0 removed a rule with nothing else to change
+    relations = tuple(r for r in theory.relations if r.from_ not in gone and r.to not in gone)
+    if gone & set(theory.rule_index):
+        rules = tuple(_drop_counters(r, gone) for r in rules)
     return rebuild(
-        theory, nodes=nodes, rules=rules, sources=sources, links=links, based_on=based_on
+        theory,
+        nodes=nodes,
+        rules=rules,
+        sources=sources,
+        links=links,
+        based_on=based_on,
+        relations=relations,
     )
 
 
+_AnyNode = Context | Intervention | Mechanism | Outcome
+
+
+def _drop_node_refs(node: _AnyNode, gone: set[str]) -> _AnyNode:
+    if isinstance(node, Outcome) and (node.opposite in gone or node.variant_of in gone):
+        return evolve(
+            node,
+            opposite=None if node.opposite in gone else node.opposite,
+            variant_of=None if node.variant_of in gone else node.variant_of,
+        )
+    return node
+
+
 def _drop_refs(rule: Rule, gone: set[str]) -> Rule:
-    if not any(ref in gone for _, _, ref in rule.references()) and not any(
-        e.source in gone for e in rule.evidence
+    if (
+        not any(ref in gone for _, _, ref in rule.references())
+        and not any(ref in gone for _, ref in rule.nested_references())
+        and not any(e.source in gone for e in rule.evidence)
+        and not any(s.ref in gone for s in rule.segments)
+        and not any(c in gone for a in rule.annotations for c in a.counters)
     ):
         return rule
     slots = {
         slot.attr: tuple(i for i in getattr(rule, slot.attr) if i not in gone) for slot in SLOTS
     }
     evidence = tuple(evolve(e, source=None) if e.source in gone else e for e in rule.evidence)
-    return evolve(rule, **slots, evidence=evidence)
+    return evolve(rule, **slots, **_drop_nested(rule, gone), evidence=evidence)
+
+
+def _drop_counters(rule: Rule, gone: set[str]) -> Rule:
+    if not any(c in gone for a in rule.annotations for c in a.counters):
+        return rule
+    annotations = tuple(
+        evolve(a, counters=tuple(c for c in a.counters if c not in gone)) for a in rule.annotations
+    )
+    return evolve(rule, annotations=annotations)
+
+
+def _drop_nested(rule: Rule, gone: set[str]) -> dict[str, Any]:
+    """The nested parts of a rule without the ids in ``gone`` (format 2.0 parts)."""
+
+    def keep(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(i for i in ids if i not in gone)
+
+    return {
+        "context_groups": tuple(g for g in (keep(g) for g in rule.context_groups) if g),
+        "mechanism_links": tuple(
+            evolve(k, requires=keep(k.requires), then=keep(k.then))
+            for k in rule.mechanism_links
+            if k.mechanism not in gone
+        ),
+        "outcome_steps": tuple(
+            s for s in rule.outcome_steps if s.from_ not in gone and s.to not in gone
+        ),
+        "segments": tuple(
+            evolve(s, ref=None) if s.ref in gone else s
+            for s in rule.segments
+            if s.ref not in gone or s.text is not None
+        ),
+        "annotations": tuple(evolve(a, counters=keep(a.counters)) for a in rule.annotations),
+    }
 
 
 # --------------------------------------------------------------------------- views
@@ -386,9 +445,13 @@ def focus(
 
 
 def _of_theme(theory: Theory, rules: list[Rule], theme: str) -> list[Rule]:
+    """The rules of a theme, named by its id or its label."""
     themes = {r.theme for r in theory.rules if r.theme}
+    by_label = {t.label: t.id for t in theory.themes}
+    theme = theme if theme in themes else by_label.get(theme, theme)
     if theme not in themes:
-        raise UnknownIdError(theme, kind="theme", suggestions=suggest(theme, themes))
+        named = {label for label, ident in by_label.items() if ident in themes}
+        raise UnknownIdError(theme, kind="theme", suggestions=suggest(theme, named | themes))
     return [r for r in rules if r.theme == theme]
 
 

@@ -28,14 +28,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, TypeAlias
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from cimo._util import paused_gc
 from cimo.core.index import index_of
 from cimo.core.vocabulary import SLOTS, SlotKeyword
 from cimo.model import CimoModel, Theory
+
+if TYPE_CHECKING:  # imported on use: networkx is slow to import
+    import networkx as nx
 
 __all__ = [
     "ChainLink",
@@ -66,19 +67,25 @@ _EDGE_DATA: dict[tuple[str, bool], Mapping[str, Any]] = {
 def _rule_edges(theory: Theory) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
     """Every edge of the rule graph, with its (shared) data.
 
-    Condition slots (IF, UNLESS, WITH) point into the rule (an outcome there
-    is a chain); the others (BECAUSE, THEN, REDUCES) point out of it;
-    explicit links join an outcome to a context.
+    Condition slots (IF, UNLESS, WITHIN, WITH) and qualifiers (MODERATED BY,
+    DESPITE) point into the rule (an outcome in a condition is a chain); the
+    others (BECAUSE, THEN, REDUCES, OTHERWISE) point out of it; explicit links
+    join an outcome to a context.
     """
     kinds = {n.id: n.kind for n in theory.nodes}
     data = _EDGE_DATA
-    slots = [(s.keyword, s.attr, s.side == "condition") for s in SLOTS]
+    # conditions and qualifiers point into the rule (an outcome in a condition is a
+    # chain; one a qualifier names is not: it is never needed); the others out of it
+    slots = [(s.keyword, s.attr, s.side in ("condition", "qualifier"), s.side == "condition")
+             for s in SLOTS]  # fmt: skip
     for rule in theory.rules:
         rid = rule.id
-        for keyword, attr, condition in slots:
+        for keyword, attr, into, chains in slots:
             ids: tuple[str, ...] = getattr(rule, attr)
-            if condition:
-                yield from ((x, rid, data[keyword, kinds.get(x) == "outcome"]) for x in ids)
+            if into:
+                yield from (
+                    (x, rid, data[keyword, chains and kinds.get(x) == "outcome"]) for x in ids
+                )
             else:
                 yield from ((rid, x, data[keyword, False]) for x in ids)
     for link in theory.links:
@@ -119,7 +126,9 @@ def rule_graph(theory: Theory) -> nx.DiGraph[str]:
     Returns:
         A new, frozen ``networkx.DiGraph``.
     """
-    with paused_gc():
+    import networkx as nx
+
+    with paused_gc(freeze=True):
         g = from_successors(_rule_vertices(theory), _rule_edges(theory))
     g.graph["name"] = theory.id
     frozen: nx.DiGraph[str] = nx.freeze(g)
@@ -138,6 +147,8 @@ def from_successors(
     per-edge dict copies; ``tests/test_graph.py`` checks that both ways give
     equal graphs, so a change in networkx's internals cannot go unnoticed.
     """
+    import networkx as nx
+
     g: nx.DiGraph[str] = nx.DiGraph()
     node: dict[str, Any] = dict(vertices)
     succ: dict[str, dict[str, Any]] = {v: {} for v in node}
@@ -179,9 +190,12 @@ def element_graph(theory: Theory) -> nx.MultiDiGraph[str]:
     Returns:
         A new, frozen ``networkx.MultiDiGraph`` with edge keys equal to the relation.
     """
+    import networkx as nx
+
     acc: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
-    inputs = [(s.attr, s.relation) for s in SLOTS if s.side == "condition"]
-    results = [(s.attr, s.relation) for s in SLOTS if s.side == "result"]
+    # only the slots with an element-graph relation draw edges (not qualifiers, not OTHERWISE)
+    inputs = [(s.attr, s.relation) for s in SLOTS if s.side == "condition" and s.relation]
+    results = [(s.attr, s.relation) for s in SLOTS if s.side == "result" and s.relation]
     for rule in theory.rules:
         rid = rule.id
         targets = rule.mechanisms or rule.outcomes + rule.reduces

@@ -16,7 +16,7 @@ inputs give the same id different meanings: it never guesses which is right.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -35,8 +35,12 @@ from cimo.model import (
     Link,
     Mechanism,
     Outcome,
+    Participant,
+    ProgrammeTheory,
+    Relation,
     Rule,
     Source,
+    Theme,
     Theory,
 )
 
@@ -209,6 +213,52 @@ def _combine(
     return out, clashes
 
 
+def _add_collections(
+    data: Mapping[str, Any],
+    name: str,
+    sources: _Fold,
+    links: _Fold,
+    iterations: _Fold,
+    records: Mapping[str, _Fold],
+) -> None:
+    """Fold one input's sources, links, iterations and format 2.0 records (by id or key)."""
+    for src in data.get("sources", ()):
+        sources.add(src["id"], src, name)
+    for lk in data.get("links", ()):
+        links.add(f"{lk['outcome']} -> {lk['context']}", lk, name)
+    for it in data.get("iterations", ()):
+        iterations.add(str(it["number"]), it, name)
+    for key, fold in records.items():
+        for rec in data.get(key, ()):
+            fold.add(rec.get("id") or f"{rec['type']} {rec['from']} -> {rec['to']}", rec, name)
+
+
+def _renamed_slot(items: list[Any], ren: Callable[[str], str]) -> list[Any]:
+    """A slot's items renamed, repeats dropped; a ``because`` object keeps its shape."""
+    out: dict[str, Any] = {}
+    for item in items:
+        if isinstance(item, dict):  # {mechanism, requires, then}
+            link = {k: ren(v) if k == "mechanism" else v for k, v in item.items()}
+            for part in ("requires", "then"):
+                if part in link:
+                    link[part] = list(dict.fromkeys(ren(x) for x in link[part]))
+            out.setdefault(link["mechanism"], link)
+        else:
+            out.setdefault(ren(item), ren(item))
+    return list(out.values())
+
+
+def _renamed_nested(rule: dict[str, Any], ren: Callable[[str], str]) -> dict[str, Any]:
+    """A rule's ``if_any`` groups and ``leads_to`` steps with ids renamed."""
+    if "if_any" in rule:
+        rule["if_any"] = [list(dict.fromkeys(ren(x) for x in g)) for g in rule["if_any"]]
+    if "leads_to" in rule:
+        rule["leads_to"] = [
+            {**st, "from": ren(st["from"]), "to": ren(st["to"])} for st in rule["leads_to"]
+        ]
+    return rule
+
+
 def _rename(data: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     """The theory data with ids renamed; a slot naming two ids that became one keeps one."""
 
@@ -219,22 +269,27 @@ def _rename(data: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     nodes = []
     for node in data.get("nodes", ()):
         node = {**node, "id": ren(node["id"])}
-        if "opposite" in node:
-            node["opposite"] = ren(node["opposite"])
+        for key in ("opposite", "variant_of"):
+            if key in node:
+                node[key] = ren(node[key])
         nodes.append(node)
     rules = []
     for rule in data.get("rules", ()):
         rule = {**rule, "id": ren(rule["id"])}
         for slot in (s.keyword for s in SLOTS):
-            if slot in rule:
-                rule[slot] = list(dict.fromkeys(ren(x) for x in rule[slot]))
-        rules.append(rule)
+            if isinstance(rule.get(slot), list):  # not 'if: any'
+                rule[slot] = _renamed_slot(rule[slot], ren)
+        rules.append(_renamed_nested(rule, ren))
     out["nodes"] = nodes
     out["rules"] = rules
     out["links"] = [
         {**lk, "outcome": ren(lk["outcome"]), "context": ren(lk["context"])}
         for lk in data.get("links", ())
     ]
+    if "relations" in data:
+        out["relations"] = [
+            {**rel, "from": ren(rel["from"]), "to": ren(rel["to"])} for rel in data["relations"]
+        ]
     return out
 
 
@@ -383,6 +438,16 @@ def merge(
     links = _Fold("link", _policies(Link))
     top = _Fold("theory", _THEORY)
     iterations = _Fold("iteration", _policies(Iteration))
+    # format 2.0 records, folded by id (relations by type, from and to)
+    records = {
+        key: _Fold(noun, _policies(model))
+        for key, noun, model in (
+            ("themes", "theme", Theme),
+            ("programme_theories", "programme theory", ProgrammeTheory),
+            ("participants", "participant", Participant),
+            ("relations", "relation", Relation),
+        )
+    }
     kinds: dict[str, str] = {}
     kind_clash: list[Conflict] = []
     used: set[tuple[str, str]] = set()
@@ -416,12 +481,7 @@ def merge(
                 wording_free=is_canonical,
                 prefer=is_canonical and original == key,
             )
-        for src in data.get("sources", ()):
-            sources.add(src["id"], src, name)
-        for lk in data.get("links", ()):
-            links.add(f"{lk['outcome']} -> {lk['context']}", lk, name)
-        for it in data.get("iterations", ()):
-            iterations.add(str(it["number"]), it, name)
+        _add_collections(data, name, sources, links, iterations, records)
         rest = {k: v for k, v in data.items() if k not in _COLLECTIONS}
         if top.data:
             rest = {k: v for k, v in rest.items() if k not in _FIRST_WINS}
@@ -429,6 +489,7 @@ def merge(
 
     conflicts = kind_clash + items.conflicts(kinds) + sources.conflicts() + links.conflicts()
     conflicts += iterations.conflicts() + top.conflicts()
+    conflicts += [c for fold in records.values() for c in fold.conflicts()]
     provenance = tuple(
         Provenance(
             kind="rule" if kinds[key] == "rule" else rec["kind"],
@@ -449,6 +510,7 @@ def merge(
         out["rules"] = [r for k, r in items.data.items() if kinds[k] == "rule"]
         out["links"] = list(links.data.values())
         out["sources"] = list(sources.data.values())
+        out.update((key, list(fold.data.values())) for key, fold in records.items())
         try:
             merged = Theory.model_validate(out)
         except ValidationError as err:

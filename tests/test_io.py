@@ -199,9 +199,9 @@ def test_yaml_11_booleans_and_dates_stay_text(tmp_path: Path) -> None:
 def test_future_format_version_is_explained() -> None:
     with pytest.raises(
         InvalidTheoryError,
-        match=r"this file is format '2\.0', but this version of cimo reads format '1\.0'",
+        match=r"this file is format '3\.0', but this version of cimo reads '1\.0' and '2\.0'",
     ):
-        cimo.loads(GOOD.replace('"1.0"', '"2.0"'))
+        cimo.loads(GOOD.replace('"1.0"', '"3.0"'))
 
 
 @pytest.mark.parametrize(

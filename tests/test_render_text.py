@@ -64,9 +64,10 @@ def test_csv_table_has_one_numbered_row_per_rule_with_theme(example: cimo.Theory
     assert [r["No."] for r in rows] == [str(i) for i in range(1, len(example.rules) + 1)]
     by_id = {r["Rule"].split("; ")[0]: r for r in rows}
     assert set(by_id) == {r.id for r in example.rules}
+    labels = {t.id: t.label for t in example.themes}
     for rule in example.rules:
         row = by_id[rule.id]
-        assert row["Theme"] == (rule.theme or "Other configurations")
+        assert row["Theme"] == (labels[rule.theme] if rule.theme else "Other configurations")
         assert row["Evidence"] == str(len(rule.evidence))
         if rule.source_label and rule.source_label != rule.id:
             assert row["Rule"] == f"{rule.id}; {rule.source_label}"
@@ -88,7 +89,8 @@ def test_csv_groups_rules_by_theme(pwp: cimo.Theory) -> None:
 def test_markdown_table_heads_each_theme(pwp: cimo.Theory) -> None:
     md = cmo_table(pwp, format="md")
     headings = [line[4:] for line in md.splitlines() if line.startswith("### ")]
-    assert headings == list(dict.fromkeys(r.theme for r in pwp.rules))
+    labels = {t.id: t.label for t in pwp.themes}
+    assert headings == list(dict.fromkeys(labels[r.theme] for r in pwp.rules if r.theme))
     assert md.count("| No. | Rule |") == 4
 
 
@@ -100,14 +102,15 @@ def test_html_table_parses_and_escapes() -> None:
             cimo.Context(id="c", label='Pipe | "quote" <tag> & 50%_{x}'),
             cimo.Outcome(id="o", label="Out\\come #1 ~ ^"),
         ),
-        rules=(cimo.Rule(id="R1", contexts=("c",), outcomes=("o",), theme="T & U"),),
+        themes=(cimo.Theme(id="t-u", label="T & U"),),
+        rules=(cimo.Rule(id="R1", contexts=("c",), outcomes=("o",), theme="t-u"),),
     )
     root = etree.fromstring(cmo_table(theory, format="html"))
     assert root.find("caption").text == "A <b>bold</b> & odd theory"
     cells = [td.text for td in root.iter("td")]
     assert cells[2] == 'Pipe | "quote" <tag> & 50%_{x}'
     md = cmo_table(theory, format="md")
-    assert 'Pipe \\| "quote" <tag> & 50%_{x}' in md
+    assert 'Pipe \\| "quote" &lt;tag&gt; &amp; 50%_{x}' in md  # HTML shows, never runs
     latex = cmo_table(theory, format="latex")
     assert r'Pipe | "quote" <tag> \& 50\%\_\{x\}' in latex
     assert r"Out\textbackslash{}come \#1 \textasciitilde{} \textasciicircum{}" in latex

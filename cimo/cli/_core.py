@@ -1,4 +1,4 @@
-"""Core commands: schema, convert, show, examples."""
+"""Core commands: schema, convert, migrate, show, examples."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.cli._common import TextOrJson, emit, handle_errors, note_input, read_theory, to_json
 from cimo.core.formats import select, spell_suffixes
 from cimo.examples import get_example, list_examples, load_example
-from cimo.io import dumps, format_of, json_schema, load
+from cimo.io import dumps, file_version, format_of, json_schema, load
+from cimo.model import FORMAT_VERSION
 from cimo.summary import summary
 
 __all__ = ["register"]
@@ -46,8 +47,45 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Convert a theory between YAML and JSON (by file extension)."""
         fmt = format_of(target)
+        note_input(source)
         theory = load(source)
         emit(dumps(theory, format=fmt), target)
+
+    @app.command()
+    @handle_errors
+    def migrate(
+        file: Annotated[
+            Path, typer.Argument(metavar="FILE", help=f"A {_THEORY_SUFFIXES} theory file.")
+        ],
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="Write the 2.0 file here (default: FILE itself)."),
+        ] = None,
+        check: Annotated[
+            bool,
+            typer.Option(
+                "--check", help=f"Change nothing; exit 1 unless FILE is {FORMAT_VERSION}."
+            ),
+        ] = False,
+    ) -> None:
+        """Rewrite a theory file in the current format (2.0), atomically.
+
+        A 1.0 file's theme texts become theme records and its evidence gets an
+        explicit stance; YAML comments are not kept. With --check, report the
+        file's version and exit 1 when it is not the current one.
+        """
+        version = file_version(file)
+        theory = load(file)  # also checks that the file holds a theory
+        if check:
+            if version != FORMAT_VERSION:
+                typer.echo(
+                    f"{file}: format {version}, not {FORMAT_VERSION}; run: cimo migrate {file}"
+                )
+                raise typer.Exit(1)
+            typer.echo(f"{file}: format {FORMAT_VERSION}")
+            return
+        target = output if output is not None else file
+        emit(dumps(theory, format=format_of(target)), target)
 
     @app.command()
     @handle_errors

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
 from cimo.model import Theory
-from cimo.query import Result, explain, for_whom, pathways, scenario
+
+if TYPE_CHECKING:
+    from cimo.query import Result
 
 __all__ = ["register"]
 
@@ -54,6 +56,8 @@ def register(app: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """Every way the theory produces OUTCOME, following chains upstream."""
+        from cimo.query import explain
+
         _show(explain(_theory(ctx), outcome), format)
 
     @query.command("for-whom")
@@ -61,10 +65,12 @@ def register(app: typer.Typer) -> None:
     def for_whom_cmd(
         ctx: typer.Context,
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
-        limit: Annotated[int, typer.Option(help="The most context sets to build.")] = 100,
+        limit: Annotated[int, typer.Option(min=1, help="The most context sets to build.")] = 100,
         format: _FORMAT = "text",
     ) -> None:
         """The minimal sets of contexts under which OUTCOME is expected, and its blockers."""
+        from cimo.query import for_whom
+
         _show(for_whom(_theory(ctx), outcome, limit=limit), format)
 
     @query.command("pathways")
@@ -75,11 +81,13 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--from", help="An intervention, context or outcome id.")
         ],
         target: Annotated[str, typer.Option("--to", help="An outcome id.")],
-        max_length: Annotated[int, typer.Option(help="The most rules in one pathway.")] = 6,
-        limit: Annotated[int, typer.Option(help="The most pathways.")] = 100,
+        max_length: Annotated[int, typer.Option(min=1, help="The most rules in one pathway.")] = 6,
+        limit: Annotated[int, typer.Option(min=1, help="The most pathways.")] = 100,
         format: _FORMAT = "text",
     ) -> None:
         """The chains of rules from an intervention or context to an outcome."""
+        from cimo.query import pathways
+
         _show(pathways(_theory(ctx), source, target, max_length=max_length, limit=limit), format)
 
     @app.command("scenario")
@@ -101,6 +109,8 @@ def register(app: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """Reason forward: which rules fire, which are blocked, what is expected."""
+        from cimo.query import scenario
+
         result = scenario(
             read_theory(file),
             contexts=context or (),

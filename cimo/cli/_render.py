@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.cli._common import (
+    TextOrJson,
+    check_output,
+    emit,
+    handle_errors,
+    read_theory,
+    to_json,
+)
 from cimo.core.formats import (
     CmoTableFormat,
     DiagramFormat,
@@ -16,17 +23,15 @@ from cimo.core.formats import (
     format_for_suffix,
     verify_format,
 )
-from cimo.edit import focus as focus_part
 from cimo.errors import UsageError
-from cimo.examples import default_view, get_example
-from cimo.model import Theory
-from cimo.query import scenario
 from cimo.render.backend import DEFAULT_TIMEOUT
-from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
-from cimo.render.highlight import Highlight
-from cimo.render.mermaid import mermaid
-from cimo.render.style import STYLES, Style, StyleName
-from cimo.render.text import cmo_table, statements
+from cimo.render.style import StyleName
+
+if TYPE_CHECKING:
+    from cimo.model import Theory
+    from cimo.render.diagram import Diagram
+    from cimo.render.highlight import Highlight
+    from cimo.render.style import Style
 
 __all__ = ["register"]
 
@@ -48,6 +53,8 @@ class Layout(StrEnum):
 
 def _is_example(arg: str) -> bool:
     """True when ``arg`` names a bundled example rather than a file."""
+    from cimo.examples import get_example
+
     if Path(arg).exists():
         return False
     try:
@@ -96,6 +103,8 @@ def _draw(
     style: Style,
 ) -> Diagram:
     """The diagram the options ask for (a bundled example's own view aside)."""
+    from cimo.render.diagram import rule_cards, taxonomy_tree, theory_map
+
     if view in (None, View.map) and layout is Layout.rows:
         if focus is not None or highlight is not None or rule_nodes:
             raise UsageError(
@@ -191,6 +200,13 @@ def register(app: typer.Typer) -> None:
         the rest. SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text
         do not.
         """
+        from cimo.edit import focus as focus_part
+        from cimo.examples import default_view
+        from cimo.query import scenario
+        from cimo.render.highlight import Highlight
+        from cimo.render.mermaid import mermaid
+        from cimo.render.style import STYLES
+
         fmt = _pick_format(format, output)
         theory = read_theory(file)
         own_view = (
@@ -242,7 +258,7 @@ def register(app: typer.Typer) -> None:
         if output is None:
             raise UsageError(f"--format {fmt} writes a file: give it with -o OUT")
         image = cast("ImageFormat", verify_format(fmt, kind="image").name)
-        diagram.save(output, format=image, timeout=timeout)
+        diagram.save(check_output(output), format=image, timeout=timeout)
         typer.echo(f"wrote {output} ({diagram})", err=True)
 
     @app.command()
@@ -253,9 +269,20 @@ def register(app: typer.Typer) -> None:
             CmoTableFormat, typer.Option("--format", "-f", help="Table format.")
         ] = "md",
         output: OutputOpt = None,
+        csv_protection: Annotated[
+            bool,
+            typer.Option(
+                "--csv-protection/--no-csv-protection",
+                help="CSV: put an apostrophe before cells a spreadsheet would run as a formula "
+                "(=, +, -, @, tab, CR first).",
+            ),
+        ] = True,
     ) -> None:
         """Print the CMO table: numbered configurations grouped by theme."""
-        emit(cmo_table(read_theory(file), format=format), output)
+        from cimo.render.text import cmo_table
+
+        text = cmo_table(read_theory(file), format=format, csv_protection=csv_protection)
+        emit(text, output)
 
     @app.command(name="statements")
     @handle_errors
@@ -267,6 +294,8 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
     ) -> None:
         """Print every rule as an if-then-because statement."""
+        from cimo.render.text import statements
+
         result = statements(read_theory(file))
         text = to_json(result.model_dump(mode="json")) if format == "json" else str(result)
         emit(text, output)

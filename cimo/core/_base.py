@@ -23,6 +23,8 @@ EDGES = Policy(network="edges")
 GRAPH = Policy(merge="items", diff="items", network="graph")
 NESTED = Policy(network="nested")
 ITEMS = Policy(merge="items", diff="items", network="json")
+#: Format 2.0 theory-level records: folded by id in merge, compared as a whole by diff.
+RECORDS = Policy(merge="items", network="json")
 NESTED_WORDING = Policy(merge="wording", network="nested")
 
 #: The version of the theory file format this cimo writes (it reads 1.0 too, migrating it).
@@ -41,10 +43,10 @@ def _not_blank(value: str) -> str:
 
 #: A readable slug that names a node, rule, source or taxon: letters, digits,
 #: ``-``, ``_`` and ``.``, starting and ending with a letter or digit.
-Id: TypeAlias = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,126}[A-Za-z0-9])?$"),
-]
+ID_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,126}[A-Za-z0-9])?$"
+Id: TypeAlias = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+#: The JSON Schema of an id (for fields whose schema is written by hand).
+ID_SCHEMA: dict[str, str] = {"type": "string", "pattern": ID_PATTERN}
 #: A human-readable label: any text that is not blank.
 Label: TypeAlias = Annotated[str, AfterValidator(_not_blank)]
 #: A free tag (a slug, like an id).

@@ -56,7 +56,23 @@ def rule_from_file(data: Any) -> Any:
                     ids.append(item)  # a bad item: the validator says what is wrong with it
             out[key] = ids
             out["mechanism_links"] = links
+    given = (out if out is not None else data).get("mechanism_links")
+    if given:  # kept in the order of their mechanisms in 'because' (as a file writes them)
+        out = dict(out if out is not None else data)
+        out["mechanism_links"] = _in_order(given, out.get("because", out.get("mechanisms")))
     return data if out is None else out
+
+
+def _in_order(links: Any, mechanisms: Any) -> Any:
+    if not isinstance(links, list | tuple) or not isinstance(mechanisms, list | tuple):
+        return links
+    position = {m: i for i, m in enumerate(mechanisms) if isinstance(m, str)}
+
+    def key(link: Any) -> int:
+        m = link.get("mechanism") if isinstance(link, Mapping) else getattr(link, "mechanism", None)
+        return position.get(m, len(position)) if isinstance(m, str) else len(position)
+
+    return sorted(links, key=key)
 
 
 def rule_to_file(data: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:

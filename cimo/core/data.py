@@ -11,7 +11,7 @@ the data was read from a file, its line and column.
 >>> import cimo
 >>> theory = cimo.Theory(id="t", title="T")
 >>> to_data(theory)
-{'format_version': '1.0', 'id': 't', 'title': 'T'}
+{'format_version': '2.0', 'id': 't', 'title': 'T'}
 >>> from_data(to_data(theory)) == theory
 True
 >>> from_data({"format_version": "1.0", "id": "t", "title": "T", "nodez": []})
@@ -33,7 +33,20 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, InitErrorDetails
 
 from cimo._util import did_you_mean, paused_gc, slug
-from cimo.core.model import FORMAT_VERSION, Link, Node, Rule, Source, Theory
+from cimo.core.migrate import migrate
+from cimo.core.model import (
+    FORMAT_VERSION,
+    FORMAT_VERSIONS,
+    Link,
+    Node,
+    Participant,
+    ProgrammeTheory,
+    Relation,
+    Rule,
+    Source,
+    Theme,
+    Theory,
+)
 from cimo.core.source import SourceText, register
 from cimo.core.structure import structural_errors as _structural_errors
 from cimo.core.vocabulary import KINDS
@@ -43,6 +56,7 @@ __all__ = [
     "check_document",
     "from_data",
     "invalid_theory_error",
+    "migrate",
     "paused_gc",
     "to_data",
 ]
@@ -93,7 +107,7 @@ def from_data(data: Any, *, source: SourceText | None = None) -> Theory:
     """
     check_document(data, source.file if source else None)
     try:
-        with paused_gc():
+        with paused_gc(freeze=True):
             theory = Theory.model_validate(data)
     except ValidationError as err:
         raise invalid_theory_error(err, data, source) from None
@@ -161,6 +175,7 @@ def invalid_theory_error(
     ...     print(invalid_theory_error(err, data).problems[0])
     /rules/0/because/0: rule R1: 'relat' is not a mechanism of this theory
     """
+    data = migrate(data)  # the error is about the migrated data; its paths are the file's
     errors = list(err.errors())
     if isinstance(data, Mapping) and not any(e["type"].startswith("cimo.") for e in errors):
         errors.extend(_partial_structural_errors(data))
@@ -191,17 +206,22 @@ def _partial_structural_errors(data: Mapping[str, Any]) -> list[ErrorDetails]:
     parts, broken = _valid_parts(data)
     rules = [r for r in parts["rules"] if r is not None]
     links = [k for k in parts["links"] if k is not None]
+    fields: dict[str, Any] = {
+        key: tuple(x for x in parts[key] if x is not None)
+        for key in ("sources", "themes", "programme_theories", "relations", "participants")
+    }
     partial = Theory.model_construct(
         id="partial",
         title="partial",
         nodes=tuple(n for n in parts["nodes"] if n is not None),
         rules=tuple(rules),
         links=tuple(links),
-        sources=tuple(s for s in parts["sources"] if s is not None),
+        **fields,
     )
     remap = {
-        key: [i for i, item in enumerate(parts[key]) if item is not None]
-        for key in ("rules", "links")
+        key: [i for i, item in enumerate(items) if item is not None]
+        for key, items in parts.items()
+        if key != "nodes"
     }
     out: list[ErrorDetails] = []
     for detail in _structural_errors(partial):
@@ -223,6 +243,10 @@ def _valid_parts(data: Mapping[str, Any]) -> tuple[dict[str, list[Any]], set[str
             rules=TypeAdapter(Rule),
             links=TypeAdapter(Link),
             sources=TypeAdapter(Source),
+            themes=TypeAdapter(Theme),
+            programme_theories=TypeAdapter(ProgrammeTheory),
+            relations=TypeAdapter(Relation),
+            participants=TypeAdapter(Participant),
         )
     stand_in = {_tag(model): model for model in _unwrap(Node)}
     parts: dict[str, list[Any]] = {}
@@ -310,21 +334,42 @@ def _describe(e: ErrorDetails, data: Any) -> tuple[str, str | None, tuple[str | 
         expected = str(e.get("ctx", {}).get("expected", ""))
         choices = re.findall(r"'([^']*)'", expected)
         if clean == ("format_version",):
-            message = (
-                f"this file is format {value!r}, but this version of cimo reads "
-                f"format {FORMAT_VERSION!r}"
-            )
-            hint = "upgrade cimo, or rewrite the file in the current format"
+            message, hint = _version_problem(value)
         else:
             message = f"{value!r} is not allowed{did_you_mean(str(value), choices)}"
             hint = f"expected {expected}"
     else:
-        message = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
+        message = _plain_message(e)
     if field and kind not in ("missing", "extra_forbidden"):
         message = f"{field}: {message}"
     if subject:
         message = f"{subject}: {message}"
     return message, hint, clean
+
+
+def _plain_message(e: ErrorDetails) -> str:
+    """Pydantic's message, lower-cased; a mapping expected says what it got instead."""
+    if e["type"] in ("model_attributes_type", "model_type", "dict_type"):
+        got = type(e.get("input")).__name__
+        got = {"list": "a list", "str": "text", "int": "a number", "float": "a number"}.get(
+            got, got
+        )
+        return f"expected a mapping of keys (such as id, kind and label), not {got}"
+    return e["msg"][0].lower() + e["msg"][1:] if e["msg"] else e["type"]
+
+
+def _version_problem(value: Any) -> tuple[str, str]:
+    """Message and hint for a ``format_version`` cimo does not read (a number: quote it)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f"the version is the number {value!r}, but it must be the text {FORMAT_VERSION!r}",
+            f'quote it: format_version: "{FORMAT_VERSION}" (unquoted, 1.0 is read as a number)',
+        )
+    return (
+        f"this file is format {value!r}, but this version of cimo reads "
+        + " and ".join(repr(v) for v in FORMAT_VERSIONS),
+        "upgrade cimo, or rewrite the file in the current format",
+    )
 
 
 def _subject_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:

@@ -15,8 +15,11 @@ is built on first use, in one pass, and handed out as read-only views
 True
 >>> [ix.rule(p).id for p in ix.producers["stress-and-burnout"]]
 ['burnout']
->>> sorted(ix.slots)
-['because', 'if', 'reduces', 'then', 'unless', 'with']
+>>> sorted(ix.slots)  # doctest: +NORMALIZE_WHITESPACE
+['because', 'despite', 'if', 'moderated_by', 'otherwise', 'reduces', 'then', 'unless',
+ 'with', 'within']
+>>> ix.theme_label(theory.rules[0].theme)
+'Work-related challenges'
 """
 
 from __future__ import annotations
@@ -36,8 +39,12 @@ if TYPE_CHECKING:
         Link,
         Mechanism,
         Outcome,
+        Participant,
+        ProgrammeTheory,
+        Relation,
         Rule,
         Source,
+        Theme,
         Theory,
     )
 
@@ -65,12 +72,20 @@ class TheoryIndex:
         rule_records: The theory's rules, in file order.
         link_records: The theory's explicit links, in file order.
         source_records: The theory's sources, in file order.
+        theme_records: The theory's themes, in file order.
+        programme_theory_records: The theory's programme theories, in file order.
+        relation_records: The theory's relations, in file order.
+        participant_records: The theory's participants, in file order.
     """
 
     node_records: tuple[AnyNode, ...]
     rule_records: tuple[Rule, ...]
     link_records: tuple[Link, ...]
     source_records: tuple[Source, ...]
+    theme_records: tuple[Theme, ...]
+    programme_theory_records: tuple[ProgrammeTheory, ...]
+    relation_records: tuple[Relation, ...]
+    participant_records: tuple[Participant, ...]
 
     def __init__(
         self,
@@ -78,11 +93,20 @@ class TheoryIndex:
         rules: tuple[Rule, ...],
         links: tuple[Link, ...] = (),
         sources: tuple[Source, ...] = (),
+        *,
+        themes: tuple[Theme, ...] = (),
+        programme_theories: tuple[ProgrammeTheory, ...] = (),
+        relations: tuple[Relation, ...] = (),
+        participants: tuple[Participant, ...] = (),
     ) -> None:
         object.__setattr__(self, "node_records", nodes)
         object.__setattr__(self, "rule_records", rules)
         object.__setattr__(self, "link_records", links)
         object.__setattr__(self, "source_records", sources)
+        object.__setattr__(self, "theme_records", themes)
+        object.__setattr__(self, "programme_theory_records", programme_theories)
+        object.__setattr__(self, "relation_records", relations)
+        object.__setattr__(self, "participant_records", participants)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"a TheoryIndex is read-only (cannot set {name!r})")
@@ -112,6 +136,26 @@ class TheoryIndex:
     def sources(self) -> Mapping[str, Source]:
         """Sources by id."""
         return MappingProxyType({s.id: s for s in self.source_records})
+
+    @cached_property
+    def themes(self) -> Mapping[str, Theme]:
+        """Themes by id."""
+        return MappingProxyType({t.id: t for t in self.theme_records})
+
+    def theme_label(self, theme: str) -> str:
+        """The label of a theme by id (the id itself when it is not declared)."""
+        record = self.themes.get(theme)
+        return theme if record is None else record.label
+
+    @cached_property
+    def programme_theories(self) -> Mapping[str, ProgrammeTheory]:
+        """Programme theories by id."""
+        return MappingProxyType({p.id: p for p in self.programme_theory_records})
+
+    @cached_property
+    def participants(self) -> Mapping[str, Participant]:
+        """Participants by id."""
+        return MappingProxyType({p.id: p for p in self.participant_records})
 
     @cached_property
     def node_pos(self) -> Mapping[str, int]:
@@ -231,6 +275,85 @@ class TheoryIndex:
                 out.setdefault(opposite, set()).add(node.id)
         return MappingProxyType({k: frozenset(v) for k, v in out.items()})
 
+    # ------------------------------------------------------------------ format 2.0 groupings
+
+    @cached_property
+    def variants(self) -> Mapping[str, tuple[str, ...]]:
+        """Outcome -> the outcomes declared ``variant_of`` it, in file order."""
+        out: dict[str, list[str]] = {}
+        for node in self.node_records:
+            of = getattr(node, "variant_of", None)
+            if node.kind == "outcome" and of is not None:
+                out.setdefault(of, []).append(node.id)
+        return _frozen(out)
+
+    def with_variants(self, outcome: str) -> tuple[str, ...]:
+        """An outcome and the outcomes that are variants of it (one level)."""
+        return (outcome, *self.variants.get(outcome, ()))
+
+    @cached_property
+    def relations_by_type(self) -> Mapping[str, tuple[Relation, ...]]:
+        """Relation type -> the relations of that type, in file order."""
+        out: dict[str, list[Relation]] = {}
+        for rel in self.relation_records:
+            out.setdefault(rel.type, []).append(rel)
+        return _frozen(out)
+
+    @cached_property
+    def relations_from(self) -> Mapping[str, tuple[Relation, ...]]:
+        """Id -> the relations starting there, in file order."""
+        out: dict[str, list[Relation]] = {}
+        for rel in self.relation_records:
+            out.setdefault(rel.from_, []).append(rel)
+        return _frozen(out)
+
+    @cached_property
+    def relations_to(self) -> Mapping[str, tuple[Relation, ...]]:
+        """Id (or ``file#id``) -> the relations ending there, in file order."""
+        out: dict[str, list[Relation]] = {}
+        for rel in self.relation_records:
+            out.setdefault(rel.to, []).append(rel)
+        return _frozen(out)
+
+    def relations(
+        self, type: str | None = None, *, stated_only: bool = False
+    ) -> tuple[Relation, ...]:
+        """The relations (of one type), optionally only those the source states."""
+        found = self.relation_records if type is None else self.relations_by_type.get(type, ())
+        return tuple(r for r in found if r.stated) if stated_only else found
+
+    @cached_property
+    def by_theme(self) -> Positions:
+        """Theme id -> positions of its rules."""
+        out: dict[str, list[int]] = {}
+        for pos, rule in enumerate(self.rule_records):
+            if rule.theme is not None:
+                out.setdefault(rule.theme, []).append(pos)
+        return _frozen(out)
+
+    @cached_property
+    def by_programme_theory(self) -> Positions:
+        """Programme theory id -> positions of its rules."""
+        out: dict[str, list[int]] = {}
+        for pos, rule in enumerate(self.rule_records):
+            if rule.programme_theory is not None:
+                out.setdefault(rule.programme_theory, []).append(pos)
+        return _frozen(out)
+
+    @cached_property
+    def by_actor(self) -> Positions:
+        """Actor -> positions of its rules."""
+        out: dict[str, list[int]] = {}
+        for pos, rule in enumerate(self.rule_records):
+            if rule.actor is not None:
+                out.setdefault(rule.actor, []).append(pos)
+        return _frozen(out)
+
+    @cached_property
+    def refuted(self) -> frozenset[str]:
+        """The ids of the rules whose status is ``refuted``."""
+        return frozenset(r.id for r in self.rule_records if r.status == "refuted")
+
     def derivable(self, item: str) -> bool:
         """Whether a rule can make ``item`` hold: a THEN outcome, or a context linked to one."""
         return item in self.producers or item in self.linked_from
@@ -257,6 +380,15 @@ def index_of(theory: Theory) -> TheoryIndex:
     """
     ix = _INDEXES.get(theory)
     if ix is None:
-        ix = TheoryIndex(theory.nodes, theory.rules, theory.links, theory.sources)
+        ix = TheoryIndex(
+            theory.nodes,
+            theory.rules,
+            theory.links,
+            theory.sources,
+            themes=theory.themes,
+            programme_theories=theory.programme_theories,
+            relations=theory.relations,
+            participants=theory.participants,
+        )
         _INDEXES.set(theory, ix)
     return ix

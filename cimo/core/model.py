@@ -35,6 +35,7 @@ from cimo.core._base import (
     FORMAT_VERSION,
     FORMAT_VERSIONS,
     GRAPH,
+    ID_SCHEMA,
     ITEMS,
     JSON,
     JSON_OR_ID,
@@ -42,6 +43,7 @@ from cimo.core._base import (
     NESTED,
     NESTED_WORDING,
     PLAIN,
+    RECORDS,
     WORDING,
     CimoModel,
     Id,
@@ -178,6 +180,20 @@ class Evidence(CimoModel):
     note: Annotated[str | None, NESTED_WORDING] = None
 
 
+# The file shapes of ``if`` (a list of ids, or ``any``) and ``because`` (ids or objects).
+_IF_SCHEMA: dict[str, object] = {
+    "anyOf": [{"type": "array", "items": ID_SCHEMA}, {"const": "any"}],
+    "description": "IF: contexts (or outcomes of other rules) that must all hold; "
+    "or 'any': in any circumstances.",
+}
+_BECAUSE_SCHEMA: dict[str, object] = {
+    "type": "array",
+    "items": {"anyOf": [ID_SCHEMA, MechanismLink.model_json_schema(by_alias=True)]},
+    "description": "BECAUSE: the mechanisms that fire; an item is a mechanism id, "
+    "or {mechanism, requires, then} for what holds for that mechanism only.",
+}
+
+
 class Rule(CimoModel):
     """One configuration: IF contexts (and interventions) THEN outcomes BECAUSE mechanisms.
 
@@ -215,16 +231,7 @@ class Rule(CimoModel):
     contexts: Annotated[
         tuple[Id, ...],
         EDGES,
-        WithJsonSchema(
-            {
-                "anyOf": [
-                    {"type": "array", "items": {"$ref": "#/$defs/Id"}},
-                    {"const": "any"},
-                ],
-                "description": "IF: contexts (or outcomes of other rules) that must all hold; "
-                "or 'any': in any circumstances.",
-            }
-        ),
+        WithJsonSchema(_IF_SCHEMA),
     ] = Field(default=(), alias="if")
     """IF: contexts (or outcomes of other rules) that must all hold."""
     any_context: Annotated[SkipJsonSchema[bool], PLAIN] = False
@@ -245,14 +252,7 @@ class Rule(CimoModel):
     mechanisms: Annotated[
         tuple[Id, ...],
         EDGES,
-        WithJsonSchema(
-            {
-                "type": "array",
-                "items": {"anyOf": [{"$ref": "#/$defs/Id"}, {"$ref": "#/$defs/MechanismLink"}]},
-                "description": "BECAUSE: the mechanisms that fire; an item is a mechanism id, "
-                "or {mechanism, requires, then} for what holds for that mechanism only.",
-            }
-        ),
+        WithJsonSchema(_BECAUSE_SCHEMA),
     ] = Field(default=(), alias="because")
     """BECAUSE: the mechanisms that fire (ids, in order)."""
     mechanism_links: Annotated[SkipJsonSchema[tuple[MechanismLink, ...]], JSON] = ()
@@ -449,7 +449,7 @@ class Theory(CimoModel):
     format_version: Annotated[
         Literal["2.0"],
         Policy(merge="first", diff="ignore"),
-        WithJsonSchema({"enum": list(FORMAT_VERSIONS), "type": "string"}),
+        WithJsonSchema({"const": FORMAT_VERSION, "type": "string"}),
     ] = FORMAT_VERSION
     """The version of the file format (written at the top of every file; 1.0 data is
     migrated to 2.0 when read, see :func:`cimo.core.migrate.migrate`)."""
@@ -470,17 +470,17 @@ class Theory(CimoModel):
     or one declared here."""
     check: Annotated[CheckSettings | None, JSON] = None
     """Validation settings for ``cimo check``."""
-    programme_theories: Annotated[tuple[ProgrammeTheory, ...], ITEMS] = ()
+    programme_theories: Annotated[tuple[ProgrammeTheory, ...], RECORDS] = ()
     """The programme theories rules belong to, when one file holds several."""
-    themes: Annotated[tuple[Theme, ...], ITEMS] = ()
+    themes: Annotated[tuple[Theme, ...], RECORDS] = ()
     """The themes rules are grouped under."""
     nodes: Annotated[tuple[Node, ...], GRAPH] = ()
     rules: Annotated[tuple[Rule, ...], GRAPH] = ()
     links: Annotated[tuple[Link, ...], GRAPH] = ()
-    relations: Annotated[tuple[Relation, ...], ITEMS] = ()
+    relations: Annotated[tuple[Relation, ...], RECORDS] = ()
     """Typed relations between nodes and rules (feeds, counterpart-of, refines, ...);
     folded and compared by ``(type, from, to)``."""
-    participants: Annotated[tuple[Participant, ...], ITEMS] = ()
+    participants: Annotated[tuple[Participant, ...], RECORDS] = ()
     """The people evidence comes from, with their attributes."""
     sources: Annotated[tuple[Source, ...], ITEMS] = ()
 

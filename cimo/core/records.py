@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -245,6 +246,13 @@ Attributes: TypeAlias = Annotated[
     BeforeValidator(_pairs),
     AfterValidator(_distinct_keys),
     PlainSerializer(_as_mapping, return_type=dict[str, AttributeValue]),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": {"type": ["string", "integer", "number", "boolean"]},
+            "description": "Classifications: {role: nurse, site: A, group: ...}.",
+        }
+    ),
 ]
 
 

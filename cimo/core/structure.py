@@ -4,7 +4,8 @@
 raises one pydantic ``ValidationError`` listing every problem, each a line
 item whose ``type`` is one of :data:`STRUCTURAL_CODES`. The checks are small
 functions, one per concern (ids, sources, iterations, node references, rule
-slots, links, built-in names), run in document order; the slot checks iterate
+slots, links, built-in names; the parts format 2.0 added are checked by
+:mod:`cimo.core._structure2`), run in document order; the slot checks iterate
 :data:`cimo.core.vocabulary.SLOTS`, so a new slot is checked without a change
 here. The module reads records by attribute only (the model types are
 imported for type checking), so the model can import it.
@@ -26,6 +27,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from cimo._util import did_you_mean
 from cimo.core import builtins
+from cimo.core._structure2 import RULE_CHECKS_2, THEORY_CHECKS_2, declared_records
 from cimo.core.vocabulary import KIND_WORDS, SLOT, SLOTS
 
 if TYPE_CHECKING:
@@ -71,6 +73,7 @@ class _Checker:
         self.kinds: dict[str, str] = {}
         self.sources: set[str] = set()
         self.iterations: set[int] = set()
+        self.declared: dict[str, set[str]] = {}
         self._ids_by_kind: dict[str, list[str]] | None = None
 
     def add(self, code: StructuralCode, loc: Loc, message: str, value: Any) -> None:
@@ -85,15 +88,22 @@ class _Checker:
         return [ident for k in wanted for ident in self._ids_by_kind.get(k, ())]
 
     def ref(
-        self, loc: Loc, who: str, ref: str, wanted: Sequence[str], words: str, slot: str
+        self,
+        loc: Loc,
+        who: str,
+        ref: str,
+        wanted: Sequence[str],
+        words: str,
+        slot: str,
+        noun: str | None = None,
     ) -> None:
-        """Check that ``ref`` names a node of one of the ``wanted`` kinds."""
+        """Check that ``ref`` names a node of one of the ``wanted`` kinds (``noun``: their name)."""
         kind = self.kinds.get(ref)
         if kind is None:
             hint = (
                 did_you_mean(ref, self.candidates(wanted)) if len(self.errors) < _HINT_LIMIT else ""
             )
-            noun = " or ".join(wanted)
+            noun = noun or " or ".join(wanted)
             article = "an" if noun[0] in "aeiou" else "a"
             self.add(
                 "cimo.unknown_id",
@@ -266,6 +276,7 @@ _RULE_CHECKS: tuple[Callable[[_Checker, int, Rule, str], None], ...] = (
     _repeats,
     _clashing_slots,
     _evidence,
+    *RULE_CHECKS_2,
 )
 
 
@@ -316,9 +327,11 @@ _THEORY_CHECKS: tuple[Callable[[_Checker], None], ...] = (
     _ids,
     _sources,
     _iterations,
+    declared_records,
     _nodes,
     _rules,
     _links,
+    *THEORY_CHECKS_2,
     _builtins,
 )
 

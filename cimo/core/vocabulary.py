@@ -132,6 +132,7 @@ class Slot:
             (empty for slots that draw no element-graph edge: qualifiers, ``otherwise``).
         required: True for the slots whose items must all hold (or be delivered) for
             the rule to fire (``if``, ``within``, ``with``).
+        since: The format version that introduced the slot.
     """
 
     keyword: SlotKeyword
@@ -142,6 +143,7 @@ class Slot:
     disabling: bool = False
     relation: str = ""
     required: bool = False
+    since: str = "1.0"
 
     @property
     def into_rule(self) -> bool:
@@ -161,16 +163,17 @@ SLOTS: tuple[Slot, ...] = (
     Slot("unless", "unless", ("context", "outcome"), "condition", "contexts or outcomes",
          disabling=True, relation="disables"),
     Slot("within", "modifiers", ("context",), "condition", "contexts",
-         relation="enables", required=True),
-    Slot("moderated_by", "moderators", ("context",), "qualifier", "contexts"),
-    Slot("despite", "despite", ("context", "outcome"), "qualifier", "contexts or outcomes"),
+         relation="enables", required=True, since="2.0"),
+    Slot("moderated_by", "moderators", ("context",), "qualifier", "contexts", since="2.0"),
+    Slot("despite", "despite", ("context", "outcome"), "qualifier", "contexts or outcomes",
+         since="2.0"),
     Slot("with", "interventions", ("intervention",), "condition", "interventions",
          relation="triggers", required=True),
     Slot("because", "mechanisms", ("mechanism",), "explanation", "mechanisms",
          relation="produces"),
     Slot("then", "outcomes", ("outcome",), "result", "outcomes", relation="produces"),
     Slot("reduces", "reduces", ("outcome",), "result", "outcomes", relation="reduces"),
-    Slot("otherwise", "otherwise", ("outcome",), "result", "outcomes"),
+    Slot("otherwise", "otherwise", ("outcome",), "result", "outcomes", since="2.0"),
 )  # fmt: skip
 #: The slots by keyword.
 SLOT: MappingProxyType[str, Slot] = MappingProxyType({s.keyword: s for s in SLOTS})

@@ -23,14 +23,16 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cimo._util import lookup
-from cimo.examples._table_example import read_doctors_table
-from cimo.examples._views import ViewSettings, draw_view
+from cimo.examples._settings import ViewSettings
 from cimo.io import load
 from cimo.model import CimoModel, Source, Theory
-from cimo.render.diagram import Diagram
-from cimo.render.style import DEFAULT_STYLE, Style
+
+if TYPE_CHECKING:
+    from cimo.render.diagram import Diagram
+    from cimo.render.style import Style
 
 __all__ = [
     "Example",
@@ -190,6 +192,9 @@ def load_example(name: str) -> Theory:
     path = example_path(name)
     if path.suffix == ".csv":
         options = _TABLES[name]
+        # imported on use: only table examples need the spreadsheet importer
+        from cimo.examples._table_example import read_doctors_table
+
         return read_doctors_table(
             path,
             id=str(options["id"]),
@@ -200,16 +205,14 @@ def load_example(name: str) -> Theory:
     return load(path)
 
 
-def default_view(
-    name: str, *, iteration: int | None = None, style: Style = DEFAULT_STYLE
-) -> Diagram:
+def default_view(name: str, *, iteration: int | None = None, style: Style | None = None) -> Diagram:
     """An example drawn the way its paper reads (``cimo render NAME``).
 
     Args:
         name: One of the names in :func:`list_examples`.
         iteration: For an example drawn by iteration (``work-focused-group-cbt``),
             draw this one instead of the default.
-        style: Colours and fonts.
+        style: Colours and fonts (default: :data:`cimo.render.DEFAULT_STYLE`).
 
     Raises:
         UnknownIdError: if there is no bundled example of that name.
@@ -218,4 +221,12 @@ def default_view(
     >>> default_view("doctors-mental-health").name
     'rows'
     """
-    return draw_view(load_example(name), get_example(name).view, iteration=iteration, style=style)
+    from cimo.examples._views import draw_view  # imported on use: it needs the renderers
+    from cimo.render.style import DEFAULT_STYLE
+
+    return draw_view(
+        load_example(name),
+        get_example(name).view,
+        iteration=iteration,
+        style=style or DEFAULT_STYLE,
+    )

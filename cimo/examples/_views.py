@@ -20,12 +20,12 @@ False
 from __future__ import annotations
 
 import itertools
-from typing import Literal
 
 from cimo.core.data import from_data, to_data
 from cimo.edit import focus
 from cimo.errors import UsageError
-from cimo.model import CimoModel, Theory
+from cimo.examples._settings import ViewSettings
+from cimo.model import Theory
 from cimo.render.diagram import Diagram, theory_map
 from cimo.render.dot import quote
 from cimo.render.process import process_map
@@ -33,23 +33,6 @@ from cimo.render.rows import configuration_rows
 from cimo.render.style import DEFAULT_STYLE, Style
 
 __all__ = ["ViewSettings", "connected_part", "draw_view", "ordered_map"]
-
-
-class ViewSettings(CimoModel):
-    """How an example is drawn by default (``cimo render EXAMPLE``)."""
-
-    layout: Literal["map", "process", "rows"] = "map"
-    """``map`` (lanes), ``process`` (phases and bands) or ``rows`` (the table)."""
-    iteration: int | None = None
-    """Map: draw this theory iteration only (``--iteration`` picks another)."""
-    phases: tuple[str, ...] = ()
-    """Process: the phase tags, in order."""
-    bands: tuple[str, ...] = ()
-    """Process: the dimensions, top to bottom."""
-    core: str | None = None
-    """Process: the phase holding the core category."""
-    end_label: str = "Over time"
-    """Process: the heading of the last column."""
 
 
 def connected_part(theory: Theory) -> Theory:

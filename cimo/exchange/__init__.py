@@ -21,17 +21,41 @@ for text), bound to the names of the format table
 True
 """
 
-from cimo.exchange import dagitty, kumu, networks, qdc, table
-from cimo.exchange.formats import (
-    EXPORT_FORMATS,
-    IMPORT_FORMATS,
-    ExportFormat,
-    ImportFormat,
-    export_text,
-    import_text,
-    read,
-    write,
-)
+from typing import TYPE_CHECKING
+
+from cimo._lazy import attach
+
+# Imported on first use (PEP 562), so importing the package stays cheap.
+if TYPE_CHECKING:
+    from cimo.exchange import dagitty, kumu, networks, qdc, table
+    from cimo.exchange.formats import (
+        EXPORT_FORMATS,
+        IMPORT_FORMATS,
+        ExportFormat,
+        ImportFormat,
+        export_text,
+        import_text,
+        read,
+        write,
+    )
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = attach(
+        __name__,
+        submodules=("dagitty", "kumu", "networks", "qdc", "table"),
+        names={
+            "cimo.exchange.formats": [
+                "EXPORT_FORMATS",
+                "IMPORT_FORMATS",
+                "ExportFormat",
+                "ImportFormat",
+                "export_text",
+                "import_text",
+                "read",
+                "write",
+            ]
+        },
+    )
 
 __all__ = [
     "EXPORT_FORMATS",

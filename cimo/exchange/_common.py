@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 from pydantic import ValidationError
 
+from cimo._json import parse_json as strict_json
 from cimo._util import slug
 from cimo.core.data import invalid_theory_error, to_data
 from cimo.errors import FileFormatError, UsageError
@@ -63,11 +67,15 @@ def validated(data: dict[str, Any]) -> Theory:
 
 
 def add_stubs(data: dict[str, Any]) -> dict[str, Any]:
-    """Declare the sources and iterations that records cite but a lossy format dropped."""
+    """Declare what records cite but a lossy format dropped.
+
+    Sources, iterations, themes and programme theories (a theme or programme
+    theory gets its id as its label).
+    """
     cited: dict[str, None] = {}
     numbers: dict[int, None] = {}
     for record in _records(data):
-        for ev in record.get("evidence", ()):
+        for ev in (*record.get("evidence", ()), *record.get("annotations", ())):
             if ev.get("source"):
                 cited[ev["source"]] = None
         for n in record.get("iterations", ()):
@@ -83,6 +91,12 @@ def add_stubs(data: dict[str, Any]) -> dict[str, Any]:
         *out.get("iterations", ()),
         *({"number": n, "label": f"Iteration {n}"} for n in sorted(numbers) if n not in declared),
     ]
+    for key, field in (("themes", "theme"), ("programme_theories", "programme_theory")):
+        named = dict.fromkeys(r[field] for r in data.get("rules", ()) if r.get(field))
+        have = {t["id"] for t in out.get(key, ())}
+        missing = [{"id": t, "label": t} for t in named if t not in have]
+        if missing:
+            out[key] = [*out.get(key, ()), *missing]
     return out
 
 
@@ -124,7 +138,10 @@ def check_xml_text(theory: Theory) -> None:
 
 
 def parse_json(text: str | bytes, *, what: str = "") -> Any:
-    """Parse a JSON document; a syntax error becomes a located :class:`FileFormatError`.
+    """Parse a JSON document strictly; a problem becomes a located :class:`FileFormatError`.
+
+    Duplicate keys, NaN, numbers over 100 characters and nesting over 200
+    levels are refused (:mod:`cimo._json`).
 
     Args:
         text: The document.
@@ -133,10 +150,32 @@ def parse_json(text: str | bytes, *, what: str = "") -> Any:
     Raises:
         FileFormatError: if the text is not valid JSON, with its line and column.
     """
+    return strict_json(text, what=what)
+
+
+def safe_xml(text: str | bytes, *, what: str) -> Any:
+    """The root element of an XML document, parsed without DTDs or entities (defusedxml).
+
+    Bytes are decoded as the document's XML declaration (or byte order mark) says.
+
+    Raises:
+        FileFormatError: for a DTD or entity declaration (refused: billion laughs,
+            external entities), or XML that is not well-formed, with line and column.
+    """
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        prefix = f"{what}: " if what else ""
+        return SafeET.fromstring(text)
+    except DefusedXmlException as err:
         raise FileFormatError(
-            f"{prefix}not valid JSON: {err.msg}", line=err.lineno, column=err.colno
+            f"{what}: refused unsafe XML ({type(err).__name__}: a DTD or entity declaration); "
+            f"{what} files need neither"
+        ) from None
+    except ET.ParseError as err:
+        line, column = err.position
+        raise FileFormatError(
+            f"{what}: not well-formed XML ({err})", line=line, column=column + 1
+        ) from None
+    except (LookupError, ValueError) as err:  # an encoding Python does not know, or cannot use
+        raise FileFormatError(
+            f"{what}: the XML declaration names an encoding that cannot be read ({err}); "
+            "save the file as UTF-8"
         ) from None

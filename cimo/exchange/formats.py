@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo._files import read_file_bytes
 from cimo._util import atomic_write, slug
 from cimo.core.formats import (
     ExportFormat,
@@ -129,7 +130,7 @@ def import_text(
     """
     verify_format(format, kind="exchange", readable=True, action="import from")
     if format == "graphml":
-        return from_graphml(text.decode() if isinstance(text, bytes) else text)
+        return from_graphml(text)
     if format == "nodelink":
         return from_node_link(text)
     given = {k: v for k, v in (("id", id), ("title", title)) if v is not None}
@@ -216,10 +217,7 @@ def read(
     file = Path(path)
     fmt = _pick(file, format, readable=True)
     verify_format(fmt, kind="exchange", readable=True, action="import from")
-    try:
-        data = file.read_bytes()
-    except OSError as err:
-        raise FileFormatError(f"cannot read the file: {err.strerror}", file=str(file)) from None
+    data = read_file_bytes(file)
     if fmt in _UNNAMED:
         id = id or slug(file.stem, fallback="imported")
         title = title or file.stem

@@ -117,6 +117,10 @@ def from_kumu(
         else:
             ident = fresh_id(label, taken)
         by_label.setdefault(label, ident)
+        if "kind" in element:
+            raise _fail(
+                f'element {label!r} has a "kind" field; its "type" gives its kind: remove "kind"'
+            )
         attrs = {k: scalar(v) for k, v in element.items() if k not in ("id", "type", "_id")}
         g.add_node(ident, kind=kind, **attrs)
     for i, conn in enumerate(data.get("connections") or ()):
@@ -140,7 +144,7 @@ def from_kumu(
                 f"connection {i + 1} ({ends[0]} -> {ends[1]}): type {slot!r} is not one of "
                 f"{list(CONNECTION_TYPES)}"
             )
-        extra = {k: v for k, v in conn.items() if k in ("position", "note")}
+        extra = {k: v for k, v in conn.items() if k in ("position", "note", "link")}
         g.add_edge(ends[0], ends[1], slot=slot, **extra)
     g.graph.update(theory_id=id, title=title)
     return validated(add_stubs(network_data(g)))

@@ -33,7 +33,7 @@ import networkx as nx
 from cimo.core.data import to_data
 from cimo.core.vocabulary import KINDS, SLOT, SLOTS, NetworkPolicy, field_policy
 from cimo.errors import FileFormatError
-from cimo.exchange._common import check_xml_text, parse_json, scalar, validated
+from cimo.exchange._common import check_xml_text, parse_json, safe_xml, scalar, validated
 from cimo.model import CimoModel, Node, Rule, Theory
 
 __all__ = [
@@ -66,7 +66,7 @@ def _carried_as(policy: NetworkPolicy, *models: type[CimoModel]) -> frozenset[st
 
 
 #: Fields stored as JSON text (lists and records).
-_JSON_FIELDS = _carried_as("json", *_CARRIED)
+_JSON_FIELDS = _carried_as("json", *_CARRIED) | {"link"}  # "link": a because object on an edge
 #: Fields that are JSON text when they hold a record, and an id otherwise.
 _MAYBE_JSON = _carried_as("json-or-id", *_CARRIED)
 #: Theory fields that are the network itself, not graph attributes.
@@ -79,13 +79,26 @@ def _unscalar(key: str, value: Any, where: str) -> Any:
         key in _JSON_FIELDS or (key in _MAYBE_JSON and value.startswith("{"))
     ):
         try:
-            return json.loads(value)
-        except json.JSONDecodeError as err:
+            return parse_json(value)
+        except FileFormatError as err:
             raise FileFormatError(
-                f"{where}: attribute {key!r} should hold JSON text ({err.msg} at character "
-                f"{err.pos}); export it again with cimo, or fix the value"
+                f"{where}: attribute {key!r} should hold JSON text ({err.message}); export it "
+                "again with cimo, or fix the value"
             ) from None
     return value
+
+
+def _position(attrs: dict[str, Any], where: str) -> int:
+    """The ``position`` of an edge: a whole number (0 when absent)."""
+    value = attrs.get("position", 0)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        value = repr(value)
+    try:
+        return int(value)
+    except ValueError:
+        raise FileFormatError(
+            f"{where}: 'position' is {value!r}; it must be a whole number (the place in the slot)"
+        ) from None
 
 
 def to_network(theory: Theory) -> nx.DiGraph[str]:
@@ -107,11 +120,17 @@ def to_network(theory: Theory) -> nx.DiGraph[str]:
     for rule in data.get("rules", ()):
         rid = rule["id"]
         attrs = {k: scalar(v) for k, v in rule.items() if k != "id" and k not in SLOT}
+        if rule.get("if") == "any":
+            attrs["if"] = "any"
         g.add_node(rid, kind="rule", label=rule.get("source_label") or rid, **attrs)
         for slot in SLOTS:
-            for pos, ref in enumerate(rule.get(slot.keyword, ())):
+            items = rule.get(slot.keyword, ())
+            for pos, ref in enumerate(items if isinstance(items, list) else ()):
+                extra = {}
+                if isinstance(ref, dict):  # a because object: the edge carries it
+                    ref, extra = ref["mechanism"], {"link": scalar(ref)}
                 u, v = (ref, rid) if slot.into_rule else (rid, ref)
-                g.add_edge(u, v, slot=slot.keyword, position=pos)
+                g.add_edge(u, v, slot=slot.keyword, position=pos, **extra)
     for pos, link in enumerate(data.get("links", ())):
         extra = {"note": link["note"]} if "note" in link else {}
         g.add_edge(link["outcome"], link["context"], slot="link", position=pos, **extra)
@@ -144,7 +163,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
     rules: dict[str, dict[str, Any]] = {}
     for vid, attrs in graph.nodes(data=True):
         kind = attrs.get("kind")
-        if kind not in _KINDS:
+        if not isinstance(kind, str) or kind not in _KINDS:
             raise FileFormatError(
                 f"vertex {vid!r}: 'kind' is {kind!r}; it must be one of {sorted(_KINDS)}"
             )
@@ -156,11 +175,11 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
             rules[str(vid)] = {"id": str(vid), **fields}
         else:
             nodes.append({"id": str(vid), **fields})
-    slots: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    slots: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     links: list[tuple[int, dict[str, Any]]] = []
     for u, v, attrs in graph.edges(data=True):
         slot = attrs.get("slot")
-        pos = int(attrs.get("position", 0))
+        pos = _position(attrs, f"edge {u!r} -> {v!r}")
         if slot == "link":
             link = {"outcome": str(u), "context": str(v)}
             if attrs.get("note") is not None:
@@ -180,9 +199,11 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
                 f"edge {u!r} -> {v!r} ({slot}): {rule!r} should be a rule vertex "
                 f"('{slot}' edges point {'into' if into else 'out of'} a rule)"
             )
-        slots.setdefault((rule, spec.keyword), []).append((pos, ref))
+        carried = attrs.get("link")
+        item: Any = _unscalar("link", carried, f"edge {u!r} -> {v!r}") if carried else ref
+        slots.setdefault((rule, spec.keyword), []).append((pos, item))
     for (rule, slot), refs in slots.items():
-        rules[rule][slot] = [ref for _, ref in sorted(refs)]
+        rules[rule][slot] = [ref for _, ref in sorted(refs, key=lambda p: p[0])]
     data["nodes"] = nodes
     data["rules"] = list(rules.values())
     data["links"] = [lk for _, lk in sorted(links, key=lambda p: p[0])]
@@ -201,20 +222,100 @@ def to_graphml(theory: Theory) -> str:
     return "\n".join(nx.generate_graphml(to_network(theory))) + "\n"
 
 
-def from_graphml(text: str) -> Theory:
+def from_graphml(text: str | bytes) -> Theory:
     """Read a theory back from GraphML written by :func:`to_graphml`.
+
+    Bytes are decoded as the XML declaration says (UTF-8, UTF-16, Latin-1,
+    ...). A DTD or entity declaration is refused, and a value that does not
+    fit its key's ``attr.type`` is named with its node or edge and key.
 
     Raises:
         FileFormatError: if the text is not GraphML of a cimo network.
         InvalidTheoryError: if the theory does not hold together.
     """
+    check_typed_values(safe_xml(text, what="GraphML"))
     try:
-        graph = nx.parse_graphml(text)
-    except Exception as err:  # networkx raises bare exceptions of several kinds
+        graph = nx.parse_graphml(text)  # type: ignore[arg-type]  # bytes work too
+    except Exception as err:
         raise FileFormatError(f"not readable as GraphML: {err}") from None
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
         raise FileFormatError("the GraphML graph must be directed and simple (not a multigraph)")
     return from_network(graph)
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+_CONVERTERS: dict[str, Any] = {
+    "int": int,
+    "long": int,
+    "float": float,
+    "double": float,
+    "boolean": lambda v: {"true": True, "false": False, "1": True, "0": False}[v.lower()],
+}
+
+
+def check_typed_values(root: Any) -> None:
+    """Check every GraphML ``<data>`` value fits its key's ``attr.type``.
+
+    Raises:
+        FileFormatError: naming the node (or edge) and the key of the first value that does not.
+    """
+    keys = {
+        key.get("id"): (key.get("attr.name") or key.get("id"), key.get("attr.type", "string"))
+        for key in root.iter()
+        if _local(key.tag) == "key"
+    }
+    for element in root.iter():
+        kind = _local(element.tag)
+        if kind not in ("node", "edge", "graph"):
+            continue
+        for data in element:
+            if _local(data.tag) != "data":
+                continue
+            name, typ = keys.get(data.get("key"), (data.get("key"), "string"))
+            convert = _CONVERTERS.get(typ)
+            value = (data.text or "").strip()
+            try:
+                if convert is not None:
+                    convert(value)
+            except (ValueError, KeyError):
+                owner = element.get("id") or (
+                    f"{element.get('source')} -> {element.get('target')}" if kind == "edge" else ""
+                )
+                raise FileFormatError(
+                    f"GraphML {kind} {owner!r}: the value {value[:40]!r} of key {name!r} "
+                    f"({data.get('key')}) is not a {typ}; fix the value, or the key's attr.type"
+                ) from None
+
+
+def check_node_link(data: dict[str, Any], key: str) -> None:
+    """Check the shape of node-link data before networkx reads it.
+
+    Raises:
+        FileFormatError: saying which part (``graph``, a node, an edge) has the wrong type.
+    """
+    if not isinstance(data.get("graph", {}), dict):
+        raise _nl('"graph" must be an object holding the theory\'s fields')
+    for part in ("nodes", key):
+        if not isinstance(data[part], list):
+            raise _nl(f'"{part}" must be a list of objects')
+    for i, node in enumerate(data["nodes"], start=1):
+        if not isinstance(node, dict):
+            raise _nl(f"node {i} is not an object (it is {json.dumps(node)[:40]})")
+        if not isinstance(node.get("id"), str | int) or isinstance(node.get("id"), bool):
+            raise _nl(f'node {i} has no "id" (text)')
+    for i, edge in enumerate(data[key], start=1):
+        if not isinstance(edge, dict):
+            raise _nl(f"edge {i} is not an object (it is {json.dumps(edge)[:40]})")
+        for end in ("source", "target"):
+            if not isinstance(edge.get(end), str | int) or isinstance(edge.get(end), bool):
+                raise _nl(f'edge {i} has no "{end}" (a node id)')
+
+
+def _nl(message: str) -> FileFormatError:
+    return FileFormatError(f"node-link JSON: {message}")
 
 
 def to_gexf(theory: Theory) -> str:
@@ -251,6 +352,7 @@ def from_node_link(text: str | bytes) -> Theory:
         )
     key = "links" if "links" in data and "edges" not in data else "edges"  # older networkx
     data.setdefault(key, [])
+    check_node_link(data, key)
     try:
         graph = nx.node_link_graph(data, directed=True, multigraph=False, edges=key)
     except (KeyError, TypeError, nx.NetworkXError) as err:

@@ -17,7 +17,7 @@ import warnings
 from typing import Any
 
 from cimo._util import atomic_write
-from cimo.io._theory import Format, dump, dumps, format_of, load, loads
+from cimo.io._theory import Format, dump, dumps, file_version, format_of, load, loads
 from cimo.io.schema import SCHEMA_ID, json_schema
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "atomic_write",
     "dump",
     "dumps",
+    "file_version",
     "format_of",
     "json_schema",
     "load",

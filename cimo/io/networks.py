@@ -57,7 +57,7 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module("cimo.exchange._common"), name)
     elif name == "SLOTS":
         new = "cimo.core.vocabulary.SLOTS (Slot.keyword, Slot.into_rule)"
-        value = tuple((s.keyword, s.into_rule) for s in vocabulary.SLOTS)
+        value = tuple((s.keyword, s.into_rule) for s in vocabulary.SLOTS if s.since == "1.0")
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     warnings.warn(

@@ -21,7 +21,7 @@ def json_schema() -> dict[str, Any]:
 
     >>> schema = json_schema()
     >>> schema["properties"]["format_version"]["const"]
-    '1.0'
+    '2.0'
     >>> slots = ("if", "unless", "with", "because", "then")
     >>> [k for k in schema["$defs"]["Rule"]["properties"] if k in slots]
     ['if', 'unless', 'with', 'because', 'then']

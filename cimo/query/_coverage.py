@@ -244,7 +244,7 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
         incidences = [e.incidence for e in rule.evidence if e.incidence is not None]
         by_stance: dict[str, dict[str, None]] = {"supports": {}, "refutes": {}, "refines": {}}
         for e in rule.evidence:
-            if w := _witness(e.source, e.participant):
+            if e.stance in by_stance and (w := _witness(e.source, e.participant)):
                 by_stance[e.stance][w] = None
         row = RuleEvidence(
             rule=rule.id,

@@ -102,7 +102,7 @@ def select_rules(
         intervention: Has this intervention in WITH.
         mechanism: Has this mechanism in BECAUSE.
         outcome: Has this outcome in THEN or REDUCES.
-        theme: Has this theme.
+        theme: Has this theme (its id or its label).
         status: Has this status.
         source: Cites this source in its evidence.
 
@@ -124,7 +124,8 @@ def select_rules(
         check_ids(theory, [mechanism], ("mechanism",))
     if outcome is not None:
         check_ids(theory, [outcome], ("outcome",))
-    if theme is not None:
+    if theme is not None:  # a theme id, or its label
+        theme = {t.label: t.id for t in theory.themes}.get(theme, theme)
         _check_choice(theme, {r.theme for r in theory.rules if r.theme}, "theme")
     if source is not None:
         _check_choice(source, set(theory.source_index), "source")

@@ -95,7 +95,7 @@ def _mechanisms_left(rule: Rule, removed: set[str]) -> tuple[str, ...] | None:
     if not rule.mechanisms or not removed:
         return rule.mechanisms
     left = tuple(m for m in rule.mechanisms if m not in removed)
-    if rule.mechanism_mode == "together":
+    if rule.mechanism_mode != "alternatives":  # together, or unstated (reasoned as together)
         return left if len(left) == len(rule.mechanisms) else None
     return left or None
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo.core.index import index_of
 from cimo.errors import UsageError
 from cimo.exchange.table._cells import Table, write_cells
 from cimo.exchange.table._read import BOLD
@@ -74,10 +75,14 @@ def write_table(
     headers: Sequence[str] | None = None,
     separator: str = ";",
     sheet: str = "CMO",
+    csv_protection: bool = True,
 ) -> Path:
     """Write a theory as a CMO table to a CSV or XLSX file (atomically).
 
-    See :func:`theory_to_table` for the options.
+    See :func:`theory_to_table` for the options. In CSV, a cell a spreadsheet
+    would run as a formula (``=``, ``+``, ``-``, ``@``, tab or carriage return
+    first) gets a leading apostrophe unless ``csv_protection=False``; reading
+    the table back removes it. ``sheet`` must be a name Excel accepts.
 
     >>> import cimo, pathlib, tempfile
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pwp.csv"
@@ -86,7 +91,7 @@ def write_table(
     'ID,Theme,Context,Unless,Mechanism,Outcome,Reduces,Evidence'
     """
     table = theory_to_table(theory, roles=roles, headers=headers, separator=separator)
-    return write_cells(table, path, sheet=sheet)
+    return write_cells(table, path, sheet=sheet, csv_protection=csv_protection)
 
 
 # --------------------------------------------------------------------------- columns
@@ -138,6 +143,12 @@ class _Cells:
             linked.setdefault(link.context, []).append(link.outcome)
         return cls(theory, joiner, producer, linked)
 
+    def theme(self, rule: Rule) -> str:
+        """The label of the rule's theme (empty when it has none)."""
+        if rule.theme is None:
+            return ""
+        return index_of(self.theory).theme_label(rule.theme)
+
     def cell(self, rule: Rule, role: Role) -> str:
         """The text of one cell: a rule-level column, else the labels of the role's slot."""
         write = _WRITERS.get(role)
@@ -181,7 +192,7 @@ class _Cells:
 _WRITERS: Mapping[Role, Callable[[_Cells, Rule], str]] = MappingProxyType(
     {
         "id": lambda _, rule: rule.source_label or "",
-        "theme": lambda _, rule: rule.theme or "",
+        "theme": lambda cells, rule: cells.theme(rule),
         "mechanism": _Cells.mechanisms,
         "links": _Cells.links,
         "evidence": _Cells.evidence,

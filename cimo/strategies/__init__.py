@@ -22,9 +22,8 @@ per set of arguments, not in every draw. Requires ``pip install cimo[testing]``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from cimo.errors import MissingDependencyError
 
@@ -45,31 +44,22 @@ from cimo.core.vocabulary import (
     EvidenceStance,
     Intensity,
     MechanismMode,
+    MechanismPolarity,
+    MissingPart,
     Polarity,
-    Severity,
     Status,
-    values,
 )
 from cimo.model import (
-    CheckSettings,
-    ComponentAspect,
-    ComponentCategory,
-    ComponentVocabulary,
     Context,
     Facets,
     Intervention,
-    Iteration,
     Link,
     Mechanism,
     Outcome,
     Rule,
     Source,
-    Taxonomy,
-    TaxonomyCategory,
     Theory,
 )
-from cimo.taxonomy import BUILTIN_TAXONOMIES
-from cimo.vocabulary import BUILTIN_VOCABULARIES
 
 __all__ = [
     "contexts",
@@ -84,90 +74,26 @@ __all__ = [
     "theories",
 ]
 
-_T = TypeVar("_T")
-AnyNode = Context | Intervention | Mechanism | Outcome
-
-_ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-#: Ids of 1 to 16 characters: an alphanumeric head, then any id characters, the
-#: trailing ``-_.`` stripped. (``st.from_regex`` draws the same set at five times the cost.)
-_IDS: st.SearchStrategy[str] = st.builds(
-    lambda head, rest: (head + rest).rstrip("-_."),
-    st.sampled_from(_ALNUM),
-    st.text(alphabet=_ALNUM + "-_.", max_size=15),
+from cimo.strategies._parts import (
+    _ACTORS,
+    _ANNOTATIONS,
+    _DOMAINS,
+    _EVIDENCE_KINDS,
+    _IDS,
+    _INDEX,
+    _INDICATORS,
+    _INDICES,
+    _TAGS,
+    AnyNode,
+    _choices,
+    _gated,
+    _labels,
+    _optional,
+    _parts,
+    _tuples,
+    ids,
+    labels,
 )
-#: Indices into what was drawn before: taken modulo the length of the pool.
-_INDEX = st.integers(0, 255)
-_DOMAINS = ("clinical", "work", "interpersonal")
-_DOIS = ("10.1000/xyz", "10.1186/s12913-021-06006-1")
-_EVIDENCE_KINDS = ("realist-evaluation", "realist-synthesis", "interview")
-#: Checks a generated theory's own ``check:`` block may ignore: style checks that no
-#: property of the suite counts on (ignoring any check is legal, but a theory that
-#: ignores the check a test selects would test nothing).
-_IGNORABLE = ("M003", "M005", "R004", "N004")
-_SELECTABLE = ("R", "N", "M", "G", "R002", "N001")
-
-
-def ids() -> st.SearchStrategy[str]:
-    """Valid ids: letters, digits, ``-``, ``_`` and ``.``, starting and ending alphanumeric."""
-    return _IDS
-
-
-def _not_blank(text: str) -> str:
-    return text if text.strip() else f"x{text}"
-
-
-@cache
-def _labels(alphabet: st.SearchStrategy[str] | None, max_size: int) -> st.SearchStrategy[str]:
-    text = (
-        st.text(alphabet=alphabet, min_size=1, max_size=max_size)
-        if alphabet
-        else st.text(min_size=1, max_size=max_size)
-    )
-    return text.map(_not_blank)
-
-
-def labels(
-    *, alphabet: st.SearchStrategy[str] | None = None, max_size: int = 40
-) -> st.SearchStrategy[str]:
-    """Labels: any non-blank text, quotes, colons, braces, newlines and all scripts included."""
-    if max_size < 1:
-        raise InvalidArgument(f"max_size={max_size} must be at least 1")
-    return _labels(alphabet, max_size)
-
-
-def _optional(strategy: st.SearchStrategy[_T]) -> st.SearchStrategy[_T | None]:
-    return st.none() | strategy
-
-
-def _tuples(
-    strategy: st.SearchStrategy[_T], max_size: int = 2
-) -> st.SearchStrategy[tuple[_T, ...]]:
-    return st.lists(strategy, max_size=max_size).map(tuple)
-
-
-def _choices(literal: object) -> st.SearchStrategy[str]:
-    return st.sampled_from(values(literal))
-
-
-#: Free tags are ids; a few words stand for them (ids themselves are drawn for every record).
-_TAGS = st.lists(
-    st.sampled_from(("core", "draft", "phase-1", "s3.format")), unique=True, max_size=2
-)
-_INDICES = st.lists(_INDEX, max_size=2)
-
-
-def _gated(
-    always: Mapping[str, st.SearchStrategy[Any]], extra: Mapping[str, st.SearchStrategy[Any]]
-) -> st.SearchStrategy[dict[str, Any]]:
-    """The ``always`` fields, and either none of the ``extra`` ones or each drawn.
-
-    One choice leaves every descriptive field of a record at its default, so
-    plain records are cheap to draw and a failing example sheds them at once.
-    """
-    return st.builds(
-        make.merge, st.fixed_dictionaries(always), st.none() | st.fixed_dictionaries(extra)
-    )
-
 
 # --------------------------------------------------------------------------- nodes
 
@@ -181,7 +107,10 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
         "description": note,
         "tags": _TAGS,
         "iterations": _INDICES,
+        "truncated": st.booleans(),
+        "inferred": _INDICES,
     }
+    indicators = _tuples(st.sampled_from(_INDICATORS))
     facets = st.builds(Facets, who=note, whom=note, where=note, when=note, circumstances=note)
     component = st.tuples(_INDEX, text, note)
     return {
@@ -191,7 +120,7 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
                 "level": _optional(_choices(ContextLevel)),
                 "dimension": _optional(_choices(Dimension)),
             },
-            {**extra, "facets": _optional(facets)},
+            {**extra, "facets": _optional(facets), "indicators": indicators},
         ),
         "intervention": _gated(
             {"label": text, "components": st.lists(component, max_size=2)}, extra
@@ -204,7 +133,13 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
                 "category": _optional(st.sampled_from(make.MECHANISM_CATEGORIES)),
                 "taxon": _optional(_INDEX),
             },
-            extra,
+            {
+                **extra,
+                "behaviour": note,
+                "polarity": _optional(_choices(MechanismPolarity)),
+                "absent": st.booleans(),
+                "indicators": indicators,
+            },
         ),
         "outcome": _gated(
             {
@@ -213,7 +148,7 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
                 "domain": _optional(st.sampled_from(_DOMAINS)),
                 "opposite": _optional(_INDEX),
             },
-            {**extra, "measures": _tuples(text)},
+            {**extra, "measures": _tuples(text), "variant_of": _optional(_INDEX)},
         ),
     }
 
@@ -293,21 +228,22 @@ def _rule_fields(
     note = _optional(text)
     slots: dict[str, st.SearchStrategy[list[int]]] = {
         s.keyword: st.lists(
-            _INDEX, max_size=min(1, max_slot_size) if s.keyword in make.EXCLUDES else max_slot_size
+            _INDEX, max_size=min(1, max_slot_size) if s.keyword in make.SMALL else max_slot_size
         )
         for s in SLOTS
     }
+    annotation = _ANNOTATIONS(text)
     evidence = _gated(
         {
             "source": _optional(_INDEX),
-            "stance": _choices(EvidenceStance),
+            "stance": _optional(_choices(EvidenceStance)),
             "incidence": _optional(st.integers(0, 30)),
         },
         {
             "locator": note,
             "quote": note,
             "kind": _optional(st.sampled_from(_EVIDENCE_KINDS)),
-            "participant": note,
+            "participant": note | _INDEX,
             "intensity": _optional(_choices(Intensity)),
             "note": note,
         },
@@ -317,7 +253,7 @@ def _rule_fields(
             **slots,
             "mechanism_mode": _choices(MechanismMode),
             "status": _choices(Status),
-            "theme": _optional(st.sampled_from(("A", "B"))),
+            "theme": _optional(_INDEX),
             "evidence": st.lists(evidence, max_size=2),
         },
         {
@@ -326,6 +262,17 @@ def _rule_fields(
             "description": note,
             "tags": _TAGS,
             "iterations": _INDICES,
+            # format 2.0 (indices: see make.rule)
+            "any_context": st.booleans(),
+            "if_any": st.lists(st.lists(_INDEX, min_size=2, max_size=2), max_size=1),
+            "links": st.lists(st.tuples(_INDEX, _INDICES, _INDICES), max_size=2),
+            "steps": st.lists(st.tuples(_INDEX, _INDEX), max_size=1),
+            "missing_parts": st.lists(_choices(MissingPart), unique=True, max_size=1).map(tuple),
+            "actor": _optional(st.sampled_from(_ACTORS)),
+            "programme_theory": _optional(_INDEX),
+            "segments": st.lists(st.tuples(_optional(_INDEX), note), max_size=3),
+            "annotations": st.lists(annotation, max_size=1),
+            "inferred": _INDICES,
         },
     )
 
@@ -339,17 +286,20 @@ def rules(
     mechanisms: Sequence[str] = (),
     outcomes: Sequence[str] = (),
     sources: Sequence[str] = (),
+    modifiers: Sequence[str] = (),
     ids: st.SearchStrategy[str] | None = None,
     max_slot_size: int = 3,
 ) -> Rule:
-    """Rules over given node ids: any mix of slots, incomplete ones included.
+    """Rules over given node ids: any mix of slots and format 2.0 parts, incomplete ones included.
 
     Args:
-        contexts: Ids that may stand in ``if``/``unless`` (contexts and outcomes).
+        contexts: Ids that may stand in ``if``/``unless``/``despite``/``if_any`` and a
+            mechanism's ``requires`` (contexts and outcomes).
         interventions: Ids for ``with``.
         mechanisms: Ids for ``because``.
-        outcomes: Ids for ``then``/``reduces``.
+        outcomes: Ids for ``then``/``reduces``/``otherwise``.
         sources: Source ids evidence may cite.
+        modifiers: Ids for ``within``/``moderated_by`` (contexts only).
         ids: Strategy for the rule id.
         max_slot_size: The most ids drawn for one slot.
     """
@@ -359,97 +309,17 @@ def rules(
     pools = {
         "if": contexts,
         "unless": contexts,
+        "within": modifiers,
+        "moderated_by": modifiers,
+        "despite": contexts,
         "with": interventions,
         "because": mechanisms,
         "then": outcomes,
         "reduces": outcomes,
+        "otherwise": outcomes,
     }
     drawn = draw(_rule_fields(_labels(None, 40), max_slot_size))
-    return make.rule(ident, drawn, pools, sources, (1, 2, 3))
-
-
-# --------------------------------------------------------------------------- theory parts
-
-
-@dataclass(frozen=True)
-class _Parts:
-    """The strategies for the theory-level parts, for one strategy of text."""
-
-    fields: st.SearchStrategy[dict[str, Any]]
-    sources: st.SearchStrategy[list[dict[str, Any]]]
-    iterations: st.SearchStrategy[list[Iteration]]
-    taxonomy: st.SearchStrategy[str | Taxonomy | None]
-    vocabulary: st.SearchStrategy[str | ComponentVocabulary | None]
-    links: st.SearchStrategy[list[tuple[int, int, str | None]]]
-
-
-@cache
-def _parts(text: st.SearchStrategy[str]) -> _Parts:
-    note = _optional(text)
-    category = st.builds(TaxonomyCategory, id=_IDS, label=text, description=note)
-    taxon = st.tuples(_IDS, text, _INDEX, _INDEX, _optional(_INDEX), note, note, note)
-    aspect = st.builds(ComponentAspect, id=_IDS, label=text, items=_tuples(text), note=note)
-    vocabulary = st.builds(
-        ComponentVocabulary,
-        id=_IDS,
-        label=text,
-        description=note,
-        citation=note,
-        categories=_tuples(
-            st.builds(
-                ComponentCategory,
-                id=_IDS,
-                label=text,
-                aspects=st.lists(aspect, max_size=2, unique_by=lambda a: a.id).map(tuple),
-            )
-        ),
-    )
-    taxonomy = st.builds(
-        make.taxonomy,
-        st.fixed_dictionaries({"id": _IDS, "label": text, "description": note, "citation": note}),
-        st.lists(_IDS, min_size=1, max_size=3, unique=True),
-        st.lists(category, max_size=2, unique_by=lambda c: c.id),
-        st.lists(taxon, max_size=4, unique_by=lambda t: t[0]),
-    )
-    return _Parts(
-        fields=st.fixed_dictionaries(
-            {
-                "title": text,
-                "description": note,
-                "authors": _tuples(text),
-                "check": _optional(_CHECK),
-            }
-        ),
-        sources=st.lists(
-            st.fixed_dictionaries(
-                {
-                    "id": _IDS,
-                    "citation": text,
-                    "year": _optional(st.integers(1900, 2100)),
-                    "doi": _optional(st.sampled_from(_DOIS)),
-                    "url": _optional(st.just("https://example.org/study")),
-                }
-            ),
-            max_size=2,
-            unique_by=lambda s: s["id"],
-        ),
-        iterations=st.lists(
-            st.builds(Iteration, number=st.integers(1, 9), label=text, description=note),
-            max_size=2,
-            unique_by=lambda it: it.number,
-        ),
-        taxonomy=st.none() | st.sampled_from(sorted(BUILTIN_TAXONOMIES)) | taxonomy,
-        vocabulary=st.none() | st.sampled_from(sorted(BUILTIN_VOCABULARIES)) | vocabulary,
-        links=st.lists(st.tuples(_INDEX, _INDEX, note), max_size=2),
-    )
-
-
-_CHECK = st.builds(
-    CheckSettings,
-    select=_tuples(st.sampled_from(_SELECTABLE), max_size=1),
-    ignore=st.lists(st.sampled_from(_IGNORABLE), max_size=2, unique=True).map(tuple),
-    fail_on=_optional(_choices(Severity)),
-)
+    return make.rule(ident, drawn, pools, make.Pools(sources=sources))
 
 
 @cache
@@ -525,8 +395,19 @@ def theories(
     # Sources get ids no node or rule has, so ``remove(theory, rule_id)`` removes one thing.
     sources = [Source(**{**s, "id": make.fresh(s["id"], taken)}) for s in drawn_sources]
     source_ids = [s.id for s in sources]
+    theme_drafts = draw(parts.themes)
+    programmes = draw(parts.programme_theories)
+    people = draw(parts.participants)
+    more = make.Pools(
+        sources=source_ids,
+        iterations=numbers,
+        themes=[t["id"] for t in theme_drafts],
+        programme_theories=[p.id for p in programmes],
+        participants=[p.id for p in people],
+        rules=rule_ids,
+    )
     the_rules = tuple(
-        make.rule(i, fields, pools, source_ids, numbers)
+        make.rule(i, fields, pools, more)
         for i, (_, fields) in zip(rule_ids, rule_drafts, strict=True)
     )
     the_links: dict[tuple[str, str], str | None] = {}
@@ -550,6 +431,10 @@ def theories(
         rules=the_rules,
         links=tuple(Link(outcome=o, context=c, note=n) for (o, c), n in the_links.items()),
         sources=tuple(sources),
+        themes=tuple(make.theme(t, more) for t in theme_drafts),
+        programme_theories=tuple(programmes),
+        participants=tuple(people),
+        relations=make.relations(draw(parts.relations), [*(i for i, _, _ in drafts), *rule_ids]),
     )
 
 
