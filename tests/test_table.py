@@ -53,7 +53,7 @@ def test_doctors_theory_is_rebuilt_from_its_csv(doctors: cimo.Theory) -> None:
         DOCTORS_CSV,
         id=doctors.id,
         title=doctors.title,
-        description=doctors.description,
+        description=doctors.description or "",
         source=doctors.sources[0],
     )
     assert rebuilt == doctors
