@@ -13,10 +13,14 @@ from cimo.strategies import theories
 
 def at_iteration(theory: cimo.Theory, n: int) -> cimo.Theory:
     """The elements of one iteration (those without ``iterations`` belong to all)."""
+    nodes = tuple(x for x in theory.nodes if not x.iterations or n in x.iterations)
+    rules = tuple(r for r in theory.rules if not r.iterations or n in r.iterations)
+    kept = {x.id for x in nodes} | {r.id for r in rules}
     return rebuild(
         theory,
-        nodes=tuple(x for x in theory.nodes if not x.iterations or n in x.iterations),
-        rules=tuple(r for r in theory.rules if not r.iterations or n in r.iterations),
+        nodes=nodes,
+        rules=rules,
+        relations=tuple(x for x in theory.relations if x.from_ in kept and x.to in kept),
         iteration=n,
     )
 
@@ -42,7 +46,10 @@ def test_the_two_iterations_of_work_focused_group_cbt(wfg: cimo.Theory) -> None:
         "resume",
         "work-supports-recovery",
     ]
-    assert d.theory_changes == (FieldChange(field="iteration", old=1, new=2),)
+    assert FieldChange(field="iteration", old=1, new=2) in d.theory_changes
+    # the encoder's relations of each iteration (Lexis et al.'s mechanism refines Figure 3's
+    # psychological level; Table 2's printed context is Figure 4's intervention)
+    assert {c.field for c in d.theory_changes} == {"iteration", "relations"}
     # Seed 000: the three levels of change of the synthesis became six mechanisms (Table 3),
     # read through the categories (the encoder's inference for the six: Table 3's colour key
     # did not survive in the text). Iteration 1 has two psychological mechanisms (Figure 3's
