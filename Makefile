@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz bench bench-full gallery fuzz clean
+.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz consumers bench bench-full gallery fuzz clean
 
 help:
 	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary and render it to $(DEMO).svg"
@@ -34,6 +34,35 @@ graphviz:
 		echo "Graphviz's dot is missing: install it (e.g. 'sudo apt-get install graphviz'), or run 'make test PYTEST_ARGS=--skip-exe'"; \
 	fi
 
+# The real consumers the exchange tests run (tests/test_consumers.py):
+# - JavaScript ones (graphology, graphology-gexf, d3-force, Cytoscape.js, mermaid under jsdom,
+#   mxGraph for draw.io) and Microsoft's SARIF Multitool (a self-contained binary on npm),
+#   pinned in tests/js/package-lock.json, installed with the machine's npm (npm does not run
+#   the Multitool's install script, so its binary is made executable here);
+# - networkx 3.2 beside the current one, in .venv-nx32 (pip --target), to read node-link JSON
+#   as networkx before 3.6 does.
+# Without node/npm or the registries the tests that need them fail saying what is missing.
+JS_STAMP   := tests/js/node_modules/.installed-$(shell cat tests/js/package-lock.json | cksum | cut -d' ' -f1)
+NX32_STAMP := .venv-nx32/.installed-3.2.1
+
+$(JS_STAMP): tests/js/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Node.js and npm from Debian..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/js && npm ci --no-audit --no-fund --loglevel=error \
+		&& chmod u+x node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool \
+		&& touch node_modules/$(notdir $(JS_STAMP)); \
+	else echo "npm is missing: the JavaScript consumer tests will fail (install nodejs and npm)"; fi
+
+$(NX32_STAMP): $(STAMP)
+	rm -rf .venv-nx32
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target .venv-nx32 networkx==3.2.1
+	touch $(NX32_STAMP)
+
+consumers: $(JS_STAMP) $(NX32_STAMP)
+
 demo: $(STAMP) graphviz
 	$(BIN)/cimo show $(DEMO)
 	$(BIN)/cimo check $(DEMO)
@@ -47,7 +76,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) graphviz
+pytest: $(STAMP) graphviz consumers
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Run every notebook top to bottom (nbmake); outputs are not kept in the files.
@@ -81,4 +110,4 @@ gallery: $(STAMP) graphviz
 	$(BIN)/python docs/gallery/build.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf $(VENV) .venv-nx32 tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -13,7 +13,7 @@ from lxml import etree
 
 import cimo
 from cimo.errors import UnknownIdError, UsageError
-from cimo.render import cmo_table, mermaid, statement, statements
+from cimo.render import cmo_table, mermaid, mermaid_rules, statement, statements
 from cimo.render.notebook import theory_markdown
 from cimo.render.text import latex_escape
 from cimo.strategies import theories
@@ -134,15 +134,42 @@ def test_mermaid_has_four_lanes_and_escaped_labels(wfg: cimo.Theory) -> None:
         "subgraph lane_intervention",
         "subgraph lane_mechanism",
         "subgraph lane_outcome",
+        "subgraph legend",
     ]
-    edges = [line for line in lines if "-->" in line or "-x" in line or "==>" in line]
+    # The lanes are kept in order by invisible links, the legend after them.
+    assert [line.strip() for line in lines if "~~~" in line] == [
+        "lane_context ~~~ lane_intervention",
+        "lane_intervention ~~~ lane_mechanism",
+        "lane_mechanism ~~~ lane_outcome",
+        "lane_outcome ~~~ legend",
+    ]
+    edges = [
+        line
+        for line in lines
+        if ("-->" in line or "-x" in line or "==>" in line) and "legend_" not in line
+    ]
     assert len(edges) == element_graph_edges(wfg)
+    legend = lines[lines.index('  subgraph legend["Legend"]') :]
+    assert sum("legend_a" in line for line in legend) == len({e.split()[1] for e in edges})
     theory = cimo.Theory(id="t", title="t", nodes=(cimo.Context(id="c", label='say "hi" #1 <b>'),))
     assert 'n0["say #quot;hi#quot; #35;1 #lt;b#gt;"]' in mermaid(theory)
 
 
 def element_graph_edges(theory: cimo.Theory) -> int:
     return int(cimo.graph.element_graph(theory).number_of_edges())
+
+
+def test_mermaid_rule_cards_state_each_rule_and_its_chains(pwp: cimo.Theory) -> None:
+    text = mermaid_rules(pwp)
+    short = {r.id: f"r{i}" for i, r in enumerate(pwp.rules)}
+    for r in pwp.rules:
+        assert statement(pwp, r).replace('"', "#quot;") in text
+    links = {(x.upstream, x.downstream, x.blocking) for x in cimo.graph.chain_links(pwp)}
+    assert links
+    for up, down, blocking in links:
+        assert f"{short[up]} {'-.-x' if blocking else '==>'} {short[down]}" in text
+    themes = list(dict.fromkeys(r.theme for r in pwp.rules if r.theme))
+    assert [line.split('"')[1] for line in text.splitlines() if "subgraph theme_" in line] == themes
 
 
 def test_mermaid_marks_unless_and_chains(pwp: cimo.Theory) -> None:

@@ -131,11 +131,41 @@ def register(app: typer.Typer) -> None:
                 help="dagitty: drop the edges that close cycles instead of refusing.",
             ),
         ] = False,
+        exposure: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--exposure",
+                metavar="ID",
+                help="dagitty: the exposure (repeatable; default: every intervention with edges).",
+            ),
+        ] = None,
+        outcome: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--outcome",
+                metavar="ID",
+                help="dagitty: the outcome (repeatable; default: every outcome with edges).",
+            ),
+        ] = None,
+        layout: Annotated[
+            bool,
+            typer.Option(
+                "--layout/--no-layout",
+                help="dagitty: place the variables as Graphviz lays them out (needs Graphviz).",
+            ),
+        ] = True,
     ) -> None:
-        """Export a theory: GraphML, GEXF, node-link JSON, Kumu, DAGitty, REFI-QDA codebook."""
+        """Export a theory to a network, mapping, causal, coding or diagram tool's format."""
         from cimo.exchange import export_text
 
-        text = export_text(read_theory(file), format=to, drop_feedback=drop_feedback)
+        text = export_text(
+            read_theory(file),
+            format=to,
+            drop_feedback=drop_feedback,
+            exposure=exposure or None,
+            outcome=outcome or None,
+            layout=layout,
+        )
         emit(text, output)
 
     @app.command(name="import")
@@ -152,14 +182,16 @@ def register(app: typer.Typer) -> None:
         id: Annotated[
             str | None,
             typer.Option(
-                "--id", callback=check_id, help="kumu/qdc: the theory's id (default: from FILE)."
+                "--id",
+                callback=check_id,
+                help="kumu/qdc/causalmap: the theory's id (default: from FILE).",
             ),
         ] = None,
         title: Annotated[
-            str | None, typer.Option("--title", help="kumu/qdc: the theory's title.")
+            str | None, typer.Option("--title", help="kumu/qdc/causalmap: the theory's title.")
         ] = None,
     ) -> None:
-        """Import a theory from a Kumu blueprint, node-link JSON, GraphML or a REFI-QDA codebook."""
+        """Import a theory from a network, Kumu, REFI-QDA codebook or Causal Map file."""
         from cimo.exchange import read
 
         fmt = format_of(output) if output else "yaml"

@@ -204,7 +204,7 @@ def register(app: typer.Typer) -> None:
         from cimo.examples import default_view
         from cimo.query import scenario
         from cimo.render.highlight import Highlight
-        from cimo.render.mermaid import mermaid
+        from cimo.render.mermaid import mermaid, mermaid_rules
         from cimo.render.style import STYLES
 
         fmt = _pick_format(format, output)
@@ -232,11 +232,13 @@ def register(app: typer.Typer) -> None:
                 )
             )
         if fmt == "mermaid":
-            if view not in (None, View.map) or focus is not None or highlight is not None:
+            if view is View.taxonomy or focus is not None or highlight is not None:
                 raise UsageError(
-                    "--format mermaid draws the whole map: drop --view, --focus and --scenario-*"
+                    "--format mermaid draws the whole map or the rule cards: "
+                    "drop --view taxonomy, --focus and --scenario-*"
                 )
-            emit(mermaid(theory, style=chosen), output)
+            draw = mermaid_rules if view is View.rules else mermaid
+            emit(draw(theory, style=chosen), output)
             return
         diagram = (
             default_view(file, iteration=iteration, style=chosen)

@@ -184,7 +184,8 @@ def loads(text: str | bytes, *, format: Format = "yaml", file: str | None = None
 def _loads_json(text: str, source: SourceText) -> Theory:
     # One strict parse (duplicate keys, long numbers), then validation: about as fast as
     # pydantic's own JSON parsing, which would keep the last of two equal keys silently.
-    with paused_gc(freeze=True):
+    # The parsed data is not frozen: from_data freezes the theory only when it is valid.
+    with paused_gc():
         data = parse_json(text, file=source.file)
     return from_data(data, source=source)
 

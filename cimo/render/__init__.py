@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
     from cimo.render.dot import DotGraph
     from cimo.render.highlight import Highlight
-    from cimo.render.mermaid import mermaid
+    from cimo.render.mermaid import mermaid, mermaid_rules
     from cimo.render.style import DEFAULT_STYLE, GREYSCALE_STYLE, STYLES, Style
     from cimo.render.text import TableFormat, cmo_table, statement, statements
 
@@ -49,7 +49,7 @@ if not TYPE_CHECKING:
             ],
             "cimo.render.dot": ["DotGraph"],
             "cimo.render.highlight": ["Highlight"],
-            "cimo.render.mermaid": ["mermaid"],
+            "cimo.render.mermaid": ["mermaid", "mermaid_rules"],
             "cimo.render.style": ["DEFAULT_STYLE", "GREYSCALE_STYLE", "STYLES", "Style"],
             "cimo.render.text": ["TableFormat", "cmo_table", "statement", "statements"],
         },
@@ -69,6 +69,7 @@ __all__ = [
     "engine_for",
     "focus_ids",
     "mermaid",
+    "mermaid_rules",
     "rule_card",
     "rule_cards",
     "statement",
