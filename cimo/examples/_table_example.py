@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from cimo.core.data import from_data, to_data
+from cimo.core.source import TableSource, register_table, table_source
 from cimo.exchange.table import read_cells, table_to_theory
 from cimo.model import Source, Theory
 
@@ -106,4 +107,10 @@ def read_doctors_table(
             rule["id"] = f"{theme}-unnumbered{suffix}"
         rule["segments"] = _segments(rule, row)
     data["themes"] = [{"id": ident, "label": label} for label, ident in THEMES.items()]
-    return from_data(data)
+    theory = from_data(data)
+    read = table_source(plain)
+    if read is not None:  # the spreadsheet rows, under the rules' new ids
+        renamed = {old["id"]: new.id for old, new in zip(to_data(plain)["rules"], theory.rules)}
+        rows = {renamed.get(k, k): row for k, row in read.rows.items()}
+        register_table(theory, TableSource(read.file, read.sheet, rows))
+    return theory

@@ -281,12 +281,12 @@ def to_pgmpy(
     >>> import cimo
     >>> from pgmpy.inference import CausalInference
     >>> theory = cimo.load_example("work-focused-group-cbt")
-    >>> dag = to_pgmpy(theory, exposure="peer-facilitation", outcome="self-efficacy")
+    >>> dag = to_pgmpy(theory, exposure="peer-facilitation", outcome="interpersonal-functioning")
     >>> dag.exposures, dag.outcomes
-    ({'peer-facilitation'}, {'self-efficacy'})
+    ({'peer-facilitation'}, {'interpersonal-functioning'})
     >>> inference = CausalInference(dag)
-    >>> sorted(inference.get_minimal_adjustment_set("peer-facilitation", "self-efficacy"))
-    ['group-psychotherapy']
+    >>> sorted(inference.get_minimal_adjustment_set("peer-facilitation", "interpersonal-functioning"))
+    ['group-psychotherapy', 'recurrent-depression']
 
     Raises:
         UsageError: as :func:`to_dagitty`, or if pgmpy is not installed.

@@ -126,8 +126,8 @@ def to_kumu(theory: Theory) -> str:
 
     >>> import cimo
     >>> blueprint = json.loads(to_kumu(cimo.load_example("pwp-resilience")))
-    >>> burnout = next(e for e in blueprint["elements"] if e["id"] == "burnout")
-    >>> print(burnout["description"].splitlines()[0][:60])
+    >>> rule = next(e for e in blueprint["elements"] if e["id"] == "no-reflection")
+    >>> print(rule["description"].splitlines()[0][:60])
     **IF high volume of clinical work and related time constrain
     """
     g = to_network(theory)
