@@ -110,7 +110,8 @@ def read_doctors_table(
     theory = from_data(data)
     read = table_source(plain)
     if read is not None:  # the spreadsheet rows, under the rules' new ids
-        renamed = {old["id"]: new.id for old, new in zip(to_data(plain)["rules"], theory.rules)}
-        rows = {renamed.get(k, k): row for k, row in read.rows.items()}
-        register_table(theory, TableSource(read.file, read.sheet, rows))
+        before = to_data(plain)["rules"]
+        renamed = {old["id"]: new.id for old, new in zip(before, theory.rules, strict=True)}
+        where = {renamed.get(k, k): row for k, row in read.rows.items()}
+        register_table(theory, TableSource(read.file, read.sheet, where))
     return theory

@@ -285,7 +285,8 @@ def to_pgmpy(
     >>> dag.exposures, dag.outcomes
     ({'peer-facilitation'}, {'interpersonal-functioning'})
     >>> inference = CausalInference(dag)
-    >>> sorted(inference.get_minimal_adjustment_set("peer-facilitation", "interpersonal-functioning"))
+    >>> x, y = "peer-facilitation", "interpersonal-functioning"
+    >>> sorted(inference.get_minimal_adjustment_set(x, y))
     ['group-psychotherapy', 'recurrent-depression']
 
     Raises:
