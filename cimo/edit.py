@@ -353,8 +353,8 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     >>> from cimo.edit import roll_up
     >>> wfg = cimo.load_example("work-focused-group-cbt")
     >>> rolled = roll_up(wfg, rank="mechanism")
-    >>> rolled.rule_index["table-2-example-1"].mechanisms  # own-therapist is under Relate
-    ('relate',)
+    >>> rolled.rule_index["figure-4"].mechanisms  # the six, already at the top rank
+    ('realise', 'reflect', 'regulate', 'resolve', 'relate', 'retain-resume')
     """
     taxonomy = resolve_taxonomy(theory)
     if taxonomy is None:
@@ -390,10 +390,21 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
         return theory
     nodes = [n for n in theory.nodes if n.id not in mapping] + list(added.values())
     rules = [
-        evolve(r, mechanisms=tuple(dict.fromkeys(mapping.get(m, m) for m in r.mechanisms)))
+        evolve(
+            r,
+            mechanisms=tuple(dict.fromkeys(mapping.get(m, m) for m in r.mechanisms)),
+            # the printed wording stays; the piece now names the rolled-up mechanism
+            segments=tuple(
+                evolve(g, ref=mapping[g.ref]) if g.ref in mapping else g for g in r.segments
+            ),
+        )
         for r in theory.rules
     ]
-    return rebuild(theory, nodes=tuple(nodes), rules=tuple(rules))
+    relations = tuple(
+        evolve(x, from_=mapping.get(x.from_, x.from_), to=mapping.get(x.to, x.to))
+        for x in theory.relations
+    )
+    return rebuild(theory, nodes=tuple(nodes), rules=tuple(rules), relations=relations)
 
 
 def focus(
@@ -416,8 +427,8 @@ def focus(
     * ``iteration``: exactly the elements of that iteration (elements whose
       ``iterations`` is empty belong to every iteration), with ``iteration`` set.
 
-    Several filters keep what all of them keep. Links are kept when both ends
-    are; sources and the taxonomy are kept as they are. ``cimo render --focus
+    Several filters keep what all of them keep. Links and relations are kept
+    when both ends are; sources and the taxonomy are kept as they are. ``cimo render --focus
     ID --depth N`` draws exactly ``focus(theory, node=ID, steps=N)``.
 
     Raises:
@@ -454,7 +465,16 @@ def focus(
             node_ids.add(node)
     nodes = tuple(n for n in theory.nodes if n.id in node_ids)
     links = tuple(k for k in theory.links if k.outcome in node_ids and k.context in node_ids)
-    changes: dict[str, Any] = {"nodes": nodes, "rules": tuple(keep), "links": links}
+    kept = node_ids | {r.id for r in keep}
+    relations = tuple(  # kept when both ends are (a ``file#id`` end is outside any part)
+        r for r in theory.relations if r.from_ in kept and (r.external or r.to in kept)
+    )
+    changes: dict[str, Any] = {
+        "nodes": nodes,
+        "rules": tuple(keep),
+        "links": links,
+        "relations": relations,
+    }
     if iteration is not None:
         changes["iteration"] = iteration
     return rebuild(theory, **changes)

@@ -210,7 +210,7 @@ def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Dia
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
     >>> card = rule_card(theory, "figure-4")
-    >>> "BECAUSE (any of)" in card.source and "2 pieces of evidence" in card.source
+    >>> "BECAUSE (any of)" in card.source and "3 pieces of evidence" in card.source
     True
 
     Raises:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 from cimo.core.vocabulary import KINDS
 from cimo.graph import element_graph, rule_graph
@@ -46,6 +46,7 @@ from cimo.render._look import (
 from cimo.render.backend import Engine
 from cimo.render.dot import DotGraph, Html, html_lines, html_text, tooltip
 from cimo.render.highlight import Highlight
+from cimo.render.rows import configuration_rows
 from cimo.render.style import DEFAULT_STYLE, Style
 from cimo.taxonomy import resolve_taxonomy
 
@@ -89,8 +90,13 @@ def theory_map(
     focus: str | None = None,
     depth: int = 1,
     engine: Engine | None = None,
+    layout: Literal["lanes", "rows"] = "lanes",
 ) -> Diagram:
     """The whole theory in four lanes, left to right: contexts, interventions, mechanisms, outcomes.
+
+    With ``layout="rows"`` the theory is drawn as a table instead, one
+    configuration per row, C | (I) | M | O, under its themes
+    (:func:`cimo.render.rows.configuration_rows`; the other options do not apply).
 
     Shapes and colours follow the kind; mechanisms are coloured by category.
     Each element shows the label the source printed ("C1") in bold before its
@@ -118,6 +124,7 @@ def theory_map(
         depth: Steps around ``focus``.
         engine: Force a layout engine (default: chosen by size,
             :func:`~cimo.render.backend.engine_for`).
+        layout: ``lanes`` (the map) or ``rows`` (one configuration per row).
 
     Returns:
         The diagram.
@@ -128,6 +135,8 @@ def theory_map(
     >>> 'arrowhead="tee"' in d.source and 'subgraph "cluster_theme_0"' in d.source
     True
     """
+    if layout == "rows":
+        return configuration_rows(theory, style=style)
     keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
     nodes = [n for n in theory.nodes if keep is None or n.id in keep]
     kept_rules = [r for r in theory.rules if keep is None or r.id in keep] if rules else []

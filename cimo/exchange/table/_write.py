@@ -53,7 +53,7 @@ def theory_to_table(
     >>> import cimo
     >>> table = theory_to_table(cimo.load_example("pwp-resilience"), roles=("id", "outcome"))
     >>> table.headers, table.rows[0]
-    (('ID', 'Outcome'), ('Table 1: individual challenges', 'Experiencing work-related adversity'))
+    (('ID', 'Outcome'), ('Individual challenges', 'Experiencing work-related adversity'))
     """
     roles = _default_roles(theory) if roles is None else tuple(roles)
     bad = [r for r in roles if r not in ROLES]

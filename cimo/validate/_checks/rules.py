@@ -215,14 +215,24 @@ def _incomplete(ix: Index) -> Iterator[Raw]:
                     r.id,
                     ("rules", i, "missing", declared.index(said[0])),
                     severity="info",
-                    hint=_DECLARED_HINT,
+                    hint=_declared_hint(said),
                 )
 
 
-_DECLARED_HINT = (
-    "nothing to fix: the source leaves it out (queries report the rule as 'context unknown' "
-    "and never fire it without a context); add the part if another source states it"
-)
+def _declared_hint(parts: list[str]) -> str:
+    """Nothing to fix; what queries make of a missing context only when the context is missing.
+
+    >>> _declared_hint(["mechanism"])
+    'nothing to fix: the source leaves it out; add the part if another source states it'
+    """
+    why = (
+        " (queries report the rule as 'context unknown' and never fire it without a context)"
+        if "context" in parts
+        else ""
+    )
+    return (
+        f"nothing to fix: the source leaves it out{why}; add the part if another source states it"
+    )
 
 
 def _stated(r: Rule, part: str) -> bool:
