@@ -22,7 +22,7 @@ import yaml
 
 import cimo
 from cimo.exchange.networks import from_node_link, to_node_link
-from cimo.exchange.table import read_table, write_table
+from cimo.exchange.table import Role, read_table, write_table
 from cimo.io import file_version
 from cimo.render import cmo_table, statements, theory_map
 from cimo.validate import validate
@@ -151,7 +151,16 @@ def test_table_keeps_each_rules_label_theme_and_slots(
     path: Path, suffix: str, tmp_path: Path
 ) -> None:
     theory = _load(path)
-    roles = ("id", "theme", "context", "unless", "intervention", "mechanism", "outcome", "reduces")
+    roles: tuple[Role, ...] = (
+        "id",
+        "theme",
+        "context",
+        "unless",
+        "intervention",
+        "mechanism",
+        "outcome",
+        "reduces",
+    )
     out = write_table(theory, tmp_path / f"t.{suffix}", roles=roles, separator="|")
     back = read_table(out, separator="|")
     assert [_row(back, r) for r in back.rules] == [_row(theory, r) for r in theory.rules]
