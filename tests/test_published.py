@@ -411,7 +411,7 @@ def test_page_excerpts_are_the_files_words() -> None:
 
 
 def _build() -> ModuleType:
-    script = ROOT / "docs" / "patterns" / "build.py"
+    script = ROOT / "docs" / "patterns" / "build_patterns.py"
     spec = importlib.util.spec_from_file_location("patterns_build", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -428,4 +428,4 @@ def test_page_pictures_are_current(tmp_path: Path) -> None:
         assert f"(patterns/{path.name})" in page
         assert svg_groups(committed.read_text(encoding="utf-8"), "node") == svg_groups(
             path.read_text(encoding="utf-8"), "node"
-        ), f"{committed} is stale: run docs/patterns/build.py"
+        ), f"{committed} is stale: run docs/patterns/build_patterns.py"

@@ -2,7 +2,7 @@
 
 Run from the repository root (needs Graphviz's ``dot``)::
 
-    .venv/bin/python docs/patterns/build.py
+    .venv/bin/python docs/patterns/build_patterns.py
 
 Each pattern is one configuration of a published source encoded under
 ``tests/data/published/``; its picture is that rule's card
