@@ -258,3 +258,21 @@ def test_summary_counts_every_status_and_cannot_be_changed() -> None:
     with pytest.raises(TypeError):
         s.rules_by_status["refuted"] = 3  # type: ignore[index]
     assert s.model_dump(mode="json")["rules_by_status"]["hypothesised"] == 3
+
+
+def test_the_checks_read_the_one_shared_index() -> None:
+    from cimo.validate._index import Index
+
+    theory = cimo.load_example("pwp-resilience")
+    shared = index_of(theory)
+    ix = Index(theory)
+    assert ix.shared is shared
+    assert ix.slot("then") is shared.slot("then")
+    assert ix.used is shared.mentioned and ix.consumers is shared.consumers
+    # what the checks call "used" is every id a rule or a relation names
+    named = {
+        i for r in theory.rules for s in cimo.core.vocabulary.SLOTS for i in getattr(r, s.attr)
+    }
+    named |= {i for r in theory.rules for i in cimo.core.index.nested_ids(r)}
+    named |= {i for rel in theory.relations for i in (rel.from_, rel.to) if not rel.external}
+    assert ix.used == named

@@ -24,7 +24,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     AnyNode: TypeAlias = Context | Intervention | Mechanism | Outcome
 
-__all__ = ["TheoryIndex", "index_of"]
+__all__ = ["Positions", "TheoryIndex", "index_of", "nested_ids"]
 
 #: Rule positions (in ``theory.rules``) by id.
 Positions: TypeAlias = Mapping[str, tuple[int, ...]]
@@ -58,6 +58,18 @@ Positions: TypeAlias = Mapping[str, tuple[int, ...]]
 
 def _frozen(groups: dict[str, list[Any]]) -> MappingProxyType[str, tuple[Any, ...]]:
     return MappingProxyType({k: tuple(v) for k, v in groups.items()})
+
+
+def nested_ids(rule: Rule) -> Iterator[str]:
+    """The ids a rule names outside its flat slots: ``if_any`` groups, mechanism links, steps."""
+    for group in rule.context_groups:
+        yield from group
+    for link in rule.mechanism_links:
+        yield from link.requires
+        yield from link.then
+    for step in rule.outcome_steps:
+        yield step.from_
+        yield step.to
 
 
 class TheoryIndex:
@@ -240,6 +252,61 @@ class TheoryIndex:
     def used(self) -> frozenset[str]:
         """Every id named in some rule slot."""
         return frozenset(ident for table in self.slots.values() for ident in table)
+
+    @cached_property
+    def nested(self) -> Positions:
+        """Id -> positions of the rules naming it in a nested part of a rule.
+
+        The nested parts: an ``if_any`` group, a mechanism link (``requires``,
+        ``then``) or an outcome step (``leads_to``); see :func:`nested_ids`.
+        """
+        out: dict[str, list[int]] = {}
+        for pos, rule in enumerate(self.rule_records):
+            for ident in dict.fromkeys(nested_ids(rule)):
+                out.setdefault(ident, []).append(pos)
+        return _frozen(out)
+
+    @cached_property
+    def mentioned(self) -> frozenset[str]:
+        """Every id a rule names (in a slot or a nested part) or a relation starts or ends at.
+
+        A relation's end in another file (``other.yaml#R1``) is not an id of this theory.
+        """
+        ends = [rel.from_ for rel in self.relation_records]
+        ends += [rel.to for rel in self.relation_records if not rel.external]
+        return self.used | frozenset(self.nested) | frozenset(ends)
+
+    @cached_property
+    def consumers(self) -> Positions:
+        """Id -> positions of the rules whose firing depends on it.
+
+        Through ``if``, ``unless``, ``within``, an ``if_any`` group or a
+        mechanism's ``requires``; not the qualifiers ``moderated_by`` and
+        ``despite``, which never change whether a rule fires.
+        """
+        out: dict[str, list[int]] = {}
+        for pos, rule in enumerate(self.rule_records):
+            refs = [*rule.contexts, *rule.unless, *rule.modifiers]
+            refs += [c for group in rule.context_groups for c in group]
+            refs += [c for link in rule.mechanism_links for c in link.requires]
+            for ident in dict.fromkeys(refs):
+                out.setdefault(ident, []).append(pos)
+        return _frozen(out)
+
+    @cached_property
+    def makes_hold(self) -> Mapping[str, tuple[str, ...]]:
+        """Id -> what else holds when it holds: its linked contexts and its ``feeds`` targets.
+
+        Every ``feeds`` relation counts here, stated or inferred, except one that
+        ends in another file.
+        """
+        out: dict[str, list[str]] = {}
+        for link in self.link_records:
+            out.setdefault(link.outcome, []).append(link.context)
+        for rel in self.relation_records:
+            if rel.type == "feeds" and not rel.external:
+                out.setdefault(rel.from_, []).append(rel.to)
+        return _frozen(out)
 
     # ------------------------------------------------------------------ links and opposites
 

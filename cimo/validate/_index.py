@@ -1,26 +1,23 @@
-"""The lookups the checks share, built once per :func:`~cimo.validate.validate` call.
+"""The lookups the checks share: a view of the theory's one shared index.
 
-Kept apart from the checks so that it can give way to the shared theory
-index of :mod:`cimo.core` without touching them: the checks only use the
-members below, and the two rule helpers :func:`can_fire` and :func:`required`,
-which say what the reasoning of :mod:`cimo.query` says about a rule's
-conditions (a rule with no context fires nowhere; ``if: any`` fires anywhere).
+The checks use only the members of :class:`Index`, each read from
+:class:`cimo.core.index.TheoryIndex` (built once per theory and shared with
+the queries, the graph, the summary and the tables), and the rule helpers
+:func:`can_fire` and :func:`required`, which say what the reasoning of
+:mod:`cimo.query` says about a rule's conditions (a rule with no context fires
+nowhere; ``if: any`` fires anywhere).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Mapping
 from functools import cached_property
-from operator import attrgetter
 
-from cimo.core.vocabulary import SLOTS, SlotKeyword
-from cimo.model import Outcome, Rule, Theory
+from cimo.core.index import Positions, index_of, nested_ids
+from cimo.core.vocabulary import SlotKeyword
+from cimo.model import Rule, Theory
 
 __all__ = ["Index", "can_fire", "certain_outcomes", "nested_ids", "required"]
-
-# the flat slot tuples of a rule at once, in the order of SLOTS
-_SLOT_VALUES = attrgetter(*(s.attr for s in SLOTS))
 
 
 def can_fire(rule: Rule) -> bool:
@@ -54,138 +51,73 @@ def certain_outcomes(rule: Rule) -> tuple[str, ...]:
     return tuple(o for o in rule.outcomes if o not in linked)
 
 
-def nested_ids(rule: Rule) -> Iterator[str]:
-    """The ids a rule names outside its flat slots: ``if_any`` groups, mechanism links, steps."""
-    for group in rule.context_groups:
-        yield from group
-    for link in rule.mechanism_links:
-        yield from link.requires
-        yield from link.then
-    for step in rule.outcome_steps:
-        yield step.from_
-        yield step.to
-
-
 class Index:
-    """Lookups shared by the checks, each built once, in one pass, when first needed."""
+    """The checks' view of the theory's shared index (:func:`cimo.core.index.index_of`).
+
+    Every lookup is the shared :class:`~cimo.core.index.TheoryIndex`'s, built
+    once per theory and shared with the queries, the graph, the summary and
+    the tables; only the set of outcomes in a ``variant_of`` pair is the
+    checks' own.
+    """
 
     def __init__(self, theory: Theory) -> None:
         self.theory = theory
+        self.shared = index_of(theory)
 
-    @cached_property
-    def rule_pos(self) -> dict[str, int]:
-        return {r.id: i for i, r in enumerate(self.theory.rules)}
+    @property
+    def rule_pos(self) -> Mapping[str, int]:
+        return self.shared.rule_pos
 
-    @cached_property
-    def node_pos(self) -> dict[str, int]:
-        return {n.id: i for i, n in enumerate(self.theory.nodes)}
+    @property
+    def node_pos(self) -> Mapping[str, int]:
+        return self.shared.node_pos
 
-    def slot(self, slot: SlotKeyword) -> dict[str, list[int]]:
+    def slot(self, slot: SlotKeyword) -> Positions:
         """Id -> positions of the rules naming it in ``slot`` (the file keyword: ``if``, ...)."""
-        return self._slot_index[slot]
+        return self.shared.slot(slot)
 
-    @cached_property
-    def _slot_index(self) -> dict[str, dict[str, list[int]]]:
-        # one pass over the rules for all the flat slots: the rules are read once
-        found: dict[str, dict[str, list[int]]] = {s.keyword: {} for s in SLOTS}
-        indexes = tuple(found.values())
-        for i, rule in enumerate(self.theory.rules):
-            for index, ids in zip(indexes, _SLOT_VALUES(rule), strict=True):
-                for ref in ids:
-                    index.setdefault(ref, []).append(i)
-        return found
+    @property
+    def nested(self) -> Positions:
+        """Id -> positions of the rules naming it in a nested part of a rule."""
+        return self.shared.nested
 
-    @cached_property
-    def nested(self) -> dict[str, list[int]]:
-        """Id -> positions of the rules naming it in a nested part of a rule.
-
-        The nested parts: an ``if_any`` group, a mechanism link (``requires``,
-        ``then``) or an outcome step (``leads_to``).
-        """
-        out: dict[str, list[int]] = {}
-        for i, rule in enumerate(self.theory.rules):
-            for ref in dict.fromkeys(nested_ids(rule)):
-                out.setdefault(ref, []).append(i)
-        return out
-
-    @cached_property
-    def used(self) -> set[str]:
+    @property
+    def used(self) -> frozenset[str]:
         """Every id named by some rule (in any slot or nested part) or by a relation."""
-        out: set[str] = set()
-        for ids in self._slot_index.values():
-            out.update(ids)
-        out.update(self.nested)
-        for relation in self.theory.relations:
-            out.add(relation.from_)
-            if not relation.external:
-                out.add(relation.to)
-        return out
+        return self.shared.mentioned
 
-    @cached_property
-    def linked(self) -> dict[str, list[str]]:
+    @property
+    def linked(self) -> Mapping[str, tuple[str, ...]]:
         """Outcome -> the contexts it is linked to."""
-        out: defaultdict[str, list[str]] = defaultdict(list)
-        for link in self.theory.links:
-            out[link.outcome].append(link.context)
-        return out
+        return self.shared.linked
 
-    @cached_property
-    def feeds(self) -> dict[str, list[str]]:
+    @property
+    def feeds(self) -> Mapping[str, tuple[str, ...]]:
         """Id -> what it makes hold: its linked contexts and the ``to`` of its ``feeds``."""
-        out: defaultdict[str, list[str]] = defaultdict(list)
-        for link in self.theory.links:
-            out[link.outcome].append(link.context)
-        for relation in self.theory.relations:
-            if relation.type == "feeds" and not relation.external:
-                out[relation.from_].append(relation.to)
-        return out
+        return self.shared.makes_hold
 
-    @cached_property
-    def in_links(self) -> set[str]:
-        return {i for link in self.theory.links for i in (link.outcome, link.context)}
+    @property
+    def in_links(self) -> frozenset[str]:
+        return self.shared.in_links
 
-    @cached_property
-    def opposites(self) -> dict[str, set[str]]:
+    @property
+    def opposites(self) -> Mapping[str, frozenset[str]]:
         """Outcome -> its declared opposites (both directions)."""
-        out: defaultdict[str, set[str]] = defaultdict(set)
-        for node in self.theory.nodes:
-            if isinstance(node, Outcome) and node.opposite is not None:
-                out[node.id].add(node.opposite)
-                out[node.opposite].add(node.id)
-        return out
+        return self.shared.opposites
 
     @cached_property
-    def variants(self) -> set[str]:
+    def variants(self) -> frozenset[str]:
         """The outcomes in a ``variant_of`` pair (either end)."""
-        return {
-            x
-            for node in self.theory.outcomes
-            if node.variant_of is not None
-            for x in (node.id, node.variant_of)
-        }
+        return frozenset(x for of, ids in self.shared.variants.items() for x in (of, *ids))
 
     def rule(self, i: int) -> Rule:
-        return self.theory.rules[i]
+        return self.shared.rule(i)
 
-    def rules_using(self, ident: str, *slots: SlotKeyword) -> list[int]:
+    def rules_using(self, ident: str, *slots: SlotKeyword) -> tuple[int, ...]:
         """Positions of the rules naming ``ident`` in any of ``slots``."""
-        if len(slots) == 1:
-            return self.slot(slots[0]).get(ident, [])
-        return sorted({i for slot in slots for i in self.slot(slot).get(ident, ())})
+        return self.shared.rules_using(ident, *slots) if slots else ()
 
-    @cached_property
-    def consumers(self) -> dict[str, list[int]]:
-        """Id -> positions of the rules whose firing depends on it.
-
-        Through ``if``, ``unless``, ``within``, an ``if_any`` group or a
-        mechanism's ``requires``; not the qualifiers ``moderated_by`` and
-        ``despite``, which never change whether a rule fires.
-        """
-        out: dict[str, list[int]] = {}
-        for i, rule in enumerate(self.theory.rules):
-            refs = [*rule.contexts, *rule.unless, *rule.modifiers]
-            refs += [c for group in rule.context_groups for c in group]
-            refs += [c for link in rule.mechanism_links for c in link.requires]
-            for ref in dict.fromkeys(refs):
-                out.setdefault(ref, []).append(i)
-        return out
+    @property
+    def consumers(self) -> Positions:
+        """Id -> positions of the rules whose firing depends on it (see the shared index)."""
+        return self.shared.consumers

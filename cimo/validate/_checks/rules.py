@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -106,7 +106,7 @@ def _co_fire(a: Rule, b: Rule, ix: Index) -> bool:
     return True
 
 
-def _first_clash(ix: Index, ups: list[int], downs: list[int]) -> tuple[int, int] | None:
+def _first_clash(ix: Index, ups: Sequence[int], downs: Sequence[int]) -> tuple[int, int] | None:
     """The first pair (one from each group) that can fire together.
 
     The scan stops at the first compatible pair, so it costs one comparison per
@@ -134,7 +134,7 @@ def _contradictions(ix: Index) -> Iterator[Raw]:
     # both are left out of the groups before any pair is compared
     dead = {i for i, r in enumerate(ix.theory.rules) if r.status == "refuted" or not can_fire(r)}
 
-    def live(slot: SlotKeyword) -> Mapping[str, list[int]]:
+    def live(slot: SlotKeyword) -> Mapping[str, Sequence[int]]:
         rules = ix.slot(slot)
         if not dead:
             return rules
@@ -146,7 +146,7 @@ def _contradictions(ix: Index) -> Iterator[Raw]:
 
 
 def _predicted_and_reduced(
-    ix: Index, then: Mapping[str, list[int]], reduces: Mapping[str, list[int]]
+    ix: Index, then: Mapping[str, Sequence[int]], reduces: Mapping[str, Sequence[int]]
 ) -> Iterator[Raw]:
     """Clashes between a rule predicting an outcome and one reducing it."""
     for outcome, downs in reduces.items():
@@ -165,7 +165,7 @@ def _predicted_and_reduced(
             )
 
 
-def _predicted_with_opposite(ix: Index, then: Mapping[str, list[int]]) -> Iterator[Raw]:
+def _predicted_with_opposite(ix: Index, then: Mapping[str, Sequence[int]]) -> Iterator[Raw]:
     """Clashes between rules predicting an outcome and its declared opposite."""
     done: set[frozenset[str]] = set()
     for node in ix.theory.nodes:
