@@ -25,6 +25,7 @@ from typing import Literal, TypeAlias
 from cimo.core.vocabulary import KINDS
 from cimo.graph import element_graph, rule_graph
 from cimo.model import Mechanism, Rule, Taxonomy, Theory
+from cimo.render._anyof import add_nested_edges
 from cimo.render._cards import rule_card, rule_cards
 from cimo.render._common import State
 from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
@@ -106,7 +107,10 @@ def theory_map(
     shows: what only hypothesised rules draw is dashed, what only refuted
     rules draw is grey (a refuted rule node is also struck through). The
     mechanisms of a rule whose mechanisms are alternatives meet at an "or"
-    junction ("?" when the source does not say how they combine). What the
+    junction ("?" when the source does not say how they combine); so do the
+    members of an ``if_any`` group, on their way into the rule (into its
+    mechanisms without rule nodes), and a context one mechanism ``requires``
+    points at that mechanism. What the
     encoder inferred is dashed grey. The theory's relations are drawn by type.
     With ``rules=True`` each rule is a node of its own in a fifth lane (with
     its actor), boxed by theme (``clusters``); without, edges join the
@@ -180,6 +184,7 @@ def theory_map(
         shown |= _add_rule_edges(g, theory, kept_ids, style, state)
     else:
         shown |= _add_element_edges(g, theory, kept_ids, style, state)
+    shown |= add_nested_edges(g, theory, kept_ids, style, state, rules=rules)
     shown |= draw_relations(g, theory, kept_ids, style)
 
     if legend and lanes:
