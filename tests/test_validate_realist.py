@@ -173,6 +173,22 @@ def test_a_part_the_source_leaves_out_is_an_info_with_its_own_advice() -> None:
     assert len(helps) == 2 and all(h.startswith("help: R003 ") for h in helps)
 
 
+@pytest.mark.parametrize(
+    ("rule", "parts"),
+    [
+        ("if: [nqn], then: [distress]", "mechanism"),
+        ("if: [nqn], because: [normalise]", "outcome"),
+        ("because: [normalise], then: [distress]", "context"),
+        ("if: [nqn]", "mechanism, outcome"),
+    ],
+)
+def test_the_undeclared_gap_hint_names_the_part_that_is_missing(rule: str, parts: str) -> None:
+    (f,) = validate(theory("  - {id: R1, " + rule + "}\n"), select=["R003"]).findings
+    assert f.severity == "warning" and f.hint is not None
+    assert f.hint.endswith(f"declare it ('missing: [{parts}]')")
+    assert f"add the {parts.replace(', ', ' and ')} if" in f.hint
+
+
 def test_if_any_is_not_a_missing_context() -> None:
     t = theory("  - {id: R1, if: any, because: [normalise], then: [distress]}\n")
     assert codes(t, "R003", "M002") == []

@@ -205,7 +205,12 @@ def _incomplete(ix: Index) -> Iterator[Raw]:
         declared = r.missing_parts
         unsaid = [p for p in absent if p not in declared]
         if unsaid:
-            yield Raw(f"rule {r.id} has no {' and no '.join(unsaid)}", r.id, ("rules", i))
+            yield Raw(
+                f"rule {r.id} has no {' and no '.join(unsaid)}",
+                r.id,
+                ("rules", i),
+                hint=_undeclared_hint(unsaid),
+            )
         if declared:
             said = [p for p in declared if p in absent or not _stated(r, p)]
             if said:
@@ -217,6 +222,21 @@ def _incomplete(ix: Index) -> Iterator[Raw]:
                     severity="info",
                     hint=_declared_hint(said),
                 )
+
+
+def _undeclared_hint(parts: list[str]) -> str:
+    """Add the parts, or declare the very parts the source leaves out.
+
+    >>> print(_undeclared_hint(["mechanism", "outcome"]))  # doctest: +NORMALIZE_WHITESPACE
+    add the mechanism and outcome if the source states them; if the source leaves them out,
+    declare it ('missing: [mechanism, outcome]')
+    """
+    what = " and ".join(parts)
+    them = "it" if len(parts) == 1 else "them"
+    return (
+        f"add the {what} if the source states {them}; if the source leaves {them} out, "
+        f"declare it ('missing: [{', '.join(parts)}]')"
+    )
 
 
 def _declared_hint(parts: list[str]) -> str:
