@@ -27,28 +27,28 @@ def test_statement_words_in_interventions_and_unless(pwp: cimo.Theory, wfg: cimo
     # (its source_label), a list whose labels hold "and" or a comma is quoted item by
     # item, and the UNLESS the encoder inferred says so.
     assert statement(pwp, "burnout") == (
-        "[hypothesised] IF (Systemic pressures and demands) “High volume of clinical work and "
-        "related time constraints” and (Discussion) “Poor or limited access to clinical "
-        "support and supervision”, UNLESS (inferred) (Developing work-related boundaries) "
+        "[hypothesised] IF “High volume of clinical work and "
+        "related time constraints” and “Poor or limited access to clinical "
+        "support and supervision”, UNLESS (inferred) "
         "Developing work-related boundaries or Resilience in the PWP role, "
         "THEN Low job satisfaction, stress and burnout, "
-        "BECAUSE (Discussion) Imbalance between available resources and demands."
+        "BECAUSE Imbalance between available resources and demands."
     )
     # retain of the work-focused group CBT theory (seed 000, Retain/Resume): the contexts,
     # the intervention and the outcome are the encoder's reading of the section
     assert statement(wfg, "retain").startswith(
         "[hypothesised] IF (inferred) Employees with moderate-severe recurrent depression, "
-        "Employees with depression who are in work and (Figure 4) Group psychotherapy, "
-        "WITH (inferred) (Figure 4) Skilful facilitation of peer interaction, THEN (inferred)"
+        "Employees with depression who are in work and Group psychotherapy, "
+        "WITH (inferred) Skilful facilitation of peer interaction, THEN (inferred)"
     )
     # table-2-example-1 (seed 000, Table 2): its printed CONTEXT, no intervention
     assert statement(wfg, "table-2-example-1") == (
-        "[hypothesised] IF (CONTEXT) Group therapists facilitate peer interaction using a "
+        "[hypothesised] IF Group therapists facilitate peer interaction using a "
         "structured-directive leadership style to set up opportunities for peer learning, "
         "peer feedback and peer support, WITH (intervention missing in the source), "
-        "THEN (OUTCOME) Increase in self-reported self-efficacy, "
-        "AND LESS (OUTCOME) Self-reported interpersonal problems, "
-        "BECAUSE (MECHANISM) Becoming their own therapist."
+        "THEN Increase in self-reported self-efficacy, "
+        "AND LESS Self-reported interpersonal problems, "
+        "BECAUSE Becoming their own therapist."
     )
 
 
@@ -105,9 +105,9 @@ def test_csv_groups_rules_by_theme(pwp: cimo.Theory) -> None:
     assert themes == sorted(themes, key=list(dict.fromkeys(themes)).index)
     burnout = next(r for r in rows if r["Rule"].startswith("burnout"))
     assert burnout["Context"] == (
-        "(Systemic pressures and demands) High volume of clinical work and related time "
-        "constraints; (Discussion) Poor or limited access to clinical support and supervision; "
-        "unless: (Developing work-related boundaries) Developing work-related boundaries "
+        "High volume of clinical work and related time "
+        "constraints; Poor or limited access to clinical support and supervision; "
+        "unless: Developing work-related boundaries "
         "(inferred); unless: Resilience in the PWP role (inferred)"
     )
 

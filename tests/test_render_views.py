@@ -310,7 +310,9 @@ def test_every_view_renders_in_every_format(example: cimo.Theory, tmp_path: Path
 @pytest.mark.exe
 def test_rule_card_svg_reads_as_a_configuration(wfg: cimo.Theory) -> None:
     texts = svg_groups(rule_card(wfg, "figure-4").svg(), "node")["figure-4"]
-    assert texts[0] == "figure-4: Figure 4"
+    assert texts[0] == "figure-4"  # "Figure 4" is where the rule comes from (its locator)
+    example = svg_groups(rule_card(wfg, "table-2-example-1").svg(), "node")["table-2-example-1"]
+    assert example[0] == "table-2-example-1: Example 1"  # the label Table 2 prints
     # issue 11: the printed label "6. RETAIN" comes first, in bold (its own text run)
     assert "BECAUSE (any of)" in texts and " Retain/Resume" in texts
     assert texts[texts.index(" Retain/Resume") - 1] == "6. RETAIN"

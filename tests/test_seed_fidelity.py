@@ -107,7 +107,11 @@ def test_000_table_2_if_clause_is_the_printed_context(wfg: Theory) -> None:
         rule = wfg.rule_index[rule_id]
         (context,) = rule.contexts
         node = wfg.index[context]
-        assert node.kind == "context" and node.source_label == "CONTEXT"
+        # printed under the column CONTEXT of Table 2: where it comes from is the
+        # rule's locator; the table prints no label for the element itself
+        assert node.kind == "context" and node.source_label is None
+        assert [e.locator for e in rule.evidence] == ["Table 2"]
+        assert rule.source_label == f"Example {rule_id[-1]}"
         printed = Q000[quote].removeprefix("IF group therapists ")
         assert node.label.lower().startswith(("group therapists " + printed[:40]).lower())
         assert rule.segments[0].ref == context
@@ -364,7 +368,10 @@ def test_001_core_category_and_phases_are_records(pwp: Theory) -> None:
 def test_001_limited_supervision_is_from_the_discussion(pwp: Theory) -> None:
     """Correction 001-7 (docs): "... poor or limited access to clinical support and supervision"."""
     node = pwp.index["limited-supervision"]
-    assert node.source_label == "Discussion"
+    # the section is where it comes from (the locator of the rule naming it), not a printed label
+    assert node.source_label is None
+    (rule,) = [r for r in pwp.rules if node.id in r.contexts]
+    assert "Discussion" in {e.locator for e in rule.evidence}
     assert node.label.lower() in Q001["discussion-supervision"].replace("access to", "access to")
 
 

@@ -191,9 +191,9 @@ def statement(theory: Theory, rule: str | Rule, *, as_printed: bool = False) -> 
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
     >>> print(statement(theory, "figure-4"))  # doctest: +NORMALIZE_WHITESPACE
-    [hypothesised] IF Employees with moderate-severe recurrent depression and (Figure 4)
-    Group psychotherapy, WITH (Figure 4) “Skilful facilitation of peer interaction” and
-    (Discussion) “Psychoeducation in basic CBT concepts and skills”, THEN Improved
+    [hypothesised] IF Employees with moderate-severe recurrent depression and
+    Group psychotherapy, WITH “Skilful facilitation of peer interaction” and
+    “Psychoeducation in basic CBT concepts and skills”, THEN Improved
     clinical status, Improved work status (continued employment) and Improved
     interpersonal functioning, BECAUSE (1. REALISE) Realise,
     (2. REFLECT) Reflect, (3. REGULATE) Regulate, (4. RESOLVE) Resolve, (5. RELATE)
@@ -255,7 +255,7 @@ def statements(theory: Theory, *, as_printed: bool = False) -> Statements:
     >>> import cimo
     >>> s = statements(cimo.load_example("work-focused-group-cbt"))
     >>> print(s.items[0])  # doctest: +ELLIPSIS
-    three-levels (Figure 3): [hypothesised] IF (inferred) Employees with ... WITH ...
+    three-levels: [hypothesised] IF (inferred) Employees with ... WITH ...
     """
     items = []
     for r in theory.rules:

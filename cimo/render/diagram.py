@@ -44,6 +44,7 @@ from cimo.render._look import (
     states,
     status_edge,
 )
+from cimo.render._words import printed_label
 from cimo.render.backend import Engine
 from cimo.render.dot import DotGraph, Html, html_lines, html_text, tooltip
 from cimo.render.highlight import Highlight
@@ -166,7 +167,7 @@ def theory_map(
                 fill=fill,
                 tooltip=node_tooltip(node),
                 state=state(node.id),
-                printed=node.source_label,
+                printed=printed_label(node),
                 inferred=guessed,
             ),
         )

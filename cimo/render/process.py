@@ -38,6 +38,7 @@ from cimo.graph import element_graph
 from cimo.model import Context, Mechanism, Node, Theory
 from cimo.render._figure import Diagram, make_diagram, new_graph
 from cimo.render._look import edge_attrs, label_html, node_attrs, node_tooltip, node_words
+from cimo.render._words import printed_label
 from cimo.render.dot import DotGraph, Html, html_lines, html_text
 from cimo.render.style import DEFAULT_STYLE, Style
 
@@ -138,11 +139,11 @@ def process_map(
                 style,
                 fill=style.category_colour(node.category) if isinstance(node, Mechanism) else None,
                 tooltip=node_tooltip(node),
-                printed=node.source_label,
+                printed=printed_label(node),
                 inferred=guessed,
             )
             attrs["label"] = Html(
-                label_html(node_words(node), 24, printed=node.source_label, max_lines=None)
+                label_html(node_words(node), 24, printed=printed_label(node), max_lines=None)
             )
             if node.tags and "core-category" in node.tags:
                 attrs["penwidth"] = "2.5"
