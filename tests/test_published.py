@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from _svg import svg_groups
 
 import cimo
 from cimo.exchange.networks import from_node_link, to_node_link
@@ -26,7 +27,6 @@ from cimo.exchange.table import Role, read_table, write_table
 from cimo.io import file_version
 from cimo.render import cmo_table, statements, theory_map
 from cimo.validate import validate
-from tests._svg import svg_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "published"

@@ -183,6 +183,7 @@ def test_pwp_resilience_has_its_loop_and_two_mechanisms_the_source_leaves_out(
     # what the source leaves out, or only states, is an info, never a warning
     assert {f.severity for f in report.findings} == {"info"}
     for f in report.by_code("R003"):  # a missing mechanism: no word about a missing context
+        assert f.hint is not None
         assert f.hint.startswith("nothing to fix") and "context" not in f.hint
     loop = report.by_code("G001")[0]
     # the shortest loop through rule self-care: it produces resilience, which reaffirms

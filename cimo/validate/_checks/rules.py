@@ -224,7 +224,7 @@ def _incomplete(ix: Index) -> Iterator[Raw]:
                 )
 
 
-def _undeclared_hint(parts: list[str]) -> str:
+def _undeclared_hint(parts: Sequence[str]) -> str:
     """Add the parts, or declare the very parts the source leaves out.
 
     >>> print(_undeclared_hint(["mechanism", "outcome"]))  # doctest: +NORMALIZE_WHITESPACE
@@ -239,7 +239,7 @@ def _undeclared_hint(parts: list[str]) -> str:
     )
 
 
-def _declared_hint(parts: list[str]) -> str:
+def _declared_hint(parts: Sequence[str]) -> str:
     """Nothing to fix; what queries make of a missing context only when the context is missing.
 
     >>> _declared_hint(["mechanism"])
