@@ -128,7 +128,7 @@ def to_kumu(theory: Theory) -> str:
     >>> blueprint = json.loads(to_kumu(cimo.load_example("pwp-resilience")))
     >>> rule = next(e for e in blueprint["elements"] if e["id"] == "no-reflection")
     >>> print(rule["description"].splitlines()[0][:60])
-    **[supported] IF (Systemic pressures and demands) “High volu
+    **[supported] IF “High volume of clinical work and related t
     """
     g = to_network(theory)
     elements = []
