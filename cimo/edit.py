@@ -23,12 +23,14 @@ True
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from cimo._util import suggest
 from cimo.core.data import invalid_theory_error
+from cimo.core.index import nested_ids
 from cimo.core.vocabulary import SLOTS
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import (
@@ -353,8 +355,8 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     >>> from cimo.edit import roll_up
     >>> wfg = cimo.load_example("work-focused-group-cbt")
     >>> rolled = roll_up(wfg, rank="mechanism")
-    >>> rolled.rule_index["table-2-example-1"].mechanisms  # own-therapist is under Relate
-    ('relate',)
+    >>> rolled.rule_index["figure-4"].mechanisms  # the six, already at the top rank
+    ('realise', 'reflect', 'regulate', 'resolve', 'relate', 'retain-resume')
     """
     taxonomy = resolve_taxonomy(theory)
     if taxonomy is None:
@@ -390,10 +392,21 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
         return theory
     nodes = [n for n in theory.nodes if n.id not in mapping] + list(added.values())
     rules = [
-        evolve(r, mechanisms=tuple(dict.fromkeys(mapping.get(m, m) for m in r.mechanisms)))
+        evolve(
+            r,
+            mechanisms=tuple(dict.fromkeys(mapping.get(m, m) for m in r.mechanisms)),
+            # the printed wording stays; the piece now names the rolled-up mechanism
+            segments=tuple(
+                evolve(g, ref=mapping[g.ref]) if g.ref in mapping else g for g in r.segments
+            ),
+        )
         for r in theory.rules
     ]
-    return rebuild(theory, nodes=tuple(nodes), rules=tuple(rules))
+    relations = tuple(
+        evolve(x, from_=mapping.get(x.from_, x.from_), to=mapping.get(x.to, x.to))
+        for x in theory.relations
+    )
+    return rebuild(theory, nodes=tuple(nodes), rules=tuple(rules), relations=relations)
 
 
 def focus(
@@ -416,8 +429,12 @@ def focus(
     * ``iteration``: exactly the elements of that iteration (elements whose
       ``iterations`` is empty belong to every iteration), with ``iteration`` set.
 
-    Several filters keep what all of them keep. Links are kept when both ends
-    are; sources and the taxonomy are kept as they are. ``cimo render --focus
+    A rule names the nodes of its slots, of its ``if_any`` groups, of its
+    mechanisms' ``requires`` and ``then``, of its ``leads_to`` steps and of its
+    segments; an outcome kept brings the outcome it is a ``variant_of`` or
+    ``opposite`` of. Several filters keep what all of them keep. Links and
+    relations are kept when both ends are; an annotation's ``counters`` keep
+    the kept rules; sources and the taxonomy are kept as they are. ``cimo render --focus
     ID --depth N`` draws exactly ``focus(theory, node=ID, steps=N)``.
 
     Raises:
@@ -449,15 +466,64 @@ def focus(
     if iteration is not None:
         keep, node_ids = _of_iteration(theory, keep, iteration)
     if node_ids is None:
-        node_ids = {ref for r in keep for _, _, ref in r.references()}
+        node_ids = {ref for r in keep for ref in _named(r)}
         if node is not None and node in theory.index:
             node_ids.add(node)
+    node_ids = _with_targets(theory, node_ids)
     nodes = tuple(n for n in theory.nodes if n.id in node_ids)
     links = tuple(k for k in theory.links if k.outcome in node_ids and k.context in node_ids)
-    changes: dict[str, Any] = {"nodes": nodes, "rules": tuple(keep), "links": links}
+    rule_ids = {r.id for r in keep}
+    kept = node_ids | rule_ids
+    relations = tuple(  # kept when both ends are (a ``file#id`` end is outside any part)
+        r for r in theory.relations if r.from_ in kept and (r.external or r.to in kept)
+    )
+    changes: dict[str, Any] = {
+        "nodes": nodes,
+        "rules": tuple(_counters_within(r, rule_ids) for r in keep),
+        "themes": tuple(_counters_within(t, rule_ids) for t in theory.themes),
+        "links": links,
+        "relations": relations,
+    }
     if iteration is not None:
         changes["iteration"] = iteration
     return rebuild(theory, **changes)
+
+
+def _named(rule: Rule) -> Iterator[str]:
+    """Every node id a rule names: its slots, its nested parts and its segments."""
+    for _, _, ref in rule.references():
+        yield ref
+    yield from nested_ids(rule)
+    for seg in rule.segments:
+        if seg.ref is not None:
+            yield seg.ref
+
+
+def _with_targets(theory: Theory, node_ids: set[str]) -> set[str]:
+    """The node ids plus the outcomes kept outcomes are variants or opposites of."""
+    found = set(node_ids)
+    todo = list(found)
+    while todo:
+        record = theory.index.get(todo.pop())
+        for target in (getattr(record, "variant_of", None), getattr(record, "opposite", None)):
+            if target is not None and target not in found:
+                found.add(target)
+                todo.append(target)
+    return found
+
+
+_Noted = TypeVar("_Noted", Rule, Theme)
+
+
+def _counters_within(record: _Noted, rule_ids: set[str]) -> _Noted:
+    """The record with its annotations countering only the kept rules."""
+    if all(set(a.counters) <= rule_ids for a in record.annotations):
+        return record
+    notes = tuple(
+        a.model_copy(update={"counters": tuple(c for c in a.counters if c in rule_ids)})
+        for a in record.annotations
+    )
+    return record.model_copy(update={"annotations": notes})
 
 
 def _of_theme(theory: Theory, rules: list[Rule], theme: str) -> list[Rule]:
@@ -485,11 +551,11 @@ def _of_iteration(theory: Theory, rules: list[Rule], iteration: int) -> tuple[li
     keep = [r for r in rules if _in(r.iterations, iteration)]
     node_ids = {n.id for n in theory.nodes if _in(n.iterations, iteration)}
     for rule in keep:
-        for slot, _, ref in rule.references():
+        for ref in _named(rule):
             if ref not in node_ids:
                 raise UsageError(
-                    f"rule {rule.id} belongs to iteration {iteration} but its {slot!r} "
-                    f"names {ref!r}, which does not; add {iteration} to its iterations"
+                    f"rule {rule.id} belongs to iteration {iteration} but names "
+                    f"{ref!r}, which does not; add {iteration} to its iterations"
                 )
     return keep, node_ids
 
@@ -502,7 +568,7 @@ def _near(theory: Theory, start: str, steps: int) -> set[str]:
         )
     naming: dict[str, list[Rule]] = {}
     for rule in theory.rules:
-        for _, _, ref in rule.references():
+        for ref in dict.fromkeys(_named(rule)):
             naming.setdefault(ref, []).append(rule)
     found: set[str] = set()
     frontier: deque[tuple[str, int]] = deque()
@@ -518,7 +584,7 @@ def _near(theory: Theory, start: str, steps: int) -> set[str]:
         rid, depth = frontier.popleft()
         if depth >= steps:
             continue
-        for _, _, ref in theory.rule_index[rid].references():
+        for ref in dict.fromkeys(_named(theory.rule_index[rid])):
             for other in naming.get(ref, ()):
                 if other.id not in found:
                     found.add(other.id)

@@ -112,7 +112,7 @@ def summary(theory: Theory) -> Summary:
     >>> import cimo
     >>> s = cimo.summary(cimo.load_example("work-focused-group-cbt"))
     >>> s.rules, s.mechanisms, s.incomplete_rules
-    (8, 11, ('work-supports-recovery',))
+    (8, 12, ('work-supports-recovery',))
     """
     kinds = Counter(n.kind for n in theory.nodes)
     statuses: Counter[str] = Counter(r.status for r in theory.rules)

@@ -415,8 +415,7 @@ def assert_whenever(
 
     >>> import cimo
     >>> wfg = cimo.load_example("work-focused-group-cbt")
-    >>> assert_whenever(wfg, contexts=["group-psychotherapy"],
-    ...                 interventions=["encourage-participation"],
+    >>> assert_whenever(wfg, contexts=["group-psychotherapy", "therapists-encourage-participation"],
     ...                 unless=["peer-facilitation"], never_activates=["retain-resume"],
     ...                 max_examples=20)
     """

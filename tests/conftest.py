@@ -72,5 +72,7 @@ def pwp_draft(pwp: cimo.Theory, tmp_path: Path) -> cimo.Theory:
     draft is written to a file and loaded back, so findings have file positions.
     """
     burnout = pwp.rule_index["burnout"]
-    draft = cimo.replace(pwp, cimo.Rule.model_validate({**dict(burnout), "unless": ()}))
+    draft = cimo.replace(
+        pwp, cimo.Rule.model_validate({**dict(burnout), "unless": (), "inferred": ()})
+    )
     return cimo.load(cimo.dump(draft, tmp_path / "pwp-draft.yaml"))

@@ -376,7 +376,7 @@ def test_kumu_view_uses_only_documented_selectors_and_properties() -> None:
 
 #: An exposure and an outcome per example, and whether its feedback must be dropped.
 QUESTIONS = {
-    "work-focused-group-cbt": ("peer-facilitation", "self-efficacy", False),
+    "work-focused-group-cbt": ("peer-facilitation", "interpersonal-functioning", False),
     "pwp-resilience": ("resilience", "staying-in-role", True),
     "doctors-mental-health": (
         "normalisation-of-overwork",
@@ -435,8 +435,8 @@ def test_every_example_answers_a_causal_question_in_pgmpy() -> None:
             nx.DiGraph(to_pgmpy(theory, exposure=x, outcome=y, drop_feedback=drop).edges()), g
         )
         sets[name] = z
-    # Where the intervention is offered (the rule's context) confounds its effect.
-    assert sets["work-focused-group-cbt"] == {"group-psychotherapy"}
+    # Where the intervention is offered and for whom (Figure 4's contexts) confound its effect.
+    assert sets["work-focused-group-cbt"] == {"group-psychotherapy", "recurrent-depression"}
     # Peer support and systemic sense-making lead both to resilience and to staying in role.
     assert sets["pwp-resilience"]
 

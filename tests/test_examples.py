@@ -24,7 +24,8 @@ def test_unknown_example_suggests_a_name() -> None:
 
 def test_work_focused_group_cbt_encodes_table_2_and_figure_4(wfg: cimo.Theory) -> None:
     ex1 = wfg.rule_index["table-2-example-1"]
-    assert ex1.interventions == ("peer-facilitation",)
+    assert ex1.contexts == ("therapists-facilitate-peer-interaction",)
+    assert ex1.interventions == () and ex1.missing_parts == ("intervention",)
     assert ex1.outcomes == ("self-efficacy",) and ex1.reduces == ("interpersonal-problems",)
     fig4 = wfg.rule_index["figure-4"]
     assert fig4.mechanisms == (
@@ -42,7 +43,12 @@ def test_work_focused_group_cbt_encodes_table_2_and_figure_4(wfg: cimo.Theory) -
 def test_work_focused_group_cbt_has_both_theory_iterations(wfg: cimo.Theory) -> None:
     assert [it.number for it in wfg.iterations] == [1, 2]
     first = {m.id for m in wfg.mechanisms if 1 in m.iterations}
-    assert first == {"work-focused-change", "psychological-change", "relationship-focused-change"}
+    assert first == {
+        "work-focused-change",
+        "psychological-change",
+        "relationship-focused-change",
+        "adaptive-patterns",
+    }
     second = {m.taxon for m in wfg.mechanisms if 2 in m.iterations and m.taxon}
     assert {"realise", "reflect", "regulate", "resolve", "relate", "retain-resume"} <= second
 
@@ -50,7 +56,8 @@ def test_work_focused_group_cbt_has_both_theory_iterations(wfg: cimo.Theory) -> 
 def test_lexis_worked_example_is_a_rule_with_its_evidence(wfg: cimo.Theory) -> None:
     rule = wfg.rule_index["lexis-2011"]
     assert rule.status == "supported"
-    assert {e.source for e in rule.evidence} == {"lexis-2011"}
+    assert {e.source for e in rule.evidence} == {"walker-mhrj", "lexis-2011"}
+    assert [e.stance for e in rule.evidence] == ["supports", "supports", "source"]
     context = wfg.index["at-risk-employees"]
     assert context.facets is not None and context.facets.where == "At the worksite."  # type: ignore[union-attr]
 
@@ -67,12 +74,19 @@ def test_components_come_from_the_s3_vocabulary(wfg: cimo.Theory) -> None:
 
 def test_pwp_resilience_phases_and_dimensions(pwp: cimo.Theory) -> None:
     assert {c.dimension for c in pwp.contexts} == {"individual", "systemic"}
-    # format 2.0: themes are records; the 1.0 file's theme texts are their labels
-    labels = {t.id: t.label for t in pwp.themes}
-    themes = {labels[r.theme] for r in pwp.rules if r.theme}
-    assert {
-        "Work-related challenges",
-        "Connecting with values and appraising adversity",
-        "Implementing proactive coping",
-    } <= themes
-    assert pwp.rule_index["core-individual"].unless == ("national-targets-focus",)
+    assert [t.id for t in pwp.themes][:3] == ["phase-1", "phase-2", "phase-3"]
+    assert {r.theme for r in pwp.rules} == {t.id for t in pwp.themes}
+    assert {m.category for m in pwp.mechanisms} == {"individual", "work-related", "systemic"}
+
+
+def test_docs_list_what_each_example_states_and_infers() -> None:
+    """docs/examples.md's generated blocks match the examples' inferred and missing marks."""
+    from pathlib import Path
+
+    from cimo.examples._docs import sync_docs
+
+    docs = Path(__file__).parents[1] / "docs" / "examples.md"
+    assert docs.read_text(encoding="utf-8").count("<!-- stated-inferred:") == 3
+    assert sync_docs(docs, check=True), (
+        "docs/examples.md is out of date: run python -m cimo.examples._docs docs/examples.md"
+    )

@@ -72,7 +72,7 @@ def test_network_shape_on_a_worked_example(pwp: cimo.Theory) -> None:
     }
     assert [v for _, v in g.out_edges("burnout")] == ["stress-and-burnout"]
     assert g.edges["limited-supervision", "burnout"] == {"slot": "if", "position": 1}
-    assert g.nodes["burnout"]["tags"] == '["phase-1"]'
+    assert g.nodes["burnout"]["tags"] == '["phase-1", "systemic"]'
     assert json.loads(g.nodes["burnout"]["evidence"])[0]["source"] == rule.evidence[0].source
     assert len(g) == len(pwp.nodes) + len(pwp.rules)
 
@@ -232,11 +232,9 @@ def test_kumu_blueprint_shape(wfg: cimo.Theory) -> None:
     assert {c["type"] for c in connections} <= set(CONNECTION_TYPES)
     relate = next(e for e in elements if e["id"] == "relate")
     assert (relate["label"], relate["type"], relate["taxon"]) == ("Relate", "Mechanism", "relate")
-    # table-2-example-1: WITH peer-facilitation BECAUSE own-therapist (seed 000, Table 2).
-    assert {"from": "peer-facilitation", "to": "table-2-example-1", "type": "with"}.items() <= next(
-        c
-        for c in connections
-        if c["from"] == "peer-facilitation" and c["to"] == "table-2-example-1"
+    # retain: WITH peer-facilitation BECAUSE retain-resume (seed 000, Retain/Resume).
+    assert {"from": "peer-facilitation", "to": "retain", "type": "with"}.items() <= next(
+        c for c in connections if c["from"] == "peer-facilitation" and c["to"] == "retain"
     ).items()
 
 
@@ -333,15 +331,20 @@ def _check_with_pgmpy(theory: cimo.Theory, text: str, *, dropped: bool = False) 
 
 def test_dagitty_worked_example_opens_in_pgmpy(wfg: cimo.Theory) -> None:
     dag = _check_with_pgmpy(wfg, to_dagitty(wfg, layout=False))
-    # table-2-example-1: IF group-psychotherapy WITH peer-facilitation BECAUSE own-therapist
-    # THEN self-efficacy, REDUCES interpersonal-problems (seed 000, Table 2): the mechanism
-    # is a mediator of that rule, and the context is where the intervention is offered.
-    mediator = "own-therapist@table-2-example-1"
-    assert {("peer-facilitation", mediator), (mediator, "self-efficacy")} <= set(dag.edges())
-    assert (mediator, "interpersonal-problems") in dag.edges()
+    # retain: IF recurrent-depression, in-work, group-psychotherapy WITH peer-facilitation
+    # BECAUSE retain-resume THEN work-status (seed 000): the mechanism is a mediator of that
+    # rule, and the contexts are where the intervention is offered.
+    mediator = "retain-resume@retain"
+    assert {("peer-facilitation", mediator), (mediator, "work-status")} <= set(dag.edges())
     assert ("group-psychotherapy", "peer-facilitation") in dag.edges()
-    assert ("peer-facilitation", "self-efficacy") not in dag.edges()
-    # The two interventions no rule names have no edges, so no role (pgmpy would refuse it).
+    assert ("peer-facilitation", "work-status") not in dag.edges()
+    # table-2-example-1 prints what the therapists do as its CONTEXT and names no
+    # intervention: the context feeds the mediator directly.
+    table_2 = "own-therapist@table-2-example-1"
+    context = "therapists-facilitate-peer-interaction"
+    assert {(context, table_2), (table_2, "self-efficacy")} <= set(dag.edges())
+    assert (table_2, "interpersonal-problems") in dag.edges()
+    # The interventions no rule names have no edges, so no role (pgmpy would refuse it).
     lonely = [n.id for n in wfg.interventions if not causal_diagram(wfg).degree(n.id)]
     assert lonely and all(f'"{v}" [label=' in to_dagitty(wfg, layout=False) for v in lonely)
 

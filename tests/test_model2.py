@@ -170,9 +170,10 @@ def test_the_index_answers_the_2_0_lookups(full: Theory) -> None:
 
 
 def _one_point_oh_files() -> list[Path]:
-    return sorted(
-        p for p in EXAMPLES.glob("*.yaml") if file_version(p) == "1.0"
-    )  # the bundled examples stay 1.0 until they are rewritten
+    # the bundled examples as they were in format 1.0, before the seed audit (issue 12)
+    files = sorted((Path(__file__).parent / "data" / "examples-1.0").glob("*.yaml"))
+    assert files and all(file_version(p) == "1.0" for p in files)
+    return files
 
 
 @pytest.mark.parametrize("path", _one_point_oh_files(), ids=lambda p: p.name)
@@ -214,7 +215,17 @@ def test_an_unknown_version_is_explained() -> None:
 
 def test_cimo_migrate_rewrites_checks_and_never_half_writes(tmp_path: Path) -> None:
     src = tmp_path / "pwp.yaml"
-    src.write_text((EXAMPLES / "pwp-resilience.yaml").read_text())
+    # a 1.0 file (the bundled examples are 2.0 since the seed audit): a theme text and an
+    # evidence entry of each kind the migration changes
+    src.write_text(
+        'format_version: "1.0"\nid: pwp\ntitle: PWP\n'
+        "nodes:\n  - {id: c, kind: context, label: C}\n"
+        "  - {id: m, kind: mechanism, label: M}\n  - {id: o, kind: outcome, label: O}\n"
+        "rules:\n  - id: R1\n    if: [c]\n    because: [m]\n    then: [o]\n"
+        "    theme: Work-related challenges\n"
+        "    evidence: [{source: s, locator: p. 3}, {source: s, quote: words}]\n"
+        "sources: [{id: s, citation: S}]\n"
+    )
     result = runner.invoke(app, ["migrate", str(src), "--check"])
     assert result.exit_code == 1 and "format 1.0, not 2.0" in result.output
     out = tmp_path / "out.json"

@@ -31,9 +31,11 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_render_dot_to_stdout_and_file(wfg: cimo.Theory, tmp_path: Path) -> None:
-    code, out, _ = run("render", "work-focused-group-cbt")
+    code, out, _ = run("render", "work-focused-group-cbt", "--view", "map")
     assert code == 0 and out == theory_map(wfg).source
-    code, _, err = run("render", "work-focused-group-cbt", "-o", str(tmp_path / "m.dot"))
+    code, _, err = run(
+        "render", "work-focused-group-cbt", "--view", "map", "-o", str(tmp_path / "m.dot")
+    )
     assert code == 0 and "wrote" in err
     assert (tmp_path / "m.dot").read_text(encoding="utf-8") == theory_map(wfg).source
 
@@ -84,11 +86,26 @@ def test_render_without_dot_leaves_no_file(tmp_path: Path, monkeypatch: pytest.M
 def test_render_svg_png_pdf(example: cimo.Theory, tmp_path: Path) -> None:
     for suffix, head in ((".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF")):
         out = tmp_path / f"{example.id}{suffix}"
-        code, _, err = run("render", example.id, "-o", str(out))
+        code, _, err = run("render", example.id, "--view", "map", "-o", str(out))
         assert code == 0, err
         assert out.read_bytes().startswith(head)
     nodes = svg_groups((tmp_path / f"{example.id}.svg").read_bytes(), "node")
     assert {n.id for n in example.nodes} <= set(nodes)
+
+
+def test_render_draws_each_example_as_its_paper_does(wfg: cimo.Theory) -> None:
+    from cimo.examples import default_view
+
+    for name in ("work-focused-group-cbt", "pwp-resilience", "doctors-mental-health"):
+        code, out, _ = run("render", name)
+        assert code == 0 and out == default_view(name).source
+    code, out, _ = run("render", "work-focused-group-cbt", "--iteration", "1")
+    assert code == 0 and out == default_view("work-focused-group-cbt", iteration=1).source
+    assert '"lexis-2011"' not in out and '"lexis-intervention"' in out and '"realise"' not in out
+    code, out, _ = run("render", "work-focused-group-cbt", "--layout", "rows")
+    assert code == 0 and out == theory_map(wfg, layout="rows").source
+    code, _, err = run("render", "pwp-resilience", "--iteration", "1")
+    assert code == 2 and "drop --iteration" in err
 
 
 def test_table_formats(pwp: cimo.Theory, tmp_path: Path) -> None:
@@ -121,20 +138,25 @@ def test_render_highlights_a_scenario(pwp: cimo.Theory) -> None:
         "--scenario-context",
         "lack-of-experience",
         "--scenario-context",
-        "national-targets-focus",
+        "high-clinical-volume",
+        "--scenario-context",
+        "limited-supervision",
         "--rule-nodes",
     )
-    result = scenario(pwp, contexts=("lack-of-experience", "national-targets-focus"))
+    result = scenario(
+        pwp, contexts=("lack-of-experience", "high-clinical-volume", "limited-supervision")
+    )
     assert code == 0
     assert out == theory_map(pwp, rules=True, highlight=Highlight.of(result)).source
     # hand-checked in pwp-resilience.yaml: lack of experience fires individual-challenges,
-    # whose outcome (work-related adversity) would fire core-individual, but the focus on
-    # national targets blocks it (UNLESS)
+    # whose outcome (work-related adversity) fires core-individual, which gives work-related
+    # boundaries; high volume and limited supervision would fire burnout, but the
+    # boundaries block it (UNLESS)
     nodes = dot_nodes(out)
     assert nodes["individual-challenges"]["color"] == cimo.render.DEFAULT_STYLE.fired
-    assert nodes["core-individual"]["color"] == cimo.render.DEFAULT_STYLE.blocked
+    assert nodes["burnout"]["color"] == cimo.render.DEFAULT_STYLE.blocked
     assert nodes["work-related-adversity"]["penwidth"] == "2.5"
-    assert nodes["connecting-with-values"]["fontcolor"] == cimo.render.DEFAULT_STYLE.greyed
+    assert nodes["moving-away-from-values"]["fontcolor"] == cimo.render.DEFAULT_STYLE.greyed
     code, out, _ = run(
         "render", "pwp-resilience", "--view", "rules", "--scenario-intervention", "x"
     )

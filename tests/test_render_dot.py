@@ -149,6 +149,7 @@ def test_dot_text_of_a_map_names_every_node_once(example: cimo.Theory) -> None:
         "\x00\x07",
         "&amp;",
         "\\N \\G",
+        "]",
     ],
 )
 def test_awkward_labels_round_trip_through_svg(label: str) -> None:

@@ -332,3 +332,19 @@ def test_mermaid_shows_labels_junctions_status_and_relations(theory: cimo.Theory
     inferred = styles[f"stroke:{DEFAULT_STYLE.inferred},stroke-dasharray:5 4"].split(",")
     assert edges.index(f"  {short['retention']} -->|feeds| {short['trust-c']}") == int(inferred[0])
     assert len(inferred) == 2 and int(inferred[1]) >= len(edges)
+
+
+def test_a_printed_label_that_repeats_the_label_is_not_printed_again() -> None:
+    t = cimo.loads(
+        'format_version: "2.0"\nid: t\ntitle: T\nnodes:\n'
+        "  - {id: c, kind: context, label: Night shifts, source_label: C1}\n"
+        "  - {id: m, kind: mechanism, label: Setting limits, source_label: M1}\n"
+        "  - {id: o, kind: outcome, label: Developing  boundaries,"
+        " source_label: developing boundaries}\n"
+        "rules:\n  - {id: R1, if: [c], because: [m], then: [o]}\n"
+    )
+    text = statement(t, "R1")
+    assert "(C1) Night shifts" in text and "(M1) Setting limits" in text
+    assert "(developing boundaries)" not in text and "Developing  boundaries" in text
+    assert "developing boundaries" not in theory_map(t).source
+    assert "developing boundaries" not in mermaid(t)

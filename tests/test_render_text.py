@@ -22,32 +22,48 @@ from cimo.strategies import theories
 
 
 def test_statement_words_in_interventions_and_unless(pwp: cimo.Theory, wfg: cimo.Theory) -> None:
-    # hand-written from rule core-individual of pwp-resilience.yaml. Issue 11 changed the
-    # meaning on purpose: the status tag leads, labels keep their case (never lower-cased),
-    # and a list whose labels hold "and" or a comma is quoted item by item.
-    assert statement(pwp, "core-individual") == (
-        "[supported] IF Experiencing work-related adversity, "
-        "UNLESS A service focus on achieving national targets, "
-        "THEN “Implementing individual coping strategies (self-care and wellbeing)”, "
-        "“Developing work-related boundaries” and “Using systemic and relational strategies "
-        "(supervision and peer support)”, "
-        "BECAUSE Connecting with their own values and Appraising adversity in relation to "
-        "their values."
+    # hand-written from rule burnout of pwp-resilience.yaml. Issue 11: the status tag
+    # leads, labels keep their case, each after the heading the source printed it under
+    # (its source_label), a list whose labels hold "and" or a comma is quoted item by
+    # item, and the UNLESS the encoder inferred says so.
+    assert statement(pwp, "burnout") == (
+        "[hypothesised] IF “High volume of clinical work and "
+        "related time constraints” and “Poor or limited access to clinical "
+        "support and supervision”, UNLESS (inferred) "
+        "Developing work-related boundaries or Resilience in the PWP role, "
+        "THEN Low job satisfaction, stress and burnout, "
+        "BECAUSE Imbalance between available resources and demands."
     )
-    # table-2-example-1 of the work-focused group CBT theory (seed 000, Table 2); its
-    # elements carry the source's printed label "Table 2, Example 1"
+    # retain of the work-focused group CBT theory (seed 000, Retain/Resume): the contexts,
+    # the intervention and the outcome are the encoder's reading of the section
+    assert statement(wfg, "retain").startswith(
+        "[hypothesised] IF (inferred) Employees with moderate-severe recurrent depression, "
+        "Employees with depression who are in work and Group psychotherapy, "
+        "WITH (inferred) Skilful facilitation of peer interaction, THEN (inferred)"
+    )
+    # table-2-example-1 (seed 000, Table 2): its printed CONTEXT, no intervention
     assert statement(wfg, "table-2-example-1") == (
-        "[hypothesised] IF Group psychotherapy, "
-        "WITH Skilful facilitation of peer interaction with a structured-directive leadership "
-        "style, THEN (Table 2, Example 1) Increase in self-reported self-efficacy, "
-        "AND LESS (Table 2, Example 1) Self-reported interpersonal problems, "
-        "BECAUSE (Table 2, Example 1) Becoming their own therapist."
+        "[hypothesised] IF Group therapists facilitate peer interaction using a "
+        "structured-directive leadership style to set up opportunities for peer learning, "
+        "peer feedback and peer support, WITH (intervention missing in the source), "
+        "THEN Increase in self-reported self-efficacy, "
+        "AND LESS Self-reported interpersonal problems, "
+        "BECAUSE Becoming their own therapist."
     )
 
 
 def test_statement_says_what_the_source_left_unstated(wfg: cimo.Theory) -> None:
-    # issue 11 words a gap "(mechanism not stated)" (was "(no mechanism stated)")
-    assert statement(wfg, "work-supports-recovery").endswith("BECAUSE (mechanism not stated).")
+    # issue 11 words a gap "(mechanism not stated)", or, when the file declares it
+    # (missing: [mechanism]), "(mechanism missing in the source)"
+    assert statement(wfg, "work-supports-recovery").endswith(
+        "BECAUSE (mechanism missing in the source)."
+    )
+    undeclared = cimo.replace(
+        wfg, cimo.evolve(wfg.rule_index["work-supports-recovery"], missing_parts=())
+    )
+    assert statement(undeclared, "work-supports-recovery").endswith(
+        "BECAUSE (mechanism not stated)."
+    )
     with pytest.raises(UnknownIdError, match="did you mean 'figure-4'"):
         statement(wfg, "figure4")
 
@@ -66,7 +82,7 @@ def test_csv_table_has_one_numbered_row_per_rule_with_theme(example: cimo.Theory
     assert [r["No."] for r in rows] == [str(i) for i in range(1, len(example.rules) + 1)]
     by_id = {r["Rule"].split("; ")[0]: r for r in rows}
     assert set(by_id) == {r.id for r in example.rules}
-    labels = {t.id: t.label for t in example.themes}  # 2.0: themes are records, shown by label
+    labels = _headings(example)
     for rule in example.rules:
         row = by_id[rule.id]
         assert row["Theme"] == (labels[rule.theme] if rule.theme else "Other configurations")
@@ -75,21 +91,31 @@ def test_csv_table_has_one_numbered_row_per_rule_with_theme(example: cimo.Theory
             assert row["Rule"] == f"{rule.id}; {rule.source_label}"
 
 
+def _headings(theory: cimo.Theory) -> dict[str, str]:
+    """2.0: themes are records, headed by their printed label and label ("Phase 1: ...")."""
+    return {
+        t.id: f"{t.source_label}: {t.label}" if t.source_label else t.label for t in theory.themes
+    }
+
+
 def test_csv_groups_rules_by_theme(pwp: cimo.Theory) -> None:
     rows = list(csv.DictReader(io.StringIO(cmo_table(pwp, format="csv"))))
     themes = [r["Theme"] for r in rows]
     # each theme's rows are together, in order of first appearance
     assert themes == sorted(themes, key=list(dict.fromkeys(themes)).index)
-    core = next(r for r in rows if r["Rule"].startswith("core-individual"))
-    assert core["Context"] == (
-        "Experiencing work-related adversity; unless: A service focus on achieving national targets"
+    burnout = next(r for r in rows if r["Rule"].startswith("burnout"))
+    assert burnout["Context"] == (
+        "High volume of clinical work and related time "
+        "constraints; Poor or limited access to clinical support and supervision; "
+        "unless: Developing work-related boundaries "
+        "(inferred); unless: Resilience in the PWP role (inferred)"
     )
 
 
 def test_markdown_table_heads_each_theme(pwp: cimo.Theory) -> None:
     md = cmo_table(pwp, format="md")
     headings = [line[4:] for line in md.splitlines() if line.startswith("### ")]
-    labels = {t.id: t.label for t in pwp.themes}  # 2.0: themes are records, shown by label
+    labels = _headings(pwp)
     assert headings == list(dict.fromkeys(labels[r.theme] for r in pwp.rules if r.theme))
     assert md.count("| No. | Rule |") == 4
 
@@ -148,22 +174,33 @@ def test_mermaid_has_four_lanes_and_escaped_labels(wfg: cimo.Theory) -> None:
         for line in lines
         if ("-->" in line or "-x" in line or "==>" in line) and "legend_" not in line
     ]
-    # Issue 11: the alternatives of rule figure-4 meet at an "or" junction: its
-    # mechanism -> outcome edges become mechanism --- or --> outcome.
-    figure_4 = wfg.rule_index["figure-4"]
-    short = {n.id: f"n{i}" for i, n in enumerate(wfg.nodes)}
-    assert '  j0(("or"))' in lines
-    assert {f"  {short[m]} --- j0" for m in figure_4.mechanisms} <= set(lines)
-    assert {f"  j0 --> {short[o]}" for o in figure_4.outcomes} <= set(lines)
-    only_figure_4 = [
-        (u, v)
-        for u, v, rel, data in cimo.graph.element_graph(wfg).edges(keys=True, data=True)
-        if rel == "produces" and data["rules"] == ("figure-4",)
+    # Issue 11: the alternatives of rule figure-4 meet at an "or" junction (and the
+    # mechanisms of three-levels, whose combination the source leaves unstated, at a "?"
+    # one): their mechanism -> outcome edges become mechanism --- or --> outcome.
+    junctions = [
+        r
+        for r in wfg.rules
+        if r.mechanism_mode in ("alternatives", "unstated") and len(r.mechanisms) > 1
     ]
-    junction = len(figure_4.outcomes) + len(figure_4.reduces)
-    assert len(edges) == element_graph_edges(wfg) - len(only_figure_4) + junction
+    assert [r.id for r in junctions] == ["three-levels", "figure-4"]
+    short = {n.id: f"n{i}" for i, n in enumerate(wfg.nodes)}
+    routed = 0
+    for j, rule in enumerate(junctions):
+        mark = "or" if rule.mechanism_mode == "alternatives" else "?"
+        assert f'  j{j}(("{mark}"))' in lines
+        assert {f"  {short[m]} --- j{j}" for m in rule.mechanisms} <= set(lines)
+        assert {f"  j{j} --> {short[o]}" for o in rule.outcomes} <= set(lines)
+        only_this = [
+            (u, v)
+            for u, v, rel, data in cimo.graph.element_graph(wfg).edges(keys=True, data=True)
+            if rel == "produces" and data["rules"] == (rule.id,)
+        ]
+        routed += len(only_this) - len(rule.outcomes) - len(rule.reduces)
+    relations = [line for line in edges if "-->|" in line]  # drawn labelled by type
+    assert len(relations) == len(wfg.relations)
+    assert len(edges) == element_graph_edges(wfg) - routed + len(relations)
     # The legend shows one sample of each arrow drawn (and of each edge look used).
-    drawn = {line.split()[1] for line in lines if re.match(r"  [nj]\d+ ", line)}
+    drawn = {line.split()[1].split("|")[0] for line in lines if re.match(r"  [nj]\d+ ", line)}
     legend = lines[lines.index('  subgraph legend["Legend"]') :]
     samples = [m[1] for line in legend if (m := re.search(r'legend_a\d+\[" "\] (\S+?)\|', line))]
     looks = sum(line.startswith("  linkStyle") for line in lines)
@@ -194,7 +231,7 @@ def test_mermaid_rule_cards_state_each_rule_and_its_chains(pwp: cimo.Theory) -> 
 def test_mermaid_marks_unless_and_chains(pwp: cimo.Theory) -> None:
     text = mermaid(pwp)
     short = {n.id: f"n{i}" for i, n in enumerate(pwp.nodes)}
-    assert f"{short['national-targets-focus']} -.-x " in text
+    assert f"{short['work-boundaries']} -.-x " in text
     assert f"{short['work-related-adversity']} ==> " in text
 
 
@@ -205,7 +242,8 @@ def test_a_theory_shows_a_summary_in_notebooks(wfg: cimo.Theory) -> None:
     assert f"| rules | {len(wfg.rules)} |" in md
     assert f"| contexts | {len(wfg.contexts)} |" in md
     # issue 11: the status tag leads and the label keeps its case
-    assert "1. \\[hypothesised\\] IF Employees with moderate-severe recurrent depression" in md
+    first = wfg.rules[0]  # three-levels: the first iteration, WITH its design
+    assert f"1. \\[hypothesised\\] {statement(wfg, first.id)[len('[hypothesised] ') :]}" in md
     assert f"... and {len(wfg.rules) - 5} more" in md
 
 

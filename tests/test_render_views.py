@@ -25,6 +25,7 @@ from cimo.render import (
     taxonomy_tree,
     theory_map,
 )
+from cimo.render._look import node_words
 from cimo.render.backend import engine_for, run_graphviz
 
 
@@ -63,11 +64,9 @@ def test_map_edges_are_the_element_graph_with_unless_and_chains_distinct(
     edges = dot_edges(theory_map(pwp).source)
     drawn = {(u, v) for u, v, a in edges if a.get("style") != "invis"}
     assert drawn == {(u, v) for u, v, _ in element_graph(pwp).edges(keys=True)}
-    unless = [a for u, v, a in edges if u == "national-targets-focus"]
-    assert unless and all(
-        a["style"] == "dashed" and a["arrowhead"] == "tee" and a["color"] == "#c62828"
-        for a in unless
-    )
+    # burnout holds UNLESS work-related boundaries (an outcome of other rules) hold
+    unless = [a for u, v, a in edges if (u, v) == ("work-boundaries", "resource-demand-imbalance")]
+    assert unless and all(a["style"] == "dashed" and a["arrowhead"] == "tee" for a in unless)
     # work-related-adversity is an outcome standing in later rules' IF: a chain
     chains = [a for u, v, a in edges if u == "work-related-adversity"]
     assert chains and all(a["color"] == DEFAULT_STYLE.chain for a in chains)
@@ -161,12 +160,12 @@ def test_highlight_picks_out_a_result_and_greys_the_rest(pwp: cimo.Theory) -> No
 
 
 def test_rule_card_shows_if_then_because_with_status_and_evidence(pwp: cimo.Theory) -> None:
-    card = rule_card(pwp, "core-individual")
-    label = dot_nodes(card.source)["core-individual"]["label"]
-    for word in ("IF", "UNLESS", "THEN", "BECAUSE", "supported", "piece"):
+    card = rule_card(pwp, "burnout")
+    label = dot_nodes(card.source)["burnout"]["label"]
+    for word in ("IF", "UNLESS", "THEN", "BECAUSE", "hypothesised", "piece"):
         assert word in label
-    assert "A service focus on achieving" in label
-    n = len(pwp.rule_index["core-individual"].evidence)
+    assert "Poor or limited access" in label
+    n = len(pwp.rule_index["burnout"].evidence)
     assert f"{n} piece{'s' if n != 1 else ''} of evidence" in label
     with pytest.raises(UnknownIdError):
         rule_card(pwp, "core-individul")
@@ -254,12 +253,17 @@ def test_svg_holds_every_node_and_edge_with_labels_intact(
     svg = d.render(format="svg")
     nodes = svg_groups(svg, "node")
     for node in example.nodes:
-        assert nodes[node.id] == _label_runs(node.label, node.source_label)
+        assert nodes[node.id] == _label_runs(node_words(node), node.source_label)
     edges = set(svg_groups(svg, "edge"))
     source = rule_graph(example) if rules else element_graph(example)
-    # Issue 11: a rule's alternative mechanisms meet at an "or" junction, so its
-    # mechanism -> outcome (map) or rule -> mechanism (rule nodes) edges go through it.
-    junctions = [r for r in example.rules if r.mechanism_mode == "alternatives"]
+    # Issue 11: a rule's alternative mechanisms meet at an "or" junction ("?" when the
+    # source does not say how they combine), so its mechanism -> outcome (map) or
+    # rule -> mechanism (rule nodes) edges go through it.
+    junctions = [
+        r
+        for r in example.rules
+        if r.mechanism_mode in ("alternatives", "unstated") and len(r.mechanisms) > 1
+    ]
     routed = set()
     for r in junctions:
         if rules:
@@ -306,7 +310,9 @@ def test_every_view_renders_in_every_format(example: cimo.Theory, tmp_path: Path
 @pytest.mark.exe
 def test_rule_card_svg_reads_as_a_configuration(wfg: cimo.Theory) -> None:
     texts = svg_groups(rule_card(wfg, "figure-4").svg(), "node")["figure-4"]
-    assert texts[0] == "figure-4: Figure 4"
+    assert texts[0] == "figure-4"  # "Figure 4" is where the rule comes from (its locator)
+    example = svg_groups(rule_card(wfg, "table-2-example-1").svg(), "node")["table-2-example-1"]
+    assert example[0] == "table-2-example-1: Example 1"  # the label Table 2 prints
     # issue 11: the printed label "6. RETAIN" comes first, in bold (its own text run)
     assert "BECAUSE (any of)" in texts and " Retain/Resume" in texts
     assert texts[texts.index(" Retain/Resume") - 1] == "6. RETAIN"

@@ -173,6 +173,22 @@ def test_a_part_the_source_leaves_out_is_an_info_with_its_own_advice() -> None:
     assert len(helps) == 2 and all(h.startswith("help: R003 ") for h in helps)
 
 
+@pytest.mark.parametrize(
+    ("rule", "parts"),
+    [
+        ("if: [nqn], then: [distress]", "mechanism"),
+        ("if: [nqn], because: [normalise]", "outcome"),
+        ("because: [normalise], then: [distress]", "context"),
+        ("if: [nqn]", "mechanism, outcome"),
+    ],
+)
+def test_the_undeclared_gap_hint_names_the_part_that_is_missing(rule: str, parts: str) -> None:
+    (f,) = validate(theory("  - {id: R1, " + rule + "}\n"), select=["R003"]).findings
+    assert f.severity == "warning" and f.hint is not None
+    assert f.hint.endswith(f"declare it ('missing: [{parts}]')")
+    assert f"add the {parts.replace(', ', ' and ')} if" in f.hint
+
+
 def test_if_any_is_not_a_missing_context() -> None:
     t = theory("  - {id: R1, if: any, because: [normalise], then: [distress]}\n")
     assert codes(t, "R003", "M002") == []
@@ -294,3 +310,65 @@ def test_sarif_describes_r006_and_grades_each_finding() -> None:
     levels = {(r["ruleId"], r["level"]) for r in log["runs"][0]["results"]}
     assert levels == {("R006", "warning"), ("R003", "note")}
     json.dumps(log)
+
+
+# --------------------------------------------------------------------------- nested parts count
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    ["if_any: [[night, nqn]]", "within: [night]", "if_any: [[night]], within: [nqn]"],
+)
+def test_m002_does_not_fire_when_the_only_context_is_any_of_or_within(conditions: str) -> None:
+    t = theory("  - {id: R1, " + conditions + ", because: [normalise], then: [distress]}\n")
+    assert codes(t, "M002") == []
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "if_any: [[night, understaffing]], if: [nqn]",
+        "if: [nqn], because: [{mechanism: normalise, requires: [night, understaffing]}]",
+    ],
+)
+def test_n001_counts_contexts_used_in_if_any_or_requires(rule: str) -> None:
+    body = rule if "because" in rule else rule + ", because: [normalise]"
+    t = theory(
+        "  - {id: R1, " + body + ", with: [circles], then: [distress, stay]}\n"
+        "  - {id: R2, if: [nqn], with: [circles], because: [vicarious], then: [stay]}\n"
+    )
+    assert [c for c in codes(t, "N001") if c[1] in ("night", "understaffing")] == []
+    unused = theory(
+        "  - {id: R2, if: [nqn], with: [circles], because: [vicarious], then: [stay]}\n"
+    )
+    assert {"night", "understaffing"} <= {c[1] for c in codes(unused, "N001")}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "if: [nqn], because: [normalise], then: [distress], otherwise: [stay]",
+        "if: [nqn], because: [{mechanism: normalise, then: [stay]}], then: [distress, stay]",
+        "if: [nqn], because: [normalise], then: [distress], otherwise: [stay], "
+        "leads_to: [{from: distress, to: stay}]",
+    ],
+)
+def test_n002_counts_outcomes_under_otherwise_a_mechanism_or_a_step(rule: str) -> None:
+    t = theory(  # R2 uses 'stay' as a condition: N002 asks which rule predicts it
+        "  - {id: R1, with: [circles], " + rule + "}\n"
+        "  - {id: R2, if: [stay], with: [circles], because: [vicarious], then: [distress]}\n"
+    )
+    assert codes(
+        theory("  - {id: R2, if: [stay], because: [vicarious], then: [distress]}\n"), "N002"
+    )
+    assert [c for c in codes(t, "N002") if c[1] == "stay"] == []
+
+
+def test_n003_spares_interventions_whose_rule_declares_its_mechanism_missing() -> None:
+    t = theory(
+        "  - {id: R1, if: [nqn], with: [circles], then: [distress], missing: [mechanism]}\n"
+        "  - {id: R2, if: [night], because: [normalise, vicarious], then: [stay]}\n"
+    )
+    assert [c for c in codes(t, "N003") if c[1] == "circles"] == []
+    undeclared = theory("  - {id: R1, if: [nqn], with: [circles], then: [distress]}\n")
+    assert ("N003", "circles") in codes(undeclared, "N003")

@@ -28,8 +28,10 @@ from cimo.render.backend import DEFAULT_TIMEOUT
 from cimo.render.style import StyleName
 
 if TYPE_CHECKING:
+    from cimo.model import Theory
     from cimo.render.diagram import Diagram
     from cimo.render.highlight import Highlight
+    from cimo.render.style import Style
 
 __all__ = ["register"]
 
@@ -40,6 +42,26 @@ class View(StrEnum):
     map = "map"
     rules = "rules"
     taxonomy = "taxonomy"
+
+
+class Layout(StrEnum):
+    """How ``cimo render --view map`` lays the map out."""
+
+    lanes = "lanes"
+    rows = "rows"
+
+
+def _is_example(arg: str) -> bool:
+    """True when ``arg`` names a bundled example rather than a file."""
+    from cimo.examples import get_example
+
+    if Path(arg).exists():
+        return False
+    try:
+        get_example(arg)
+    except KeyError:
+        return False
+    return True
 
 
 FileArg = Annotated[
@@ -69,6 +91,38 @@ def _pick_format(fmt: DiagramFormat | None, output: Path | None) -> DiagramForma
     return cast("DiagramFormat", guessed.name)
 
 
+def _draw(
+    theory: Theory,
+    *,
+    view: View | None,
+    layout: Layout | None,
+    rule_nodes: bool,
+    focus: str | None,
+    depth: int,
+    highlight: Highlight | None,
+    style: Style,
+) -> Diagram:
+    """The diagram the options ask for (a bundled example's own view aside)."""
+    from cimo.render.diagram import rule_cards, taxonomy_tree, theory_map
+
+    if view in (None, View.map) and layout is Layout.rows:
+        if focus is not None or highlight is not None or rule_nodes:
+            raise UsageError(
+                "--layout rows draws every configuration: drop --focus, "
+                "--rule-nodes and --scenario-*"
+            )
+        return theory_map(theory, style=style, layout="rows")
+    if view in (None, View.map):
+        return theory_map(
+            theory, style=style, rules=rule_nodes, focus=focus, depth=depth, highlight=highlight
+        )
+    if view is View.rules:
+        return rule_cards(theory, style=style, focus=focus, depth=depth, highlight=highlight)
+    if focus is not None or highlight is not None:
+        raise UsageError("--focus and --scenario-* work with --view map or --view rules")
+    return taxonomy_tree(theory, style=style)
+
+
 def register(app: typer.Typer) -> None:
     """Add the rendering commands to ``app``."""
 
@@ -81,7 +135,25 @@ def register(app: typer.Typer) -> None:
             DiagramFormat | None,
             typer.Option("--format", "-f", help="Output format (default: from OUT's suffix)."),
         ] = None,
-        view: Annotated[View, typer.Option("--view", help="Which diagram to draw.")] = View.map,
+        view: Annotated[
+            View | None,
+            typer.Option(
+                "--view",
+                help="Which diagram to draw (default: a bundled example's own view, else map).",
+            ),
+        ] = None,
+        layout: Annotated[
+            Layout | None,
+            typer.Option(
+                "--layout",
+                help="Map layout: lanes (C, I, M, O) or rows (one configuration per row, "
+                "like a published table).",
+            ),
+        ] = None,
+        iteration: Annotated[
+            int | None,
+            typer.Option("--iteration", min=1, help="Draw this theory iteration only."),
+        ] = None,
         focus: Annotated[
             str | None,
             typer.Option(
@@ -128,14 +200,26 @@ def register(app: typer.Typer) -> None:
         the rest. SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text
         do not.
         """
+        from cimo.edit import focus as focus_part
+        from cimo.examples import default_view
         from cimo.query import scenario
-        from cimo.render.diagram import rule_cards, taxonomy_tree, theory_map
         from cimo.render.highlight import Highlight
         from cimo.render.mermaid import mermaid, mermaid_rules
         from cimo.render.style import STYLES
 
         fmt = _pick_format(format, output)
         theory = read_theory(file)
+        own_view = (
+            view is None
+            and layout is None
+            and focus is None
+            and not rule_nodes
+            and fmt != "mermaid"
+            and not (scenario_context or scenario_intervention or scenario_without)
+            and _is_example(file)
+        )
+        if iteration is not None and not own_view:
+            theory = focus_part(theory, iteration=iteration)
         chosen = STYLES[style]
         highlight: Highlight | None = None
         if scenario_context or scenario_intervention or scenario_without:
@@ -156,24 +240,20 @@ def register(app: typer.Typer) -> None:
             draw = mermaid_rules if view is View.rules else mermaid
             emit(draw(theory, style=chosen), output)
             return
-        diagram: Diagram
-        if view is View.map:
-            diagram = theory_map(
+        diagram = (
+            default_view(file, iteration=iteration, style=chosen)
+            if own_view
+            else _draw(
                 theory,
-                style=chosen,
-                rules=rule_nodes,
+                view=view,
+                layout=layout,
+                rule_nodes=rule_nodes,
                 focus=focus,
                 depth=depth,
                 highlight=highlight,
+                style=chosen,
             )
-        elif view is View.rules:
-            diagram = rule_cards(
-                theory, style=chosen, focus=focus, depth=depth, highlight=highlight
-            )
-        else:
-            if focus is not None or highlight is not None:
-                raise UsageError("--focus and --scenario-* work with --view map or --view rules")
-            diagram = taxonomy_tree(theory, style=chosen)
+        )
         if fmt == "dot":
             emit(diagram.source, output)
             return

@@ -213,7 +213,7 @@ S3: tuple[tuple[str, str, tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = 
             ),
             (
                 "peer-dialogue",
-                "Facilitation of peer-to-peer dialogue",
+                "Facilitation of more to more dialogue",
                 (
                     "Group discussion, large group plenary, Q & A",
                     "Working in pairs or triads",
@@ -364,5 +364,8 @@ S3: tuple[tuple[str, str, tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = 
 
 NOTES: dict[str, str] = {
     "deliverer": "Added by cimo from Supplementary S2 ('Whom?'); not a row of S3.",
-    "peer-dialogue": "The seed text reads 'Facilitation of more to more dialogue' (garbled).",
+    "peer-dialogue": (
+        "Label as printed in S3 ('Facilitation of more to more' ... 'dialogue'); its items "
+        "(group discussion, pairs or triads, small groups) read as peer-to-peer dialogue."
+    ),
 }

@@ -37,8 +37,9 @@ _CITATION = (
     "Table 3. doi:10.1108/MHRJ-12-2020-0094"
 )
 _INFERRED = (
-    "Category inferred from the paper's first-iteration change levels; Table 3's "
-    "colour key is not preserved in the text."
+    "Category inferred (by the encoder) from the paper's first-iteration change levels: "
+    "Table 3 prints a colour key (red, green, blue) but which row has which colour is "
+    "not recoverable from the text."
 )
 
 # (mechanism id, label, source label, category, definition,
@@ -243,6 +244,7 @@ def _six() -> dict[str, Any]:
                     "parent": mid,
                     "category": category,
                     "source_label": tsource,
+                    "note": _INFERRED,
                 }
             )
             taxa.extend(
@@ -252,6 +254,7 @@ def _six() -> dict[str, Any]:
                     "rank": "subtheme",
                     "parent": tid,
                     "category": category,
+                    "note": _INFERRED,
                 }
                 for sid, slabel in subthemes
             )

@@ -10,7 +10,9 @@ Tests, docs and notebooks share this catalogue.
 
 ``doctors-mental-health`` is built, each time it is loaded, from the CSV
 transcription of its table (``doctors-mental-health.csv``) by the
-spreadsheet importer :func:`cimo.exchange.table.read_table`:
+spreadsheet importer :func:`cimo.exchange.table.table_to_theory`, with the
+table's headings as themes and its printed cells as segments
+(:mod:`cimo.examples._table_example`):
 
 >>> cimo.load_example("doctors-mental-health").rules[5].source_label
 '1'
@@ -21,12 +23,26 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cimo._util import lookup
+from cimo.examples._settings import ViewSettings
 from cimo.io import load
 from cimo.model import CimoModel, Source, Theory
 
-__all__ = ["Example", "example_path", "get_example", "list_examples", "load_example"]
+if TYPE_CHECKING:
+    from cimo.render.diagram import Diagram
+    from cimo.render.style import Style
+
+__all__ = [
+    "Example",
+    "ViewSettings",
+    "default_view",
+    "example_path",
+    "get_example",
+    "list_examples",
+    "load_example",
+]
 
 
 class Example(CimoModel):
@@ -40,6 +56,8 @@ class Example(CimoModel):
     file: str
     """The data file inside ``cimo/examples/``."""
     description: str
+    view: ViewSettings = ViewSettings()
+    """How ``cimo render NAME`` draws it by default: the way its paper reads."""
 
 
 _CATALOGUE: tuple[Example, ...] = (
@@ -53,6 +71,7 @@ _CATALOGUE: tuple[Example, ...] = (
             "doi:10.1108/MHRJ-12-2020-0094"
         ),
         file="work-focused-group-cbt.yaml",
+        view=ViewSettings(layout="map", iteration=2),
         description=(
             "Seed 000: the programme theory of an interdisciplinary group CBT programme, both "
             "theory iterations, the six mechanisms (realise, reflect, regulate, resolve, relate, "
@@ -69,6 +88,13 @@ _CATALOGUE: tuple[Example, ...] = (
             "doi:10.1017/S1352465823000334"
         ),
         file="pwp-resilience.yaml",
+        view=ViewSettings(
+            layout="process",
+            phases=("phase-1", "phase-2", "phase-3"),
+            bands=("individual", "work-related", "systemic"),
+            core="phase-2",
+            end_label="Resilience over time",
+        ),
         description=(
             "Seed 001: a three-phase process (work-related challenges; connecting with values "
             "and appraising adversity; proactive coping) with individual and systemic "
@@ -85,6 +111,7 @@ _CATALOGUE: tuple[Example, ...] = (
             "guidance. BMC Medicine, 18, 76. doi:10.1186/s12916-020-01532-x"
         ),
         file="doctors-mental-health.csv",
+        view=ViewSettings(layout="rows"),
         description=(
             "Seed 002: a numbered CMO table in four groups (processes leading to mental "
             "ill-health; implementation methods; groups, belonging and relationality; "
@@ -103,8 +130,10 @@ _TABLES: dict[str, dict[str, object]] = {
             "Contexts, mechanisms and outcomes of doctors' (and medical students') mental "
             "ill-health and of the strategies to address it, from the Care Under Pressure "
             "realist review. Rows keep the numbers printed in the source (CMOc numbers); rows "
-            "printed without a number stay unnumbered. In a mechanism, the words the source "
-            "prints in bold are the mechanism; the whole sentence is its reasoning."
+            "printed without a number stay unnumbered (their ids name their heading and a letter, "
+            "never a number). In a mechanism, the words the source prints in bold are the "
+            "mechanism; the whole sentence is its reasoning, and each row's segments keep the "
+            "cells as printed, the bold words marked **like this**."
         ),
         "source": Source(
             id="carrieri-2020",
@@ -163,9 +192,10 @@ def load_example(name: str) -> Theory:
     path = example_path(name)
     if path.suffix == ".csv":
         options = _TABLES[name]
-        from cimo.exchange.table import read_table  # imported on use: only table examples
+        # imported on use: only table examples need the spreadsheet importer
+        from cimo.examples._table_example import read_doctors_table
 
-        return read_table(
+        return read_doctors_table(
             path,
             id=str(options["id"]),
             title=str(options["title"]),
@@ -173,3 +203,30 @@ def load_example(name: str) -> Theory:
             source=options["source"],  # type: ignore[arg-type]
         )
     return load(path)
+
+
+def default_view(name: str, *, iteration: int | None = None, style: Style | None = None) -> Diagram:
+    """An example drawn the way its paper reads (``cimo render NAME``).
+
+    Args:
+        name: One of the names in :func:`list_examples`.
+        iteration: For an example drawn by iteration (``work-focused-group-cbt``),
+            draw this one instead of the default.
+        style: Colours and fonts (default: :data:`cimo.render.DEFAULT_STYLE`).
+
+    Raises:
+        UnknownIdError: if there is no bundled example of that name.
+        UsageError: ``iteration`` for an example not drawn by iteration.
+
+    >>> default_view("doctors-mental-health").name
+    'rows'
+    """
+    from cimo.examples._views import draw_view  # imported on use: it needs the renderers
+    from cimo.render.style import DEFAULT_STYLE
+
+    return draw_view(
+        load_example(name),
+        get_example(name).view,
+        iteration=iteration,
+        style=style or DEFAULT_STYLE,
+    )

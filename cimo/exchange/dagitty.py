@@ -91,7 +91,7 @@ def causal_diagram(theory: Theory, *, targeting: bool = True) -> nx.DiGraph[str]
 
     >>> import cimo
     >>> g = causal_diagram(cimo.load_example("work-focused-group-cbt"))
-    >>> g.has_edge("peer-facilitation", "own-therapist@table-2-example-1")
+    >>> g.has_edge("peer-facilitation", "relate@figure-4")
     True
     """
     g: nx.DiGraph[str] = nx.DiGraph()
@@ -281,12 +281,13 @@ def to_pgmpy(
     >>> import cimo
     >>> from pgmpy.inference import CausalInference
     >>> theory = cimo.load_example("work-focused-group-cbt")
-    >>> dag = to_pgmpy(theory, exposure="peer-facilitation", outcome="self-efficacy")
+    >>> dag = to_pgmpy(theory, exposure="peer-facilitation", outcome="interpersonal-functioning")
     >>> dag.exposures, dag.outcomes
-    ({'peer-facilitation'}, {'self-efficacy'})
+    ({'peer-facilitation'}, {'interpersonal-functioning'})
     >>> inference = CausalInference(dag)
-    >>> sorted(inference.get_minimal_adjustment_set("peer-facilitation", "self-efficacy"))
-    ['group-psychotherapy']
+    >>> x, y = "peer-facilitation", "interpersonal-functioning"
+    >>> sorted(inference.get_minimal_adjustment_set(x, y))
+    ['group-psychotherapy', 'recurrent-depression']
 
     Raises:
         UsageError: as :func:`to_dagitty`, or if pgmpy is not installed.

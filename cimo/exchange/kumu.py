@@ -126,9 +126,9 @@ def to_kumu(theory: Theory) -> str:
 
     >>> import cimo
     >>> blueprint = json.loads(to_kumu(cimo.load_example("pwp-resilience")))
-    >>> burnout = next(e for e in blueprint["elements"] if e["id"] == "burnout")
-    >>> print(burnout["description"].splitlines()[0][:60])
-    **[hypothesised] IF “High volume of clinical work and relate
+    >>> rule = next(e for e in blueprint["elements"] if e["id"] == "no-reflection")
+    >>> print(rule["description"].splitlines()[0][:60])
+    **[supported] IF “High volume of clinical work and related t
     """
     g = to_network(theory)
     elements = []

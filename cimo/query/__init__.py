@@ -20,9 +20,9 @@ dumps to JSON (``result.model_dump(mode="json")``).
 >>> from cimo import query
 >>> wfg = cimo.load_example("work-focused-group-cbt")
 >>> s = query.scenario(wfg, contexts=["recurrent-depression", "in-work", "group-psychotherapy"],
-...                    interventions=["peer-facilitation", "psychoeducation", "ot-liaison"])
+...                    interventions=["peer-facilitation", "psychoeducation"])
 >>> s.fired_rules
-('table-2-example-1', 'figure-4', 'retain', 'work-supports-recovery')
+('figure-4', 'retain', 'work-supports-recovery')
 """
 
 import warnings

@@ -86,7 +86,7 @@ def coverage(theory: Theory) -> Coverage:
     >>> from cimo.query import coverage
     >>> c = coverage(cimo.load_example("pwp-resilience"))
     >>> len(c.unreached_outcomes)  # no interventions in this grounded theory
-    8
+    11
     """
     idx = rule_index(theory, include_refuted=True)  # as the rules are written, status aside
     rules = theory.rules

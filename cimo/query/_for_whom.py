@@ -419,9 +419,9 @@ def circumstances(
 
     >>> import cimo
     >>> from cimo.query import circumstances
-    >>> c = circumstances(cimo.load_example("pwp-resilience"), "staying-in-role")
-    >>> [(x.context, x.role) for x in c.contexts if x.role == "blocks"]
-    [('national-targets-focus', 'blocks')]
+    >>> c = circumstances(cimo.load_example("pwp-resilience"), "stress-and-burnout")
+    >>> [(x.context, x.role) for x in c.contexts]
+    [('high-clinical-volume', 'enables'), ('limited-supervision', 'enables')]
     """
     found = for_whom(
         theory, outcome, limit=limit, include_refuted=include_refuted, stated_only=stated_only

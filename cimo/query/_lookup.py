@@ -113,8 +113,8 @@ def select_rules(
     >>> import cimo
     >>> from cimo.query import select_rules
     >>> pwp = cimo.load_example("pwp-resilience")
-    >>> [r.id for r in select_rules(pwp, context="national-targets-focus")]
-    ['core-individual', 'core-systemic-culture', 'reaffirmed-purpose-guides-appraisal']
+    >>> [r.id for r in select_rules(pwp, context="high-clinical-volume")]
+    ['systemic-pressures', 'no-reflection', 'burnout']
     """
     if context is not None:
         check_ids(theory, [context], ("context", "outcome"))

@@ -147,11 +147,12 @@ def pathways(
 
     >>> import cimo
     >>> from cimo.query import pathways
-    >>> print(pathways(cimo.load_example("work-focused-group-cbt"), "ot-liaison",
+    >>> print(pathways(cimo.load_example("work-focused-group-cbt"), "peer-facilitation",
     ...                "clinical-status"))
-    Pathways from ot-liaison to clinical-status
-      ot-liaison -> [retain] -> work-status -> [work-supports-recovery] -> clinical-status
-      ot-liaison -> [resume] -> work-status -> [work-supports-recovery] -> clinical-status
+    Pathways from peer-facilitation to clinical-status
+      peer-facilitation -> [figure-4] -> clinical-status
+      peer-facilitation -> [retain] -> work-status -> [work-supports-recovery] -> clinical-status
+      peer-facilitation -> [resume] -> work-status -> [work-supports-recovery] -> clinical-status
     """
     if max_length < 1 or limit < 1:
         raise UsageError(f"max_length and limit must be at least 1 (got {max_length}, {limit})")

@@ -311,8 +311,8 @@ def scenario(
     >>> "resilience" in s.outcomes
     True
     >>> scenario(pwp, contexts=["high-clinical-volume", "no-time-to-reflect",
-    ...                         "national-targets-focus"]).blocked_rules
-    ('core-individual',)
+    ...                         "limited-supervision"]).blocked_rules
+    ('burnout',)
     """
     return _reason(
         theory,
@@ -401,8 +401,7 @@ def counterfactual(theory: Theory, base: Scenario, *, without: Iterable[str]) ->
     >>> import cimo
     >>> from cimo.query import counterfactual, scenario
     >>> wfg = cimo.load_example("work-focused-group-cbt")
-    >>> s = scenario(wfg, contexts=["group-psychotherapy"],
-    ...              interventions=["encourage-participation"])
+    >>> s = scenario(wfg, contexts=["therapists-encourage-participation"])
     >>> print(counterfactual(wfg, s, without=["cbt-skills"]))
     Without cbt-skills
       lost rules: table-2-example-2, work-supports-recovery

@@ -9,7 +9,7 @@ The parts are kept apart, as in the ``graphviz`` package's own design:
 >>> from cimo.render import statements
 >>> theory = cimo.load_example("work-focused-group-cbt")
 >>> print(statements(theory).items[0])  # doctest: +ELLIPSIS
-three-levels (Figure 3): [hypothesised] IF Employees with moderate-severe ... WITH ...
+three-levels: [hypothesised] IF (inferred) Employees with moderate-severe ... WITH ...
 """
 
 from typing import TYPE_CHECKING

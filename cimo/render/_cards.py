@@ -31,6 +31,7 @@ from cimo.render._look import (
     node_words,
     states,
 )
+from cimo.render._words import printed_label
 from cimo.render.dot import Html, html_lines, html_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import DEFAULT_STYLE, Style
@@ -94,7 +95,7 @@ class _Card:
                 text += " (if " + ", ".join(self._plain(r) for r in link.requires) + ")"
             if link is not None and link.then:
                 text += " → " + ", ".join(self._plain(o) for o in link.then)
-            out.append(self.cell(text, fill, printed=node.source_label))
+            out.append(self.cell(text, fill, printed=printed_label(node)))
         return "".join(out)
 
     def _plain(self, ident: str) -> str:
@@ -210,7 +211,7 @@ def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Dia
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
     >>> card = rule_card(theory, "figure-4")
-    >>> "BECAUSE (any of)" in card.source and "2 pieces of evidence" in card.source
+    >>> "BECAUSE (any of)" in card.source and "3 pieces of evidence" in card.source
     True
 
     Raises:

@@ -214,6 +214,7 @@ _LINES: dict[str, tuple[str, str, str]] = {
     "otherwise": ("line", "··▷", "OTHERWISE: expected when the mechanisms do not fire"),
     "or": ("line", "(or)", "OR: any one of the mechanisms suffices"),
     "unstated": ("line", "(?)", "the source does not say how the mechanisms combine"),
+    "if-any": ("line", "(or)", "IF ANY: any one of the joined conditions suffices"),
     "supported": ("line", "──", "supported or refined rule: solid"),
     "hypothesised": ("line", "- -", "hypothesised rule: dashed"),
     "refuted": ("refuted", "──", "drawn by refuted rules only: grey"),

@@ -191,11 +191,11 @@ def statement(theory: Theory, rule: str | Rule, *, as_printed: bool = False) -> 
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
     >>> print(statement(theory, "figure-4"))  # doctest: +NORMALIZE_WHITESPACE
-    [hypothesised] IF Employees with moderate-severe recurrent depression and Group
-    psychotherapy, WITH “Skilful facilitation of peer interaction with a
-    structured-directive leadership style” and “Psychoeducation in basic CBT concepts
-    and skills”, THEN Improved clinical status, Improved work status (continued
-    employment) and Improved interpersonal functioning, BECAUSE (1. REALISE) Realise,
+    [hypothesised] IF Employees with moderate-severe recurrent depression and
+    Group psychotherapy, WITH “Skilful facilitation of peer interaction” and
+    “Psychoeducation in basic CBT concepts and skills”, THEN Improved
+    clinical status, Improved work status (continued employment) and Improved
+    interpersonal functioning, BECAUSE (1. REALISE) Realise,
     (2. REFLECT) Reflect, (3. REGULATE) Regulate, (4. RESOLVE) Resolve, (5. RELATE)
     Relate or (6. RETAIN) Retain/Resume.
 
@@ -255,7 +255,7 @@ def statements(theory: Theory, *, as_printed: bool = False) -> Statements:
     >>> import cimo
     >>> s = statements(cimo.load_example("work-focused-group-cbt"))
     >>> print(s.items[0])  # doctest: +ELLIPSIS
-    three-levels (Figure 3): [hypothesised] IF Employees with moderate-severe ... WITH ...
+    three-levels: [hypothesised] IF (inferred) Employees with ... WITH ...
     """
     items = []
     for r in theory.rules:

@@ -28,7 +28,7 @@ from functools import cache
 
 from cimo.model import Mechanism, Node, Theory
 
-__all__ = ["Item", "Words", "bracketed", "join", "phrase"]
+__all__ = ["Item", "Words", "bracketed", "join", "phrase", "printed_label"]
 
 
 def phrase(label: str) -> str:
@@ -55,6 +55,25 @@ def bracketed(source_label: str) -> str:
     if (label[:1], label[-1:]) in (("(", ")"), ("[", "]")):
         return label
     return f"({label})"
+
+
+def printed_label(node: object) -> str | None:
+    """The label a node's source printed, or None when it only repeats the node's label.
+
+    Case and spacing aside: a heading printed as the element's own words says nothing more.
+
+    >>> from cimo.model import Outcome
+    >>> printed_label(Outcome(id="b", label="Set  limits", source_label="set limits"))
+    >>> printed_label(Outcome(id="b", label="Boundaries", source_label="O1"))
+    'O1'
+    """
+    printed: str | None = getattr(node, "source_label", None)
+    if not printed or not printed.strip():
+        return None
+    label = str(getattr(node, "label", ""))
+    if " ".join(printed.split()).casefold() == " ".join(label.split()).casefold():
+        return None
+    return printed
 
 
 @cache
@@ -118,7 +137,8 @@ class Words:
         node = self.node(ident)
         if node is None:
             return Item(ident)
-        prefix = f"{bracketed(node.source_label)} " if self.labels and node.source_label else ""
+        printed = printed_label(node)
+        prefix = f"{bracketed(printed)} " if self.labels and printed else ""
         text = phrase(node.label) if self.sentence else node.label
         if node.truncated and not text.rstrip().endswith(("…", "...")):
             text += "…"

@@ -37,8 +37,9 @@ __all__ = [
     "run_graphviz",
 ]
 
-#: Layout engines cimo uses: ``dot`` (layered, lanes kept) and ``sfdp`` (force-directed, linear).
-Engine: TypeAlias = Literal["dot", "sfdp"]
+#: Layout engines cimo uses: ``dot`` (layered, lanes kept), ``sfdp`` (force-directed, linear)
+#: and ``neato`` (for views that place every node themselves: the process view).
+Engine: TypeAlias = Literal["dot", "sfdp", "neato"]
 
 #: Up to this many nodes (and :data:`DOT_EDGE_LIMIT` edges) the layered ``dot`` engine is used.
 DOT_LIMIT = 300

@@ -20,11 +20,12 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 from cimo.core.vocabulary import KINDS
 from cimo.graph import element_graph, rule_graph
 from cimo.model import Mechanism, Rule, Taxonomy, Theory
+from cimo.render._anyof import add_nested_edges
 from cimo.render._cards import rule_card, rule_cards
 from cimo.render._common import State
 from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
@@ -43,9 +44,11 @@ from cimo.render._look import (
     states,
     status_edge,
 )
+from cimo.render._words import printed_label
 from cimo.render.backend import Engine
 from cimo.render.dot import DotGraph, Html, html_lines, html_text, tooltip
 from cimo.render.highlight import Highlight
+from cimo.render.rows import configuration_rows
 from cimo.render.style import DEFAULT_STYLE, Style
 from cimo.taxonomy import resolve_taxonomy
 
@@ -89,8 +92,13 @@ def theory_map(
     focus: str | None = None,
     depth: int = 1,
     engine: Engine | None = None,
+    layout: Literal["lanes", "rows"] = "lanes",
 ) -> Diagram:
     """The whole theory in four lanes, left to right: contexts, interventions, mechanisms, outcomes.
+
+    With ``layout="rows"`` the theory is drawn as a table instead, one
+    configuration per row, C | (I) | M | O, under its themes
+    (:func:`cimo.render.rows.configuration_rows`; the other options do not apply).
 
     Shapes and colours follow the kind; mechanisms are coloured by category.
     Each element shows the label the source printed ("C1") in bold before its
@@ -100,7 +108,10 @@ def theory_map(
     shows: what only hypothesised rules draw is dashed, what only refuted
     rules draw is grey (a refuted rule node is also struck through). The
     mechanisms of a rule whose mechanisms are alternatives meet at an "or"
-    junction ("?" when the source does not say how they combine). What the
+    junction ("?" when the source does not say how they combine); so do the
+    members of an ``if_any`` group, on their way into the rule (into its
+    mechanisms without rule nodes), and a context one mechanism ``requires``
+    points at that mechanism. What the
     encoder inferred is dashed grey. The theory's relations are drawn by type.
     With ``rules=True`` each rule is a node of its own in a fifth lane (with
     its actor), boxed by theme (``clusters``); without, edges join the
@@ -118,6 +129,7 @@ def theory_map(
         depth: Steps around ``focus``.
         engine: Force a layout engine (default: chosen by size,
             :func:`~cimo.render.backend.engine_for`).
+        layout: ``lanes`` (the map) or ``rows`` (one configuration per row).
 
     Returns:
         The diagram.
@@ -128,6 +140,8 @@ def theory_map(
     >>> 'arrowhead="tee"' in d.source and 'subgraph "cluster_theme_0"' in d.source
     True
     """
+    if layout == "rows":
+        return configuration_rows(theory, style=style)
     keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
     nodes = [n for n in theory.nodes if keep is None or n.id in keep]
     kept_rules = [r for r in theory.rules if keep is None or r.id in keep] if rules else []
@@ -153,7 +167,7 @@ def theory_map(
                 fill=fill,
                 tooltip=node_tooltip(node),
                 state=state(node.id),
-                printed=node.source_label,
+                printed=printed_label(node),
                 inferred=guessed,
             ),
         )
@@ -171,6 +185,7 @@ def theory_map(
         shown |= _add_rule_edges(g, theory, kept_ids, style, state)
     else:
         shown |= _add_element_edges(g, theory, kept_ids, style, state)
+    shown |= add_nested_edges(g, theory, kept_ids, style, state, rules=rules)
     shown |= draw_relations(g, theory, kept_ids, style)
 
     if legend and lanes:

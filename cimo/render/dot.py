@@ -55,7 +55,10 @@ _UNPRINTABLE[0xFFFE] = "\ufffd"
 _UNPRINTABLE[0xFFFF] = "\ufffd"
 # Backslashes are doubled: Graphviz expands \N, \G, \E, \T, \H and \L even in HTML-like
 # labels (after decoding entities, so &#92; would not do), and reads \\ as one backslash.
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\"})
+# "]" as a character reference: Graphviz 2.43's HTML-label lexer rejects a text run of just "]".
+_HTML = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\", "]": "&#93;"}
+)
 
 
 class Html(str):

@@ -36,7 +36,7 @@ from cimo.graph import chain_links, element_graph
 from cimo.model import Mechanism, Node, Theory
 from cimo.render._focus import rule_label, theme_names
 from cimo.render._look import node_words
-from cimo.render._words import bracketed
+from cimo.render._words import bracketed, printed_label
 from cimo.render.style import DEFAULT_STYLE, Style
 from cimo.render.text import statement
 
@@ -147,7 +147,8 @@ def _legend(kinds: list[str], edges: _Edges, style: Style) -> list[str]:
 def _label(node: Node) -> str:
     """A node's label with the label the source printed before it ("(C1) Lean")."""
     words = node_words(node)
-    return f"{bracketed(node.source_label)} {words}" if node.source_label else words
+    printed = printed_label(node)
+    return f"{bracketed(printed)} {words}" if printed else words
 
 
 def _nodes(theory: Theory, short: dict[str, str]) -> tuple[list[str], list[str]]:

@@ -10,7 +10,7 @@ with the source's own labels kept.
 >>> print(statement(theory, theory.rules[0].id))  # doctest: +ELLIPSIS
 [supported] IF ...THEN ...BECAUSE ...
 >>> print(cmo_table(theory, format="md").splitlines()[0])
-### Work-related challenges
+### Phase 1: Work-related challenges
 """
 
 from __future__ import annotations

@@ -51,9 +51,9 @@ def theory_to_table(
         UsageError: if ``headers`` and ``roles`` differ in length, or a role is unknown.
 
     >>> import cimo
-    >>> table = theory_to_table(cimo.load_example("pwp-resilience"), roles=("id", "outcome"))
+    >>> table = theory_to_table(cimo.load_example("pwp-resilience"), roles=("theme", "outcome"))
     >>> table.headers, table.rows[0]
-    (('ID', 'Outcome'), ('Table 1: individual challenges', 'Experiencing work-related adversity'))
+    (('Theme', 'Outcome'), ('Work-related challenges', 'Experiencing work-related adversity'))
     """
     roles = _default_roles(theory) if roles is None else tuple(roles)
     bad = [r for r in roles if r not in ROLES]
@@ -88,7 +88,7 @@ def write_table(
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pwp.csv"
     >>> _ = write_table(cimo.load_example("pwp-resilience"), out)
     >>> out.read_text().splitlines()[0]
-    'ID,Theme,Context,Unless,Mechanism,Outcome,Reduces,Evidence'
+    'Theme,Context,Unless,Mechanism,Outcome,Reduces,Evidence'
     """
     table = theory_to_table(theory, roles=roles, headers=headers, separator=separator)
     return write_cells(table, path, sheet=sheet, csv_protection=csv_protection)

@@ -205,7 +205,12 @@ def _incomplete(ix: Index) -> Iterator[Raw]:
         declared = r.missing_parts
         unsaid = [p for p in absent if p not in declared]
         if unsaid:
-            yield Raw(f"rule {r.id} has no {' and no '.join(unsaid)}", r.id, ("rules", i))
+            yield Raw(
+                f"rule {r.id} has no {' and no '.join(unsaid)}",
+                r.id,
+                ("rules", i),
+                hint=_undeclared_hint(unsaid),
+            )
         if declared:
             said = [p for p in declared if p in absent or not _stated(r, p)]
             if said:
@@ -215,14 +220,39 @@ def _incomplete(ix: Index) -> Iterator[Raw]:
                     r.id,
                     ("rules", i, "missing", declared.index(said[0])),
                     severity="info",
-                    hint=_DECLARED_HINT,
+                    hint=_declared_hint(said),
                 )
 
 
-_DECLARED_HINT = (
-    "nothing to fix: the source leaves it out (queries report the rule as 'context unknown' "
-    "and never fire it without a context); add the part if another source states it"
-)
+def _undeclared_hint(parts: Sequence[str]) -> str:
+    """Add the parts, or declare the very parts the source leaves out.
+
+    >>> print(_undeclared_hint(["mechanism", "outcome"]))  # doctest: +NORMALIZE_WHITESPACE
+    add the mechanism and outcome if the source states them; if the source leaves them out,
+    declare it ('missing: [mechanism, outcome]')
+    """
+    what = " and ".join(parts)
+    them = "it" if len(parts) == 1 else "them"
+    return (
+        f"add the {what} if the source states {them}; if the source leaves {them} out, "
+        f"declare it ('missing: [{', '.join(parts)}]')"
+    )
+
+
+def _declared_hint(parts: Sequence[str]) -> str:
+    """Nothing to fix; what queries make of a missing context only when the context is missing.
+
+    >>> _declared_hint(["mechanism"])
+    'nothing to fix: the source leaves it out; add the part if another source states it'
+    """
+    why = (
+        " (queries report the rule as 'context unknown' and never fire it without a context)"
+        if "context" in parts
+        else ""
+    )
+    return (
+        f"nothing to fix: the source leaves it out{why}; add the part if another source states it"
+    )
 
 
 def _stated(r: Rule, part: str) -> bool:

@@ -1,0 +1,196 @@
+"""The "configuration rows" layout: one configuration per row, C | (I) | M | O, as papers print.
+
+Realist papers print their programme theory as a table: one row per CMO
+configuration, the printed number first, grouped under headings. This view
+draws any theory that way (``cimo render --layout rows``,
+``theory_map(theory, layout="rows")``):
+
+* rows in file order, grouped under the theory's theme records in their
+  order (rules without a theme come last, under no heading);
+* the first column is the printed number (``source_label``); a theory that
+  prints none shows the rule ids instead;
+* a cell holds the rule's printed wording when its ``segments`` give one
+  (``**bold**`` words drawn bold), else the labels of its elements; UNLESS
+  contexts and REDUCES outcomes are written as such; a part the encoder
+  inferred says "(inferred)" and a part the source leaves out says
+  "(missing in the source)";
+* the Intervention column appears only when some rule has an intervention;
+  a refuted rule is struck through and marked "[refuted]".
+
+>>> import cimo
+>>> d = configuration_rows(cimo.load_example("doctors-mental-health"))
+>>> d.name, "<B>make up</B>" in d.source, d.source.count("<TR>") > 19
+('rows', True, True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from cimo.model import Rule, Segment, Theory
+from cimo.render._figure import Diagram, make_diagram, new_graph
+from cimo.render.dot import Html, html_text, wrap
+from cimo.render.style import DEFAULT_STYLE, Style
+
+__all__ = ["configuration_rows"]
+
+#: (heading, the rule slots a column shows: attribute, file key, prefix, kind)
+_COLUMNS: tuple[tuple[str, tuple[tuple[str, str, str], ...], str], ...] = (
+    ("Context", (("contexts", "if", ""), ("unless", "unless", "UNLESS ")), "context"),
+    ("Intervention", (("interventions", "with", ""),), "intervention"),
+    ("Mechanism", (("mechanisms", "because", ""),), "mechanism"),
+    ("Outcome", (("outcomes", "then", ""), ("reduces", "reduces", "REDUCES ")), "outcome"),
+)
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def _marked(text: str, width: int) -> str:
+    """Wrapped, escaped HTML with ``**bold**`` spans drawn bold (also across line breaks).
+
+    >>> _marked("they **make up** for it", 7)
+    'they<BR ALIGN="LEFT"/><B>make</B><BR ALIGN="LEFT"/><B>up</B> for<BR ALIGN="LEFT"/>it'
+    """
+    on, off = "\ue000", "\ue001"  # private-use marks: html_text leaves them alone
+    plain = _BOLD.sub(lambda m: on + m.group(1) + off, text)
+    lines, bold = [], False
+    for line in wrap(plain, width):
+        html = ("<B>" if bold else "") + html_text(line)
+        for ch in line:
+            bold = True if ch == on else False if ch == off else bold
+        html = html.replace(on, "<B>").replace(off, "</B>")
+        lines.append(html + ("</B>" if bold else ""))
+    return '<BR ALIGN="LEFT"/>'.join(lines)
+
+
+def _printed_cells(theory: Theory, rule: Rule) -> dict[str, list[str]]:
+    """The rule's segments by column (a text-only segment joins the previous element's column)."""
+    cells: dict[str, list[str]] = defaultdict(list)
+    column: str | None = None
+    pending: list[str] = []
+    for seg in rule.segments:
+        if seg.ref is not None and seg.ref in theory.index:
+            column = theory.index[seg.ref].kind
+            cells[column] += pending
+            pending = []
+        text = _segment_text(theory, seg)
+        if column is None:
+            pending.append(text)
+        else:
+            cells[column].append(text)
+    if pending and column is not None:
+        cells[column] += pending
+    return cells
+
+
+def _segment_text(theory: Theory, seg: Segment) -> str:
+    if seg.text is not None:
+        return seg.text
+    ref = seg.ref or ""
+    return theory.index[ref].label if ref in theory.index else ref
+
+
+def _cell(
+    theory: Theory,
+    rule: Rule,
+    slots: Sequence[tuple[str, str, str]],
+    kind: str,
+    printed: dict[str, list[str]],
+    width: int,
+) -> str:
+    parts: list[str] = []
+    if printed.get(kind):
+        parts.append(_marked(" ".join(printed[kind]), width))
+    else:
+        for attr, key, prefix in slots:
+            ids: Iterable[str] = getattr(rule, attr)
+            labels = [theory.index[i].label for i in ids if i in theory.index]
+            if not labels:
+                continue
+            joiner = (
+                " or " if attr == "mechanisms" and rule.mechanism_mode == "alternatives" else "; "
+            )
+            text = _marked(prefix + joiner.join(labels), width)
+            if key in rule.inferred:
+                text += " <I>(inferred)</I>"
+            parts.append(text)
+    if kind in rule.missing_parts:
+        parts.append("<I>(missing in the source)</I>")
+    return '<BR ALIGN="LEFT"/>'.join(parts) or " "
+
+
+def _groups(theory: Theory) -> list[tuple[str | None, list[Rule]]]:
+    by_theme: dict[str | None, list[Rule]] = defaultdict(list)
+    for rule in theory.rules:
+        by_theme[rule.theme].append(rule)
+    order = [t.id for t in theory.themes if t.id in by_theme]
+    order += [t for t in by_theme if t is not None and t not in order]
+    groups: list[tuple[str | None, list[Rule]]] = [(t, by_theme[t]) for t in order]
+    if None in by_theme:
+        groups.append((None, by_theme[None]))
+    return groups
+
+
+def configuration_rows(theory: Theory, *, style: Style = DEFAULT_STYLE, width: int = 34) -> Diagram:
+    """The theory as a table of configurations, one per row (see the module docs).
+
+    Args:
+        theory: The theory.
+        style: Colours and fonts; the columns take the kinds' fill colours.
+        width: Characters per line in a cell.
+
+    Returns:
+        The diagram (one table; ``dot`` lays it out).
+    """
+    columns = [c for c in _COLUMNS if c[2] != "intervention" or theory.interventions]
+    numbered = any(r.source_label for r in theory.rules)
+    n_cols = len(columns) + 1
+    head = "".join(
+        f'<TD BGCOLOR="{style.kind_fill[kind]}"><B>{name}</B></TD>' for name, _, kind in columns
+    )
+    rows = [
+        f'<TR><TD COLSPAN="{n_cols}" BORDER="0"><B>{html_text(theory.title)}</B></TD></TR>',
+        f"<TR><TD><B>{'No.' if numbered else 'Rule'}</B></TD>{head}</TR>",
+    ]
+    labels = {t.id: (t.source_label, t.label) for t in theory.themes}
+    for theme, members in _groups(theory):
+        if theme is not None:
+            printed, label = labels.get(theme, (None, theme))
+            heading = f"{printed}: {label}" if printed else label
+            rows.append(
+                f'<TR><TD COLSPAN="{n_cols}" ALIGN="LEFT" BGCOLOR="{style.kind_fill["rule"]}">'
+                f"<B>{html_text(heading)}</B></TD></TR>"
+            )
+        rows.extend(_row(theory, rule, columns, numbered, width) for rule in members)
+    table = (
+        '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" '
+        f'COLOR="{style.line}">' + "".join(rows) + "</TABLE>"
+    )
+    g = new_graph(f"{theory.id}-rows", style, "TB")
+    g.node("cimo:rows", label=Html(table), shape="plaintext", margin="0")
+    return make_diagram("rows", theory.title, g, "dot")
+
+
+def _row(
+    theory: Theory,
+    rule: Rule,
+    columns: Sequence[tuple[str, tuple[tuple[str, str, str], ...], str]],
+    numbered: bool,
+    width: int,
+) -> str:
+    number = (rule.source_label or "") if numbered else rule.id
+    printed = _printed_cells(theory, rule) if rule.segments else {}
+    left = '<TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">'
+    cells = [
+        f"{left}{_cell(theory, rule, slots, kind, printed, width)}</TD>"
+        for _, slots, kind in columns
+    ]
+    no = _marked(number, 16) or " "
+    if rule.status == "refuted":
+        cells = [
+            c.replace('VALIGN="TOP">', 'VALIGN="TOP"><S>', 1).replace("</TD>", "</S></TD>")
+            for c in cells
+        ]
+        no += " [refuted]"
+    return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{no}</TD>{"".join(cells)}</TR>'
