@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cimo import edit
 from cimo._util import suggest
 from cimo.errors import UnknownIdError, UsageError
@@ -41,8 +43,18 @@ def focus_ids(theory: Theory, focus: str, *, depth: int = 1) -> frozenset[str]:
 
 
 def rule_label(rule: Rule) -> str:
+    """The rule's id and the label its source printed, the id once.
+
+    >>> from cimo.model import Rule
+    >>> rule_label(Rule(id="R3", source_label="3.")), rule_label(Rule(id="R3"))
+    ('R3: 3.', 'R3')
+    >>> rule_label(Rule(id="CMO2", source_label="CMO2: Ensuring privacy."))
+    'CMO2: Ensuring privacy.'
+    """
     name = rule.source_label or rule.id
-    return name if name == rule.id else f"{rule.id}: {name}"
+    if name == rule.id or re.match(rf"(?i){re.escape(rule.id)}(?!\w)", name):
+        return name
+    return f"{rule.id}: {name}"
 
 
 def theme_names(theory: Theory) -> dict[str, str]:
