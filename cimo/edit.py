@@ -402,6 +402,7 @@ def focus(
     node: str | None = None,
     steps: int = 1,
     theme: str | None = None,
+    actor: str | None = None,
     iteration: int | None = None,
 ) -> Theory:
     """A part of the theory, as a valid theory of its own.
@@ -413,6 +414,8 @@ def focus(
       step from it (a rule given as ``node`` is zero steps from itself); a rule
       sharing an id with a rule ``n`` steps away is ``n + 1`` steps away;
     * ``theme``: the rules of one theme and the nodes they name;
+    * ``actor``: the configurations of one actor (``actor: GPs``) and the nodes
+      they name;
     * ``iteration``: exactly the elements of that iteration (elements whose
       ``iterations`` is empty belong to every iteration), with ``iteration`` set.
 
@@ -423,7 +426,8 @@ def focus(
     Raises:
         UsageError: if no filter is given, ``steps`` is negative, or an
             iteration's rule names a node of another iteration.
-        UnknownIdError: if ``node``, ``theme`` or ``iteration`` is not in the theory.
+        UnknownIdError: if ``node``, ``theme``, ``actor`` or ``iteration`` is not in
+            the theory.
 
     >>> import cimo
     >>> from cimo.edit import focus
@@ -435,8 +439,8 @@ def focus(
     ['three-levels', 'lexis-2011', 'figure-4', 'table-2-example-2', 'retain', 'resume',
      'work-supports-recovery']
     """
-    if node is None and theme is None and iteration is None:
-        raise UsageError("focus needs node=, theme= or iteration=")
+    if node is None and theme is None and actor is None and iteration is None:
+        raise UsageError("focus needs node=, theme=, actor= or iteration=")
     if steps < 0:
         raise UsageError(f"steps must not be negative (got {steps})")
     keep = list(theory.rules)
@@ -445,6 +449,11 @@ def focus(
         keep = [r for r in keep if r.id in near]
     if theme is not None:
         keep = _of_theme(theory, keep, theme)
+    if actor is not None:
+        actors = {r.actor for r in theory.rules if r.actor}
+        if actor not in actors:
+            raise UnknownIdError(actor, kind="actor", suggestions=suggest(actor, actors))
+        keep = [r for r in keep if r.actor == actor]
     node_ids: set[str] | None = None
     if iteration is not None:
         keep, node_ids = _of_iteration(theory, keep, iteration)
