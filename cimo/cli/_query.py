@@ -1,4 +1,4 @@
-"""Query commands: ``cimo query FILE explain|pathways|for-whom`` and ``cimo scenario``."""
+"""Query commands: ``cimo query FILE explain|pathways|for-whom|evidence``, ``cimo scenario``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,15 @@ _STATED = Annotated[
     ),
 ]
 
+_BY = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="ATTRIBUTE",
+        help="Group the evidence by this participant attribute (role, site, ...).",
+    ),
+]
+
 
 def _show(result: Result, format: TextOrJson) -> None:
     if format == "json":
@@ -48,10 +57,11 @@ def _theory(ctx: typer.Context) -> Theory:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``query`` (a group: explain, pathways, for-whom) and ``scenario`` to ``app``."""
+    """Add ``query`` (a group: explain, pathways, for-whom, evidence) and ``scenario``."""
     query = typer.Typer(
         name="query",
-        help="Ask a theory how an outcome comes about, for whom, and by which pathways.",
+        help="Ask a theory how an outcome comes about, for whom, by which pathways, "
+        "and on whose evidence.",
         no_args_is_help=True,
     )
     app.add_typer(query)
@@ -87,12 +97,14 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(min=1, help="The most context sets to build.")] = 100,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
+        by: _BY = None,
         format: _FORMAT = "text",
     ) -> None:
         """The minimal sets of contexts under which OUTCOME is expected, and its blockers.
 
         Every route is listed, blocked or not; rules with no context are named
-        as "context unknown".
+        as "context unknown". With --by, each route says whose accounts (which
+        kinds of participants) support or refute its rules.
         """
         from cimo.query import for_whom
 
@@ -102,8 +114,28 @@ def register(app: typer.Typer) -> None:
             limit=limit,
             include_refuted=include_refuted,
             stated_only=stated_only,
+            by=by,
         )
         _show(result, format)
+
+    @query.command("evidence")
+    @handle_errors
+    def evidence_cmd(
+        ctx: typer.Context,
+        min_witnesses: Annotated[
+            int, typer.Option(min=1, help="Witnesses a demi-regularity needs.")
+        ] = 2,
+        by: _BY = None,
+        format: _FORMAT = "text",
+    ) -> None:
+        """Who supports, refutes or refines each rule; recurring context-mechanism pairs.
+
+        With --by, the witnesses of each rule and mechanism are also counted by
+        kind of person (a participant attribute such as role).
+        """
+        from cimo.query import evidence
+
+        _show(evidence(_theory(ctx), min_witnesses=min_witnesses, by=by), format)
 
     @query.command("pathways")
     @handle_errors
