@@ -22,13 +22,14 @@ True
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from cimo._util import suggest
-from cimo.core.data import invalid_theory_error
+from cimo.core.data import from_data, invalid_theory_error, rename_ids, to_data
 from cimo.core.vocabulary import SLOTS
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import (
@@ -327,8 +328,8 @@ def _drop_nested(rule: Rule, gone: set[str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- views
 
 
-def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
-    """The theory seen at a coarser rank of its taxonomy (subthemes -> themes -> mechanisms).
+def roll_up(theory: Theory, *, rank: str | None = None, variants: bool = False) -> Theory:
+    """The theory seen at a coarser level: mechanisms up the taxonomy, outcome variants merged.
 
     Every mechanism whose ``taxon`` lies below ``rank`` is replaced, in every
     rule, by a mechanism for its ancestor at ``rank`` (the theory's own node of
@@ -337,17 +338,30 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     000 collapsed 24 subthemes into 12 themes and those into six mechanisms.
     (:func:`cimo.taxonomy.ancestor_at` answers the same question for one taxon.)
 
+    With ``variants``, every outcome declared ``variant_of`` another (a
+    table row's own wording of a shared outcome; a variant of a variant too)
+    is replaced everywhere it is named by the outcome it is a variant of, and
+    its node dropped: rules, links and relations then speak of the shared
+    outcome, as :func:`cimo.query.explain` and :func:`cimo.query.for_whom`
+    already count it. Without ``rank``, ``variants=True`` leaves the
+    mechanisms as they are; ``roll_up(theory)`` alone rolls up to the
+    ``mechanism`` rank.
+
     Args:
-        theory: The theory (with a taxonomy).
-        rank: One of the taxonomy's ranks.
+        theory: The theory (with a taxonomy, unless only ``variants`` are rolled up).
+        rank: One of the taxonomy's ranks (default ``mechanism``).
+        variants: Roll outcome variants up to the outcome they are variants of.
 
     Returns:
         A new, valid theory.
 
     Raises:
-        UsageError: if the theory has no taxonomy, or a rolled-up id is taken by
-            something that is not a mechanism.
+        UsageError: if the theory has no taxonomy (and mechanisms are to be
+            rolled up), or a rolled-up id is taken by something that is not a
+            mechanism.
         UnknownIdError: if ``rank`` is not a rank of the taxonomy.
+        InvalidTheoryError: if merging variants makes a rule contradict itself
+            (one variant in THEN and another in REDUCES).
 
     >>> import cimo
     >>> from cimo.edit import roll_up
@@ -356,6 +370,41 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     >>> rolled.rule_index["table-2-example-1"].mechanisms  # own-therapist is under Relate
     ('relate',)
     """
+    if variants:
+        theory = _roll_up_variants(theory)
+        if rank is None:
+            return theory
+    return _roll_up_taxa(theory, rank or "mechanism")
+
+
+def _roll_up_variants(theory: Theory) -> Theory:
+    """Every outcome variant renamed to the outcome at the top of its ``variant_of`` chain."""
+    of = {o.id: o.variant_of for o in theory.outcomes if o.variant_of is not None}
+    roots: dict[str, str] = {}
+    for variant in of:
+        top, seen = variant, {variant}
+        while top in of:
+            top = of[top]
+            if top in seen:
+                raise UsageError(
+                    f"outcome {variant!r} is a variant of itself through variant_of "
+                    f"({' -> '.join([*seen, top])}); make one of them the shared outcome"
+                )
+            seen.add(top)
+        roots[variant] = top
+    if not roots:
+        return theory
+    data = to_data(theory)
+    kept = [node for node in data.get("nodes", ()) if node["id"] not in roots]
+    data = rename_ids({**data, "nodes": kept}, roots)
+    for key in ("links", "relations"):
+        if key in data:
+            data[key] = list({json.dumps(x, sort_keys=True): x for x in data[key]}.values())
+    return from_data(data)
+
+
+def _roll_up_taxa(theory: Theory, rank: str) -> Theory:
+    """Mechanisms replaced by their taxon's ancestor at ``rank`` (see :func:`roll_up`)."""
     taxonomy = resolve_taxonomy(theory)
     if taxonomy is None:
         raise UsageError(f"theory {theory.id!r} has no taxonomy to roll up through")
