@@ -151,8 +151,8 @@ def _highest(values: Iterable[Intensity | None]) -> Intensity | None:
     return _LEVELS[max(given)] if given else None
 
 
-#: A stance a witness takes, and the field its witnesses are listed in.
-_STANCES = {"supports": "supported_by", "refutes": "refuted_by", "refines": "refined_by"}
+#: The stances of a witness (``source`` and no stance are not witnesses).
+_STANCES = ("supports", "refutes", "refines")
 
 
 class GroupEvidence(CimoModel):
@@ -219,14 +219,21 @@ def groups_of(
             if w := _witness(entry.source, entry.participant):
                 who.setdefault(key, {}).setdefault(entry.stance, {})[w] = None
     ranked = {g: i for i, g in enumerate(order)}
-    return tuple(
-        GroupEvidence(
-            group=key,
-            **counts[key],
-            **{field: tuple(who.get(key, {}).get(st, ())) for st, field in _STANCES.items()},
+    out = []
+    for key in sorted(counts, key=lambda k: ranked.get(k, len(ranked)) if k else len(ranked)):
+        named = who.get(key, {})
+        out.append(
+            GroupEvidence(
+                group=key,
+                supports=counts[key]["supports"],
+                refutes=counts[key]["refutes"],
+                refines=counts[key]["refines"],
+                supported_by=tuple(named.get("supports", ())),
+                refuted_by=tuple(named.get("refutes", ())),
+                refined_by=tuple(named.get("refines", ())),
+            )
         )
-        for key in sorted(counts, key=lambda k: ranked.get(k, len(ranked)) if k else len(ranked))
-    )
+    return tuple(out)
 
 
 def group_order(theory: Theory, by: str) -> tuple[str, ...]:
