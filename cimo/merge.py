@@ -16,7 +16,7 @@ inputs give the same id different meanings: it never guesses which is right.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -24,8 +24,8 @@ from typing import Any
 from pydantic import BaseModel, JsonValue, ValidationError
 
 from cimo._util import normalise_label, suggest
-from cimo.core.data import to_data
-from cimo.core.vocabulary import SLOTS, field_policy
+from cimo.core.data import rename_ids, to_data
+from cimo.core.vocabulary import field_policy
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import (
     CimoModel,
@@ -182,6 +182,20 @@ def _union(a: list[Any], b: list[Any]) -> list[Any]:
     return out
 
 
+def inferred_marks(base: Mapping[str, Any], other: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """The ``inferred`` marks of two records folded together, and whether they contest a field.
+
+    A mark from either record is kept (a value one input infers stays a guess);
+    a field is contested when one record marks it inferred and the other gives
+    it unmarked (as stated).
+    """
+    mine, theirs = list(base.get("inferred", ())), list(other.get("inferred", ()))
+    contested = any(f not in theirs and not _empty(other.get(f)) for f in mine) or any(
+        f not in mine and not _empty(base.get(f)) for f in theirs
+    )
+    return list(dict.fromkeys(mine + theirs)), contested
+
+
 def _combine(
     base: dict[str, Any], other: dict[str, Any], policies: _Policies, *, wording_free: bool
 ) -> tuple[dict[str, Any], list[str]]:
@@ -189,7 +203,14 @@ def _combine(
     out = dict(base)
     clashes: list[str] = []
     defaults = policies.defaults
+    marks, contested = inferred_marks(base, other)
+    if marks:
+        out["inferred"] = marks
+    if contested:
+        clashes.append("inferred")
     for key, value in other.items():
+        if key == "inferred":
+            continue
         mine = out.get(key, defaults.get(key))
         if mine == value or _empty(value):
             continue
@@ -216,14 +237,11 @@ def _combine(
 def _add_collections(
     data: Mapping[str, Any],
     name: str,
-    sources: _Fold,
     links: _Fold,
     iterations: _Fold,
     records: Mapping[str, _Fold],
 ) -> None:
-    """Fold one input's sources, links, iterations and format 2.0 records (by id or key)."""
-    for src in data.get("sources", ()):
-        sources.add(src["id"], src, name)
+    """Fold one input's links, iterations and format 2.0 records (by id or key)."""
     for lk in data.get("links", ()):
         links.add(f"{lk['outcome']} -> {lk['context']}", lk, name)
     for it in data.get("iterations", ()):
@@ -231,66 +249,6 @@ def _add_collections(
     for key, fold in records.items():
         for rec in data.get(key, ()):
             fold.add(rec.get("id") or f"{rec['type']} {rec['from']} -> {rec['to']}", rec, name)
-
-
-def _renamed_slot(items: list[Any], ren: Callable[[str], str]) -> list[Any]:
-    """A slot's items renamed, repeats dropped; a ``because`` object keeps its shape."""
-    out: dict[str, Any] = {}
-    for item in items:
-        if isinstance(item, dict):  # {mechanism, requires, then}
-            link = {k: ren(v) if k == "mechanism" else v for k, v in item.items()}
-            for part in ("requires", "then"):
-                if part in link:
-                    link[part] = list(dict.fromkeys(ren(x) for x in link[part]))
-            out.setdefault(link["mechanism"], link)
-        else:
-            out.setdefault(ren(item), ren(item))
-    return list(out.values())
-
-
-def _renamed_nested(rule: dict[str, Any], ren: Callable[[str], str]) -> dict[str, Any]:
-    """A rule's ``if_any`` groups and ``leads_to`` steps with ids renamed."""
-    if "if_any" in rule:
-        rule["if_any"] = [list(dict.fromkeys(ren(x) for x in g)) for g in rule["if_any"]]
-    if "leads_to" in rule:
-        rule["leads_to"] = [
-            {**st, "from": ren(st["from"]), "to": ren(st["to"])} for st in rule["leads_to"]
-        ]
-    return rule
-
-
-def _rename(data: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
-    """The theory data with ids renamed; a slot naming two ids that became one keeps one."""
-
-    def ren(x: str) -> str:
-        return names.get(x, x)
-
-    out = dict(data)
-    nodes = []
-    for node in data.get("nodes", ()):
-        node = {**node, "id": ren(node["id"])}
-        for key in ("opposite", "variant_of"):
-            if key in node:
-                node[key] = ren(node[key])
-        nodes.append(node)
-    rules = []
-    for rule in data.get("rules", ()):
-        rule = {**rule, "id": ren(rule["id"])}
-        for slot in (s.keyword for s in SLOTS):
-            if isinstance(rule.get(slot), list):  # not 'if: any'
-                rule[slot] = _renamed_slot(rule[slot], ren)
-        rules.append(_renamed_nested(rule, ren))
-    out["nodes"] = nodes
-    out["rules"] = rules
-    out["links"] = [
-        {**lk, "outcome": ren(lk["outcome"]), "context": ren(lk["context"])}
-        for lk in data.get("links", ())
-    ]
-    if "relations" in data:
-        out["relations"] = [
-            {**rel, "from": ren(rel["from"]), "to": ren(rel["to"])} for rel in data["relations"]
-        ]
-    return out
 
 
 def _input_names(theories: Sequence[Theory]) -> tuple[str, ...]:
@@ -303,16 +261,18 @@ def _input_names(theories: Sequence[Theory]) -> tuple[str, ...]:
 
 
 def _check_equivalences(theories: Sequence[Theory], equivalences: Mapping[str, str]) -> None:
-    known: set[str] = set()
+    items: set[str] = set()
+    sources: set[str] = set()
     for t in theories:
-        known.update(t.index)
-        known.update(t.rule_index)
+        items.update(t.index)
+        items.update(t.rule_index)
+        sources.update(t.source_index)
     for alias, canonical in equivalences.items():
-        if alias not in known:
+        if alias not in items and alias not in sources:
             raise UnknownIdError(
                 alias,
-                kind="node or rule of any input",
-                suggestions=suggest(alias, known),
+                kind="node, rule or source of any input",
+                suggestions=suggest(alias, items | sources),
                 where="the equivalences",
             )
         if canonical in equivalences:
@@ -322,6 +282,11 @@ def _check_equivalences(theories: Sequence[Theory], equivalences: Mapping[str, s
             )
         if alias == canonical:
             raise UsageError(f"equivalence {alias!r} -> {alias!r} names the same id twice")
+        if (alias in sources) != (canonical in sources) and canonical in sources | items:
+            raise UsageError(
+                f"equivalence {alias!r} -> {canonical!r}: one is a source and the other "
+                "is not; a source can only be the same as another source"
+            )
 
 
 class _Fold:
@@ -368,6 +333,8 @@ class _Fold:
             values = tuple(v for _, v in seen)
             inputs = tuple(s for s, _ in seen)
             shown = "; ".join(f"{s}: {json.dumps(v, ensure_ascii=False)}" for s, v in seen)
+            if field == "inferred":
+                shown += "; a field one input marks inferred, another gives as stated"
             out.append(
                 Conflict(
                     kind=kind,
@@ -379,6 +346,23 @@ class _Fold:
                 )
             )
         return out
+
+
+def _fold_sources(
+    sources: _Fold,
+    used: set[tuple[str, str]],
+    name: str,
+    records: list[dict[str, Any]],
+    originals: list[str],
+    canonical_ids: set[str],
+) -> None:
+    """Fold one input's sources; one renamed to a canonical source yields it its wording."""
+    for original, record in zip(originals, records, strict=True):
+        key = record["id"]
+        if original != key:
+            used.add((original, key))
+        canonical = key in canonical_ids
+        sources.add(key, record, name, wording_free=canonical, prefer=canonical and original == key)
 
 
 def merge(
@@ -453,7 +437,10 @@ def merge(
     used: set[tuple[str, str]] = set()
 
     for name, theory in zip(names, theories, strict=True):
-        data = _rename(to_data(theory), eq)
+        data = to_data(theory)
+        source_ids = [src["id"] for src in data.get("sources", ())]
+        data = rename_ids(data, eq)
+        _fold_sources(sources, used, name, data.get("sources", []), source_ids, canonical_ids)
         originals = [n.id for n in theory.nodes] + [r.id for r in theory.rules]
         entries = [("node", n) for n in data["nodes"]] + [("rule", r) for r in data["rules"]]
         for original, (kind, record) in zip(originals, entries, strict=True):
@@ -481,7 +468,7 @@ def merge(
                 wording_free=is_canonical,
                 prefer=is_canonical and original == key,
             )
-        _add_collections(data, name, sources, links, iterations, records)
+        _add_collections(data, name, links, iterations, records)
         rest = {k: v for k, v in data.items() if k not in _COLLECTIONS}
         if top.data:
             rest = {k: v for k, v in rest.items() if k not in _FIRST_WINS}
