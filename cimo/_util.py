@@ -23,6 +23,7 @@ __all__ = [
     "markdown_text",
     "normalise_label",
     "paused_gc",
+    "plural",
     "slug",
     "suggest",
 ]
@@ -55,6 +56,36 @@ def suggest(bad: str, candidates: Collection[str], *, n: int = 1) -> tuple[str, 
     if len(hits) < n and len(key) >= 3:
         hits += [c for c in lowered if c.startswith(key) and c not in hits][: n - len(hits)]
     return tuple(lowered[h] for h in hits)
+
+
+_IRREGULAR = {"analysis": "analyses", "child": "children", "person": "people"}
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is one: the count every message prints.
+
+    Args:
+        n: How many.
+        word: The singular ("witness", "rule").
+        many: The plural, when the English rules below do not make it.
+
+    >>> plural(1, "witness"), plural(2, "witness"), plural(0, "rule")
+    ('1 witness', '2 witnesses', '0 rules')
+    >>> plural(3, "difference"), plural(2, "entry"), plural(1, "entry")
+    ('3 differences', '2 entries', '1 entry')
+    """
+    if n == 1:
+        return f"1 {word}"
+    if many is None:
+        if word in _IRREGULAR:
+            many = _IRREGULAR[word]
+        elif word.endswith(("s", "x", "z", "ch", "sh")):
+            many = word + "es"
+        elif word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+            many = word[:-1] + "ies"
+        else:
+            many = word + "s"
+    return f"{n} {many}"
 
 
 def did_you_mean(bad: str, candidates: Collection[str]) -> str:

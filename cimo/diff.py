@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import JsonValue, TypeAdapter
 
+from cimo._util import plural
 from cimo.core.vocabulary import field_policy
 from cimo.model import CimoModel, Evidence, Mechanism, Rule, Status, Theory
 from cimo.taxonomy import resolve_taxonomy
@@ -281,7 +282,7 @@ class TheoryDiff(CimoModel):
         head = f"**{self.old}** → **{self.new}**: "
         if self.equal:
             return head + "no differences\n"
-        out = [head + f"{self.count} differences", ""]
+        out = [head + plural(self.count, "difference"), ""]
         out.extend(
             line if line.startswith(("-", " ")) else f"\n**{line}**\n"
             for line in self._lines("- ", "  ", "`")

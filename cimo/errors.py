@@ -307,6 +307,11 @@ class UnknownIdError(CimoError, KeyError):
         kind: What was looked for (``"node"``, ``"rule"``, ``"mechanism"``, ...).
         suggestions: Close matches to offer as "did you mean".
         where: What was searched, for the message (default ``"this theory"``).
+        actual: The kind the id has, when it is in the theory but of another kind.
+        use: Where an id of that kind goes instead (``"interventions= (-i)"``).
+
+    >>> print(UnknownIdError("peer-circles", kind="context", actual="intervention", use="-i"))
+    'peer-circles' is not a context of this theory: it is an intervention; use -i
     """
 
     code = "unknown-id"
@@ -318,11 +323,15 @@ class UnknownIdError(CimoError, KeyError):
         kind: str = "node",
         suggestions: Sequence[str] = (),
         where: str | None = "this theory",
+        actual: str | None = None,
+        use: str | None = None,
     ) -> None:
         self.id = id
         self.kind = kind
         self.suggestions = tuple(suggestions)
         self.where = where
+        self.actual = actual
+        self.use = use
         super().__init__(id)
 
     def __str__(self) -> str:
@@ -330,7 +339,10 @@ class UnknownIdError(CimoError, KeyError):
         text = f"{self.id!r} is not {article} {self.kind}"
         if self.where:
             text += f" of {self.where}"
-        if self.suggestions:
+        if self.actual:
+            an = "an" if self.actual[:1] in "aeiou" else "a"
+            text += f": it is {an} {self.actual}" + (f"; use {self.use}" if self.use else "")
+        elif self.suggestions:
             text += " (did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?)"
         return text
 
@@ -430,7 +442,8 @@ class TableProblemsError(TableError):
     def __init__(self, problems: Sequence[TableError]) -> None:
         self.problems: tuple[TableError, ...] = tuple(problems)
         first = self.problems[0] if self.problems else TableError("")
-        lines = [f"the table has {len(self.problems)} problems:"]
+        n = len(self.problems)
+        lines = [f"the table has {n} problem{'' if n == 1 else 's'}:"]
         lines += [f"  {TableError(p.message, row=p.row, column=p.column)}" for p in self.problems]
         super().__init__("\n".join(lines), file=first.file, sheet=first.sheet)
 

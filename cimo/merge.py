@@ -5,6 +5,10 @@ unifies nodes and rules that share an id (or that you declare equivalent),
 fills in what one source leaves out from another, keeps track of which input
 every node and rule came from, and reports a :class:`Conflict` wherever two
 inputs give the same id different meanings: it never guesses which is right.
+A team finishes a merge by saying which side wins (``prefer="ours"`` or
+``"theirs"``, or ``take={id: input}`` for one id at a time) or by keeping both
+under two ids (``rename``); ``contributed_by=True`` writes who contributed each
+node and rule into the merged theory.
 
 >>> import cimo
 >>> theory = cimo.load_example("pwp-resilience")
@@ -15,7 +19,6 @@ inputs give the same id different meanings: it never guesses which is right.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -23,10 +26,23 @@ from typing import Any
 
 from pydantic import BaseModel, JsonValue, ValidationError
 
-from cimo._util import normalise_label, suggest
+from cimo._merging import (
+    Chooser,
+    Prefer,
+    check_equivalences,
+    check_take,
+    chooser,
+    empty,
+    inferred_marks,
+    renames_per_input,
+    shown_value,
+    union,
+    unique,
+)
+from cimo._util import normalise_label, plural
 from cimo.core.data import rename_ids, to_data
-from cimo.core.vocabulary import field_policy
-from cimo.errors import UnknownIdError, UsageError
+from cimo.core.vocabulary import SLOTS, field_policy
+from cimo.errors import UsageError
 from cimo.model import (
     CimoModel,
     Context,
@@ -44,7 +60,7 @@ from cimo.model import (
     Theory,
 )
 
-__all__ = ["Conflict", "MergeResult", "Provenance", "merge"]
+__all__ = ["Conflict", "MergeResult", "Prefer", "Provenance", "merge"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,8 @@ class Conflict(CimoModel):
     inputs: tuple[str, ...] = ()
     """The inputs that disagree."""
     message: str
+    chosen: str | None = None
+    """The input whose value was taken (``prefer``/``take``); None while unresolved."""
 
     def __str__(self) -> str:
         return self.message
@@ -136,6 +154,10 @@ class MergeResult(CimoModel):
     unified: tuple[tuple[str, str], ...] = ()
     """The declared equivalences that applied, as ``(alias, canonical)``."""
     conflicts: tuple[Conflict, ...] = ()
+    resolved: tuple[Conflict, ...] = ()
+    """The disagreements settled by ``prefer`` or ``take``, each naming the input taken."""
+    renamed: tuple[tuple[str, str, str], ...] = ()
+    """The ids kept apart by ``rename``, as ``(input, old id, new id)``."""
 
     @property
     def ok(self) -> bool:
@@ -149,17 +171,21 @@ class MergeResult(CimoModel):
             lines = [head + f"{n} conflict{'s' * (n != 1)}, nothing merged"]
             lines.extend(f"  {c}" for c in self.conflicts)
             lines.append(
-                "Fix: rename one of the clashing ids in its input, or declare the two "
-                "equivalent (equivalences / --same ALIAS=CANONICAL) when they mean the same."
+                "Fix: choose a side (--prefer ours|theirs, or --take ID=INPUT for one id), "
+                "keep both under two ids (--rename ID=NEW_ID), or declare two ids "
+                "equivalent (--same ALIAS=CANONICAL) when they mean the same."
             )
             return "\n".join(lines)
         assert self.theory is not None
         shared = sum(1 for p in self.provenance if len(p.inputs) > 1)
         lines = [
-            head + f"{len(self.theory.nodes)} nodes and {len(self.theory.rules)} rules, "
+            head + f"{plural(len(self.theory.nodes), 'node')} and "
+            f"{plural(len(self.theory.rules), 'rule')}, "
             f"{shared} of them found in more than one input"
         ]
         lines.extend(f"  unified {alias} with {canonical}" for alias, canonical in self.unified)
+        lines.extend(f"  renamed {old} of {name} to {new}" for name, old, new in self.renamed)
+        lines.extend(f"  {c}" for c in self.resolved)
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -167,33 +193,9 @@ class MergeResult(CimoModel):
         return f"**{text[0]}**\n\n" + "".join(f"- {line.strip()}\n" for line in text[1:])
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value == [] or value == {} or value == ""
-
-
-def _union(a: list[Any], b: list[Any]) -> list[Any]:
-    seen = {json.dumps(x, sort_keys=True) for x in a}
-    out = list(a)
-    for x in b:
-        key = json.dumps(x, sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            out.append(x)
-    return out
-
-
-def inferred_marks(base: Mapping[str, Any], other: Mapping[str, Any]) -> tuple[list[str], bool]:
-    """The ``inferred`` marks of two records folded together, and whether they contest a field.
-
-    A mark from either record is kept (a value one input infers stays a guess);
-    a field is contested when one record marks it inferred and the other gives
-    it unmarked (as stated).
-    """
-    mine, theirs = list(base.get("inferred", ())), list(other.get("inferred", ()))
-    contested = any(f not in theirs and not _empty(other.get(f)) for f in mine) or any(
-        f not in mine and not _empty(base.get(f)) for f in theirs
-    )
-    return list(dict.fromkeys(mine + theirs)), contested
+#: A rule's slots: one input stating an UNLESS (say) that another leaves out is a
+#: different claim, not a gap to fill.
+_SLOT_KEYS = frozenset(s.keyword for s in SLOTS)
 
 
 def _combine(
@@ -207,20 +209,22 @@ def _combine(
     if marks:
         out["inferred"] = marks
     if contested:
-        clashes.append("inferred")
+        clashes.append("inferred")  # one input states what another marks as a guess
     for key, value in other.items():
         if key == "inferred":
             continue
         mine = out.get(key, defaults.get(key))
-        if mine == value or _empty(value):
+        if mine == value or empty(value):
             continue
         if key not in out and key in defaults:
             clashes.append(key)  # e.g. hypothesised (the default) against supported
             continue
-        if _empty(mine):
+        if empty(mine) and key in _SLOT_KEYS:
+            clashes.append(key)  # a rule slot left out says "none", not "unknown"
+        elif empty(mine):
             out[key] = value
         elif key in policies.union and isinstance(mine, list) and isinstance(value, list):
-            out[key] = _union(mine, value)
+            out[key] = union(mine, value)
         elif not (
             (wording_free and key in policies.wording)
             or (key == "label" and normalise_label(str(mine)) == normalise_label(str(value)))
@@ -231,6 +235,7 @@ def _combine(
         for key, default in defaults.items()
         if key in base and key not in other and base[key] != default
     )
+    clashes.extend(k for k in _SLOT_KEYS if not empty(base.get(k)) and empty(other.get(k)))
     return out, clashes
 
 
@@ -258,35 +263,6 @@ def _input_names(theories: Sequence[Theory]) -> tuple[str, ...]:
         seen[t.id] = seen.get(t.id, 0) + 1
         names.append(t.id if seen[t.id] == 1 else f"{t.id}#{seen[t.id]}")
     return tuple(names)
-
-
-def _check_equivalences(theories: Sequence[Theory], equivalences: Mapping[str, str]) -> None:
-    items: set[str] = set()
-    sources: set[str] = set()
-    for t in theories:
-        items.update(t.index)
-        items.update(t.rule_index)
-        sources.update(t.source_index)
-    for alias, canonical in equivalences.items():
-        if alias not in items and alias not in sources:
-            raise UnknownIdError(
-                alias,
-                kind="node, rule or source of any input",
-                suggestions=suggest(alias, items | sources),
-                where="the equivalences",
-            )
-        if canonical in equivalences:
-            raise UsageError(
-                f"equivalence {alias!r} -> {canonical!r}: {canonical!r} is itself declared "
-                f"equivalent to {equivalences[canonical]!r}; name the final id directly"
-            )
-        if alias == canonical:
-            raise UsageError(f"equivalence {alias!r} -> {alias!r} names the same id twice")
-        if (alias in sources) != (canonical in sources) and canonical in sources | items:
-            raise UsageError(
-                f"equivalence {alias!r} -> {canonical!r}: one is a source and the other "
-                "is not; a source can only be the same as another source"
-            )
 
 
 class _Fold:
@@ -325,44 +301,58 @@ class _Fold:
             seen = self.values.setdefault((key, field), [(first, base.get(field, default))])
             seen.append((source, record.get(field, default)))
 
-    def conflicts(self, kinds: Mapping[str, str] | None = None) -> list[Conflict]:
-        """One conflict per id and field that the inputs disagree on."""
-        out = []
+    def sign(self) -> None:
+        """Add to each record's ``contributed_by`` the inputs it came from."""
+        for key, rec in self.data.items():
+            who = union(list(rec.get("contributed_by", ())), list(self.origin[key]))
+            self.data[key] = {**rec, "contributed_by": who}
+
+    def conflicts(
+        self, kinds: Mapping[str, str] | None = None, choose: Chooser | None = None
+    ) -> tuple[list[Conflict], list[Conflict]]:
+        """One conflict per id and field that the inputs disagree on, and those resolved.
+
+        ``choose(key, inputs)`` names the input whose value wins, or None; a
+        winning value replaces the folded one.
+        """
+        out: list[Conflict] = []
+        resolved: list[Conflict] = []
         for (key, field), seen in self.values.items():
             kind = "rule" if kinds is not None and kinds[key] == "rule" else self.kind
             values = tuple(v for _, v in seen)
             inputs = tuple(s for s, _ in seen)
-            shown = "; ".join(f"{s}: {json.dumps(v, ensure_ascii=False)}" for s, v in seen)
+            shown = "; ".join(f"{s}: {shown_value(v)}" for s, v in seen)
             if field == "inferred":
                 shown += "; a field one input marks inferred, another gives as stated"
-            out.append(
+            winner = choose(key, inputs) if choose is not None else None
+            if winner is None:
+                message = f"{kind} {key!r}: the inputs disagree on {field!r} ({shown})"
+                out.append(
+                    Conflict(
+                        kind=kind,
+                        id=key,
+                        field=field,
+                        values=values,
+                        inputs=inputs,
+                        message=message,
+                    )
+                )
+                continue
+            value = dict(seen)[winner]
+            record = {k: v for k, v in self.data[key].items() if k != field}
+            self.data[key] = record if value is None else {**record, field: value}
+            resolved.append(
                 Conflict(
                     kind=kind,
                     id=key,
                     field=field,
                     values=values,
                     inputs=inputs,
-                    message=f"{kind} {key!r}: the inputs disagree on {field!r} ({shown})",
+                    chosen=winner,
+                    message=f"{kind} {key!r}: took {field!r} from {winner} ({shown})",
                 )
             )
-        return out
-
-
-def _fold_sources(
-    sources: _Fold,
-    used: set[tuple[str, str]],
-    name: str,
-    records: list[dict[str, Any]],
-    originals: list[str],
-    canonical_ids: set[str],
-) -> None:
-    """Fold one input's sources; one renamed to a canonical source yields it its wording."""
-    for original, record in zip(originals, records, strict=True):
-        key = record["id"]
-        if original != key:
-            used.add((original, key))
-        canonical = key in canonical_ids
-        sources.add(key, record, name, wording_free=canonical, prefer=canonical and original == key)
+        return out, resolved
 
 
 def merge(
@@ -371,6 +361,11 @@ def merge(
     equivalences: Mapping[str, str] | None = None,
     id: str | None = None,
     title: str | None = None,
+    prefer: Prefer | None = None,
+    take: Mapping[str, str] | None = None,
+    rename: Mapping[str, str] | None = None,
+    names: Sequence[str] | None = None,
+    contributed_by: bool = False,
 ) -> MergeResult:
     """Combine theories from several sources into one.
 
@@ -386,11 +381,27 @@ def merge(
     sources are united the same way. The title, description and iteration
     come from the first input unless ``id``/``title`` are given.
 
+    Every disagreeing field is a conflict of its own. To finish a merge that
+    has conflicts, choose a side for every disagreement (``prefer``) or for
+    one id (``take``), or keep both records apart (``rename``): the choices
+    made are listed in :attr:`MergeResult.resolved`.
+
     Args:
         theories: The inputs, in order of precedence for wording.
         equivalences: ``{alias: canonical}`` ids that mean the same thing.
         id: The id of the merged theory (default: the first input's).
         title: Its title (default: the first input's).
+        prefer: Settle every disagreement by taking the first input's value
+            (``"ours"``) or the last one's (``"theirs"``).
+        take: ``{id: input}``: settle the disagreements about one node or rule
+            by taking that input's values (before ``prefer``).
+        rename: ``{id: new_id}`` renames the id (and every reference to it) in
+            every input but the first, so both records are kept;
+            ``{"input:id": new_id}`` renames it in that input only.
+        names: What to call the inputs (file names, authors); default their
+            theory ids (``id#2``, ... when repeated).
+        contributed_by: Write into each node and rule of the merged theory
+            the inputs it came from (its ``contributed_by`` field).
 
     Returns:
         A :class:`MergeResult`: the theory (None when there are conflicts),
@@ -398,7 +409,8 @@ def merge(
 
     Raises:
         UsageError: if no theories are given, or an equivalence is circular.
-        UnknownIdError: if an alias of ``equivalences`` is in no input.
+        UnknownIdError: if an alias of ``equivalences`` is in no input, or
+            ``take``/``rename`` name an input or id that is not there.
 
     >>> import cimo
     >>> a = cimo.Theory(id="a", title="A", nodes=(cimo.Context(id="in-work", label="In work"),))
@@ -409,12 +421,17 @@ def merge(
     >>> c = cimo.Theory(id="c", title="C", nodes=(cimo.Outcome(id="in-work", label="In work"),))
     >>> print(cimo.merge([a, c]).conflicts[0])
     node 'in-work': the inputs disagree on 'kind' (a: "context"; c: "outcome")
+    >>> kept = cimo.merge([a, c], rename={"in-work": "in-work-outcome"}, contributed_by=True)
+    >>> [(n.id, n.contributed_by) for n in kept.theory.nodes]
+    [('in-work', ('a',)), ('in-work-outcome', ('c',))]
     """
     if not theories:
         raise UsageError("merge needs at least one theory")
-    names = _input_names(theories)
+    names = _input_names(theories) if names is None else unique(names, len(theories))
     eq = dict(equivalences or {})
-    _check_equivalences(theories, eq)
+    check_equivalences(theories, eq)
+    choose = chooser(prefer, check_take(names, theories, take or {}))
+    renames = renames_per_input(names, theories, rename or {})
     canonical_ids = set(eq.values())
 
     items = _Fold("node", _ITEMS)
@@ -438,45 +455,33 @@ def merge(
 
     for name, theory in zip(names, theories, strict=True):
         data = to_data(theory)
+        if renames[name]:
+            data = rename_ids(data, renames[name])
+        originals = [n["id"] for n in data.get("nodes", ())]
+        originals += [r["id"] for r in data.get("rules", ())]
         source_ids = [src["id"] for src in data.get("sources", ())]
         data = rename_ids(data, eq)
+        kind_clash += _fold_items(items, kinds, used, name, data, originals, canonical_ids)
         _fold_sources(sources, used, name, data.get("sources", []), source_ids, canonical_ids)
-        originals = [n.id for n in theory.nodes] + [r.id for r in theory.rules]
-        entries = [("node", n) for n in data["nodes"]] + [("rule", r) for r in data["rules"]]
-        for original, (kind, record) in zip(originals, entries, strict=True):
-            key = record["id"]
-            if original != key:
-                used.add((original, key))
-            if kinds.setdefault(key, kind) != kind:
-                kind_clash.append(
-                    Conflict(
-                        kind="structure",
-                        id=key,
-                        field=None,
-                        inputs=(items.origin[key][0], name),
-                        message=f"{key!r} is a {kinds[key]} in {items.origin[key][0]} but a "
-                        f"{kind} in {name}",
-                    )
-                )
-                continue
-            # A record renamed from an alias yields its wording to the canonical record.
-            is_canonical = key in canonical_ids
-            items.add(
-                key,
-                record,
-                name,
-                wording_free=is_canonical,
-                prefer=is_canonical and original == key,
-            )
         _add_collections(data, name, links, iterations, records)
         rest = {k: v for k, v in data.items() if k not in _COLLECTIONS}
         if top.data:
             rest = {k: v for k, v in rest.items() if k not in _FIRST_WINS}
         top.add("theory", rest, name)
 
-    conflicts = kind_clash + items.conflicts(kinds) + sources.conflicts() + links.conflicts()
-    conflicts += iterations.conflicts() + top.conflicts()
-    conflicts += [c for fold in records.values() for c in fold.conflicts()]
+    conflicts: list[Conflict] = list(kind_clash)
+    resolved: list[Conflict] = []
+    for fold, fold_kinds in (
+        (items, kinds),
+        (sources, None),
+        (links, None),
+        (iterations, None),
+        (top, None),
+        *((fold, None) for fold in records.values()),
+    ):
+        open_, done = fold.conflicts(fold_kinds, choose)
+        conflicts += open_
+        resolved += done
     provenance = tuple(
         Provenance(
             kind="rule" if kinds[key] == "rule" else rec["kind"],
@@ -493,6 +498,8 @@ def merge(
         if title is not None:
             out["title"] = title
         out["iterations"] = list(iterations.data.values())
+        if contributed_by:
+            items.sign()
         out["nodes"] = [r for k, r in items.data.items() if kinds[k] == "node"]
         out["rules"] = [r for k, r in items.data.items() if kinds[k] == "rule"]
         out["links"] = list(links.data.values())
@@ -515,7 +522,63 @@ def merge(
         provenance=provenance,
         unified=tuple(sorted(used)),
         conflicts=tuple(conflicts),
+        resolved=tuple(resolved),
+        renamed=tuple((name, old, new) for name in names for old, new in renames[name].items()),
     )
+
+
+def _fold_sources(
+    sources: _Fold,
+    used: set[tuple[str, str]],
+    name: str,
+    records: list[dict[str, Any]],
+    originals: list[str],
+    canonical_ids: set[str],
+) -> None:
+    """Fold one input's sources; one renamed to a canonical source yields it its wording."""
+    for original, record in zip(originals, records, strict=True):
+        key = record["id"]
+        if original != key:
+            used.add((original, key))
+        canonical = key in canonical_ids
+        sources.add(key, record, name, wording_free=canonical, prefer=canonical and original == key)
+
+
+def _fold_items(
+    items: _Fold,
+    kinds: dict[str, str],
+    used: set[tuple[str, str]],
+    name: str,
+    data: dict[str, Any],
+    originals: list[str],
+    canonical_ids: set[str],
+) -> list[Conflict]:
+    """Fold one input's nodes and rules into ``items``; the ids that change kind clash."""
+    clashes: list[Conflict] = []
+    entries = [("node", n) for n in data["nodes"]] + [("rule", r) for r in data["rules"]]
+    for original, (kind, record) in zip(originals, entries, strict=True):
+        key = record["id"]
+        if original != key:
+            used.add((original, key))
+        if kinds.setdefault(key, kind) != kind:
+            first = items.origin[key][0]
+            clashes.append(
+                Conflict(
+                    kind="structure",
+                    id=key,
+                    field=None,
+                    inputs=(first, name),
+                    message=f"{key!r} is a {kinds[key]} in {first} but a {kind} in {name}; "
+                    f"keep both with --rename {name}:{key}=NEW_ID",
+                )
+            )
+            continue
+        # A record renamed from an alias yields its wording to the canonical record.
+        is_canonical = key in canonical_ids
+        items.add(
+            key, record, name, wording_free=is_canonical, prefer=is_canonical and original == key
+        )
+    return clashes
 
 
 from cimo._callable import callable_module  # noqa: E402  (calling the module calls merge)

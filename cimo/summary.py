@@ -9,11 +9,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, PlainSerializer
 
+from cimo._util import plural
 from cimo.core.vocabulary import Status, values
 from cimo.graph import ChainLink, chain_links
 from cimo.model import CimoModel, Theory
 
-__all__ = ["Summary", "summary"]
+__all__ = ["Contribution", "Summary", "summary"]
 
 #: A count per key, read-only (a plain dict in the JSON form).
 _Counts = Annotated[
@@ -21,6 +22,18 @@ _Counts = Annotated[
     AfterValidator(MappingProxyType),
     PlainSerializer(dict, return_type=dict[str, int]),
 ]
+
+
+class Contribution(CimoModel):
+    """The rules and nodes one contributor (a merged file, or an author) brought."""
+
+    contributor: str
+    rules: tuple[str, ...]
+    nodes: int
+
+    def __str__(self) -> str:
+        rules = f"rules {', '.join(self.rules)}" if self.rules else "no rules"
+        return f"{self.contributor}: {rules}; {plural(self.nodes, 'node')}"
 
 
 class Summary(CimoModel):
@@ -46,17 +59,19 @@ class Summary(CimoModel):
     themes: tuple[str, ...]
     taxonomy: str | None
     chains: tuple[ChainLink, ...]
+    contributors: tuple[Contribution, ...] = ()
+    """Who contributed the nodes and rules (their ``contributed_by``, written by a merge)."""
 
     def __str__(self) -> str:
         lines = [f"{self.title} ({self.id})"]
         if self.iteration is not None:
             lines.append(f"iteration {self.iteration}")
         lines.append(
-            f"{self.contexts} contexts, {self.interventions} interventions, "
-            f"{self.mechanisms} mechanisms, {self.outcomes} outcomes"
+            f"{plural(self.contexts, 'context')}, {plural(self.interventions, 'intervention')}, "
+            f"{plural(self.mechanisms, 'mechanism')}, {plural(self.outcomes, 'outcome')}"
         )
         status = ", ".join(f"{n} {s}" for s, n in self.rules_by_status.items() if n)
-        lines.append(f"{self.rules} rules" + (f" ({status})" if status else ""))
+        lines.append(plural(self.rules, "rule") + (f" ({status})" if status else ""))
         if self.incomplete_rules:
             lines.append(
                 f"{len(self.incomplete_rules)} incomplete: {', '.join(self.incomplete_rules)}"
@@ -65,12 +80,16 @@ class Summary(CimoModel):
             lines.append(f"themes: {', '.join(self.themes)}")
         if self.taxonomy:
             lines.append(f"taxonomy: {self.taxonomy}")
-        lines.append(f"{self.sources} sources, {self.links} explicit links")
+        links = plural(self.links, "stated link") if self.links else "no stated links"
+        lines.append(f"{plural(self.sources, 'source')}, {links}")
         if self.chains:
-            lines.append(f"{len(self.chains)} chain links:")
+            lines.append(f"{plural(len(self.chains), 'chain link')}:")
             lines.extend(f"  {c}" for c in self.chains)
         else:
             lines.append("no chains")
+        if self.contributors:
+            lines.append("contributed by:")
+            lines.extend(f"  {c}" for c in self.contributors)
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -118,6 +137,23 @@ def summary(theory: Theory) -> Summary:
         themes=tuple(dict.fromkeys(r.theme for r in theory.rules if r.theme)),
         taxonomy=taxonomy,
         chains=chain_links(theory),
+        contributors=_contributors(theory),
+    )
+
+
+def _contributors(theory: Theory) -> tuple[Contribution, ...]:
+    rules: dict[str, list[str]] = {}
+    nodes: Counter[str] = Counter()
+    for node in theory.nodes:
+        for who in node.contributed_by:
+            rules.setdefault(who, [])
+            nodes[who] += 1
+    for rule in theory.rules:
+        for who in rule.contributed_by:
+            rules.setdefault(who, []).append(rule.id)
+    return tuple(
+        Contribution(contributor=who, rules=tuple(ids), nodes=nodes[who])
+        for who, ids in rules.items()
     )
 
 

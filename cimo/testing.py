@@ -43,8 +43,13 @@ except ImportError as _err:  # pragma: no cover - exercised only without hypothe
         "cimo.testing needs Hypothesis: pip install 'cimo[testing]'"
     ) from _err
 
+from cimo._failures import at as _at
+from cimo._failures import failure as _failure
+from cimo._failures import fired as _fired
+from cimo._failures import producers as _producers
+from cimo._failures import sentence as _sentence
 from cimo.model import Theory
-from cimo.query import Scenario, get_node, scenario
+from cimo.query import Scenario, get_node, get_rule, scenario
 from cimo.query import clashes as _clashes
 
 if TYPE_CHECKING:
@@ -55,6 +60,7 @@ __all__ = [
     "InvariantError",
     "assert_consistent",
     "assert_for_all",
+    "assert_never_fires",
     "assert_whenever",
 ]
 
@@ -79,6 +85,9 @@ def __getattr__(name: str) -> object:
 class ContradictionError(AssertionError):
     """A scenario in which two rules of a theory predict opposite things.
 
+    The message says, first and alone, the sentence that is false, the
+    (minimal) scenario, and the rules involved with their file:line.
+
     Attributes:
         scenario: The (shrunk) scenario.
         clash: The first clash found in it.
@@ -87,39 +96,42 @@ class ContradictionError(AssertionError):
     def __init__(self, theory: Theory, result: Scenario, clash: Clash) -> None:
         self.scenario = result
         self.clash = clash
-        super().__init__(
-            f"theory {theory.id!r} predicts opposite things in one scenario:\n"
-            f"  given: {', '.join(result.contexts) or 'no context'}\n"
-            f"  with: {', '.join(result.interventions) or 'no intervention'}\n"
-            f"  {clash}\n"
-            "  (add a context to one rule's 'unless' that tells the two apart, or mark one "
-            "refuted)" + _set_aside_line(result)
+        effect = (
+            f"it reduces {clash.outcome}"
+            if clash.effect == "reduces"
+            else f"it expects {clash.opposite}, the opposite"
         )
-
-
-def _set_aside_line(result: Scenario) -> str:
-    if not result.set_aside:
-        return ""
-    return f"\n  set aside (refuted): {', '.join(result.set_aside)}"
+        involved = [
+            f"{_at(theory, clash.rule)} fired: it expects {clash.outcome}",
+            f"{_at(theory, clash.other)} fired: {effect}",
+        ]
+        super().__init__(
+            _failure(
+                theory,
+                result,
+                "no circumstances make two rules predict opposite things",
+                involved,
+                "add a context to one rule's 'unless' that tells the two apart, or mark one "
+                "refuted",
+            )
+        )
 
 
 class InvariantError(AssertionError):
     """A scenario in which a user's invariant does not hold.
 
+    The message says, first and alone, the sentence that is false, the
+    (minimal) scenario, and the rules involved with their file:line.
+
     Attributes:
         scenario: The (shrunk) scenario.
     """
 
-    def __init__(self, theory: Theory, result: Scenario, what: str) -> None:
+    def __init__(
+        self, theory: Theory, result: Scenario, what: str, involved: Sequence[str] = ()
+    ) -> None:
         self.scenario = result
-        super().__init__(
-            f"theory {theory.id!r}: {what}\n"
-            f"  given: {', '.join(result.contexts) or 'no context'}\n"
-            f"  with: {', '.join(result.interventions) or 'no intervention'}\n"
-            f"  fired: {', '.join(result.fired_rules) or 'no rule'}"
-            + "".join(f"\n  blocked: {b.rule} (by {', '.join(b.by)})" for b in result.blockers)
-            + _set_aside_line(result)
-        )
+        super().__init__(_failure(theory, result, what, involved or _fired(theory, result)))
 
 
 def _settings(max_examples: int, settings: Settings | None) -> Settings:
@@ -144,6 +156,7 @@ class _Search:
         interventions: Iterable[str],
         unless: Iterable[str],
         include_refuted: bool,
+        vary_interventions: bool = True,
     ) -> None:
         self.theory = theory
         self.fixed_c = sorted(set(contexts))
@@ -165,7 +178,12 @@ class _Search:
                 "'contexts'/'interventions' or from 'unless'"
             )
         self.pool_c = sorted(n.id for n in theory.contexts if n.id not in left_out)
-        self.pool_i = sorted(n.id for n in theory.interventions if n.id not in left_out)
+        self.pool_i = (
+            sorted(n.id for n in theory.interventions if n.id not in left_out)
+            if vary_interventions
+            else []
+        )
+        self.left_out = sorted(left_out)
 
     def reason(self, contexts: Iterable[str], interventions: Iterable[str]) -> Scenario:
         return scenario(
@@ -204,7 +222,8 @@ def _search(
     except (ContradictionError, InvariantError) as err:
         found = _minimise(search_in, check, err)
         found.__notes__ = []  # Hypothesis's notes name cimo's internals, not the user's theory
-        raise found from None
+        # Raised afresh: its traceback starts here (hidden), not in the search's frames.
+        raise found.with_traceback(None) from None
 
 
 def _minimise(
@@ -242,6 +261,7 @@ def assert_consistent(
     interventions: Iterable[str] = (),
     unless: Iterable[str] = (),
     include_refuted: bool = False,
+    vary_interventions: bool = True,
     max_examples: int = 200,
     settings: Settings | None = None,
 ) -> None:
@@ -260,6 +280,9 @@ def assert_consistent(
         unless: Contexts that never hold and interventions never delivered in
             the scenarios tried ("whatever else holds, except these").
         include_refuted: Reason with refuted rules too (set aside by default).
+        vary_interventions: Draw interventions as well as contexts (the default
+            here: a contradiction in any circumstances counts); False delivers
+            only the ``interventions`` given.
         max_examples: How many scenarios to try (ignored when ``settings`` is given).
         settings: Hypothesis settings to use instead of the defaults.
 
@@ -270,11 +293,14 @@ def assert_consistent(
     __tracebackhide__ = True
 
     def check(result: Scenario) -> None:
+        __tracebackhide__ = True
         found = _clashes(theory, result)
         if found:
             raise ContradictionError(theory, result, found[0])
 
-    search_in = _Search(theory, contexts, interventions, unless, include_refuted)
+    search_in = _Search(
+        theory, contexts, interventions, unless, include_refuted, vary_interventions
+    )
     _search(search_in, check, max_examples, settings)
 
 
@@ -286,6 +312,7 @@ def assert_for_all(
     interventions: Iterable[str] = (),
     unless: Iterable[str] = (),
     include_refuted: bool = False,
+    vary_interventions: bool = True,
     max_examples: int = 100,
     settings: Settings | None = None,
 ) -> None:
@@ -302,6 +329,8 @@ def assert_for_all(
         unless: Contexts that never hold and interventions never delivered in
             the scenarios tried ("whatever else holds, except these").
         include_refuted: Reason with refuted rules too (set aside by default).
+        vary_interventions: Draw interventions as well as contexts (the default
+            here); False delivers only the ``interventions`` given.
         max_examples: How many scenarios to try (ignored when ``settings`` is given).
         settings: Hypothesis settings to use instead of the defaults.
 
@@ -310,16 +339,22 @@ def assert_for_all(
     """
     __tracebackhide__ = True
     name = getattr(check, "__name__", "the check")
+    fixed_c, fixed_i, left_out = list(contexts), list(interventions), list(unless)
+    sentence = _sentence(fixed_c, fixed_i, left_out, [f"{name} holds"])
 
     def run(result: Scenario) -> None:
+        __tracebackhide__ = True
         try:
             ok = check(result)
         except AssertionError as err:
-            raise InvariantError(theory, result, f"{name} failed: {err}") from err
+            said = [f"{name} says: {err}"] if str(err) else []
+            raise InvariantError(
+                theory, result, sentence, [*said, *_fired(theory, result)]
+            ) from None
         if not ok:
-            raise InvariantError(theory, result, f"{name} is false")
+            raise InvariantError(theory, result, sentence)
 
-    search_in = _Search(theory, contexts, interventions, unless, include_refuted)
+    search_in = _Search(theory, fixed_c, fixed_i, left_out, include_refuted, vary_interventions)
     _search(search_in, run, max_examples, settings)
 
 
@@ -345,16 +380,18 @@ def assert_whenever(
     never: Sequence[str] = (),
     never_activates: Sequence[str] = (),
     include_refuted: bool = False,
+    vary_interventions: bool = False,
     max_examples: int = 100,
     settings: Settings | None = None,
 ) -> None:
     """Fail unless an invariant holds whenever ``contexts`` and ``interventions`` do.
 
-    Whatever else holds (except the ``unless`` items), the ``activates``
-    mechanisms must fire, the ``expects`` outcomes must be expected, the
-    ``never`` outcomes must not, and the ``never_activates`` mechanisms must
-    not fire. An outcome counts as expected when one of its variants
-    (``variant_of``) is.
+    Whatever other contexts hold (except the ``unless`` items), the
+    ``activates`` mechanisms must fire, the ``expects`` outcomes must be
+    expected, the ``never`` outcomes must not, and the ``never_activates``
+    mechanisms must not fire. An outcome counts as expected when one of its
+    variants (``variant_of``) is. Only the interventions given are delivered
+    unless ``vary_interventions=True`` (then any others may be too).
 
     Args:
         theory: The theory.
@@ -367,6 +404,7 @@ def assert_whenever(
         never: Outcomes that must not be expected.
         never_activates: Mechanisms that must not be activated.
         include_refuted: Reason with refuted rules too (set aside by default).
+        vary_interventions: Let "whatever else holds" deliver other interventions too.
         max_examples: How many scenarios to try (ignored when ``settings`` is given).
         settings: Hypothesis settings to use instead of the defaults.
 
@@ -387,21 +425,94 @@ def assert_whenever(
         get_node(theory, ident)  # an unknown id fails with did-you-mean
     wanted = {o: _with_variants(theory, o) for o in (*expects, *never)}
 
-    def check(result: Scenario) -> None:
-        expected = set(result.outcomes)
-        missing = [m for m in activates if m not in result.mechanisms]
-        missing += [o for o in expects if not wanted[o] & expected]
-        unwanted = [o for o in never if wanted[o] & expected]
-        firing = [m for m in never_activates if m in result.mechanisms]
-        if missing or unwanted or firing:
-            what = []
-            if missing:
-                what.append("not activated or expected: " + ", ".join(missing))
-            if unwanted:
-                what.append("expected although it never should be: " + ", ".join(unwanted))
-            if firing:
-                what.append("activated although it never should be: " + ", ".join(firing))
-            raise InvariantError(theory, result, "; ".join(what))
+    sentence = _sentence(
+        contexts,
+        interventions,
+        unless,
+        [f"{m} is activated" for m in activates]
+        + [f"{o} is expected" for o in expects]
+        + [f"{o} is never expected" for o in never]
+        + [f"{m} is never activated" for m in never_activates],
+    )
 
-    search_in = _Search(theory, contexts, interventions, unless, include_refuted)
+    def check(result: Scenario) -> None:
+        __tracebackhide__ = True
+        expected = set(result.outcomes)
+        involved = []
+        for item in activates:
+            if item not in result.mechanisms:
+                involved += _producers(theory, result, item, present=False)
+        for item in expects:
+            if not wanted[item] & expected:
+                involved += _producers(theory, result, item, present=False)
+        for item in never:
+            for hit in sorted(wanted[item] & expected):
+                involved += _producers(theory, result, hit, present=True)
+        for item in never_activates:
+            if item in result.mechanisms:
+                involved += _producers(theory, result, item, present=True)
+        if involved:
+            raise InvariantError(theory, result, sentence, list(dict.fromkeys(involved)))
+
+    search_in = _Search(
+        theory, contexts, interventions, unless, include_refuted, vary_interventions
+    )
+    _search(search_in, check, max_examples, settings)
+
+
+def assert_never_fires(
+    theory: Theory,
+    rule: str,
+    *,
+    given: Sequence[str] = (),
+    unless: Sequence[str] = (),
+    include_refuted: bool = False,
+    vary_interventions: bool = False,
+    max_examples: int = 100,
+    settings: Settings | None = None,
+) -> None:
+    """Fail if ``rule`` fires in some scenario in which the ``given`` items hold.
+
+    "Whenever these hold, this rule never fires": for an UNLESS that must
+    switch a rule off, or a rule that must stay out of some circumstances.
+    Whatever other contexts hold (except the ``unless`` items) are tried;
+    only the interventions given are delivered unless ``vary_interventions``.
+
+    Args:
+        theory: The theory.
+        rule: The id of the rule that must not fire.
+        given: Contexts (or outcomes) that hold and interventions delivered
+            in every scenario tried.
+        unless: Contexts that never hold and interventions never delivered.
+        include_refuted: Reason with refuted rules too (set aside by default).
+        vary_interventions: Let "whatever else holds" deliver other interventions too.
+        max_examples: How many scenarios to try (ignored when ``settings`` is given).
+        settings: Hypothesis settings to use instead of the defaults.
+
+    Raises:
+        InvariantError: for the smallest scenario in which the rule fires.
+        UnknownIdError: if ``rule`` or a given id is not in the theory.
+
+    >>> import cimo
+    >>> pwp = cimo.load_example("pwp-resilience")
+    >>> assert_never_fires(pwp, "core-individual", given=["national-targets-focus"],
+    ...                    max_examples=20)
+    """
+    __tracebackhide__ = True
+    target = get_rule(theory, rule)  # an unknown id fails with did-you-mean
+    contexts = [i for i in given if get_node(theory, i).kind != "intervention"]
+    interventions = [i for i in given if get_node(theory, i).kind == "intervention"]
+    sentence = _sentence(contexts, interventions, unless, [f"rule {rule} never fires"])
+
+    def check(result: Scenario) -> None:
+        __tracebackhide__ = True
+        if target.id in result.fired_rules:
+            uses = [d for d in result.derivations if d.rule == target.id]
+            used = ", ".join(dict.fromkeys(x for d in uses for x in d.from_)) or "any context"
+            line = f"{_at(theory, target.id)} fired: given {used}"
+            raise InvariantError(theory, result, sentence, [line])
+
+    search_in = _Search(
+        theory, contexts, interventions, unless, include_refuted, vary_interventions
+    )
     _search(search_in, check, max_examples, settings)

@@ -48,8 +48,11 @@ def test_merge_writes_the_theory_or_reports_conflicts(tmp_path: Path) -> None:
     b = _study(tmp_path, "b", "In work")
     out = tmp_path / "out.yaml"
     code, _, err = run("merge", str(a), str(b), "-o", str(out))
-    assert code == 0 and "merge of a, b: 1 nodes and 0 rules" in err
-    assert cimo.load(out) == cimo.load(a)
+    assert code == 0 and "merge of a.yaml, b.yaml: 1 node and 0 rules" in err
+    merged = cimo.load(out)
+    assert merged.nodes[0].contributed_by == ("a.yaml", "b.yaml")  # provenance, in the file
+    code, _, err = run("merge", str(a), str(b), "-o", str(out), "--no-provenance")
+    assert code == 0 and cimo.load(out) == cimo.load(a)
 
     c = _study(tmp_path, "c", "Off sick")
     out2 = tmp_path / "out2.yaml"

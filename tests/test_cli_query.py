@@ -158,3 +158,112 @@ def test_refuted_rules_and_inferred_relations_from_the_command_line(tmp_path: Pa
         "query", str(path), "pathways", "--from", "nqn", "--to", "stay", "--stated-only"
     )
     assert "no pathway" in out
+
+
+# Issue 19 (S15): every public query is reachable from `cimo query`, in three formats.
+_EVERY_QUERY = [
+    ("explain", "work-status"),
+    ("for-whom", "work-status"),
+    ("pathways", "--from", "peer-facilitation", "--to", "work-status"),
+    ("circumstances", "work-status"),
+    ("evidence", "--min-witnesses", "2"),
+    ("coverage",),
+    (
+        "counterfactual",
+        "-c",
+        "group-psychotherapy",
+        "-i",
+        "encourage-participation",
+        "-w",
+        "cbt-skills",
+    ),
+    ("chains", "--max-length", "4"),
+]
+
+
+@pytest.mark.parametrize("args", _EVERY_QUERY, ids=lambda a: a[0])
+def test_every_query_from_the_command_line(args: tuple[str, ...]) -> None:
+    base = ("query", "work-focused-group-cbt", *args)
+    code, text, err = run(*base)
+    assert code == 0, err
+    code, out, _ = run(*base, "--format", "json")
+    assert code == 0 and isinstance(json.loads(out), dict)
+    code, md, _ = run(*base, "-f", "markdown")
+    assert code == 0 and md.startswith("**")
+    assert text.splitlines()[0] in md  # the same heading, as Markdown
+
+
+def test_query_results_match_python() -> None:
+    wfg = cimo.load_example("work-focused-group-cbt")
+    _, out, _ = run("query", "work-focused-group-cbt", "evidence", "-f", "json")
+    assert json.loads(out) == cimo.query.evidence(wfg).model_dump(mode="json")
+    _, out, _ = run(
+        "query",
+        "work-focused-group-cbt",
+        "counterfactual",
+        "-c",
+        "group-psychotherapy",
+        "-i",
+        "encourage-participation",
+        "-w",
+        "cbt-skills",
+    )
+    base = cimo.query.scenario(
+        wfg, contexts=["group-psychotherapy"], interventions=["encourage-participation"]
+    )
+    assert out == str(cimo.query.counterfactual(wfg, base, without=["cbt-skills"])) + "\n"
+
+
+def test_roll_up_and_focus_are_theories_again(tmp_path: Path) -> None:
+    wfg = cimo.load_example("work-focused-group-cbt")
+    code, out, _ = run("query", "work-focused-group-cbt", "focus", "--iteration", "1", "-f", "json")
+    assert code == 0
+    assert [r["id"] for r in json.loads(out)["rules"]] == [
+        r.id for r in cimo.edit.focus(wfg, iteration=1).rules
+    ]
+    target = tmp_path / "themes.yaml"
+    code, _, err = run(
+        "query", "work-focused-group-cbt", "roll-up", "--rank", "theme", "-o", str(target)
+    )
+    assert code == 0 and "wrote" in err
+    assert cimo.load(target) == cimo.edit.roll_up(wfg, rank="theme")
+    code, md, _ = run("query", "work-focused-group-cbt", "roll-up", "-f", "markdown")
+    assert code == 0 and md.startswith("### ")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ("query", "work-focused-group-cbt", "evidnce"),
+            "no command 'evidnce' (did you mean 'evidence'?)",
+        ),
+        (("query", "work-focused-group-cbt", "zzz"), "its commands are: explain, for-whom"),
+        (("chek", "x"), "did you mean 'check'"),
+        (("query", "work-focused-group-cbt", "pathways", "--to", "x"), "missing option '--from'"),
+    ],
+)
+def test_a_typo_gets_cimos_usual_message(args: tuple[str, ...], fragment: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert err.startswith("error: ") and fragment in err
+    assert "╭" not in err + out and "No such command" not in err  # no framed box
+
+
+def test_scenario_names_the_option_for_an_id_of_the_other_kind() -> None:
+    # S29: `cimo scenario t.yaml -c peer-circles` (an intervention).
+    code, _, err = run("scenario", "work-focused-group-cbt", "-c", "peer-facilitation")
+    assert code == 2
+    assert "'peer-facilitation' is not a context or outcome of this theory: it is an " in err
+    assert "intervention; use interventions= (-i/--intervention" in err
+    code, _, err = run("scenario", "work-focused-group-cbt", "-i", "in-work")
+    assert "it is a context; use contexts= (-c/--context" in err
+
+
+def test_counts_and_empty_lists_read_naturally() -> None:
+    # S34: "1 witnesses", "outcomes no intervention reaches: none".
+    _, out, _ = run("query", "work-focused-group-cbt", "evidence", "--min-witnesses", "1")
+    assert "1 witness (" in out and "1 witnesses" not in out
+    _, out, _ = run("query", "work-focused-group-cbt", "coverage")
+    assert "every outcome is reached from some intervention" in out
+    assert ": none" not in out

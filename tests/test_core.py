@@ -123,6 +123,8 @@ def test_the_policies_express_the_network_lists() -> None:
         "indicators", "inferred", "context_groups", "mechanism_links", "outcome_steps",
         "missing_parts", "segments", "annotations", "themes", "programme_theories",
         "relations", "participants",
+        # who contributed a node or rule (written by cimo merge)
+        "contributed_by",
     }  # fmt: skip
     assert by_network["json-or-id"] == {"taxonomy", "vocabulary"}
     assert by_network["graph"] == {"nodes", "rules", "links"}

@@ -121,13 +121,19 @@ def test_every_format_option_of_the_command_line_offers_the_registry_names() -> 
     options = _format_options()
     assert {(c, o) for c, o, _ in options} >= set(_COMMAND_FORMATS)
     assert len(options) > len(_COMMAND_FORMATS)  # and the text-or-JSON reporters
+    answers = (*_RESULT_ROWS, *fmts.select(content="answer"))
     for command, option, choices in options:
         rows = _COMMAND_FORMATS.get((command, option), _RESULT_ROWS)
+        if command.startswith("query ") or command == "scenario":
+            rows = answers  # and Markdown, as a notebook shows the answer
         assert set(choices) == set(fmts.names(rows)), (command, option)
 
 
 def test_result_format_names_the_reports_but_sarif() -> None:
     assert get_args(fmts.ResultFormat) == fmts.names(_RESULT_ROWS)
+    assert get_args(fmts.AnswerFormat) == fmts.names(
+        (*_RESULT_ROWS, *fmts.select(content="answer"))
+    )
     assert get_args(fmts.GraphvizFormat) == tuple(
         n for n in get_args(fmts.DiagramFormat) if n != "mermaid"
     )

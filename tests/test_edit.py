@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 import cimo
@@ -125,3 +128,23 @@ def test_roll_up_variants_refuses_a_contradiction() -> None:
     text = VARIANTS.replace("then: [o1-gp, o1]}", "then: [o1-gp], reduces: [o1]}")
     with pytest.raises(InvalidTheoryError, match="r1"):
         cimo.edit.roll_up(cimo.loads(text), variants=True)
+
+
+def test_cli_roll_up_variants(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cimo.cli import app
+
+    path = tmp_path / "v.yaml"
+    path.write_text(VARIANTS, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["query", str(path), "roll-up", "--variants", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [n["id"] for n in data["nodes"] if n["kind"] == "outcome"] == ["o1", "o2"]
+    assert [r["because"] for r in data["rules"]] == [["m1"], ["m2"], ["m2"]]  # no --rank
+    result = runner.invoke(
+        app, ["query", str(path), "roll-up", "--variants", "--rank", "mechanism"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "- top" in result.stdout

@@ -359,6 +359,46 @@ def test_moved_names_warn_at_their_old_public_home() -> None:
         cimo.io.nothing  # noqa: B018
 
 
+_FIVE_MISTAKES = """\
+format_version: "2.0"
+id: five
+title: Five mistakes
+nodes:
+  - {kind: context, id: nqn, label: NQN}
+  - {kind: context, id: protected-time, label: Protected time}
+  - {kind: intervention, id: circles, label: Peer circles}
+  - {kind: mechanism, id: normalising, label: Normalising}
+  - {kind: outcome, id: stay, label: Stay}
+rules:
+  - {id: C3, if: [nqn], because: [normalising], then: [stay], status: rejected}
+  - id: C2
+    if: [nqn]
+    because: [protected-time]
+    then: [stay]
+    participant_id: P3
+  - {id: C1, if: [nqn], with: [circles], because: [normalisng], then: [stay]}
+"""
+
+
+def test_every_loader_problem_at_once_in_line_order(tmp_path: Path) -> None:
+    # Issue 19 (S30): the wrong-kind id in C2's `because` showed only after C2's
+    # unknown key was fixed, and the messages were not in line order.
+    path = tmp_path / "five.yaml"
+    path.write_text(_FIVE_MISTAKES)
+    with pytest.raises(cimo.errors.InvalidTheoryError) as info:
+        cimo.load(path)
+    problems = info.value.problems
+    assert [p.line for p in problems] == sorted(p.line or 0 for p in problems)
+    messages = [p.message for p in problems]
+    assert any(
+        "'protected-time' is a context, but 'because' takes mechanisms" in m for m in messages
+    )
+    assert any("unknown key 'participant_id'" in m for m in messages)
+    assert any("'normalisng' is not a mechanism" in m for m in messages)
+    assert any("'rejected' is not allowed" in m for m in messages)
+    assert len(problems) == 4
+
+
 def _modeline_schema(theory_file: Path) -> dict[str, Any]:
     """The schema a theory file names in its yaml-language-server modeline, as the server reads it.
 

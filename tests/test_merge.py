@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
+from typer.testing import CliRunner
 
 import cimo
+from cimo.cli import app
 from cimo.core.data import to_data
 from cimo.errors import UnknownIdError, UsageError
 from cimo.strategies import theories
+
+runner = CliRunner()
 
 
 def study(name: str, context: str, label: str, *, status: str = "supported") -> cimo.Theory:
@@ -73,7 +79,7 @@ def test_same_id_different_meaning_is_a_conflict_not_a_guess() -> None:
     assert conflict.values == ("Employees in work", "Employees off sick")
     assert conflict.inputs == ("smith", "jones")
     text = str(result)
-    assert "1 conflict, nothing merged" in text and "Fix: rename" in text
+    assert "1 conflict, nothing merged" in text and "--rename ID=NEW_ID" in text
 
 
 def test_same_rule_from_two_sources_unites_evidence_and_conflicts_on_status() -> None:
@@ -180,3 +186,109 @@ def test_the_default_status_is_a_status_not_a_gap() -> None:
         (conflict,) = cimo.merge(pair).conflicts
         assert conflict.field == "status"
         assert set(conflict.values) == {"hypothesised", "supported"}
+
+
+# Issue 19 (S19): merges a team can finish.
+_NODES = """\
+  - {kind: context, id: nqn, label: NQN}
+  - {kind: context, id: understaffing, label: Understaffing}
+  - {kind: context, id: champion, label: Champion}
+  - {kind: intervention, id: circles, label: Peer circles}
+  - {kind: mechanism, id: normalising, label: Normalising}
+  - {kind: outcome, id: stay, label: Stay}
+  - {kind: outcome, id: absence, label: Absence}
+"""
+_MINE = f"""\
+format_version: "2.0"
+id: mine
+title: Mine
+nodes:
+{_NODES}rules:
+  - {{id: C1, if: [nqn], with: [circles], because: [normalising], then: [stay]}}
+  - {{id: C2, if: [nqn], unless: [understaffing], with: [circles], because: [normalising],
+     then: [stay]}}
+"""
+_THEIRS = f"""\
+format_version: "2.0"
+id: theirs
+title: Theirs
+nodes:
+{_NODES}rules:
+  - {{id: C2, if: [champion], with: [circles], because: [normalising], then: [stay],
+     status: supported}}
+  - {{id: C7, if: [champion], with: [circles], because: [normalising], reduces: [absence]}}
+"""
+
+
+def _team(tmp_path: Path) -> tuple[Path, Path]:
+    mine, theirs = tmp_path / "mine.yaml", tmp_path / "theirs.yaml"
+    mine.write_text(_MINE)
+    theirs.write_text(_THEIRS)
+    return mine, theirs
+
+
+def test_every_differing_field_of_a_rule_is_reported(tmp_path: Path) -> None:
+    mine, theirs = _team(tmp_path)
+    result = cimo.merge([cimo.load(mine), cimo.load(theirs)])
+    assert {(c.id, c.field) for c in result.conflicts} == {
+        ("C2", "if"),
+        ("C2", "unless"),  # stated in one, left out in the other: a different claim
+        ("C2", "status"),
+    }
+    assert "not given" in str(result)
+
+
+def test_prefer_take_and_rename_finish_a_merge(tmp_path: Path) -> None:
+    a, b = (cimo.load(p) for p in _team(tmp_path))
+    theirs = cimo.merge([a, b], prefer="theirs").theory
+    assert theirs is not None and theirs.rule_index["C2"] == b.rule_index["C2"]
+    ours = cimo.merge([a, b], prefer="theirs", take={"C2": "mine"})
+    assert ours.theory is not None and ours.theory.rule_index["C2"] == a.rule_index["C2"]
+    assert {c.chosen for c in ours.resolved} == {"mine"}
+    both = cimo.merge([a, b], rename={"C2": "C2b"})
+    assert both.ok and both.theory is not None
+    assert both.theory.rule_index["C2"] == a.rule_index["C2"]
+    assert both.theory.rule_index["C2b"].contexts == ("champion",)
+    assert both.renamed == (("theirs", "C2", "C2b"),)
+    with pytest.raises(cimo.UnknownIdError, match="did you mean 'mine'"):
+        cimo.merge([a, b], take={"C2": "mien"})
+    with pytest.raises(cimo.UnknownIdError, match="'C9' is not a node or rule"):
+        cimo.merge([a, b], rename={"C9": "C9b"})
+
+
+def test_merge_command_writes_provenance_that_diff_and_show_keep(tmp_path: Path) -> None:
+    mine, theirs = _team(tmp_path)
+    out = tmp_path / "merged.yaml"
+    result = runner.invoke(app, ["merge", str(mine), str(theirs), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert "--prefer ours|theirs" in result.stderr
+    result = runner.invoke(
+        app,
+        [
+            "merge",
+            str(mine),
+            str(theirs),
+            "-o",
+            str(out),
+            "--rename",
+            "C2=C2b",
+            "--take",
+            "C1=mine.yaml",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "renamed C2 of theirs.yaml to C2b" in result.stderr
+    merged = cimo.load(out)
+    assert merged.rule_index["C7"].contributed_by == ("theirs.yaml",)
+    assert merged.rule_index["C2"].contributed_by == ("mine.yaml",)
+    assert merged.index["nqn"].contributed_by == ("mine.yaml", "theirs.yaml")
+    assert "contributed_by" in out.read_text()
+    shown = runner.invoke(app, ["show", str(out)]).stdout
+    assert "theirs.yaml: rules C2b, C7; 7 nodes" in shown
+    changed = {r.id for r in cimo.diff(cimo.load(mine), merged).rules_changed}
+    assert "C1" in changed  # contributed_by is a field diff reports
+    result = runner.invoke(
+        app,
+        ["merge", str(mine), str(theirs), "-o", str(out), "--prefer", "ours", "--no-provenance"],
+    )
+    assert result.exit_code == 0 and "contributed_by" not in out.read_text()

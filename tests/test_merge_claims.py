@@ -128,3 +128,17 @@ def test_cli_same_accepts_sources(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "unified smith20 with smith" in result.stderr
     assert [s.id for s in cimo.load(out).sources] == ["smith"]
+
+
+def test_a_stated_or_inferred_conflict_is_settled_like_any_other() -> None:
+    guessed = review("a", theme="theme: peer\n    inferred: [theme]", stated=", stated: false")
+    stated = review("b")
+    ours = cimo.merge([guessed, stated], prefer="ours")
+    assert ours.ok and ours.theory is not None
+    assert ours.theory.rules[0].inferred == ("theme",)
+    assert ours.theory.relations[0].stated is False
+    assert {c.field for c in ours.resolved} == {"inferred", "stated"}
+    theirs = cimo.merge([guessed, stated], prefer="theirs")
+    assert theirs.ok and theirs.theory is not None
+    assert theirs.theory.rules[0].inferred == ()
+    assert theirs.theory.relations[0].stated is True

@@ -169,3 +169,14 @@ def test_cli_evidence_and_for_whom_by(access_file: str) -> None:
     result = runner.invoke(app, ["query", access_file, "evidence", "--by", "rol"])
     assert result.exit_code == 2
     assert "did you mean 'role'" in result.stderr
+
+
+def test_cli_focus_by_actor(access_file: str) -> None:
+    result = runner.invoke(
+        app, ["query", access_file, "focus", "--actor", "GPs", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)["rules"]] == ["R2", "R3"]
+    result = runner.invoke(app, ["query", access_file, "focus", "--actor", "GP"])
+    assert result.exit_code == 2
+    assert "did you mean 'GPs'" in result.stderr

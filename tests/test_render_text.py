@@ -282,3 +282,14 @@ def test_latex_escape_leaves_no_special_character_bare(text: str) -> None:
     for c in "&%$#_{}":
         bare = bare.replace("\\" + c, "")
     assert not any(c in bare for c in "\\&%$#_{}~^")
+
+
+def test_html_and_markdown_tables_display_as_such_in_a_notebook() -> None:
+    # Issue 19 (S12): the HTML came back as a plain str, shown escaped with \n.
+    wfg = cimo.load_example("work-focused-group-cbt")
+    html = cimo.render.cmo_table(wfg, format="html")
+    assert isinstance(html, str) and html._repr_html_() == html  # type: ignore[attr-defined]
+    assert html.lstrip().startswith("<")
+    md = cimo.render.cmo_table(wfg, format="md")
+    assert md._repr_markdown_() == md  # type: ignore[attr-defined]
+    assert not hasattr(cimo.render.cmo_table(wfg, format="csv"), "_repr_html_")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from cimo.testing import (
     InvariantError,
     assert_consistent,
     assert_for_all,
+    assert_never_fires,
     assert_whenever,
 )
 
@@ -49,15 +51,30 @@ def test_the_howto_test_file_runs_and_passes(tmp_path: Path) -> None:
     assert "4 passed" in result.stdout
 
 
-def test_the_howto_failure_text_is_what_the_error_says(pwp_draft: Theory) -> None:
-    shown = re.search(r"```text\n(.*?)```", HOWTO.read_text(), re.S)
-    assert shown
-    pwp = pwp_draft
-    given_line = shown.group(1).splitlines()[1]
-    contexts = given_line.split(": ", 1)[1].split(", ")
-    s = scenario(pwp, contexts=contexts)
-    (clash,) = clashes(pwp, s)
-    assert str(ContradictionError(pwp, s, clash)) == shown.group(1).rstrip("\n")
+def _block(after: str, lang: str) -> str:
+    found = re.search(after + r".*?```" + lang + r"\n(.*?)```", HOWTO.read_text(), re.S)
+    assert found, f"no {lang} block after {after!r} in {HOWTO.name}"
+    return found.group(1)
+
+
+def test_the_howto_failure_is_shown_verbatim(tmp_path: Path) -> None:
+    """The broken property test of the how-to fails with exactly the output it shows."""
+    (tmp_path / "circles.yaml").write_text(_block("## What a failure looks like", "yaml"))
+    (tmp_path / "test_circles.py").write_text(_block("## What a failure looks like", "python"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    shown = _block("Run `pytest` and it fails with", "text")
+    ran = re.sub(r"\n1 failed in [0-9.]+s.*", "\n", result.stdout, flags=re.S)
+    assert ran == shown
+    assert "cimo/" not in ran and "Explanation" not in ran and "hypothesis" not in ran
 
 
 def test_pwp_draft_contradiction_is_found_shrunk_and_one_minimal(pwp_draft: Theory) -> None:
@@ -76,7 +93,15 @@ def test_pwp_draft_contradiction_is_found_shrunk_and_one_minimal(pwp_draft: Theo
     for left_out in given_:
         smaller = scenario(pwp, contexts=[c for c in given_ if c != left_out])
         assert clashes(pwp, smaller) == (), f"{left_out} was not needed"
-    assert "rule burnout expects 'stress-and-burnout' but rule boundaries reduces it" in str(err)
+    text = str(err)
+    assert text.startswith(
+        "theory 'pwp-resilience': \"no circumstances make two rules predict opposite things\" "
+        "is false in this scenario:"
+    )
+    assert re.search(
+        r"burnout \(.*pwp-draft\.yaml:\d+\) fired: it expects stress-and-burnout", text
+    )
+    assert re.search(r"boundaries \(.*pwp-draft\.yaml:\d+\) fired: it reduces stress-and-", text)
 
 
 def test_work_focused_group_cbt_is_consistent(wfg: Theory) -> None:
@@ -145,13 +170,16 @@ def test_an_invariant_that_an_unless_can_break_fails_with_the_blocker() -> None:
         )
     assert info.value.scenario.contexts == ("in-work", "stigma")
     message = str(info.value)
-    assert "not activated or expected: disclosure" in message
-    assert "blocked: R1 (by stigma)" in message
+    assert (
+        '"whenever in-work holds and peer-facilitation is delivered, disclosure is expected"'
+        in (message)
+    )
+    assert "    R1 blocked by stigma" in message
 
 
 def test_never_and_for_all() -> None:
     tiny = _tiny()
-    with pytest.raises(InvariantError, match="expected although it never should be: concealment"):
+    with pytest.raises(InvariantError, match="R3 fired: it expects concealment"):
         assert_whenever(tiny, contexts=["in-work"], never=["concealment"], settings=INNER)
 
     def never_discloses_without_peers(s: cimo.query.Scenario) -> bool:
@@ -162,7 +190,7 @@ def test_never_and_for_all() -> None:
     def never_discloses(s: cimo.query.Scenario) -> bool:
         return "disclosure" not in s.outcomes
 
-    with pytest.raises(InvariantError, match="never_discloses is false"):
+    with pytest.raises(InvariantError, match='"in every scenario, never_discloses holds" is false'):
         assert_for_all(tiny, never_discloses, settings=INNER)
 
 
@@ -236,7 +264,7 @@ def test_unless_leaves_contexts_and_interventions_out_of_every_scenario() -> Non
     )
     # never concealment without a manager or stigma; never relate without the peers
     assert_whenever(tiny, unless=["manager", "stigma"], never=["concealment"], settings=INNER)
-    with pytest.raises(InvariantError, match="activated although it never should be: relate"):
+    with pytest.raises(InvariantError, match='relate is never activated" is false'):
         assert_whenever(
             tiny, unless=["peer-facilitation"], never_activates=["relate"], settings=INNER
         )
@@ -272,3 +300,46 @@ def test_refuted_rules_are_set_aside_and_named_in_failures() -> None:
         assert_whenever(theory, contexts=["manager"], expects=["concealment"], settings=INNER)
     assert "set aside (refuted): R3" in str(failed.value)
     assert not getattr(failed.value, "__notes__", [])  # no Hypothesis internals for the user
+
+
+def test_never_fires_and_whatever_else_holds_ranges_over_contexts() -> None:
+    # S18: a `never=` test failed because "whatever else holds" included interventions.
+    tiny = _tiny()
+    # R1 needs peer facilitation: with contexts only drawn, it never fires without it ...
+    assert_never_fires(tiny, "R1", given=["in-work"], settings=INNER)
+    # ... unless asked to vary the interventions too.
+    with pytest.raises(InvariantError) as info:
+        assert_never_fires(tiny, "R1", given=["in-work"], vary_interventions=True, settings=INNER)
+    assert info.value.scenario.interventions == ("peer-facilitation",)
+    assert '"whenever in-work holds, rule R1 never fires" is false' in str(info.value)
+    assert "R1 fired: given in-work, peer-facilitation" in str(info.value)
+    # an UNLESS that must switch a rule off
+    assert_never_fires(
+        tiny, "R1", given=["stigma", "peer-facilitation"], vary_interventions=True, settings=INNER
+    )
+    with pytest.raises(UnknownIdError, match="did you mean 'R1'"):
+        assert_never_fires(tiny, "R11", settings=INNER)
+
+
+def test_a_failure_hides_cimos_frames_and_hypothesis_explanations(tmp_path: Path) -> None:
+    theory = cimo.dump(_tiny(), tmp_path / "tiny.yaml")
+    (tmp_path / "test_tiny.py").write_text(
+        "import cimo\n"
+        "from cimo.testing import assert_whenever\n\n"
+        "def test_it():\n"
+        f"    t = cimo.load({str(theory)!r})\n"
+        "    assert_whenever(t, contexts=['in-work'], never=['concealment'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_tiny.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    out = result.stdout
+    assert result.returncode == 1
+    assert "cimo/testing.py" not in out and "_scenario.py" not in out
+    assert "Explanation" not in out and "Falsifying example" not in out
+    assert re.search(r"R3 \(.*tiny\.yaml:\d+\) fired: it expects concealment", out)

@@ -667,3 +667,37 @@ def test_findings_are_located_with_the_one_location_record() -> None:
             "line",
             "column",
         ]
+
+
+# Issue 19 (S31): R004 on an initial, literature-only hypothesised rule.
+_S31 = """\
+format_version: "2.0"
+id: t
+title: T
+nodes:
+  - {kind: context, id: c, label: C}
+  - {kind: mechanism, id: m, label: M}
+  - {kind: outcome, id: o, label: O}
+rules:
+  - {id: C1, if: [c], because: [m], then: [o]}
+  - {id: C2, if: [c], because: [m], then: [o], status: supported}
+  # cimo: ignore R004, R001
+  - {id: C3, if: [c], because: [m], then: [o]}
+  - {id: C4, if: [c], because: [m], then: [o]}  # cimo: ignore R004
+"""
+
+
+def _r004(text: str) -> list[str]:
+    report = cimo.validate.validate(cimo.loads(text, file="t.yaml"), select=["R004"])
+    return sorted(f.location.id or "" for f in report.findings)
+
+
+def test_check_suppression_per_rule_per_code_by_comment_and_for_initial_theories() -> None:
+    assert _r004(_S31) == ["C1", "C2"]  # the comments on C3 and C4 silence them
+    per_rule = _S31.replace("title: T\n", "title: T\ncheck: {ignore: {R004: [C1]}}\n")
+    assert _r004(per_rule) == ["C2"]
+    initial = _S31.replace("title: T\n", "title: T\ncheck: {initial_theory: true}\n")
+    assert _r004(initial) == ["C2"]  # the supported rule still needs its evidence
+    theory = cimo.loads(per_rule, file="t.yaml")
+    assert cimo.loads(cimo.dumps(theory), file="again.yaml").check == theory.check
+    assert "R004:\n    - C1" in cimo.dumps(theory)

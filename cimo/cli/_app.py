@@ -8,11 +8,13 @@ import typer
 
 from cimo._version import __version__
 from cimo.cli import _check, _core, _interop, _query, _render, _table_io
+from cimo.cli._common import CimoGroup
 
 __all__ = ["app"]
 
 app = typer.Typer(
     name="cimo",
+    cls=CimoGroup,
     help="Realist programme theories: check, query and render if-then-because rules.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -7,13 +7,14 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
-from cimo._util import slug
+from cimo._util import slug, suggest
 from cimo.core.formats import ResultFormat as TextOrJson
 from cimo.core.formats import format_for_suffix
 from cimo.errors import CimoError, FileFormatError, UnknownIdError, UsageError
@@ -25,6 +26,7 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_INPUT",
     "EXIT_OK",
+    "CimoGroup",
     "TextOrJson",
     "check_id",
     "check_output",
@@ -39,8 +41,72 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 
+#: Click's exceptions as Typer ships them (Typer 0.29 vendors its own Click).
+_clicks = sys.modules[typer.BadParameter.__module__]
+_UsageError: type[Exception] = _clicks.UsageError
+_ClickException: type[Exception] = _clicks.ClickException
+_NoArgsIsHelpError: type[Exception] = _clicks.NoArgsIsHelpError
+
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class CimoGroup(TyperGroup):
+    """A command group whose usage errors read like every other error of ``cimo``.
+
+    Click and Typer print usage errors (a typo'd command, a missing option) in
+    a framed box of their own; here they are one ``error: ...`` line on stderr,
+    with a did-you-mean and the list of commands, and exit code 2 like any other
+    bad input.
+    """
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        """The command named by ``args[0]``, or a usage error with a did-you-mean."""
+        name = str(args[0])
+        if self.get_command(ctx, name) is None and not name.startswith("-"):
+            commands = self.list_commands(ctx)
+            hits = suggest(name, commands, n=2)
+            hint = f" (did you mean {' or '.join(repr(h) for h in hits)}?)" if hits else ""
+            raise _UsageError(
+                f"{ctx.command_path} has no command {name!r}{hint}; "
+                f"its commands are: {', '.join(commands)}",
+                ctx,
+            )
+        return super().resolve_command(ctx, args)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the group; a usage error becomes ``error: ...`` and exit code 2."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except _NoArgsIsHelpError:  # Typer has printed the help already
+            sys.exit(EXIT_INPUT)
+        except _UsageError as err:
+            ctx = getattr(err, "ctx", None)
+            where = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+            typer.echo(f"error: {_message(err)}{where}", err=True)
+            sys.exit(EXIT_INPUT)
+        except _ClickException as err:
+            typer.echo(f"error: {_message(err)}", err=True)
+            sys.exit(getattr(err, "exit_code", EXIT_INPUT))
+        except typer.Abort:  # pragma: no cover - interactive only
+            typer.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _message(err: Exception) -> str:
+    """Click's message, starting lower-case like every other ``cimo`` error."""
+    text = str(err.format_message()) if hasattr(err, "format_message") else str(err)
+    return (text[:1].lower() + text[1:]).rstrip(".")
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cimo._merging import Prefer
 from cimo.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -32,14 +33,24 @@ _THEORY_SUFFIXES = spell_suffixes(select(kind="theory"))
 _FILE_HELP = "A theory file, or the name of a bundled example."
 
 
-def _equivalences(pairs: list[str]) -> dict[str, str]:
+def _pairs(option: str, pairs: list[str], shape: str, example: str) -> dict[str, str]:
+    """``A=B`` option values as a mapping; a malformed one is a usage error saying how."""
     out: dict[str, str] = {}
     for pair in pairs:
-        alias, sep, canonical = pair.partition("=")
-        if not sep or not alias.strip() or not canonical.strip():
-            raise UsageError(f"--same {pair!r}: write it as ALIAS=CANONICAL, e.g. employed=in-work")
-        out[alias.strip()] = canonical.strip()
+        left, sep, right = pair.partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise UsageError(f"{option} {pair!r}: write it as {shape}, e.g. {example}")
+        out[left.strip()] = right.strip()
     return out
+
+
+def _equivalences(pairs: list[str]) -> dict[str, str]:
+    return _pairs("--same", pairs, "ALIAS=CANONICAL", "employed=in-work")
+
+
+def _input_names(files: list[str]) -> list[str]:
+    """What a merge calls its inputs: the file name (or example name) as given."""
+    return [Path(f).name for f in files]
 
 
 def register(app: typer.Typer) -> None:
@@ -90,11 +101,49 @@ def register(app: typer.Typer) -> None:
         title: Annotated[
             str | None, typer.Option("--title", help="Title of the merged theory.")
         ] = None,
+        prefer: Annotated[
+            Prefer | None,
+            typer.Option(
+                help="Settle every disagreement with the first input's value (ours) or the "
+                "last one's (theirs)."
+            ),
+        ] = None,
+        take: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--take",
+                metavar="ID=FILE",
+                help="Settle the disagreements about one node or rule with that file's "
+                "version (repeatable; before --prefer).",
+            ),
+        ] = None,
+        rename: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--rename",
+                metavar="[FILE:]ID=NEW_ID",
+                help="Keep both records: rename ID to NEW_ID in FILE (default: in every "
+                "file but the first), references included (repeatable).",
+            ),
+        ] = None,
+        provenance: Annotated[
+            bool,
+            typer.Option(
+                help="Write into each node and rule the files it came from (contributed_by)."
+            ),
+        ] = True,
         format: Annotated[
             TextOrJson, typer.Option("--format", "-f", help="Format of the report.")
         ] = "text",
     ) -> None:
-        """Merge theories; on conflicts, report them, write nothing and exit 1."""
+        """Merge theories; on conflicts, report them, write nothing and exit 1.
+
+        Every field the inputs disagree on is reported. Finish the merge by
+        choosing a side (--prefer, --take) or keeping both (--rename); the
+        choices made are listed in the report. Each node and rule of the merged
+        file says which files contributed it (contributed_by), unless
+        --no-provenance.
+        """
         from cimo.merge import merge as merge_theories
 
         fmt = format_of(output)
@@ -103,6 +152,11 @@ def register(app: typer.Typer) -> None:
             equivalences=_equivalences(same or []),
             id=id,
             title=title,
+            prefer=prefer,
+            take=_pairs("--take", take or [], "ID=FILE", "C2=colleague.yaml"),
+            rename=_pairs("--rename", rename or [], "[FILE:]ID=NEW_ID", "C2=C2b"),
+            names=_input_names(files),
+            contributed_by=provenance,
         )
         report = (
             to_json(result.model_dump(mode="json", exclude={"theory"}))

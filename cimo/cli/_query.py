@@ -1,12 +1,20 @@
-"""Query commands: ``cimo query FILE explain|pathways|for-whom|evidence``, ``cimo scenario``."""
+"""Query commands: ``cimo query FILE QUESTION`` (every public query) and ``cimo scenario``.
+
+Each query of :mod:`cimo.query` (and the two views of :mod:`cimo.edit` that are
+theories again, ``roll-up`` and ``focus``) is a subcommand of ``cimo query``
+with the options of the Python function and ``--format text|json|markdown``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.cli._common import CimoGroup, emit, handle_errors, read_theory, to_json
+from cimo.core.formats import AnswerFormat
+from cimo.io import dumps, format_of
 from cimo.model import Theory
 
 if TYPE_CHECKING:
@@ -17,7 +25,25 @@ __all__ = ["register"]
 _FILE = Annotated[
     str, typer.Argument(metavar="FILE", help="A theory file, or the name of a bundled example.")
 ]
-_FORMAT = Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")]
+_FORMAT = Annotated[
+    AnswerFormat,
+    typer.Option("--format", "-f", help="Output format: plain words, JSON or Markdown."),
+]
+_OUTCOME = Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")]
+_CONTEXTS = Annotated[
+    list[str] | None,
+    typer.Option("--context", "-c", help="A context that holds (repeat for more)."),
+]
+_INTERVENTIONS = Annotated[
+    list[str] | None,
+    typer.Option("--intervention", "-i", help="An intervention delivered (repeat)."),
+]
+_VIEW_OUTPUT = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the view as a theory file (its extension picks the format)."
+    ),
+]
 _REFUTED = Annotated[
     bool,
     typer.Option(
@@ -43,11 +69,25 @@ _BY = Annotated[
 ]
 
 
-def _show(result: Result, format: TextOrJson) -> None:
+def _show(result: Result, format: AnswerFormat) -> None:
     if format == "json":
         emit(to_json(result.model_dump(mode="json")), None)
+    elif format == "markdown":
+        emit(result._repr_markdown_(), None)
     else:
         emit(str(result), None)
+
+
+def _show_view(view: Theory, format: AnswerFormat, output: Path | None) -> None:
+    """A view that is a theory again: YAML (text), JSON or Markdown, or a theory file."""
+    if output is not None:
+        emit(dumps(view, format=format_of(output)), output)
+    elif format == "markdown":
+        from cimo.render.notebook import theory_markdown
+
+        emit(theory_markdown(view), None)
+    else:
+        emit(dumps(view, format="json" if format == "json" else "yaml"), None)
 
 
 def _theory(ctx: typer.Context) -> Theory:
@@ -57,11 +97,11 @@ def _theory(ctx: typer.Context) -> Theory:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``query`` (a group: explain, pathways, for-whom, evidence) and ``scenario``."""
+    """Add ``query`` (a group of every question) and ``scenario`` to ``app``."""
     query = typer.Typer(
         name="query",
-        help="Ask a theory how an outcome comes about, for whom, by which pathways, "
-        "and on whose evidence.",
+        cls=CimoGroup,
+        help="Ask a theory what works, for whom, in what circumstances, and how.",
         no_args_is_help=True,
     )
     app.add_typer(query)
@@ -69,7 +109,7 @@ def register(app: typer.Typer) -> None:
     @query.callback()
     @handle_errors
     def _load(ctx: typer.Context, file: _FILE) -> None:
-        """Ask a theory how an outcome comes about, for whom, and by which pathways."""
+        """Ask a theory what works, for whom, in what circumstances, and how."""
         ctx.obj = read_theory(file)
 
     @query.command("explain")
@@ -118,25 +158,6 @@ def register(app: typer.Typer) -> None:
         )
         _show(result, format)
 
-    @query.command("evidence")
-    @handle_errors
-    def evidence_cmd(
-        ctx: typer.Context,
-        min_witnesses: Annotated[
-            int, typer.Option(min=1, help="Witnesses a demi-regularity needs.")
-        ] = 2,
-        by: _BY = None,
-        format: _FORMAT = "text",
-    ) -> None:
-        """Who supports, refutes or refines each rule; recurring context-mechanism pairs.
-
-        With --by, the witnesses of each rule and mechanism are also counted by
-        kind of person (a participant attribute such as role).
-        """
-        from cimo.query import evidence
-
-        _show(evidence(_theory(ctx), min_witnesses=min_witnesses, by=by), format)
-
     @query.command("pathways")
     @handle_errors
     def pathways_cmd(
@@ -164,6 +185,8 @@ def register(app: typer.Typer) -> None:
             stated_only=stated_only,
         )
         _show(result, format)
+
+    _register_more(query)
 
     @app.command("scenario")
     @handle_errors
@@ -201,3 +224,155 @@ def register(app: typer.Typer) -> None:
             stated_only=stated_only,
         )
         _show(result, format)
+
+
+def _register_more(query: typer.Typer) -> None:
+    """Add circumstances, evidence, coverage, counterfactual, chains, roll-up and focus."""
+
+    @query.command("circumstances")
+    @handle_errors
+    def circumstances_cmd(
+        ctx: typer.Context,
+        outcome: _OUTCOME,
+        limit: Annotated[int, typer.Option(help="The most context sets to build.")] = 100,
+        include_refuted: _REFUTED = False,
+        stated_only: _STATED = False,
+        format: _FORMAT = "text",
+    ) -> None:
+        """The circumstances in which OUTCOME is expected: contexts, interventions, blockers."""
+        from cimo.query import circumstances
+
+        result = circumstances(
+            _theory(ctx),
+            outcome,
+            limit=limit,
+            include_refuted=include_refuted,
+            stated_only=stated_only,
+        )
+        _show(result, format)
+
+    @query.command("evidence")
+    @handle_errors
+    def evidence_cmd(
+        ctx: typer.Context,
+        min_witnesses: Annotated[
+            int,
+            typer.Option(min=1, help="The fewest distinct witnesses that make a demi-regularity."),
+        ] = 2,
+        by: _BY = None,
+        format: _FORMAT = "text",
+    ) -> None:
+        """Who supports, refutes or refines each rule and mechanism; the demi-regularities.
+
+        With --by, the witnesses of each rule and mechanism are also counted by
+        kind of person (a participant attribute such as role).
+        """
+        from cimo.query import evidence
+
+        _show(evidence(_theory(ctx), min_witnesses=min_witnesses, by=by), format)
+
+    @query.command("coverage")
+    @handle_errors
+    def coverage_cmd(ctx: typer.Context, format: _FORMAT = "text") -> None:
+        """Which mechanisms each intervention activates, and what nothing reaches."""
+        from cimo.query import coverage
+
+        _show(coverage(_theory(ctx)), format)
+
+    @query.command("counterfactual")
+    @handle_errors
+    def counterfactual_cmd(
+        ctx: typer.Context,
+        without: Annotated[
+            list[str],
+            typer.Option(
+                "--without",
+                "-w",
+                help="An intervention, context, outcome or mechanism taken away (repeat).",
+            ),
+        ],
+        context: _CONTEXTS = None,
+        intervention: _INTERVENTIONS = None,
+        include_refuted: _REFUTED = False,
+        stated_only: _STATED = False,
+        format: _FORMAT = "text",
+    ) -> None:
+        """What would be lost (and gained) in a scenario if a part were taken away.
+
+        The scenario is the contexts (-c) and interventions (-i) given; the
+        answer compares it with the same scenario without the -w items.
+        """
+        from cimo.query import counterfactual, scenario
+
+        theory = _theory(ctx)
+        base = scenario(
+            theory,
+            contexts=context or (),
+            interventions=intervention or (),
+            include_refuted=include_refuted,
+            stated_only=stated_only,
+        )
+        _show(counterfactual(theory, base, without=without), format)
+
+    @query.command("chains")
+    @handle_errors
+    def chains_cmd(
+        ctx: typer.Context,
+        max_length: Annotated[int, typer.Option(min=1, help="The most links in one chain.")] = 12,
+        limit: Annotated[int, typer.Option(min=1, help="The most chains.")] = 1000,
+        format: _FORMAT = "text",
+    ) -> None:
+        """The linked configurations: outcome-to-context chains, loops and blocks."""
+        from cimo.query import chains
+
+        _show(chains(_theory(ctx), max_length=max_length, limit=limit), format)
+
+    @query.command("roll-up")
+    @handle_errors
+    def roll_up_cmd(
+        ctx: typer.Context,
+        rank: Annotated[
+            str | None,
+            typer.Option(help="A rank of the theory's taxonomy (default: mechanism)."),
+        ] = None,
+        variants: Annotated[
+            bool,
+            typer.Option(
+                "--variants",
+                help="Roll each outcome variant (variant_of) up to its outcome; "
+                "without --rank, the mechanisms stay.",
+            ),
+        ] = False,
+        output: _VIEW_OUTPUT = None,
+        format: _FORMAT = "text",
+    ) -> None:
+        """The theory seen at a coarser rank of its taxonomy, as a theory (YAML by default)."""
+        from cimo.edit import roll_up
+
+        _show_view(roll_up(_theory(ctx), rank=rank, variants=variants), format, output)
+
+    @query.command("focus")
+    @handle_errors
+    def focus_cmd(
+        ctx: typer.Context,
+        node: Annotated[
+            str | None, typer.Option(help="Keep the rules within --steps of this node.")
+        ] = None,
+        steps: Annotated[int, typer.Option(min=0, help="How many rule steps from --node.")] = 1,
+        theme: Annotated[str | None, typer.Option(help="Keep the rules of this theme.")] = None,
+        actor: Annotated[
+            str | None, typer.Option(help="Keep the rules of this actor, as written (GPs).")
+        ] = None,
+        iteration: Annotated[
+            int | None, typer.Option(help="Keep the rules of this iteration.")
+        ] = None,
+        output: _VIEW_OUTPUT = None,
+        format: _FORMAT = "text",
+    ) -> None:
+        """A part of the theory, as a valid theory of its own (YAML by default)."""
+        from cimo.edit import focus
+
+        view = focus(
+            _theory(ctx), node=node, steps=steps, theme=theme, actor=actor, iteration=iteration
+        )
+        _show_view(view, format, output)

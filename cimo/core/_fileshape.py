@@ -26,7 +26,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["ANY", "rule_from_file", "rule_to_file"]
+__all__ = [
+    "ANY",
+    "IGNORE_SCHEMA",
+    "check_from_file",
+    "check_to_file",
+    "rule_from_file",
+    "rule_to_file",
+]
 
 #: The scalar written in ``if`` for "in any circumstances".
 ANY = "any"
@@ -93,3 +100,44 @@ def rule_to_file(data: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
         data["if"] = ANY
         return {key: data[key] for key in order if key in data}
     return data
+
+
+#: The JSON Schema of ``check.ignore``: codes, or a mapping from code to ids.
+IGNORE_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    ],
+    "description": "Codes (or prefixes) to skip, or {code: [rule or node ids]} to skip a check "
+    "for some rules or nodes only (a code with no ids: everywhere).",
+}
+
+
+def check_from_file(data: Any) -> Any:
+    """A ``check:`` block as read: ``ignore: {R004: [C1]}`` becomes ``ignore_ids``.
+
+    >>> check_from_file({"ignore": {"R004": ["C1"], "M003": []}})
+    {'ignore': ('M003',), 'ignore_ids': (('R004', ('C1',)),)}
+    """
+    if not isinstance(data, Mapping) or not isinstance(data.get("ignore"), Mapping):
+        return data
+    everywhere, some = [], []
+    for code, ids in data["ignore"].items():
+        if ids in (None, [], (), "all"):
+            everywhere.append(code)
+        else:
+            some.append((code, (ids,) if isinstance(ids, str) else tuple(ids)))
+    return {**data, "ignore": tuple(everywhere), "ignore_ids": tuple(some)}
+
+
+def check_to_file(data: Any) -> Any:
+    """A ``check:`` block as written: ``ignore_ids`` folded back into an ``ignore`` mapping.
+
+    >>> check_to_file({"ignore": ["M003"], "ignore_ids": [["R004", ["C1"]]]})
+    {'ignore': {'M003': [], 'R004': ['C1']}}
+    """
+    if not isinstance(data, dict) or not data.get("ignore_ids"):
+        return data
+    ignore: dict[str, object] = {code: [] for code in data.get("ignore", ())}
+    ignore.update({code: list(ids) for code, ids in data.pop("ignore_ids")})
+    return {**data, "ignore": ignore}

@@ -288,6 +288,8 @@ def invalid_theory_error(
                 message, loc=clean_loc, code=code, hint=hint, file=file, line=line, column=column
             )
         )
+    # In the order of the file: a reader fixes them top to bottom.
+    problems.sort(key=lambda p: (p.line is None, p.line or 0, p.column or 0))
     return InvalidTheoryError(problems, source=file)
 
 
@@ -354,7 +356,10 @@ def _valid_parts(data: Mapping[str, Any]) -> tuple[dict[str, list[Any]], set[str
         for item in items if isinstance(items, list) else ():
             try:
                 kept.append(adapter.validate_python(item))
-            except ValidationError:
+            except ValidationError as err:
+                if key == "rules" and (rest := _without_failing_keys(adapter, item, err)):
+                    kept.append(rest)  # its other slots are checked against the document too
+                    continue
                 # keep the item's id known, so references to it are not reported twice
                 ident = item.get("id") if isinstance(item, Mapping) else None
                 if key == "nodes" and isinstance(ident, str):
@@ -367,6 +372,23 @@ def _valid_parts(data: Mapping[str, Any]) -> tuple[dict[str, list[Any]], set[str
                 kept.append(None)
         parts[key] = kept
     return parts, broken
+
+
+def _without_failing_keys(adapter: TypeAdapter[Any], item: Any, err: ValidationError) -> Any:
+    """The item validated without the keys that failed on their own, or None.
+
+    A rule with an unknown key (or a bad status) still has slots that can name
+    an id of the wrong kind: checking the rest reports those in the same run.
+    """
+    if not isinstance(item, Mapping):
+        return None
+    failing = {e["loc"][0] for e in err.errors() if e["loc"]}
+    if not failing or "id" in failing:
+        return None
+    try:
+        return adapter.validate_python({k: v for k, v in item.items() if k not in failing})
+    except ValidationError:
+        return None
 
 
 def _spanning_error(

@@ -34,6 +34,7 @@ from cimo.errors import UsageError
 
 __all__ = [
     "FORMATS",
+    "AnswerFormat",
     "CmoTableFormat",
     "Content",
     "DiagramFormat",
@@ -58,7 +59,7 @@ __all__ = [
 #: spreadsheet, an image made by Graphviz, or plain text.
 FormatKind: TypeAlias = Literal["theory", "exchange", "table", "image", "text"]
 #: What a file in the format holds.
-Content: TypeAlias = Literal["theory", "diagram", "cmo-table", "report"]
+Content: TypeAlias = Literal["theory", "diagram", "cmo-table", "report", "answer"]
 
 # The typed faces of the table below, for signatures and command-line choices
 # (a test checks that each agrees with the rows it stands for).
@@ -96,6 +97,8 @@ CmoTableFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
 ReportFormat: TypeAlias = Literal["text", "json", "sarif"]
 #: Results of the other reporting commands (query, summary, statements): text or JSON.
 ResultFormat: TypeAlias = Literal["text", "json"]
+#: Answers of ``cimo query`` and ``cimo scenario``: text, JSON, or the Markdown a notebook shows.
+AnswerFormat: TypeAlias = Literal["text", "json", "markdown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,7 @@ FORMATS: tuple[FileFormat, ...] = (
     _F("text", "text", "report", (".txt",), "plain text report"),
     _F("json", "text", "report", (".json",), "JSON report"),
     _F("sarif", "text", "report", (".sarif",), "SARIF 2.1.0 (code-scanning tools)"),
+    _F("markdown", "text", "answer", (".markdown",), "Markdown, as a notebook shows an answer"),
 )  # fmt: skip
 
 

@@ -50,7 +50,13 @@ from cimo.core._base import (
     Label,
     Tag,
 )
-from cimo.core._fileshape import rule_from_file, rule_to_file
+from cimo.core._fileshape import (
+    IGNORE_SCHEMA,
+    check_from_file,
+    check_to_file,
+    rule_from_file,
+    rule_to_file,
+)
 from cimo.core.catalogues import (
     ComponentAspect,
     ComponentCategory,
@@ -290,6 +296,9 @@ class Rule(CimoModel):
     tags: Annotated[tuple[Tag, ...], LIST] = ()
     iterations: Annotated[tuple[int, ...], LIST] = ()
     """The theory iterations this rule belongs to (empty: all of them)."""
+    contributed_by: Annotated[tuple[str, ...], LIST] = ()
+    """Who contributed it: the inputs (files, or authors) of the merge that made this
+    theory (written by ``cimo merge``, kept by diff, counted by ``cimo show``)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -426,10 +435,26 @@ class CheckSettings(CimoModel):
 
     select: Annotated[tuple[str, ...], NESTED] = ()
     """Codes (or code prefixes) to run; empty: all."""
-    ignore: Annotated[tuple[str, ...], NESTED] = ()
-    """Codes (or code prefixes) to skip."""
+    ignore: Annotated[tuple[str, ...], NESTED, WithJsonSchema(IGNORE_SCHEMA)] = ()
+    """Codes (or code prefixes) to skip; in the file, ``{code: [ids]}`` skips a check
+    for those rules or nodes only (a code with no ids: everywhere)."""
+    ignore_ids: Annotated[SkipJsonSchema[tuple[tuple[str, tuple[Id, ...]], ...]], NESTED] = ()
+    """Checks skipped for some rules or nodes only, as ``(code, ids)`` pairs; written in
+    the file as a mapping, ``ignore: {R004: [C1, C2]}`` (a code with no ids: everywhere)."""
     fail_on: Annotated[Severity | None, NESTED] = None
     """The lowest severity that makes the check fail."""
+    initial_theory: Annotated[bool, NESTED] = False
+    """An initial programme theory, drawn from the literature: R004 (no evidence) does
+    not apply to its hypothesised rules."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_file(cls, data: object) -> object:
+        return check_from_file(data)
+
+    @model_serializer(mode="wrap")
+    def _to_file(self, handler: SerializerFunctionWrapHandler) -> object:
+        return check_to_file(handler(self))
 
 
 # --------------------------------------------------------------------------- theory

@@ -71,6 +71,9 @@ class _NodeBase(CimoModel):
     """Free tags for filtering and grouping."""
     iterations: Annotated[tuple[int, ...], LIST] = ()
     """The theory iterations this element belongs to (empty: all of them)."""
+    contributed_by: Annotated[tuple[str, ...], LIST] = ()
+    """Who contributed it: the inputs (files, or authors) of the merge that made this
+    theory (written by ``cimo merge``, kept by diff, counted by ``cimo show``)."""
     truncated: Annotated[bool, PLAIN] = False
     """True when the label printed in the source is cut off (shown with "…")."""
     inferred: Annotated[tuple[str, ...], JSON] = ()

@@ -55,10 +55,31 @@ class Result(CimoModel):
         return f"**{head}**\n\n{body}\n" if body else f"**{head}**\n"
 
 
+#: Where an id of each kind goes in the queries that take sets of ids (Python, CLI).
+_USE = {
+    "context": "contexts= (-c/--context on the command line)",
+    "outcome": "contexts= (-c/--context on the command line)",
+    "intervention": "interventions= (-i/--intervention on the command line)",
+}
+
+
 def check_ids(
-    theory: Theory, ids: Iterable[str], kinds: Sequence[str], *, what: str | None = None
+    theory: Theory,
+    ids: Iterable[str],
+    kinds: Sequence[str],
+    *,
+    what: str | None = None,
+    redirect: bool = False,
 ) -> tuple[str, ...]:
     """The ids, sorted and without repeats, after checking each names a node of ``kinds``.
+
+    Args:
+        theory: The theory.
+        ids: The ids given.
+        kinds: The node kinds they may have.
+        what: How to name those kinds in the message (default: from ``kinds``).
+        redirect: An id of another kind is named with its kind and where it
+            goes instead ("it is an intervention; use interventions=").
 
     Raises:
         UnknownIdError: naming the first id that is not a node of one of ``kinds``,
@@ -71,10 +92,13 @@ def check_ids(
         node = index.get(ident)
         if node is None or node.kind not in wanted:
             pool = [n.id for n in theory.nodes if n.kind in wanted]
+            actual = node.kind if node is not None else None
             raise UnknownIdError(
                 ident,
                 kind=what or _KIND_NAMES.get(tuple(kinds), " or ".join(kinds)),
                 suggestions=suggest(ident, pool),
+                actual=actual,
+                use=_USE.get(actual or "") if redirect else None,
             )
     return tuple(out)
 

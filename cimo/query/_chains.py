@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from cimo._util import plural
 from cimo.errors import UsageError
 from cimo.graph import ChainLink, chain_links
 from cimo.model import CimoModel, Theory
@@ -46,7 +47,8 @@ class Chains(Result):
         lines += [f"blocks: {link}" for link in self.blocking]
         if self.truncated:
             lines.append("(cut short: more chains exist; raise limit or max_length)")
-        return f"{len(self.chains)} chains, {len(self.loops)} loops", lines
+        head = f"{plural(len(self.chains), 'chain')}, {plural(len(self.loops), 'loop')}"
+        return head, lines
 
 
 def _walk(

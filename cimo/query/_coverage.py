@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from cimo._util import suggest
+from cimo._util import plural, suggest
 from cimo.core.index import index_of
 from cimo.errors import UnknownIdError
 from cimo.model import CimoModel, Evidence, Intensity, Rule, Theory
@@ -67,12 +67,15 @@ class Coverage(Result):
             f"component {c.category}/{c.aspect} activates {', '.join(c.mechanisms) or 'nothing'}"
             for c in self.components
         ]
-        if self.taxonomy:
-            unused = ", ".join(self.unused_taxa) or "none"
+        if self.taxonomy and self.unused_taxa:
+            unused = ", ".join(self.unused_taxa)
             lines.append(f"taxonomy {self.taxonomy}: mechanisms no rule uses: {unused}")
-        lines.append(
-            "outcomes no intervention reaches: " + (", ".join(self.unreached_outcomes) or "none")
-        )
+        elif self.taxonomy:
+            lines.append(f"taxonomy {self.taxonomy}: every mechanism is used by some rule")
+        if self.unreached_outcomes:
+            lines.append("outcomes no intervention reaches: " + ", ".join(self.unreached_outcomes))
+        else:
+            lines.append("every outcome is reached from some intervention")
         return "Coverage", lines
 
 
@@ -292,7 +295,7 @@ class DemiRegularity(CimoModel):
 
     def __str__(self) -> str:
         return (
-            f"{self.context} + {self.mechanism}: {len(self.witnesses)} witnesses "
+            f"{self.context} + {self.mechanism}: {plural(len(self.witnesses), 'witness')} "
             f"({', '.join(self.witnesses)}) in {', '.join(self.rules)}"
         )
 
@@ -319,8 +322,13 @@ class EvidenceSummary(Result):
             + groups(r.groups)
             for r in self.rules
         ]
-        if self.by is not None:
-            lines += [f"mechanism {m.mechanism}{groups(m.groups)}" for m in self.mechanisms]
+        lines += [
+            f"mechanism {m.mechanism}: {m.supports} supporting, {m.refutes} refuting, "
+            f"{m.refines} refining in {plural(len(m.rules), 'rule')}; "
+            f"{plural(len(m.sources), 'source')}" + groups(m.groups)
+            for m in sorted(self.mechanisms, key=lambda m: (-m.supports, m.refutes, m.mechanism))
+            if m.rules
+        ]
         lines += [f"demi-regularity {d}" for d in self.demi_regularities]
         return "Evidence" + (f" by {self.by}" if self.by else ""), lines
 

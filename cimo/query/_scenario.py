@@ -316,8 +316,8 @@ def scenario(
     """
     return _reason(
         theory,
-        check_ids(theory, contexts, _GIVEN),
-        check_ids(theory, interventions, ("intervention",)),
+        check_ids(theory, contexts, _GIVEN, redirect=True),
+        check_ids(theory, interventions, ("intervention",), redirect=True),
         check_ids(theory, without, _REMOVABLE, what="context, outcome, intervention or mechanism"),
         include_refuted=include_refuted,
         stated_only=stated_only,

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import TypeAlias, cast
 
-from cimo._util import atomic_write
+from cimo._util import atomic_write, plural
 from cimo.core.formats import GraphvizFormat, ImageFormat, format_for_suffix, select
 from cimo.errors import RenderError, UsageError
 from cimo.model import CimoModel
@@ -52,7 +52,8 @@ class Diagram(CimoModel):
 
     def __str__(self) -> str:
         return (
-            f"{self.name} of {self.title}: {self.nodes} nodes, {self.edges} edges ({self.engine})"
+            f"{self.name} of {self.title}: {plural(self.nodes, 'node')}, "
+            f"{plural(self.edges, 'edge')} ({self.engine})"
         )
 
     def render(

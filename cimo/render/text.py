@@ -26,6 +26,7 @@ from cimo._util import csv_protect, markdown_text
 from cimo.core.formats import CmoTableFormat as TableFormat
 from cimo.errors import UsageError
 from cimo.model import Mechanism, Outcome, Rule, Theory
+from cimo.render._common import Html, Markdown
 from cimo.render._sentence import Statement, Statements, statement, statements
 from cimo.render._words import Item, Words, join
 
@@ -259,6 +260,10 @@ def cmo_table(theory: Theory, *, format: TableFormat = "md", csv_protection: boo
     >>> print(cmo_table(theory, format="csv").splitlines()[0])
     Theme,No.,Rule,Context,Intervention,Mechanism,Outcome,Status,Evidence
 
+    The HTML and Markdown tables are ``str`` subclasses that a notebook
+    displays as a table (``_repr_html_``, ``_repr_markdown_``), not as
+    escaped source.
+
     Raises:
         cimo.UsageError: an unknown format.
     """
@@ -267,7 +272,12 @@ def cmo_table(theory: Theory, *, format: TableFormat = "md", csv_protection: boo
         raise UsageError(f"unknown table format {format!r}; use md, html, csv or latex")
     columns, groups = _groups(theory)
     table = _Table(theory.title, columns, groups)
-    return _csv(table, protect=csv_protection) if format == "csv" else writer(table)
+    if format == "csv":
+        return _csv(table, protect=csv_protection)
+    text = writer(table)
+    if format == "html":  # a notebook shows it as HTML
+        return Html(text)
+    return Markdown(text) if format == "md" else text
 
 
 def _markdown(table: _Table) -> str:

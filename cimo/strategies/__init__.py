@@ -77,6 +77,7 @@ __all__ = [
 from cimo.strategies._parts import (
     _ACTORS,
     _ANNOTATIONS,
+    _CONTRIBUTORS,
     _DOMAINS,
     _EVIDENCE_KINDS,
     _IDS,
@@ -107,6 +108,7 @@ def _node_fields(text: st.SearchStrategy[str]) -> Mapping[str, st.SearchStrategy
         "description": note,
         "tags": _TAGS,
         "iterations": _INDICES,
+        "contributed_by": _CONTRIBUTORS,
         "truncated": st.booleans(),
         "inferred": _INDICES,
     }
@@ -262,6 +264,7 @@ def _rule_fields(
             "description": note,
             "tags": _TAGS,
             "iterations": _INDICES,
+            "contributed_by": _CONTRIBUTORS,
             # format 2.0 (indices: see make.rule)
             "any_context": st.booleans(),
             "if_any": st.lists(st.lists(_INDEX, min_size=2, max_size=2), max_size=1),

@@ -68,6 +68,8 @@ _EVIDENCE_KINDS = ("realist-evaluation", "realist-synthesis", "interview")
 #: ignores the check a test selects would test nothing).
 _IGNORABLE = ("M003", "M005", "R004", "N004")
 _SELECTABLE = ("R", "N", "M", "G", "R002", "N001")
+#: Ids a check is ignored for (``check: {ignore: {R004: [C1]}}``), in the theory or not.
+_SUPPRESSED_IDS = ("C1", "R1", "c")
 _INDICATORS = ("survey", "records", "interviews")
 _ACTORS = ("GP", "service user")
 
@@ -118,6 +120,10 @@ def _choices(literal: object) -> st.SearchStrategy[str]:
 _TAGS = st.lists(
     st.sampled_from(("core", "draft", "phase-1", "s3.format")), unique=True, max_size=2
 )
+#: Who contributed a record (``contributed_by``, as ``cimo merge`` writes it).
+_CONTRIBUTORS = st.lists(
+    st.sampled_from(("ours.yaml", "theirs.yaml", "Ana")), unique=True, max_size=2
+).map(tuple)
 _INDICES = st.lists(_INDEX, max_size=2)
 
 
@@ -268,9 +274,33 @@ def _parts(text: st.SearchStrategy[str]) -> _Parts:
     )
 
 
+def _check(
+    select: tuple[str, ...],
+    ignored: list[tuple[str, list[str]]],
+    fail_on: Severity | None,
+    initial_theory: bool,
+) -> CheckSettings:
+    """Check settings; a code ignored with ids is ignored for those ids only."""
+    return CheckSettings(
+        select=select,
+        ignore=tuple(code for code, ids in ignored if not ids),
+        ignore_ids=tuple((code, tuple(ids)) for code, ids in ignored if ids),
+        fail_on=fail_on,
+        initial_theory=initial_theory,
+    )
+
+
 _CHECK = st.builds(
-    CheckSettings,
+    _check,
     select=_tuples(st.sampled_from(_SELECTABLE), max_size=1),
-    ignore=st.lists(st.sampled_from(_IGNORABLE), max_size=2, unique=True).map(tuple),
+    ignored=st.lists(
+        st.tuples(
+            st.sampled_from(_IGNORABLE),
+            st.lists(st.sampled_from(_SUPPRESSED_IDS), unique=True, max_size=2),
+        ),
+        max_size=2,
+        unique_by=lambda p: p[0],
+    ),
     fail_on=_optional(_choices(Severity)),
+    initial_theory=st.booleans(),
 )

@@ -51,6 +51,7 @@ from cimo.validate._report import (
     format_text,
 )
 from cimo.validate._sarif import sarif
+from cimo.validate._suppress import kept_findings
 from cimo.validate.settings import find_project_settings, resolve_settings
 
 __all__ = [
@@ -140,6 +141,7 @@ def validate(
                         ),
                     )
                 )
+    findings, _ = kept_findings(theory, settings, findings)
     return Report(
         theory=theory.id,
         file=source.file if source is not None else table.file if table is not None else None,

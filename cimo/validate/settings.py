@@ -41,8 +41,9 @@ def resolve_settings(
 
     >>> from cimo.model import CheckSettings, Theory
     >>> t = Theory(id="t", title="T", check=CheckSettings(ignore=("R004",), fail_on="warning"))
-    >>> resolve_settings(t, fail_on="info", project=CheckSettings(select=("R",)))
-    CheckSettings(select=('R',), ignore=('R004',), fail_on='info')
+    >>> s = resolve_settings(t, fail_on="info", project=CheckSettings(select=("R",)))
+    >>> s.select, s.ignore, s.fail_on
+    (('R',), ('R004',), 'info')
     """
     layers = [
         CheckSettings(select=tuple(select or ()), ignore=tuple(ignore or ()), fail_on=fail_on),
@@ -52,7 +53,9 @@ def resolve_settings(
     return CheckSettings(
         select=next((s.select for s in layers if s.select), ()),
         ignore=next((s.ignore for s in layers if s.ignore), ()),
+        ignore_ids=layers[1].ignore_ids,  # per rule: the theory's own
         fail_on=next((s.fail_on for s in layers if s.fail_on is not None), DEFAULT_FAIL_ON),
+        initial_theory=any(s.initial_theory for s in layers),
     )
 
 
@@ -118,4 +121,8 @@ def _settings_from_table(table: Any, path: Path) -> CheckSettings:
             f"{path}: [tool.cimo] fail-on = {fail_on!r}: use one of {', '.join(SEVERITIES)}"
         )
     values["fail_on"] = fail_on
+    initial = table.get("initial-theory", table.get("initial_theory", False))
+    if not isinstance(initial, bool):
+        raise UsageError(f"{path}: [tool.cimo] initial-theory must be true or false")
+    values["initial_theory"] = initial
     return CheckSettings(**values)

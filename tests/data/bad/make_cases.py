@@ -245,13 +245,13 @@ def theory_yaml_cases() -> None:
             GOOD.replace("Feeling heard", "Être entendu · 聞いてもらう"),
             "聞いてもらう",
         ),
-        ("label-no", GOOD.replace("Feeling heard", "No"), "rules"),
-        ("label-date", GOOD.replace("label: Feeling heard", "label: 2021-05-01"), "rules"),
-        ("explicit-str-tag", GOOD.replace("label: Feeling heard", "label: !!str 123"), "rules"),
-        ("comments-everywhere", "# a theory\n" + GOOD.replace("\n", "  # note\n"), "rules"),
-        ("flow-style", js(good_data()), "rules"),
+        ("label-no", GOOD.replace("Feeling heard", "No"), "1 rule ("),
+        ("label-date", GOOD.replace("label: Feeling heard", "label: 2021-05-01"), "1 rule ("),
+        ("explicit-str-tag", GOOD.replace("label: Feeling heard", "label: !!str 123"), "1 rule ("),
+        ("comments-everywhere", "# a theory\n" + GOOD.replace("\n", "  # note\n"), "1 rule ("),
+        ("flow-style", js(good_data()), "1 rule ("),
         ("empty-lists", HEAD + "nodes: []\nrules: []\n", "0 rules"),
-        ("long-label", GOOD.replace("Feeling heard", "heard " * 3400), "rules"),
+        ("long-label", GOOD.replace("Feeling heard", "heard " * 3400), "1 rule ("),
     ]
     for name, text, says in valid:
         case(
@@ -347,7 +347,7 @@ def theory_json_cases() -> None:
         case(f"theory-{name}.json", text, SHOW, 2, says)
     valid = [
         ("bom", ("\ufeff" + good).encode("utf-8"), "T (t)"),
-        ("minified", json.dumps(good_data(), separators=(",", ":")), "rules"),
+        ("minified", json.dumps(good_data(), separators=(",", ":")), "1 rule ("),
         ("unicode-escapes", good.replace("Peer support", "\\u00c9quipe"), "Équipe"),
     ]
     for name, text, says in valid:
@@ -972,7 +972,7 @@ def xlsx_cases() -> None:
 def cli_cases() -> None:
     case("cli-good.yaml", GOOD, "statements {file}", 0, "IF Staff under pressure")
     g = "cli-theory.yaml"
-    case(g, GOOD, SHOW, 0, "rules")
+    case(g, GOOD, SHOW, 0, "1 rule (")
     opts = [
         ("limit-negative", "query {file} for-whom o --limit -1", "--limit"),
         ("limit-zero", "query {file} pathways --from c --to o --limit 0", "--limit"),
