@@ -11,17 +11,17 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeAlias
 
 from cimo._util import suggest
-from cimo.core.vocabulary import SLOTS
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import Theory
 
 __all__ = [
     "Chooser",
     "Prefer",
+    "check_equivalences",
     "check_take",
     "chooser",
     "empty",
-    "renamed",
+    "inferred_marks",
     "renames_per_input",
     "shown_value",
     "union",
@@ -126,61 +126,50 @@ def union(a: list[Any], b: list[Any]) -> list[Any]:
     return out
 
 
-def _renamed_slot(items: list[Any], ren: Callable[[str], str]) -> list[Any]:
-    """A slot's items renamed, repeats dropped; a ``because`` object keeps its shape."""
-    out: dict[str, Any] = {}
-    for item in items:
-        if isinstance(item, dict):  # {mechanism, requires, then}
-            link = {k: ren(v) if k == "mechanism" else v for k, v in item.items()}
-            for part in ("requires", "then"):
-                if part in link:
-                    link[part] = list(dict.fromkeys(ren(x) for x in link[part]))
-            out.setdefault(link["mechanism"], link)
-        else:
-            out.setdefault(ren(item), ren(item))
-    return list(out.values())
+def inferred_marks(base: Mapping[str, Any], other: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """The ``inferred`` marks of two records folded together, and whether they contest a field.
+
+    A mark from either record is kept (a value one input infers stays a guess);
+    a field is contested when one record marks it inferred and the other gives
+    it unmarked (as stated).
+
+    >>> inferred_marks({"theme": "t", "inferred": ["theme"]}, {})
+    (['theme'], False)
+    >>> inferred_marks({"theme": "t", "inferred": ["theme"]}, {"theme": "t"})
+    (['theme'], True)
+    """
+    mine, theirs = list(base.get("inferred", ())), list(other.get("inferred", ()))
+    contested = any(f not in theirs and not empty(other.get(f)) for f in mine) or any(
+        f not in mine and not empty(base.get(f)) for f in theirs
+    )
+    return list(dict.fromkeys(mine + theirs)), contested
 
 
-def _renamed_nested(rule: dict[str, Any], ren: Callable[[str], str]) -> dict[str, Any]:
-    """A rule's ``if_any`` groups and ``leads_to`` steps with ids renamed."""
-    if "if_any" in rule:
-        rule["if_any"] = [list(dict.fromkeys(ren(x) for x in g)) for g in rule["if_any"]]
-    if "leads_to" in rule:
-        rule["leads_to"] = [
-            {**st, "from": ren(st["from"]), "to": ren(st["to"])} for st in rule["leads_to"]
-        ]
-    return rule
-
-
-def renamed(data: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
-    """The theory data with ids renamed; a slot naming two ids that became one keeps one."""
-
-    def ren(x: Any) -> Any:
-        return names.get(x, x) if isinstance(x, str) else x
-
-    out = dict(data)
-    nodes = []
-    for node in data.get("nodes", ()):
-        node = {**node, "id": ren(node["id"])}
-        for key in ("opposite", "variant_of"):
-            if key in node:
-                node[key] = ren(node[key])
-        nodes.append(node)
-    rules = []
-    for rule in data.get("rules", ()):
-        rule = {**rule, "id": ren(rule["id"])}
-        for slot in (s.keyword for s in SLOTS):
-            if isinstance(rule.get(slot), list):  # not 'if: any'
-                rule[slot] = _renamed_slot(rule[slot], ren)
-        rules.append(_renamed_nested(rule, ren))
-    out["nodes"] = nodes
-    out["rules"] = rules
-    out["links"] = [
-        {**lk, "outcome": ren(lk["outcome"]), "context": ren(lk["context"])}
-        for lk in data.get("links", ())
-    ]
-    if "relations" in data:
-        out["relations"] = [
-            {**rel, "from": ren(rel["from"]), "to": ren(rel["to"])} for rel in data["relations"]
-        ]
-    return out
+def check_equivalences(theories: Sequence[Theory], equivalences: Mapping[str, str]) -> None:
+    """Check that each alias is a node, rule or source of an input, and each pair is sound."""
+    items: set[str] = set()
+    sources: set[str] = set()
+    for t in theories:
+        items.update(t.index)
+        items.update(t.rule_index)
+        sources.update(t.source_index)
+    for alias, canonical in equivalences.items():
+        if alias not in items and alias not in sources:
+            raise UnknownIdError(
+                alias,
+                kind="node, rule or source of any input",
+                suggestions=suggest(alias, items | sources),
+                where="the equivalences",
+            )
+        if canonical in equivalences:
+            raise UsageError(
+                f"equivalence {alias!r} -> {canonical!r}: {canonical!r} is itself declared "
+                f"equivalent to {equivalences[canonical]!r}; name the final id directly"
+            )
+        if alias == canonical:
+            raise UsageError(f"equivalence {alias!r} -> {alias!r} names the same id twice")
+        if (alias in sources) != (canonical in sources) and canonical in sources | items:
+            raise UsageError(
+                f"equivalence {alias!r} -> {canonical!r}: one is a source and the other "
+                "is not; a source can only be the same as another source"
+            )

@@ -22,15 +22,14 @@ True
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator
+import json
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from cimo._parts import focus, rebuild
 from cimo._util import suggest
-from cimo.core.data import invalid_theory_error
-from cimo.core.index import nested_ids
+from cimo.core.data import from_data, rename_ids, to_data
 from cimo.core.vocabulary import SLOTS
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import (
@@ -101,24 +100,6 @@ def evolve(record: _Record, /, **changes: Any) -> _Record:
         return rebuild(record, **named)  # type: ignore[return-value]
     data = {name: getattr(record, name) for name in record.model_fields_set} | named
     return cls.model_validate(data)
-
-
-def rebuild(theory: Theory, **changes: Any) -> Theory:
-    """A new theory with some top-level fields changed, fully re-checked.
-
-    Raises:
-        InvalidTheoryError: listing every structural problem of the result.
-    """
-    fields: dict[str, Any] = {name: getattr(theory, name) for name in Theory.model_fields}
-    unknown = set(changes) - set(fields)
-    if unknown:
-        bad = sorted(unknown)[0]
-        raise UnknownIdError(bad, kind="theory field", suggestions=suggest(bad, fields), where=None)
-    fields.update(changes)
-    try:
-        return Theory.model_validate(fields)
-    except ValidationError as err:
-        raise invalid_theory_error(err, fields) from None
 
 
 def update(theory: Theory, id: str | None = None, /, **changes: Any) -> Theory:
@@ -329,8 +310,8 @@ def _drop_nested(rule: Rule, gone: set[str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- views
 
 
-def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
-    """The theory seen at a coarser rank of its taxonomy (subthemes -> themes -> mechanisms).
+def roll_up(theory: Theory, *, rank: str | None = None, variants: bool = False) -> Theory:
+    """The theory seen at a coarser level: mechanisms up the taxonomy, outcome variants merged.
 
     Every mechanism whose ``taxon`` lies below ``rank`` is replaced, in every
     rule, by a mechanism for its ancestor at ``rank`` (the theory's own node of
@@ -339,17 +320,30 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     000 collapsed 24 subthemes into 12 themes and those into six mechanisms.
     (:func:`cimo.taxonomy.ancestor_at` answers the same question for one taxon.)
 
+    With ``variants``, every outcome declared ``variant_of`` another (a
+    table row's own wording of a shared outcome; a variant of a variant too)
+    is replaced everywhere it is named by the outcome it is a variant of, and
+    its node dropped: rules, links and relations then speak of the shared
+    outcome, as :func:`cimo.query.explain` and :func:`cimo.query.for_whom`
+    already count it. Without ``rank``, ``variants=True`` leaves the
+    mechanisms as they are; ``roll_up(theory)`` alone rolls up to the
+    ``mechanism`` rank.
+
     Args:
-        theory: The theory (with a taxonomy).
-        rank: One of the taxonomy's ranks.
+        theory: The theory (with a taxonomy, unless only ``variants`` are rolled up).
+        rank: One of the taxonomy's ranks (default ``mechanism``).
+        variants: Roll outcome variants up to the outcome they are variants of.
 
     Returns:
         A new, valid theory.
 
     Raises:
-        UsageError: if the theory has no taxonomy, or a rolled-up id is taken by
-            something that is not a mechanism.
+        UsageError: if the theory has no taxonomy (and mechanisms are to be
+            rolled up), or a rolled-up id is taken by something that is not a
+            mechanism.
         UnknownIdError: if ``rank`` is not a rank of the taxonomy.
+        InvalidTheoryError: if merging variants makes a rule contradict itself
+            (one variant in THEN and another in REDUCES).
 
     >>> import cimo
     >>> from cimo.edit import roll_up
@@ -358,6 +352,41 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
     >>> rolled.rule_index["figure-4"].mechanisms  # the six, already at the top rank
     ('realise', 'reflect', 'regulate', 'resolve', 'relate', 'retain-resume')
     """
+    if variants:
+        theory = _roll_up_variants(theory)
+        if rank is None:
+            return theory
+    return _roll_up_taxa(theory, rank or "mechanism")
+
+
+def _roll_up_variants(theory: Theory) -> Theory:
+    """Every outcome variant renamed to the outcome at the top of its ``variant_of`` chain."""
+    of = {o.id: o.variant_of for o in theory.outcomes if o.variant_of is not None}
+    roots: dict[str, str] = {}
+    for variant in of:
+        top, seen = variant, {variant}
+        while top in of:
+            top = of[top]
+            if top in seen:
+                raise UsageError(
+                    f"outcome {variant!r} is a variant of itself through variant_of "
+                    f"({' -> '.join([*seen, top])}); make one of them the shared outcome"
+                )
+            seen.add(top)
+        roots[variant] = top
+    if not roots:
+        return theory
+    data = to_data(theory)
+    kept = [node for node in data.get("nodes", ()) if node["id"] not in roots]
+    data = rename_ids({**data, "nodes": kept}, roots)
+    for key in ("links", "relations"):
+        if key in data:
+            data[key] = list({json.dumps(x, sort_keys=True): x for x in data[key]}.values())
+    return from_data(data)
+
+
+def _roll_up_taxa(theory: Theory, rank: str) -> Theory:
+    """Mechanisms replaced by their taxon's ancestor at ``rank`` (see :func:`roll_up`)."""
     taxonomy = resolve_taxonomy(theory)
     if taxonomy is None:
         raise UsageError(f"theory {theory.id!r} has no taxonomy to roll up through")
@@ -407,186 +436,3 @@ def roll_up(theory: Theory, *, rank: str = "mechanism") -> Theory:
         for x in theory.relations
     )
     return rebuild(theory, nodes=tuple(nodes), rules=tuple(rules), relations=relations)
-
-
-def focus(
-    theory: Theory,
-    *,
-    node: str | None = None,
-    steps: int = 1,
-    theme: str | None = None,
-    iteration: int | None = None,
-) -> Theory:
-    """A part of the theory, as a valid theory of its own.
-
-    Give one or more of:
-
-    * ``node`` (with ``steps``): the rules within ``steps`` steps of a node or
-      rule, and every node those rules name. The rules naming a node are one
-      step from it (a rule given as ``node`` is zero steps from itself); a rule
-      sharing an id with a rule ``n`` steps away is ``n + 1`` steps away;
-    * ``theme``: the rules of one theme and the nodes they name;
-    * ``iteration``: exactly the elements of that iteration (elements whose
-      ``iterations`` is empty belong to every iteration), with ``iteration`` set.
-
-    A rule names the nodes of its slots, of its ``if_any`` groups, of its
-    mechanisms' ``requires`` and ``then``, of its ``leads_to`` steps and of its
-    segments; an outcome kept brings the outcome it is a ``variant_of`` or
-    ``opposite`` of. Several filters keep what all of them keep. Links and
-    relations are kept when both ends are; an annotation's ``counters`` keep
-    the kept rules; sources and the taxonomy are kept as they are. ``cimo render --focus
-    ID --depth N`` draws exactly ``focus(theory, node=ID, steps=N)``.
-
-    Raises:
-        UsageError: if no filter is given, ``steps`` is negative, or an
-            iteration's rule names a node of another iteration.
-        UnknownIdError: if ``node``, ``theme`` or ``iteration`` is not in the theory.
-
-    >>> import cimo
-    >>> from cimo.edit import focus
-    >>> wfg = cimo.load_example("work-focused-group-cbt")
-    >>> first = focus(wfg, iteration=1)
-    >>> [r.id for r in first.rules]
-    ['three-levels', 'lexis-2011']
-    >>> [r.id for r in focus(wfg, node="work-supports-recovery", steps=1).rules]
-    ['three-levels', 'lexis-2011', 'figure-4', 'table-2-example-2', 'retain', 'resume',
-     'work-supports-recovery']
-    """
-    if node is None and theme is None and iteration is None:
-        raise UsageError("focus needs node=, theme= or iteration=")
-    if steps < 0:
-        raise UsageError(f"steps must not be negative (got {steps})")
-    keep = list(theory.rules)
-    if node is not None:
-        near = _near(theory, node, steps)
-        keep = [r for r in keep if r.id in near]
-    if theme is not None:
-        keep = _of_theme(theory, keep, theme)
-    node_ids: set[str] | None = None
-    if iteration is not None:
-        keep, node_ids = _of_iteration(theory, keep, iteration)
-    if node_ids is None:
-        node_ids = {ref for r in keep for ref in _named(r)}
-        if node is not None and node in theory.index:
-            node_ids.add(node)
-    node_ids = _with_targets(theory, node_ids)
-    nodes = tuple(n for n in theory.nodes if n.id in node_ids)
-    links = tuple(k for k in theory.links if k.outcome in node_ids and k.context in node_ids)
-    rule_ids = {r.id for r in keep}
-    kept = node_ids | rule_ids
-    relations = tuple(  # kept when both ends are (a ``file#id`` end is outside any part)
-        r for r in theory.relations if r.from_ in kept and (r.external or r.to in kept)
-    )
-    changes: dict[str, Any] = {
-        "nodes": nodes,
-        "rules": tuple(_counters_within(r, rule_ids) for r in keep),
-        "themes": tuple(_counters_within(t, rule_ids) for t in theory.themes),
-        "links": links,
-        "relations": relations,
-    }
-    if iteration is not None:
-        changes["iteration"] = iteration
-    return rebuild(theory, **changes)
-
-
-def _named(rule: Rule) -> Iterator[str]:
-    """Every node id a rule names: its slots, its nested parts and its segments."""
-    for _, _, ref in rule.references():
-        yield ref
-    yield from nested_ids(rule)
-    for seg in rule.segments:
-        if seg.ref is not None:
-            yield seg.ref
-
-
-def _with_targets(theory: Theory, node_ids: set[str]) -> set[str]:
-    """The node ids plus the outcomes kept outcomes are variants or opposites of."""
-    found = set(node_ids)
-    todo = list(found)
-    while todo:
-        record = theory.index.get(todo.pop())
-        for target in (getattr(record, "variant_of", None), getattr(record, "opposite", None)):
-            if target is not None and target not in found:
-                found.add(target)
-                todo.append(target)
-    return found
-
-
-_Noted = TypeVar("_Noted", Rule, Theme)
-
-
-def _counters_within(record: _Noted, rule_ids: set[str]) -> _Noted:
-    """The record with its annotations countering only the kept rules."""
-    if all(set(a.counters) <= rule_ids for a in record.annotations):
-        return record
-    notes = tuple(
-        a.model_copy(update={"counters": tuple(c for c in a.counters if c in rule_ids)})
-        for a in record.annotations
-    )
-    return record.model_copy(update={"annotations": notes})
-
-
-def _of_theme(theory: Theory, rules: list[Rule], theme: str) -> list[Rule]:
-    """The rules of a theme, named by its id or its label."""
-    themes = {r.theme for r in theory.rules if r.theme}
-    by_label = {t.label: t.id for t in theory.themes}
-    theme = theme if theme in themes else by_label.get(theme, theme)
-    if theme not in themes:
-        named = {label for label, ident in by_label.items() if ident in themes}
-        raise UnknownIdError(theme, kind="theme", suggestions=suggest(theme, named | themes))
-    return [r for r in rules if r.theme == theme]
-
-
-def _in(iterations: tuple[int, ...], number: int) -> bool:
-    return not iterations or number in iterations
-
-
-def _of_iteration(theory: Theory, rules: list[Rule], iteration: int) -> tuple[list[Rule], set[str]]:
-    """The rules and node ids of one iteration, refusing a rule that names another's node."""
-    declared = {it.number for it in theory.iterations}
-    if declared and iteration not in declared:
-        raise UnknownIdError(
-            str(iteration), kind="iteration", suggestions=[str(n) for n in sorted(declared)]
-        )
-    keep = [r for r in rules if _in(r.iterations, iteration)]
-    node_ids = {n.id for n in theory.nodes if _in(n.iterations, iteration)}
-    for rule in keep:
-        for ref in _named(rule):
-            if ref not in node_ids:
-                raise UsageError(
-                    f"rule {rule.id} belongs to iteration {iteration} but names "
-                    f"{ref!r}, which does not; add {iteration} to its iterations"
-                )
-    return keep, node_ids
-
-
-def _near(theory: Theory, start: str, steps: int) -> set[str]:
-    """Rule ids within ``steps`` rule-steps of ``start`` (a node or rule id)."""
-    if start not in theory.rule_index and start not in theory.index:
-        raise UnknownIdError(
-            start, kind="node", suggestions=suggest(start, [n.id for n in theory.nodes])
-        )
-    naming: dict[str, list[Rule]] = {}
-    for rule in theory.rules:
-        for ref in dict.fromkeys(_named(rule)):
-            naming.setdefault(ref, []).append(rule)
-    found: set[str] = set()
-    frontier: deque[tuple[str, int]] = deque()
-    if start in theory.rule_index:
-        found.add(start)
-        frontier.append((start, 0))
-    else:
-        if steps == 0:
-            return set()
-        frontier.extend((r.id, 1) for r in naming.get(start, ()))
-        found.update(r.id for r in naming.get(start, ()))
-    while frontier:
-        rid, depth = frontier.popleft()
-        if depth >= steps:
-            continue
-        for ref in dict.fromkeys(_named(theory.rule_index[rid])):
-            for other in naming.get(ref, ()):
-                if other.id not in found:
-                    found.add(other.id)
-                    frontier.append((other.id, depth + 1))
-    return found

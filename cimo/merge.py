@@ -29,19 +29,20 @@ from pydantic import BaseModel, JsonValue, ValidationError
 from cimo._merging import (
     Chooser,
     Prefer,
+    check_equivalences,
     check_take,
     chooser,
     empty,
-    renamed,
+    inferred_marks,
     renames_per_input,
     shown_value,
     union,
     unique,
 )
-from cimo._util import normalise_label, plural, suggest
-from cimo.core.data import to_data
+from cimo._util import normalise_label, plural
+from cimo.core.data import rename_ids, to_data
 from cimo.core.vocabulary import SLOTS, field_policy
-from cimo.errors import UnknownIdError, UsageError
+from cimo.errors import UsageError
 from cimo.model import (
     CimoModel,
     Context,
@@ -204,7 +205,14 @@ def _combine(
     out = dict(base)
     clashes: list[str] = []
     defaults = policies.defaults
+    marks, contested = inferred_marks(base, other)
+    if marks:
+        out["inferred"] = marks
+    if contested:
+        clashes.append("inferred")  # one input states what another marks as a guess
     for key, value in other.items():
+        if key == "inferred":
+            continue
         mine = out.get(key, defaults.get(key))
         if mine == value or empty(value):
             continue
@@ -234,14 +242,11 @@ def _combine(
 def _add_collections(
     data: Mapping[str, Any],
     name: str,
-    sources: _Fold,
     links: _Fold,
     iterations: _Fold,
     records: Mapping[str, _Fold],
 ) -> None:
-    """Fold one input's sources, links, iterations and format 2.0 records (by id or key)."""
-    for src in data.get("sources", ()):
-        sources.add(src["id"], src, name)
+    """Fold one input's links, iterations and format 2.0 records (by id or key)."""
     for lk in data.get("links", ()):
         links.add(f"{lk['outcome']} -> {lk['context']}", lk, name)
     for it in data.get("iterations", ()):
@@ -258,28 +263,6 @@ def _input_names(theories: Sequence[Theory]) -> tuple[str, ...]:
         seen[t.id] = seen.get(t.id, 0) + 1
         names.append(t.id if seen[t.id] == 1 else f"{t.id}#{seen[t.id]}")
     return tuple(names)
-
-
-def _check_equivalences(theories: Sequence[Theory], equivalences: Mapping[str, str]) -> None:
-    known: set[str] = set()
-    for t in theories:
-        known.update(t.index)
-        known.update(t.rule_index)
-    for alias, canonical in equivalences.items():
-        if alias not in known:
-            raise UnknownIdError(
-                alias,
-                kind="node or rule of any input",
-                suggestions=suggest(alias, known),
-                where="the equivalences",
-            )
-        if canonical in equivalences:
-            raise UsageError(
-                f"equivalence {alias!r} -> {canonical!r}: {canonical!r} is itself declared "
-                f"equivalent to {equivalences[canonical]!r}; name the final id directly"
-            )
-        if alias == canonical:
-            raise UsageError(f"equivalence {alias!r} -> {alias!r} names the same id twice")
 
 
 class _Fold:
@@ -339,6 +322,8 @@ class _Fold:
             values = tuple(v for _, v in seen)
             inputs = tuple(s for s, _ in seen)
             shown = "; ".join(f"{s}: {shown_value(v)}" for s, v in seen)
+            if field == "inferred":
+                shown += "; a field one input marks inferred, another gives as stated"
             winner = choose(key, inputs) if choose is not None else None
             if winner is None:
                 message = f"{kind} {key!r}: the inputs disagree on {field!r} ({shown})"
@@ -444,7 +429,7 @@ def merge(
         raise UsageError("merge needs at least one theory")
     names = _input_names(theories) if names is None else unique(names, len(theories))
     eq = dict(equivalences or {})
-    _check_equivalences(theories, eq)
+    check_equivalences(theories, eq)
     choose = chooser(prefer, check_take(names, theories, take or {}))
     renames = renames_per_input(names, theories, rename or {})
     canonical_ids = set(eq.values())
@@ -471,12 +456,14 @@ def merge(
     for name, theory in zip(names, theories, strict=True):
         data = to_data(theory)
         if renames[name]:
-            data = renamed(data, renames[name])
+            data = rename_ids(data, renames[name])
         originals = [n["id"] for n in data.get("nodes", ())]
         originals += [r["id"] for r in data.get("rules", ())]
-        data = renamed(data, eq)
+        source_ids = [src["id"] for src in data.get("sources", ())]
+        data = rename_ids(data, eq)
         kind_clash += _fold_items(items, kinds, used, name, data, originals, canonical_ids)
-        _add_collections(data, name, sources, links, iterations, records)
+        _fold_sources(sources, used, name, data.get("sources", []), source_ids, canonical_ids)
+        _add_collections(data, name, links, iterations, records)
         rest = {k: v for k, v in data.items() if k not in _COLLECTIONS}
         if top.data:
             rest = {k: v for k, v in rest.items() if k not in _FIRST_WINS}
@@ -538,6 +525,23 @@ def merge(
         resolved=tuple(resolved),
         renamed=tuple((name, old, new) for name in names for old, new in renames[name].items()),
     )
+
+
+def _fold_sources(
+    sources: _Fold,
+    used: set[tuple[str, str]],
+    name: str,
+    records: list[dict[str, Any]],
+    originals: list[str],
+    canonical_ids: set[str],
+) -> None:
+    """Fold one input's sources; one renamed to a canonical source yields it its wording."""
+    for original, record in zip(originals, records, strict=True):
+        key = record["id"]
+        if original != key:
+            used.add((original, key))
+        canonical = key in canonical_ids
+        sources.add(key, record, name, wording_free=canonical, prefer=canonical and original == key)
 
 
 def _fold_items(

@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--same",
                 metavar="ALIAS=CANONICAL",
-                help="Declare two ids equivalent (repeatable).",
+                help="Declare two node, rule or source ids equivalent (repeatable).",
             ),
         ] = None,
         id: Annotated[

@@ -59,6 +59,15 @@ _STATED = Annotated[
     ),
 ]
 
+_BY = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="ATTRIBUTE",
+        help="Group the evidence by this participant attribute (role, site, ...).",
+    ),
+]
+
 
 def _show(result: Result, format: AnswerFormat) -> None:
     if format == "json":
@@ -128,12 +137,14 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(min=1, help="The most context sets to build.")] = 100,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
+        by: _BY = None,
         format: _FORMAT = "text",
     ) -> None:
         """The minimal sets of contexts under which OUTCOME is expected, and its blockers.
 
         Every route is listed, blocked or not; rules with no context are named
-        as "context unknown".
+        as "context unknown". With --by, each route says whose accounts (which
+        kinds of participants) support or refute its rules.
         """
         from cimo.query import for_whom
 
@@ -143,6 +154,7 @@ def register(app: typer.Typer) -> None:
             limit=limit,
             include_refuted=include_refuted,
             stated_only=stated_only,
+            by=by,
         )
         _show(result, format)
 
@@ -247,12 +259,17 @@ def _register_more(query: typer.Typer) -> None:
             int,
             typer.Option(min=1, help="The fewest distinct witnesses that make a demi-regularity."),
         ] = 2,
+        by: _BY = None,
         format: _FORMAT = "text",
     ) -> None:
-        """Who supports, refutes or refines each rule and mechanism; the demi-regularities."""
+        """Who supports, refutes or refines each rule and mechanism; the demi-regularities.
+
+        With --by, the witnesses of each rule and mechanism are also counted by
+        kind of person (a participant attribute such as role).
+        """
         from cimo.query import evidence
 
-        _show(evidence(_theory(ctx), min_witnesses=min_witnesses), format)
+        _show(evidence(_theory(ctx), min_witnesses=min_witnesses, by=by), format)
 
     @query.command("coverage")
     @handle_errors
@@ -314,14 +331,25 @@ def _register_more(query: typer.Typer) -> None:
     @handle_errors
     def roll_up_cmd(
         ctx: typer.Context,
-        rank: Annotated[str, typer.Option(help="A rank of the theory's taxonomy.")] = "mechanism",
+        rank: Annotated[
+            str | None,
+            typer.Option(help="A rank of the theory's taxonomy (default: mechanism)."),
+        ] = None,
+        variants: Annotated[
+            bool,
+            typer.Option(
+                "--variants",
+                help="Roll each outcome variant (variant_of) up to its outcome; "
+                "without --rank, the mechanisms stay.",
+            ),
+        ] = False,
         output: _VIEW_OUTPUT = None,
         format: _FORMAT = "text",
     ) -> None:
         """The theory seen at a coarser rank of its taxonomy, as a theory (YAML by default)."""
         from cimo.edit import roll_up
 
-        _show_view(roll_up(_theory(ctx), rank=rank), format, output)
+        _show_view(roll_up(_theory(ctx), rank=rank, variants=variants), format, output)
 
     @query.command("focus")
     @handle_errors
@@ -332,6 +360,9 @@ def _register_more(query: typer.Typer) -> None:
         ] = None,
         steps: Annotated[int, typer.Option(min=0, help="How many rule steps from --node.")] = 1,
         theme: Annotated[str | None, typer.Option(help="Keep the rules of this theme.")] = None,
+        actor: Annotated[
+            str | None, typer.Option(help="Keep the rules of this actor, as written (GPs).")
+        ] = None,
         iteration: Annotated[
             int | None, typer.Option(help="Keep the rules of this iteration.")
         ] = None,
@@ -341,5 +372,7 @@ def _register_more(query: typer.Typer) -> None:
         """A part of the theory, as a valid theory of its own (YAML by default)."""
         from cimo.edit import focus
 
-        view = focus(_theory(ctx), node=node, steps=steps, theme=theme, iteration=iteration)
+        view = focus(
+            _theory(ctx), node=node, steps=steps, theme=theme, actor=actor, iteration=iteration
+        )
         _show_view(view, format, output)

@@ -24,6 +24,7 @@ from cimo.core.formats import (
     verify_format,
 )
 from cimo.errors import UsageError
+from cimo.model import Theory
 from cimo.render.backend import DEFAULT_TIMEOUT
 from cimo.render.style import StyleName
 
@@ -70,6 +71,25 @@ FileArg = Annotated[
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file (atomically).")
 ]
+
+
+ThemeOpt = Annotated[
+    str | None,
+    typer.Option("--theme", help="Only the configurations of this theme (its id or label)."),
+]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option("--actor", help="Only the configurations of this actor, as written (GPs)."),
+]
+
+
+def _part(theory: Theory, theme: str | None, actor: str | None) -> Theory:
+    """The theory, or the part of it ``edit.focus(theme=, actor=)`` keeps."""
+    if theme is None and actor is None:
+        return theory
+    from cimo.edit import focus
+
+    return focus(theory, theme=theme, actor=actor)
 
 
 def _ids(flag: str, help: str) -> Any:
@@ -279,11 +299,14 @@ def register(app: typer.Typer) -> None:
                 "(=, +, -, @, tab, CR first).",
             ),
         ] = True,
+        theme: ThemeOpt = None,
+        actor: ActorOpt = None,
     ) -> None:
         """Print the CMO table: numbered configurations grouped by theme."""
         from cimo.render.text import cmo_table
 
-        text = cmo_table(read_theory(file), format=format, csv_protection=csv_protection)
+        theory = _part(read_theory(file), theme, actor)
+        text = cmo_table(theory, format=format, csv_protection=csv_protection)
         emit(text, output)
 
     @app.command(name="statements")
@@ -302,10 +325,12 @@ def register(app: typer.Typer) -> None:
                 "text, else the structured sentence); each line says which.",
             ),
         ] = False,
+        theme: ThemeOpt = None,
+        actor: ActorOpt = None,
     ) -> None:
         """Print every rule as an if-then-because statement, starting with its status."""
         from cimo.render.text import statements
 
-        result = statements(read_theory(file), as_printed=as_printed)
+        result = statements(_part(read_theory(file), theme, actor), as_printed=as_printed)
         text = to_json(result.model_dump(mode="json")) if format == "json" else str(result)
         emit(text, output)

@@ -26,6 +26,8 @@ ITEMS = Policy(merge="items", diff="items", network="json")
 #: Format 2.0 theory-level records: folded by id in merge, compared as a whole by diff.
 RECORDS = Policy(merge="items", network="json")
 NESTED_WORDING = Policy(merge="wording", network="nested")
+#: A default that is a claim, not a gap (``stated: true``): merge reports a disagreement.
+VALUED = Policy(merge="valued-default")
 
 #: The version of the theory file format this cimo writes (it reads 1.0 too, migrating it).
 FORMAT_VERSION: Literal["2.0"] = "2.0"

@@ -49,7 +49,7 @@ from cimo.core.model import (
 )
 from cimo.core.source import SourceText, register
 from cimo.core.structure import structural_errors as _structural_errors
-from cimo.core.vocabulary import KINDS
+from cimo.core.vocabulary import KINDS, SLOTS
 from cimo.errors import FileFormatError, InvalidTheoryError, Problem
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "invalid_theory_error",
     "migrate",
     "paused_gc",
+    "rename_ids",
     "to_data",
 ]
 
@@ -83,6 +84,102 @@ def to_data(theory: Theory) -> dict[str, Any]:
                 **{k: v for k, v in d.items() if k not in ("id", "kind")},
             }
             for node, d in zip(theory.nodes, out["nodes"], strict=True)
+        ]
+    return out
+
+
+def _renamed_list(items: list[Any], ren: Any) -> list[Any]:
+    """A list of ids (or ``because`` objects) renamed, repeats dropped, shapes kept."""
+    out: dict[str, Any] = {}
+    for item in items:
+        if isinstance(item, dict):  # {mechanism, requires, then}
+            link = {k: ren(v) if k == "mechanism" else v for k, v in item.items()}
+            for part in ("requires", "then"):
+                if part in link:
+                    link[part] = _renamed_list(link[part], ren)
+            out.setdefault(link["mechanism"], link)
+        else:
+            out.setdefault(ren(item), ren(item))
+    return list(out.values())
+
+
+def _renamed_rule(rule: dict[str, Any], ren: Any) -> dict[str, Any]:
+    """A rule's data with every id it names renamed (a step or slot repeat dropped)."""
+    rule = {**rule, "id": ren(rule["id"])}
+    for slot in (s.keyword for s in SLOTS):
+        if isinstance(rule.get(slot), list):  # not 'if: any'
+            rule[slot] = _renamed_list(rule[slot], ren)
+    if "if_any" in rule:
+        rule["if_any"] = [_renamed_list(g, ren) for g in rule["if_any"]]
+    if "leads_to" in rule:
+        steps = [{**st, "from": ren(st["from"]), "to": ren(st["to"])} for st in rule["leads_to"]]
+        rule["leads_to"] = [st for st in steps if st["from"] != st["to"]]
+    if "segments" in rule:
+        rule["segments"] = [
+            {**g, "ref": ren(g["ref"])} if "ref" in g else g for g in rule["segments"]
+        ]
+    for key in ("annotations", "evidence"):
+        if key in rule:
+            rule[key] = [_renamed_refs(x, ren) for x in rule[key]]
+    return rule
+
+
+def _renamed_refs(record: dict[str, Any], ren: Any) -> dict[str, Any]:
+    """An annotation or evidence entry with its source (and countered rules) renamed."""
+    out = dict(record)
+    if "source" in out:
+        out["source"] = ren(out["source"])
+    if "counters" in out:
+        out["counters"] = _renamed_list(out["counters"], ren)
+    return out
+
+
+def rename_ids(data: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """Theory data (as :func:`to_data` gives it) with ids renamed everywhere they are named.
+
+    Nodes, rules and sources get their new ids, and so does every reference to
+    them: rule slots (``because`` objects, ``if_any`` groups, ``leads_to``
+    steps, segments), ``opposite``/``variant_of``, links, relations (a
+    relation that now joins an id to itself is dropped), evidence and
+    annotation sources, ``counters``. A list that names two ids which became
+    one keeps one. Records that now share an id are left for the caller to
+    unify (merge folds them, roll-up drops them).
+
+    >>> data = {"id": "t", "title": "T", "nodes": [{"kind": "outcome", "id": "o2",
+    ...     "label": "O", "variant_of": "o1"}], "rules": [{"id": "r", "then": ["o1", "o2"]}]}
+    >>> rename_ids(data, {"o2": "o1"})["rules"]
+    [{'id': 'r', 'then': ['o1']}]
+    """
+
+    def ren(x: str) -> str:
+        return names.get(x, x)
+
+    out = dict(data)
+    nodes = []
+    for node in data.get("nodes", ()):
+        node = {**node, "id": ren(node["id"])}
+        for key in ("opposite", "variant_of"):
+            if key in node:
+                node[key] = ren(node[key])
+        nodes.append(node)
+    out["nodes"] = nodes
+    out["rules"] = [_renamed_rule(rule, ren) for rule in data.get("rules", ())]
+    if "sources" in data:
+        out["sources"] = [{**src, "id": ren(src["id"])} for src in data["sources"]]
+    if "links" in data:
+        out["links"] = [
+            {**lk, "outcome": ren(lk["outcome"]), "context": ren(lk["context"])}
+            for lk in data["links"]
+        ]
+    if "relations" in data:
+        rels = [{**r, "from": ren(r["from"]), "to": ren(r["to"])} for r in data["relations"]]
+        out["relations"] = [r for r in rels if r["from"] != r["to"]]
+    if "themes" in data:
+        out["themes"] = [
+            {**t, "annotations": [_renamed_refs(a, ren) for a in t["annotations"]]}
+            if "annotations" in t
+            else t
+            for t in data["themes"]
         ]
     return out
 

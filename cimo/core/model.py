@@ -413,7 +413,7 @@ class Source(CimoModel):
     """A study, document or data set that evidence comes from."""
 
     id: Annotated[Id, NESTED]
-    citation: Annotated[Label, NESTED]
+    citation: Annotated[Label, NESTED_WORDING]
     year: Annotated[int | None, NESTED] = None
     doi: Annotated[str | None, NESTED] = None
     url: Annotated[str | None, NESTED] = None

@@ -30,6 +30,7 @@ from cimo.core._base import (
     NESTED,
     NESTED_WORDING,
     PLAIN,
+    VALUED,
     WORDING,
     CimoModel,
     Id,
@@ -201,7 +202,7 @@ class Relation(CimoModel):
     """A node or rule of this theory."""
     to: Annotated[RelationEnd, PLAIN]
     """A node or rule of this theory, or ``file#id`` in another theory file."""
-    stated: Annotated[bool, PLAIN] = True
+    stated: Annotated[bool, VALUED] = True
     """True when the source draws or states the relation; False when the analyst infers it."""
     note: Annotated[str | None, WORDING] = None
     source_label: Annotated[str | None, WORDING] = None

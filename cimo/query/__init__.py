@@ -36,6 +36,7 @@ from cimo.query._coverage import (
     Coverage,
     DemiRegularity,
     EvidenceSummary,
+    GroupEvidence,
     InterventionReach,
     MechanismEvidence,
     RuleEvidence,
@@ -44,6 +45,7 @@ from cimo.query._coverage import (
 )
 from cimo.query._explain import Explanation, MechanismStep, Way, explain
 from cimo.query._for_whom import (
+    Accounts,
     Circumstance,
     Circumstances,
     ContextSet,
@@ -64,6 +66,7 @@ from cimo.query._scenario import (
 )
 
 __all__ = [
+    "Accounts",
     "Blocked",
     "Chain",
     "Chains",
@@ -79,6 +82,7 @@ __all__ = [
     "EvidenceSummary",
     "Explanation",
     "ForWhom",
+    "GroupEvidence",
     "InterventionReach",
     "MechanismEvidence",
     "MechanismStep",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from cimo._util import plural
-from cimo.model import CimoModel, Intensity, Theory
+from cimo._util import plural, suggest
+from cimo.core.index import index_of
+from cimo.errors import UnknownIdError
+from cimo.model import CimoModel, Evidence, Intensity, Rule, Theory
 from cimo.query._base import Result, rule_index, walk
 from cimo.taxonomy import lineage, resolve_taxonomy
 
@@ -15,11 +17,15 @@ __all__ = [
     "Coverage",
     "DemiRegularity",
     "EvidenceSummary",
+    "GroupEvidence",
     "InterventionReach",
     "MechanismEvidence",
     "RuleEvidence",
     "coverage",
     "evidence",
+    "group_by",
+    "group_order",
+    "groups_of",
 ]
 
 
@@ -148,6 +154,97 @@ def _highest(values: Iterable[Intensity | None]) -> Intensity | None:
     return _LEVELS[max(given)] if given else None
 
 
+#: The stances of a witness (``source`` and no stance are not witnesses).
+_STANCES = ("supports", "refutes", "refines")
+
+
+class GroupEvidence(CimoModel):
+    """The witnesses of one kind of person: one value of a participant attribute."""
+
+    group: str | None
+    """The attribute's value (``GP``); None: witnesses not declared as participants
+    with that attribute (a whole source, or a participant named in free text)."""
+    supports: int
+    refutes: int
+    refines: int
+    supported_by: tuple[str, ...] = ()
+    refuted_by: tuple[str, ...] = ()
+    refined_by: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        counts = [
+            f"{n} {word}"
+            for n, word in (
+                (self.supports, "supporting"),
+                (self.refutes, "refuting"),
+                (self.refines, "refining"),
+            )
+            if n
+        ]
+        return f"{self.group or 'not recorded'} {', '.join(counts)}"
+
+
+def group_by(theory: Theory, by: str) -> Callable[[Evidence], str | None]:
+    """The kind of person behind a piece of evidence: its participant's ``by`` attribute.
+
+    Raises:
+        UnknownIdError: if no declared participant has the attribute ``by``.
+    """
+    people = index_of(theory).participants
+    names = {name for p in people.values() for name, _ in p.attributes}
+    if by not in names:
+        raise UnknownIdError(by, kind="participant attribute", suggestions=suggest(by, names))
+
+    def group(entry: Evidence) -> str | None:
+        person = people.get(entry.participant) if entry.participant else None
+        value = person.attribute(by) if person is not None else None
+        return None if value is None else str(value)
+
+    return group
+
+
+def groups_of(
+    rules: Iterable[Rule], group: Callable[[Evidence], str | None], order: Iterable[str]
+) -> tuple[GroupEvidence, ...]:
+    """The witnesses of ``rules`` by kind of person, in ``order`` (unrecorded last).
+
+    Entries with no stance, or ``stance: source``, are not witnesses and are left out.
+    """
+    counts: dict[str | None, dict[str, int]] = {}
+    who: dict[str | None, dict[str, dict[str, None]]] = {}
+    for rule in rules:
+        for entry in rule.evidence:
+            if entry.stance not in _STANCES:
+                continue
+            key = group(entry)
+            tally = counts.setdefault(key, dict.fromkeys(_STANCES, 0))
+            tally[entry.stance] += 1
+            if w := _witness(entry.source, entry.participant):
+                who.setdefault(key, {}).setdefault(entry.stance, {})[w] = None
+    ranked = {g: i for i, g in enumerate(order)}
+    out = []
+    for key in sorted(counts, key=lambda k: ranked.get(k, len(ranked)) if k else len(ranked)):
+        named = who.get(key, {})
+        out.append(
+            GroupEvidence(
+                group=key,
+                supports=counts[key]["supports"],
+                refutes=counts[key]["refutes"],
+                refines=counts[key]["refines"],
+                supported_by=tuple(named.get("supports", ())),
+                refuted_by=tuple(named.get("refutes", ())),
+                refined_by=tuple(named.get("refines", ())),
+            )
+        )
+    return tuple(out)
+
+
+def group_order(theory: Theory, by: str) -> tuple[str, ...]:
+    """The values of a participant attribute, in the order the participants are declared."""
+    values = (p.attribute(by) for p in theory.participants)
+    return tuple(dict.fromkeys(str(v) for v in values if v is not None))
+
+
 class RuleEvidence(CimoModel):
     """The evidence of one rule, counted by stance."""
 
@@ -167,6 +264,8 @@ class RuleEvidence(CimoModel):
     """The sum of the incidences given (None when none is given)."""
     intensity: Intensity | None
     """The highest intensity given."""
+    groups: tuple[GroupEvidence, ...] = ()
+    """With ``evidence(by=...)``: the witnesses by kind of person."""
 
 
 class MechanismEvidence(CimoModel):
@@ -181,6 +280,8 @@ class MechanismEvidence(CimoModel):
     incidence: int | None
     intensity: Intensity | None = None
     """The highest intensity given for any of its rules."""
+    groups: tuple[GroupEvidence, ...] = ()
+    """With ``evidence(by=...)``: the witnesses of its rules by kind of person."""
 
 
 class DemiRegularity(CimoModel):
@@ -206,22 +307,30 @@ class EvidenceSummary(Result):
     mechanisms: tuple[MechanismEvidence, ...]
     demi_regularities: tuple[DemiRegularity, ...]
     min_witnesses: int
+    by: str | None = None
+    """The participant attribute the witnesses are grouped by (``evidence(by=...)``)."""
 
     def _lines(self) -> tuple[str, list[str]]:
+        def groups(rows: tuple[GroupEvidence, ...]) -> str:
+            if self.by is None:
+                return ""
+            return f"; by {self.by}: " + ("; ".join(map(str, rows)) or "no witnesses")
+
         lines = [
             f"{r.rule}: {r.supports} supporting, {r.refutes} refuting, {r.refines} refining"
             + (f"; sources {', '.join(r.sources)}" if r.sources else "")
+            + groups(r.groups)
             for r in self.rules
         ]
         lines += [
             f"mechanism {m.mechanism}: {m.supports} supporting, {m.refutes} refuting, "
             f"{m.refines} refining in {plural(len(m.rules), 'rule')}; "
-            f"{plural(len(m.sources), 'source')}"
+            f"{plural(len(m.sources), 'source')}" + groups(m.groups)
             for m in sorted(self.mechanisms, key=lambda m: (-m.supports, m.refutes, m.mechanism))
             if m.rules
         ]
         lines += [f"demi-regularity {d}" for d in self.demi_regularities]
-        return "Evidence", lines
+        return "Evidence" + (f" by {self.by}" if self.by else ""), lines
 
 
 def _witness(source: str | None, participant: str | None) -> str | None:
@@ -230,7 +339,7 @@ def _witness(source: str | None, participant: str | None) -> str | None:
     return f"{source}/{participant}" if participant else source
 
 
-def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
+def evidence(theory: Theory, *, min_witnesses: int = 2, by: str | None = None) -> EvidenceSummary:
     """Who supports, refutes or refines each rule and mechanism; recurring C-M pairs.
 
     A **demi-regularity** is a context-mechanism pair (an IF item and a BECAUSE
@@ -239,6 +348,15 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
     participant within a source (``vivolo/Participant 2``); evidence that
     refutes a rule does not count.
 
+    With ``by`` (a participant attribute, such as ``role``), each rule's and
+    mechanism's witnesses are also counted by kind of person (``groups``): the
+    value of that attribute for the declared participant behind each piece of
+    evidence, in the order the participants are declared; evidence from a
+    whole source or a participant named in free text is "not recorded".
+
+    Raises:
+        UnknownIdError: if ``by`` is not an attribute of any declared participant.
+
     >>> import cimo
     >>> from cimo.query import evidence
     >>> e = evidence(cimo.load_example("pwp-resilience"), min_witnesses=5)
@@ -246,7 +364,10 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
     ...     print(d.context, d.mechanism, len(d.witnesses))
     work-related-adversity appraising-adversity 5
     """
+    group = group_by(theory, by) if by is not None else None
+    order = group_order(theory, by) if by is not None else ()
     per_rule = []
+    mech_rules: defaultdict[str, list[Rule]] = defaultdict(list)
     witnesses: defaultdict[tuple[str, str], dict[str, None]] = defaultdict(dict)
     pair_rules: defaultdict[tuple[str, str], dict[str, None]] = defaultdict(dict)
     by_mech: defaultdict[str, list[RuleEvidence]] = defaultdict(list)
@@ -268,10 +389,12 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
             refined_by=tuple(by_stance["refines"]),
             incidence=sum(incidences) if incidences else None,
             intensity=_highest(e.intensity for e in rule.evidence),
+            groups=groups_of([rule], group, order) if group else (),
         )
         per_rule.append(row)
         for m in rule.mechanisms:
             by_mech[m].append(row)
+            mech_rules[m].append(rule)
         who = [
             w
             for e in rule.evidence
@@ -295,6 +418,7 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
                 sources=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
                 incidence=sum(incidences) if incidences else None,
                 intensity=_highest(r.intensity for r in rows),
+                groups=groups_of(mech_rules.get(node.id, ()), group, order) if group else (),
             )
         )
     demi = tuple(
@@ -307,4 +431,5 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
         mechanisms=tuple(mechs),
         demi_regularities=demi,
         min_witnesses=min_witnesses,
+        by=by,
     )

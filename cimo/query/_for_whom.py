@@ -3,15 +3,50 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Literal
 
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Context, Facets, Theory
 from cimo.query._base import STEPS_PER_RESULT, Result, check_ids, set_aside_lines
+from cimo.query._coverage import GroupEvidence, group_by, group_order, groups_of
 from cimo.query._index import RuleIndex, rule_index
 
-__all__ = ["Circumstance", "Circumstances", "ContextSet", "ForWhom", "circumstances", "for_whom"]
+__all__ = [
+    "Accounts",
+    "Circumstance",
+    "Circumstances",
+    "ContextSet",
+    "ForWhom",
+    "circumstances",
+    "for_whom",
+]
+
+
+class Accounts(CimoModel):
+    """Whose accounts bear on a route (``for_whom(by=...)``).
+
+    The rules of the route that one kind of person's witnesses support, refute or refine.
+    """
+
+    group: str | None
+    """The participant attribute's value; None: not recorded (see
+    :class:`~cimo.query.GroupEvidence`)."""
+    supports: tuple[str, ...] = ()
+    refutes: tuple[str, ...] = ()
+    refines: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        said = [
+            f"{verb} {', '.join(rules)}"
+            for verb, rules in (
+                ("supports", self.supports),
+                ("refutes", self.refutes),
+                ("refines", self.refines),
+            )
+            if rules
+        ]
+        return f"{self.group or 'not recorded'} {', '.join(said)}"
 
 
 class ContextSet(CimoModel):
@@ -29,6 +64,8 @@ class ContextSet(CimoModel):
     """Mechanisms that must NOT fire (a route through a rule's OTHERWISE), sorted."""
     outcome: str | None = None
     """The outcome the route produces when it is a variant of the one asked about."""
+    accounts: tuple[Accounts, ...] = ()
+    """With ``for_whom(by=...)``: which kinds of people's accounts bear on its rules."""
 
     def __str__(self) -> str:
         text = " and ".join(self.contexts) or "in any circumstances"
@@ -39,6 +76,8 @@ class ContextSet(CimoModel):
         if self.unless:
             text += f", unless {' or '.join(self.unless)}"
         tail = f" (as {self.outcome})" if self.outcome else ""
+        if self.accounts:
+            tail += "; accounts: " + "; ".join(map(str, self.accounts))
         chain = " -> ".join(self.rules) or "through links or feeds relations only"
         return f"{text} [{chain}]{tail}"
 
@@ -62,6 +101,8 @@ class ForWhom(Result):
     """Refuted rules behind the outcome that were left out."""
     truncated: bool = False
     """True when more sets exist than ``limit`` allowed: the list was cut short."""
+    by: str | None = None
+    """The participant attribute each route's ``accounts`` are grouped by."""
 
     def _lines(self) -> tuple[str, list[str]]:
         lines = [str(s) for s in self.sets] or ["no circumstances produce it"]
@@ -70,7 +111,8 @@ class ForWhom(Result):
         if self.truncated:
             lines.append("(cut short: more sets exist; raise limit)")
         lines += set_aside_lines(self.set_aside)
-        return f"For whom {self.outcome} is expected", lines
+        head = f"For whom {self.outcome} is expected"
+        return head + (f" (accounts by {self.by})" if self.by else ""), lines
 
 
 # contexts, interventions, chain, unless, without (mechanisms that must not fire),
@@ -291,6 +333,7 @@ def for_whom(
     limit: int = 100,
     include_refuted: bool = False,
     stated_only: bool = False,
+    by: str | None = None,
 ) -> ForWhom:
     """The sets of circumstances under which an outcome is expected, and what would block them.
 
@@ -312,6 +355,11 @@ def for_whom(
     Rules with no context are listed as ``unknown`` (their source does not say
     when they hold); refuted rules are set aside unless ``include_refuted``.
 
+    With ``by`` (a participant attribute, such as ``role``), each route says
+    whose accounts bear on it (``accounts``): per kind of person, the rules of
+    the route their evidence supports, refutes or refines, so a route backed
+    only by managers' accounts can be told from one service users describe.
+
     Args:
         theory: The theory.
         outcome: The id of an outcome.
@@ -319,13 +367,15 @@ def for_whom(
             as does a search that took more than ``1000 * limit`` steps.
         include_refuted: Reason with refuted rules too.
         stated_only: Leave out ``feeds`` relations the source does not state.
+        by: Group each route's evidence by this participant attribute.
 
     Returns:
         The routes, the blockers, the context-unknown rules and the refuted
         rules set aside.
 
     Raises:
-        UnknownIdError: if ``outcome`` is not an outcome of the theory.
+        UnknownIdError: if ``outcome`` is not an outcome of the theory, or ``by``
+            not an attribute of any declared participant.
         UsageError: if ``limit`` is below 1.
 
     >>> import cimo
@@ -337,6 +387,7 @@ def for_whom(
     (outcome,) = check_ids(theory, [outcome], ("outcome",))
     if limit < 1:
         raise UsageError(f"limit must be 1 or more (got {limit})")
+    accounts = _accounts(theory, by) if by is not None else None
     idx = rule_index(theory, include_refuted=include_refuted, stated_only=stated_only)
     finder = _Sets(theory, idx, limit)
     routes: list[tuple[_Route, str]] = []
@@ -352,6 +403,7 @@ def for_whom(
             unless=tuple(sorted(o[3])),
             without=tuple(sorted(o[4])),
             outcome=None if target == outcome else target,
+            accounts=accounts(o[2]) if accounts else (),
         )
         for o, target in _minimal(routes)
     )
@@ -363,7 +415,32 @@ def for_whom(
         unknown=tuple(idx.rules[p].id for p in sorted(finder.unknown)),
         set_aside=idx.refuted_behind(finder.behind),
         truncated=finder.truncated,
+        by=by,
     )
+
+
+def _accounts(theory: Theory, by: str) -> Callable[[tuple[str, ...]], tuple[Accounts, ...]]:
+    """Whose accounts bear on a chain of rules, each rule's evidence grouped once."""
+    group = group_by(theory, by)
+    order = group_order(theory, by)
+    ranked = {g: i for i, g in enumerate(order)}
+    rules = theory.rule_index
+    cache: dict[str, tuple[GroupEvidence, ...]] = {}
+
+    def of(chain: tuple[str, ...]) -> tuple[Accounts, ...]:
+        found: dict[str | None, dict[str, list[str]]] = {}
+        for rule in chain:
+            if rule not in cache:
+                cache[rule] = groups_of([rules[rule]], group, order)
+            for row in cache[rule]:
+                said = found.setdefault(row.group, {"supports": [], "refutes": [], "refines": []})
+                for stance, listed in said.items():
+                    if getattr(row, stance):
+                        listed.append(rule)
+        keys = sorted(found, key=lambda g: len(ranked) if g is None else ranked[g])
+        return tuple(Accounts(group=g, **{k: tuple(v) for k, v in found[g].items()}) for g in keys)
+
+    return of
 
 
 class Circumstance(CimoModel):

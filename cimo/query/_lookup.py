@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal, overload
 
 from cimo._util import suggest
+from cimo.core.index import index_of
 from cimo.errors import UnknownIdError
 from cimo.model import Context, Intervention, Mechanism, NodeKind, Outcome, Rule, Status, Theory
 from cimo.query._base import check_ids
@@ -91,6 +92,7 @@ def select_rules(
     mechanism: str | None = None,
     outcome: str | None = None,
     theme: str | None = None,
+    actor: str | None = None,
     status: Status | None = None,
     source: str | None = None,
 ) -> tuple[Rule, ...]:
@@ -103,11 +105,12 @@ def select_rules(
         mechanism: Has this mechanism in BECAUSE.
         outcome: Has this outcome in THEN or REDUCES.
         theme: Has this theme (its id or its label).
+        actor: Is the configuration of this actor (``actor: GPs``), as written.
         status: Has this status.
         source: Cites this source in its evidence.
 
     Raises:
-        UnknownIdError: if an id, theme or source is not in the theory (a filter
+        UnknownIdError: if an id, theme, actor or source is not in the theory (a filter
             that can match nothing is a typo; the message suggests the fix).
 
     >>> import cimo
@@ -127,6 +130,8 @@ def select_rules(
     if theme is not None:  # a theme id, or its label
         theme = {t.label: t.id for t in theory.themes}.get(theme, theme)
         _check_choice(theme, {r.theme for r in theory.rules if r.theme}, "theme")
+    if actor is not None:
+        _check_choice(actor, set(index_of(theory).by_actor), "actor")
     if source is not None:
         _check_choice(source, set(theory.source_index), "source")
 
@@ -137,6 +142,7 @@ def select_rules(
             and (mechanism is None or mechanism in rule.mechanisms)
             and (outcome is None or outcome in rule.outcomes or outcome in rule.reduces)
             and (theme is None or rule.theme == theme)
+            and (actor is None or rule.actor == actor)
             and (status is None or rule.status == status)
             and (source is None or any(e.source == source for e in rule.evidence))
         )
