@@ -22,10 +22,13 @@ JSON_OR_ID = Policy(network="json-or-id")
 EDGES = Policy(network="edges")
 GRAPH = Policy(merge="items", diff="items", network="graph")
 NESTED = Policy(network="nested")
+ITEMS = Policy(merge="items", diff="items", network="json")
 NESTED_WORDING = Policy(merge="wording", network="nested")
 
-#: The version of the theory file format this cimo reads and writes.
-FORMAT_VERSION: Literal["1.0"] = "1.0"
+#: The version of the theory file format this cimo writes (it reads 1.0 too, migrating it).
+FORMAT_VERSION: Literal["2.0"] = "2.0"
+#: Every version of the theory file format this cimo reads, oldest first.
+FORMAT_VERSIONS: tuple[str, ...] = ("1.0", "2.0")
 
 # --------------------------------------------------------------------------- atoms
 

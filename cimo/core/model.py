@@ -15,30 +15,40 @@ Derived lookups live in :mod:`cimo.core.index`, the structural checks in
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import (
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    WithJsonSchema,
+    model_serializer,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 from cimo.core import builtins
 from cimo.core._base import (
     EDGES,
     FIRST,
     FORMAT_VERSION,
+    FORMAT_VERSIONS,
     GRAPH,
+    ITEMS,
     JSON,
     JSON_OR_ID,
     LIST,
-    NEGATIVE,
     NESTED,
     NESTED_WORDING,
     PLAIN,
-    POSITIVE,
     WORDING,
     CimoModel,
     Id,
     Label,
     Tag,
 )
+from cimo.core._fileshape import rule_from_file, rule_to_file
 from cimo.core.catalogues import (
     ComponentAspect,
     ComponentCategory,
@@ -50,24 +60,46 @@ from cimo.core.catalogues import (
     builtin_vocabulary,
 )
 from cimo.core.index import index_of
+from cimo.core.migrate import migrate
+from cimo.core.nodes import Component, Context, Facets, Intervention, Mechanism, Node, Outcome
+from cimo.core.records import (
+    Annotation,
+    AttributeValue,
+    MechanismLink,
+    OutcomeStep,
+    Participant,
+    ProgrammeTheory,
+    Relation,
+    RelationEnd,
+    Segment,
+    Theme,
+)
 from cimo.core.structure import STRUCTURAL_CODES, structural_errors
 from cimo.core.vocabulary import (
     SLOTS,
+    AnnotationKind,
     ContextLevel,
     Dimension,
     EvidenceStance,
     Intensity,
     MechanismMode,
+    MechanismPolarity,
+    MissingPart,
     NodeKind,
     Polarity,
     Policy,
+    RelationType,
     Severity,
     Status,
 )
 
 __all__ = [
     "FORMAT_VERSION",
+    "FORMAT_VERSIONS",
     "STRUCTURAL_CODES",
+    "Annotation",
+    "AnnotationKind",
+    "AttributeValue",
     "CheckSettings",
     "CimoModel",
     "Component",
@@ -86,163 +118,32 @@ __all__ = [
     "Iteration",
     "Link",
     "Mechanism",
+    "MechanismLink",
     "MechanismMode",
+    "MechanismPolarity",
+    "MissingPart",
     "Node",
     "NodeKind",
     "Outcome",
+    "OutcomeStep",
+    "Participant",
     "Polarity",
+    "ProgrammeTheory",
+    "Relation",
+    "RelationEnd",
+    "RelationType",
     "Rule",
+    "Segment",
     "Severity",
     "Source",
     "Status",
     "Taxon",
     "Taxonomy",
     "TaxonomyCategory",
+    "Theme",
     "Theory",
     "builtin_taxonomy",
     "builtin_vocabulary",
-]
-
-# --------------------------------------------------------------------------- nodes
-
-
-class Facets(CimoModel):
-    """The free-text facets of a context (seed 000, Supplementary S2 extraction form)."""
-
-    who: Annotated[str | None, NESTED] = None
-    """Who the intervention is for (client, patient, employee, ...)."""
-    whom: Annotated[str | None, NESTED] = None
-    """By whom it is delivered (high/low intensity practitioner, peer, ...)."""
-    where: Annotated[str | None, NESTED] = None
-    """Setting or base (clinic, worksite, ...)."""
-    when: Annotated[str | None, NESTED] = None
-    """Stage of illness, help-seeking, career, ..."""
-    circumstances: Annotated[str | None, NESTED] = None
-    """Which circumstances (socio-economic, policy, organisational, ...)."""
-
-
-class _NodeBase(CimoModel):
-    id: Annotated[Id, PLAIN]
-    """A readable slug, unique among the theory's nodes and rules."""
-    kind: Annotated[str, PLAIN]
-    label: Annotated[Label, WORDING]
-    """The wording shown to people."""
-    source_label: Annotated[str | None, WORDING] = None
-    """The label the source printed for this element ("C1", "Outcome 2")."""
-    description: Annotated[str | None, WORDING] = None
-    """Longer text: a definition, the source's full wording, notes."""
-    tags: Annotated[tuple[Tag, ...], LIST] = ()
-    """Free tags for filtering and grouping."""
-    iterations: Annotated[tuple[int, ...], LIST] = ()
-    """The theory iterations this element belongs to (empty: all of them)."""
-
-
-class Context(_NodeBase):
-    """A condition that switches mechanisms on (enabling) or off (disabling).
-
-    >>> Context(id="off-sick", label="Employees off sick with depression",
-    ...         level="micro", dimension="individual").level
-    'micro'
-    """
-
-    kind: Annotated[Literal["context"], PLAIN] = "context"
-    level: Annotated[ContextLevel | None, PLAIN] = None
-    """micro (individual), meso (organisational), macro (societal) or interface."""
-    dimension: Annotated[Dimension | None, PLAIN] = None
-    """individual or systemic."""
-    facets: Annotated[Facets | None, JSON] = None
-    """Who, whom, where, when and which circumstances."""
-
-
-class Component(CimoModel):
-    """One component of an intervention, drawn from a component vocabulary.
-
-    The built-in vocabulary is the component checklist of seed 000
-    (Supplementary S3): categories ``strategic``, ``operational``, ``content``,
-    ``process`` and ``job-retention``, each with aspects such as ``format``,
-    ``dose``, ``duration``, ``volume``, ``frequency`` or ``deliverer``.
-
-    >>> Component(category="operational", aspect="format", value="Group format").aspect
-    'format'
-    """
-
-    category: Annotated[Id, NESTED]
-    """The component category (``strategic``, ``operational``, ``content``, ...)."""
-    aspect: Annotated[Id, NESTED]
-    """The aspect within the category (``format``, ``dose``, ``psychoeducation``, ...)."""
-    value: Annotated[Label, NESTED]
-    """What this intervention does for that aspect, in words."""
-    note: Annotated[str | None, NESTED_WORDING] = None
-
-
-class Intervention(_NodeBase):
-    """What is done: a programme, or one of its components.
-
-    >>> i = Intervention(id="group-cbt", label="Relational group CBT", components=(
-    ...     Component(category="operational", aspect="format", value="Group format"),))
-    >>> i.aspect("format")
-    ('Group format',)
-    """
-
-    kind: Annotated[Literal["intervention"], PLAIN] = "intervention"
-    components: Annotated[tuple[Component, ...], LIST] = ()
-    """Components drawn from the theory's component vocabulary."""
-
-    def aspect(self, aspect: str) -> tuple[str, ...]:
-        """The values this intervention gives for one component aspect."""
-        return tuple(c.value for c in self.components if c.aspect == aspect)
-
-
-class Mechanism(_NodeBase):
-    """Why it works: the resource offered and the reasoning or response it triggers.
-
-    >>> Mechanism(id="realise", label="Realise", category="psychological",
-    ...           taxon="realise").taxon
-    'realise'
-    """
-
-    kind: Annotated[Literal["mechanism"], PLAIN] = "mechanism"
-    resource: Annotated[str | None, PLAIN] = None
-    """The resource the programme offers (may be absent)."""
-    reasoning: Annotated[str | None, PLAIN] = None
-    """The reasoning or response the resource triggers (may be absent)."""
-    category: Annotated[Id | None, PLAIN] = None
-    """work-focused, psychological, relationship-focused, or a category of your own."""
-    taxon: Annotated[Id | None, PLAIN] = None
-    """This mechanism's place in the theory's taxonomy (an entry id)."""
-
-
-class Outcome(_NodeBase):
-    """An intended or unintended result.
-
-    >>> Outcome(id="clinical-status", label="Improved clinical status", polarity="desired",
-    ...         domain="clinical", measures=("BDI-II",)).measures
-    ('BDI-II',)
-    """
-
-    kind: Annotated[Literal["outcome"], PLAIN] = "outcome"
-    polarity: Annotated[Polarity | None, PLAIN] = None
-    """desired/undesired, or positive/negative/neutral."""
-    domain: Annotated[Id | None, PLAIN] = None
-    """clinical, work, interpersonal, or a domain of your own."""
-    measures: Annotated[tuple[str, ...], LIST] = ()
-    """How the outcome is measured (e.g. ``BDI-II``)."""
-    opposite: Annotated[Id | None, PLAIN] = None
-    """Another outcome that cannot hold together with this one."""
-
-    @property
-    def valence(self) -> int:
-        """``+1`` for desired/positive, ``-1`` for undesired/negative, ``0`` otherwise."""
-        if self.polarity in POSITIVE:
-            return 1
-        if self.polarity in NEGATIVE:
-            return -1
-        return 0
-
-
-#: A node of a theory: one of the four kinds, told apart by ``kind``.
-Node: TypeAlias = Annotated[
-    Context | Intervention | Mechanism | Outcome, Field(discriminator="kind")
 ]
 
 # --------------------------------------------------------------------------- rules
@@ -264,10 +165,12 @@ class Evidence(CimoModel):
     """The excerpt, verbatim."""
     kind: Annotated[Id | None, NESTED] = None
     """realist-evaluation (primary), realist-synthesis (secondary), focus-group, interview, ..."""
-    stance: Annotated[EvidenceStance, NESTED] = "supports"
-    """supports, refutes or refines the rule."""
+    stance: Annotated[EvidenceStance | None, NESTED] = None
+    """supports, refutes or refines the rule (a witness), or ``source`` (it only says
+    where the rule comes from). No default: None when the encoder did not say."""
     participant: Annotated[str | None, NESTED] = None
-    """Who said it (a role or pseudonym: 'former service-user', 'Participant 5')."""
+    """Who said it: the id of a declared :class:`Participant` (whose attributes then
+    apply), or free text (a role or pseudonym: 'former service-user')."""
     incidence: Annotated[Annotated[int, Field(ge=0)] | None, NESTED] = None
     """How many participants (or sources) said it."""
     intensity: Annotated[Intensity | None, NESTED] = None
@@ -278,43 +181,109 @@ class Evidence(CimoModel):
 class Rule(CimoModel):
     """One configuration: IF contexts (and interventions) THEN outcomes BECAUSE mechanisms.
 
-    In files the slots are written ``if``, ``unless``, ``with``, ``because``,
-    ``then`` and ``reduces``; in Python they are ``contexts``, ``unless``,
-    ``interventions``, ``mechanisms``, ``outcomes`` and ``reduces``.
+    In files the slots are written ``if``, ``if_any``, ``unless``, ``within``,
+    ``moderated_by``, ``despite``, ``with``, ``because``, ``then``, ``reduces``,
+    ``otherwise`` and ``leads_to``; in Python they are ``contexts``,
+    ``context_groups``, ``unless``, ``modifiers``, ``moderators``, ``despite``,
+    ``interventions``, ``mechanisms`` (with ``mechanism_links``), ``outcomes``,
+    ``reduces``, ``otherwise`` and ``outcome_steps``. ``if: any`` ("in any
+    circumstances") is ``contexts == ()`` with ``any_context=True``.
 
     A rule whose source leaves a part unstated is kept and flagged
-    :attr:`incomplete` rather than rejected.
+    :attr:`incomplete` rather than rejected; ``missing`` declares the parts the
+    source itself leaves out.
 
     >>> r = Rule(id="R2", contexts=("group-therapy",), mechanisms=("reflect",))
     >>> r.incomplete, r.missing
     (True, ('outcome',))
+    >>> r = Rule.model_validate({"id": "R3", "if": "any", "because": [
+    ...     "m1", {"mechanism": "m2", "requires": ["c5"], "then": ["o2"]}],
+    ...     "then": ["o1", "o2"], "missing": ["intervention"]})
+    >>> r.any_context, r.contexts, r.mechanisms, r.mechanism_link("m2").requires
+    (True, (), ('m1', 'm2'), ('c5',))
+    >>> r.declared_missing, r.model_dump(exclude_defaults=True)["because"]
+    (('intervention',), ['m1', {'mechanism': 'm2', 'requires': ('c5',), 'then': ('o2',)}])
     """
 
     id: Annotated[Id, PLAIN]
     """A readable slug, unique among the theory's nodes and rules."""
     source_label: Annotated[str | None, WORDING] = None
-    """The label the source printed ("CMOc 3", "19")."""
+    """The label the source printed ("CMOc 3", "19"); gaps, restarts and repeats are kept."""
     statement: Annotated[str | None, WORDING] = None
     """The configuration in the source's own words."""
     description: Annotated[str | None, WORDING] = None
-    contexts: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="if")
+    contexts: Annotated[
+        tuple[Id, ...],
+        EDGES,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "array", "items": {"$ref": "#/$defs/Id"}},
+                    {"const": "any"},
+                ],
+                "description": "IF: contexts (or outcomes of other rules) that must all hold; "
+                "or 'any': in any circumstances.",
+            }
+        ),
+    ] = Field(default=(), alias="if")
     """IF: contexts (or outcomes of other rules) that must all hold."""
+    any_context: Annotated[SkipJsonSchema[bool], PLAIN] = False
+    """True when the rule holds in any circumstances (written ``if: any``)."""
+    context_groups: Annotated[tuple[tuple[Id, ...], ...], JSON] = Field(default=(), alias="if_any")
+    """IF ANY: groups of contexts or outcomes; each group needs one member to hold."""
     unless: Annotated[tuple[Id, ...], EDGES] = ()
     """UNLESS: disabling contexts; any one of them blocks the rule."""
+    modifiers: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="within")
+    """WITHIN: contexts qualifying the whole configuration; required like ``if``."""
+    moderators: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="moderated_by")
+    """MODERATED BY: contexts that change how strongly the mechanisms fire; never required."""
+    despite: Annotated[tuple[Id, ...], EDGES] = ()
+    """DESPITE: contexts or outcomes that hold although the outcome happens; never required
+    and never blocking."""
     interventions: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="with")
     """WITH: the interventions that must be delivered."""
-    mechanisms: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="because")
-    """BECAUSE: the mechanisms that fire."""
+    mechanisms: Annotated[
+        tuple[Id, ...],
+        EDGES,
+        WithJsonSchema(
+            {
+                "type": "array",
+                "items": {"anyOf": [{"$ref": "#/$defs/Id"}, {"$ref": "#/$defs/MechanismLink"}]},
+                "description": "BECAUSE: the mechanisms that fire; an item is a mechanism id, "
+                "or {mechanism, requires, then} for what holds for that mechanism only.",
+            }
+        ),
+    ] = Field(default=(), alias="because")
+    """BECAUSE: the mechanisms that fire (ids, in order)."""
+    mechanism_links: Annotated[SkipJsonSchema[tuple[MechanismLink, ...]], JSON] = ()
+    """The conditions and outcomes of single mechanisms (the object items of ``because``)."""
     mechanism_mode: Annotated[MechanismMode, Policy(merge="valued-default")] = "together"
-    """Whether several mechanisms work ``together`` or are ``alternatives``."""
+    """Whether several mechanisms work ``together``, are ``alternatives``, or the source
+    does not say (``unstated``)."""
     outcomes: Annotated[tuple[Id, ...], EDGES] = Field(default=(), alias="then")
     """THEN: the outcomes expected to follow."""
     reduces: Annotated[tuple[Id, ...], EDGES] = ()
     """Outcomes the rule makes less likely, or reduces."""
+    otherwise: Annotated[tuple[Id, ...], EDGES] = ()
+    """OTHERWISE: outcomes expected when the conditions hold but the mechanisms do not fire."""
+    outcome_steps: Annotated[tuple[OutcomeStep, ...], JSON] = Field(default=(), alias="leads_to")
+    """LEADS TO: one outcome of the rule leading to another ("O1, which results in O2")."""
+    missing_parts: Annotated[tuple[MissingPart, ...], JSON] = Field(default=(), alias="missing")
+    """The parts the source itself leaves out (declared, not inferred)."""
+    actor: Annotated[str | None, PLAIN] = None
+    """Whose configuration it is ("GP", "service user")."""
+    programme_theory: Annotated[Id | None, PLAIN] = None
+    """The declared programme theory the rule belongs to."""
     status: Annotated[Status, Policy(merge="valued-default", diff="section")] = "hypothesised"
     """hypothesised, supported, refined or refuted."""
-    theme: Annotated[str | None, PLAIN] = None
-    """A theme or group the configuration belongs to."""
+    theme: Annotated[Id | None, PLAIN] = None
+    """The declared theme the configuration belongs to (a theme id)."""
+    segments: Annotated[tuple[Segment, ...], JSON] = ()
+    """The statement in the order the source prints it, prose kept."""
+    annotations: Annotated[tuple[Annotation, ...], LIST] = ()
+    """Tensions, facilitators, counter-strategies, recommendations, ... on the rule."""
+    inferred: Annotated[tuple[str, ...], JSON] = ()
+    """Fields (file keys, e.g. ``theme``, ``if``) whose values the encoder inferred."""
     evidence: Annotated[
         tuple[Evidence, ...], Policy(merge="union", diff="section", network="json")
     ] = ()
@@ -322,11 +291,26 @@ class Rule(CimoModel):
     iterations: Annotated[tuple[int, ...], LIST] = ()
     """The theory iterations this rule belongs to (empty: all of them)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_file(cls, data: object) -> object:
+        return rule_from_file(data)
+
+    @model_serializer(mode="wrap")
+    def _to_file(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> object:
+        data = handler(self)
+        if info.by_alias is False or not isinstance(data, dict):
+            return data
+        return rule_to_file(data, _RULE_KEYS)
+
     @property
     def missing(self) -> tuple[str, ...]:
-        """The parts the source left unstated: ``context``, ``mechanism``, ``outcome``."""
+        """The parts absent from the rule: ``context``, ``mechanism``, ``outcome``.
+
+        Absent or declared missing; a rule with ``if: any`` has its context.
+        """
         gaps = []
-        if not self.contexts:
+        if not (self.contexts or self.context_groups or self.modifiers or self.any_context):
             gaps.append("context")
         if not self.mechanisms:
             gaps.append("mechanism")
@@ -335,15 +319,68 @@ class Rule(CimoModel):
         return tuple(gaps)
 
     @property
+    def declared_missing(self) -> tuple[str, ...]:
+        """The parts the source leaves out, as declared in ``missing`` (file order)."""
+        return self.missing_parts
+
+    @property
     def incomplete(self) -> bool:
         """True when a context, a mechanism or an outcome is missing."""
         return bool(self.missing)
 
+    @property
+    def has_context(self) -> bool:
+        """True when the rule has a context condition, or holds in any circumstances.
+
+        A rule without one never fires in a scenario ("context unknown").
+        """
+        return bool(self.contexts or self.context_groups or self.modifiers or self.any_context)
+
+    def mechanism_link(self, mechanism: str) -> MechanismLink | None:
+        """The link of one mechanism (its own ``requires`` and ``then``), or None."""
+        return next((k for k in self.mechanism_links if k.mechanism == mechanism), None)
+
     def references(self) -> Iterator[tuple[str, int, str]]:
-        """Every id the rule names, as ``(slot, position, id)`` with file slot names."""
+        """Every id in the flat slots, as ``(slot, position, id)`` with file slot names.
+
+        The ids inside nested parts (``if_any``, ``because`` objects,
+        ``leads_to``) come from :meth:`nested_references`.
+        """
         for slot in SLOTS:
             for i, ref in enumerate(getattr(self, slot.attr)):
                 yield slot.keyword, i, ref
+
+    def nested_references(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """Every id named inside the rule's nested parts, with its path in the file.
+
+        Paths are file paths below the rule: ``("if_any", group, i)``,
+        ``("because", position, "requires" | "then", i)``, ``("leads_to", step,
+        "from" | "to")``.
+
+        >>> r = Rule.model_validate({"id": "R", "if_any": [["a", "b"]],
+        ...     "because": [{"mechanism": "m", "requires": ["c"]}],
+        ...     "leads_to": [{"from": "o1", "to": "o2"}]})
+        >>> list(r.nested_references())  # doctest: +NORMALIZE_WHITESPACE
+        [(('if_any', 0, 0), 'a'), (('if_any', 0, 1), 'b'),
+         (('because', 0, 'requires', 0), 'c'),
+         (('leads_to', 0, 'from'), 'o1'), (('leads_to', 0, 'to'), 'o2')]
+        """
+        for g, group in enumerate(self.context_groups):
+            for i, ref in enumerate(group):
+                yield ("if_any", g, i), ref
+        position = {m: i for i, m in enumerate(self.mechanisms)}
+        for link in self.mechanism_links:
+            j = position.get(link.mechanism, -1)
+            for part in ("requires", "then"):
+                for i, ref in enumerate(getattr(link, part)):
+                    yield ("because", j, part, i), ref
+        for s, step in enumerate(self.outcome_steps):
+            yield ("leads_to", s, "from"), step.from_
+            yield ("leads_to", s, "to"), step.to
+
+
+#: Every file key of a rule, in field order (where ``if: any`` is put back).
+_RULE_KEYS: tuple[str, ...] = tuple(info.alias or name for name, info in Rule.model_fields.items())
 
 
 class Link(CimoModel):
@@ -409,8 +446,13 @@ class Theory(CimoModel):
     to :mod:`cimo.validate`.
     """
 
-    format_version: Annotated[Literal["1.0"], Policy(merge="first", diff="ignore")] = FORMAT_VERSION
-    """The version of the file format (written at the top of every file)."""
+    format_version: Annotated[
+        Literal["2.0"],
+        Policy(merge="first", diff="ignore"),
+        WithJsonSchema({"enum": list(FORMAT_VERSIONS), "type": "string"}),
+    ] = FORMAT_VERSION
+    """The version of the file format (written at the top of every file; 1.0 data is
+    migrated to 2.0 when read, see :func:`cimo.core.migrate.migrate`)."""
     id: Annotated[Id, FIRST]
     title: Annotated[Label, FIRST]
     description: Annotated[str | None, FIRST] = None
@@ -428,10 +470,26 @@ class Theory(CimoModel):
     or one declared here."""
     check: Annotated[CheckSettings | None, JSON] = None
     """Validation settings for ``cimo check``."""
+    programme_theories: Annotated[tuple[ProgrammeTheory, ...], ITEMS] = ()
+    """The programme theories rules belong to, when one file holds several."""
+    themes: Annotated[tuple[Theme, ...], ITEMS] = ()
+    """The themes rules are grouped under."""
     nodes: Annotated[tuple[Node, ...], GRAPH] = ()
     rules: Annotated[tuple[Rule, ...], GRAPH] = ()
     links: Annotated[tuple[Link, ...], GRAPH] = ()
-    sources: Annotated[tuple[Source, ...], Policy(merge="items", diff="items", network="json")] = ()
+    relations: Annotated[tuple[Relation, ...], ITEMS] = ()
+    """Typed relations between nodes and rules (feeds, counterpart-of, refines, ...);
+    folded and compared by ``(type, from, to)``."""
+    participants: Annotated[tuple[Participant, ...], ITEMS] = ()
+    """The people evidence comes from, with their attributes."""
+    sources: Annotated[tuple[Source, ...], ITEMS] = ()
+
+    # ------------------------------------------------------------------ versions
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: object) -> object:
+        return migrate(data)
 
     # ------------------------------------------------------------------ structure
 

@@ -5,12 +5,20 @@ that needs the allowed values of a field takes them from the ``Literal``
 types here (``typing.get_args(Status)``), so a new slot, kind or value is
 added once.
 
->>> [s.keyword for s in SLOTS]
-['if', 'unless', 'with', 'because', 'then', 'reduces']
+>>> [s.keyword for s in SLOTS]  # doctest: +NORMALIZE_WHITESPACE
+['if', 'unless', 'within', 'moderated_by', 'despite', 'with', 'because', 'then', 'reduces',
+ 'otherwise']
 >>> SLOT["because"].attr, SLOT["because"].kinds
 ('mechanisms', ('mechanism',))
 >>> [s.keyword for s in SLOTS if s.side == "condition"]
-['if', 'unless', 'with']
+['if', 'unless', 'within', 'with']
+>>> [s.keyword for s in SLOTS if s.required]
+['if', 'within', 'with']
+
+The flat slots hold id lists. Two parts of a rule name ids in nested records
+instead (``if_any`` groups, and the ``requires``/``then`` of a ``because``
+object, and the ``from``/``to`` of ``leads_to``): walk them with
+:meth:`cimo.model.Rule.nested_references`, which gives each id with its path.
 """
 
 from __future__ import annotations
@@ -25,17 +33,21 @@ __all__ = [
     "SLOT",
     "SLOTS",
     "SLOT_BY_ATTR",
+    "AnnotationKind",
     "ContextLevel",
     "DiffPolicy",
     "Dimension",
     "EvidenceStance",
     "Intensity",
     "MechanismMode",
+    "MechanismPolarity",
     "MergePolicy",
+    "MissingPart",
     "NetworkPolicy",
     "NodeKind",
     "Polarity",
     "Policy",
+    "RelationType",
     "Severity",
     "Side",
     "Slot",
@@ -51,14 +63,31 @@ NodeKind: TypeAlias = Literal["context", "intervention", "mechanism", "outcome"]
 ContextLevel: TypeAlias = Literal["micro", "meso", "macro", "interface"]
 #: Whether a context (or phase) belongs to the person or to the system around them (seed 001).
 Dimension: TypeAlias = Literal["individual", "systemic"]
-#: How an outcome is valued: desired/undesired, or positive/negative/neutral.
-Polarity: TypeAlias = Literal["desired", "undesired", "positive", "negative", "neutral"]
+#: How an outcome is valued: desired/undesired, or positive/negative/neutral, or
+#: ``mixed`` (both good and bad).
+Polarity: TypeAlias = Literal["desired", "undesired", "positive", "negative", "neutral", "mixed"]
+#: Whether a mechanism's resource helps (``positive``) or harms (``negative``, e.g. stigma).
+MechanismPolarity: TypeAlias = Literal["positive", "negative"]
 #: Where a rule stands as the theory is tested.
 Status: TypeAlias = Literal["hypothesised", "supported", "refined", "refuted"]
-#: Whether a rule's mechanisms must all fire (``together``) or any one suffices.
-MechanismMode: TypeAlias = Literal["together", "alternatives"]
-#: What a piece of evidence does to a rule.
-EvidenceStance: TypeAlias = Literal["supports", "refutes", "refines"]
+#: Whether a rule's mechanisms must all fire (``together``), any one suffices
+#: (``alternatives``), or the source lists several without saying how they combine
+#: (``unstated``: reasoned as ``together``, printed "(combination unstated)").
+MechanismMode: TypeAlias = Literal["together", "alternatives", "unstated"]
+#: What a piece of evidence does to a rule: a witness ``supports``, ``refutes`` or
+#: ``refines`` it; ``source`` only says where the rule comes from (not a witness).
+EvidenceStance: TypeAlias = Literal["supports", "refutes", "refines", "source"]
+#: A part of a configuration the source leaves out (``missing: [context]``).
+MissingPart: TypeAlias = Literal["context", "intervention", "mechanism", "outcome"]
+#: The type of a relation between two elements or rules: ``feeds`` is causal
+#: (``from`` makes ``to`` hold); the others are shown and kept, never reasoned with.
+RelationType: TypeAlias = Literal[
+    "feeds", "counterpart-of", "refines", "supersedes", "rival-of", "corresponds-to"
+]
+#: The kind of an annotation on a rule or theme.
+AnnotationKind: TypeAlias = Literal[
+    "tension", "facilitator", "counter-strategy", "recommendation", "formal-theory", "note"
+]
 #: How strongly a finding was expressed (seed 000 Methods: incidence and intensity).
 Intensity: TypeAlias = Literal["low", "moderate", "high"]
 #: Severity of a validation finding, and the level at which checks fail.
@@ -77,10 +106,15 @@ KIND_WORDS: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 
-SlotKeyword: TypeAlias = Literal["if", "unless", "with", "because", "then", "reduces"]
-#: Which part of a configuration a slot belongs to: what must hold (``condition``),
-#: why it works (``explanation``) or what follows (``result``).
-Side: TypeAlias = Literal["condition", "explanation", "result"]
+SlotKeyword: TypeAlias = Literal[
+    "if", "unless", "within", "moderated_by", "despite", "with", "because", "then", "reduces",
+    "otherwise",
+]  # fmt: skip
+#: Which part of a configuration a slot belongs to: what must hold or must not hold
+#: (``condition``), what is reported but never changes whether the rule fires
+#: (``qualifier``: moderators, "despite"), why it works (``explanation``) or what
+#: follows (``result``).
+Side: TypeAlias = Literal["condition", "qualifier", "explanation", "result"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +125,13 @@ class Slot:
         keyword: The realist keyword used in files (``if``, ``because``, ...).
         attr: The attribute name on :class:`cimo.model.Rule` (``contexts``, ...).
         kinds: The node kinds the slot may name.
-        side: ``condition``, ``explanation`` or ``result``.
+        side: ``condition``, ``qualifier``, ``explanation`` or ``result``.
         words: What the slot takes, in plural words for messages.
         disabling: True for the slot whose items block the rule (``unless``).
-        relation: The element-graph relation from the slot's items towards the outcome.
+        relation: The element-graph relation from the slot's items towards the outcome
+            (empty for slots that draw no element-graph edge: qualifiers, ``otherwise``).
+        required: True for the slots whose items must all hold (or be delivered) for
+            the rule to fire (``if``, ``within``, ``with``).
     """
 
     keyword: SlotKeyword
@@ -104,25 +141,36 @@ class Slot:
     words: str
     disabling: bool = False
     relation: str = ""
+    required: bool = False
 
     @property
     def into_rule(self) -> bool:
-        """True when the slot's items are inputs of the rule (condition and explanation)."""
+        """True when the slot's items are inputs of the rule (all but the results)."""
         return self.side != "result"
 
+    @property
+    def blocking(self) -> bool:
+        """True for the slot whose items block the rule (``unless``; same as ``disabling``)."""
+        return self.disabling
 
-#: The six slots, in the order they are written in a file.
+
+#: The flat slots (id lists), in the order they are written in a file.
 SLOTS: tuple[Slot, ...] = (
     Slot("if", "contexts", ("context", "outcome"), "condition", "contexts or outcomes",
-         relation="enables"),
+         relation="enables", required=True),
     Slot("unless", "unless", ("context", "outcome"), "condition", "contexts or outcomes",
          disabling=True, relation="disables"),
+    Slot("within", "modifiers", ("context",), "condition", "contexts",
+         relation="enables", required=True),
+    Slot("moderated_by", "moderators", ("context",), "qualifier", "contexts"),
+    Slot("despite", "despite", ("context", "outcome"), "qualifier", "contexts or outcomes"),
     Slot("with", "interventions", ("intervention",), "condition", "interventions",
-         relation="triggers"),
+         relation="triggers", required=True),
     Slot("because", "mechanisms", ("mechanism",), "explanation", "mechanisms",
          relation="produces"),
     Slot("then", "outcomes", ("outcome",), "result", "outcomes", relation="produces"),
     Slot("reduces", "reduces", ("outcome",), "result", "outcomes", relation="reduces"),
+    Slot("otherwise", "otherwise", ("outcome",), "result", "outcomes"),
 )  # fmt: skip
 #: The slots by keyword.
 SLOT: MappingProxyType[str, Slot] = MappingProxyType({s.keyword: s for s in SLOTS})
