@@ -11,8 +11,10 @@ is delivered to employees in work, retain/resume is activated") in every
 circumstance that includes the ones you name.
 
 Each scenario is reasoned forward by :func:`cimo.query.scenario`: a rule fires
-when its IF items hold, its interventions are delivered and no UNLESS item
-holds; a rule with no IF items is enabled whatever holds. Requires
+when its conditions hold (IF, WITHIN, any-of groups, WITH), no UNLESS item
+holds and its mechanisms fire; a rule with no context never fires (unless it
+says ``if: any``), and refuted rules are set aside unless ``include_refuted=True``.
+A failure names the refuted rules it set aside. Requires
 ``pip install 'cimo[testing]'``.
 
 >>> import cimo
@@ -30,11 +32,12 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from cimo.errors import MissingDependencyError
+from cimo.errors import MissingDependencyError, UsageError
 
 try:
-    from hypothesis import HealthCheck, given
+    from hypothesis import HealthCheck, Phase, given
     from hypothesis import settings as Settings  # noqa: N812 - the class, named as in hypothesis
+    from hypothesis import strategies as st
 except ImportError as _err:  # pragma: no cover - exercised only without hypothesis
     raise MissingDependencyError(
         "cimo.testing needs Hypothesis: pip install 'cimo[testing]'"
@@ -43,7 +46,6 @@ except ImportError as _err:  # pragma: no cover - exercised only without hypothe
 from cimo.model import Theory
 from cimo.query import Scenario, get_node, scenario
 from cimo.query import clashes as _clashes
-from cimo.strategies import scenarios
 
 if TYPE_CHECKING:
     from cimo.query import Clash
@@ -91,8 +93,14 @@ class ContradictionError(AssertionError):
             f"  with: {', '.join(result.interventions) or 'no intervention'}\n"
             f"  {clash}\n"
             "  (add a context to one rule's 'unless' that tells the two apart, or mark one "
-            "refuted)"
+            "refuted)" + _set_aside_line(result)
         )
+
+
+def _set_aside_line(result: Scenario) -> str:
+    if not result.set_aside:
+        return ""
+    return f"\n  set aside (refuted): {', '.join(result.set_aside)}"
 
 
 class InvariantError(AssertionError):
@@ -110,6 +118,7 @@ class InvariantError(AssertionError):
             f"  with: {', '.join(result.interventions) or 'no intervention'}\n"
             f"  fired: {', '.join(result.fired_rules) or 'no rule'}"
             + "".join(f"\n  blocked: {b.rule} (by {', '.join(b.by)})" for b in result.blockers)
+            + _set_aside_line(result)
         )
 
 
@@ -120,45 +129,88 @@ def _settings(max_examples: int, settings: Settings | None) -> Settings:
         max_examples=max_examples,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        # Hypothesis's "explain" phase names lines of cimo's own code: not the user's news.
+        phases=[p for p in Phase if p is not Phase.explain],
     )
 
 
+class _Search:
+    """How to reason each scenario, and what every one holds and leaves out."""
+
+    def __init__(
+        self,
+        theory: Theory,
+        contexts: Iterable[str],
+        interventions: Iterable[str],
+        unless: Iterable[str],
+        include_refuted: bool,
+    ) -> None:
+        self.theory = theory
+        self.fixed_c = sorted(set(contexts))
+        self.fixed_i = sorted(set(interventions))
+        self.include_refuted = include_refuted
+        left_out = set(unless)
+        self.reason(self.fixed_c, self.fixed_i)  # unknown ids fail here, clearly
+        for ident in sorted(left_out):
+            node = get_node(theory, ident)  # an unknown id fails with did-you-mean
+            if node.kind not in ("context", "intervention"):
+                raise UsageError(
+                    f"unless={ident!r} is {node.kind}: give contexts that must not hold "
+                    "or interventions that must not be delivered"
+                )
+        both = sorted(left_out.intersection([*self.fixed_c, *self.fixed_i]))
+        if both:
+            raise UsageError(
+                f"{', '.join(both)} cannot both hold and be left out: drop it from "
+                "'contexts'/'interventions' or from 'unless'"
+            )
+        self.pool_c = sorted(n.id for n in theory.contexts if n.id not in left_out)
+        self.pool_i = sorted(n.id for n in theory.interventions if n.id not in left_out)
+
+    def reason(self, contexts: Iterable[str], interventions: Iterable[str]) -> Scenario:
+        return scenario(
+            self.theory,
+            contexts=contexts,
+            interventions=interventions,
+            include_refuted=self.include_refuted,
+        )
+
+    def drawn(self) -> st.SearchStrategy[tuple[frozenset[str], frozenset[str]]]:
+        """Sets of the other contexts and interventions (they shrink towards fewer)."""
+        return st.tuples(
+            st.frozensets(st.sampled_from(self.pool_c)) if self.pool_c else st.just(frozenset()),
+            st.frozensets(st.sampled_from(self.pool_i)) if self.pool_i else st.just(frozenset()),
+        )
+
+
 def _search(
-    theory: Theory,
+    search_in: _Search,
     check: Callable[[Scenario], None],
-    contexts: Iterable[str],
-    interventions: Iterable[str],
     max_examples: int,
     settings: Settings | None,
 ) -> None:
     """Run ``check`` on scenarios that include the given contexts and interventions."""
-    fixed_c, fixed_i = sorted(set(contexts)), sorted(set(interventions))
-    scenario(theory, contexts=fixed_c, interventions=fixed_i)  # unknown ids fail here, clearly
+    __tracebackhide__ = True  # pytest shows the user's call, not cimo's internals
+    fixed_c, fixed_i = search_in.fixed_c, search_in.fixed_i
 
     @_settings(max_examples, settings)
-    @given(scenarios(theory))
+    @given(search_in.drawn())
     def search(drawn: tuple[frozenset[str], frozenset[str]]) -> None:
         extra_c, extra_i = drawn
-        check(
-            scenario(
-                theory,
-                contexts=sorted(extra_c.union(fixed_c)),
-                interventions=sorted(extra_i.union(fixed_i)),
-            )
-        )
+        check(search_in.reason(sorted(extra_c.union(fixed_c)), sorted(extra_i.union(fixed_i))))
 
     try:
         search()
     except (ContradictionError, InvariantError) as err:
-        raise _minimise(theory, check, err, fixed_c, fixed_i) from None
+        found = _minimise(search_in, check, err)
+        found.__notes__ = []  # Hypothesis's notes name cimo's internals, not the user's theory
+        raise found from None
 
 
 def _minimise(
-    theory: Theory,
+    search_in: _Search,
     check: Callable[[Scenario], None],
     err: ContradictionError | InvariantError,
-    fixed_c: list[str],
-    fixed_i: list[str],
 ) -> ContradictionError | InvariantError:
     """Drop drawn contexts and interventions one at a time while the failure remains.
 
@@ -168,13 +220,13 @@ def _minimise(
     """
     contexts = list(err.scenario.contexts)
     interventions = list(err.scenario.interventions)
-    for items, fixed in ((contexts, fixed_c), (interventions, fixed_i)):
+    for items, fixed in ((contexts, search_in.fixed_c), (interventions, search_in.fixed_i)):
         for item in list(items):
             if item in fixed:
                 continue
             items.remove(item)
             try:
-                check(scenario(theory, contexts=contexts, interventions=interventions))
+                check(search_in.reason(contexts, interventions))
             except type(err) as smaller:
                 err = smaller
             else:
@@ -188,6 +240,8 @@ def assert_consistent(
     *,
     contexts: Iterable[str] = (),
     interventions: Iterable[str] = (),
+    unless: Iterable[str] = (),
+    include_refuted: bool = False,
     max_examples: int = 200,
     settings: Settings | None = None,
 ) -> None:
@@ -203,6 +257,9 @@ def assert_consistent(
         theory: The theory.
         contexts: Contexts that hold in every scenario tried (others are drawn too).
         interventions: Interventions delivered in every scenario tried.
+        unless: Contexts that never hold and interventions never delivered in
+            the scenarios tried ("whatever else holds, except these").
+        include_refuted: Reason with refuted rules too (set aside by default).
         max_examples: How many scenarios to try (ignored when ``settings`` is given).
         settings: Hypothesis settings to use instead of the defaults.
 
@@ -210,13 +267,15 @@ def assert_consistent(
         ContradictionError: for the smallest contradictory scenario found.
         UnknownIdError: if a given id is not a context or intervention of the theory.
     """
+    __tracebackhide__ = True
 
     def check(result: Scenario) -> None:
         found = _clashes(theory, result)
         if found:
             raise ContradictionError(theory, result, found[0])
 
-    _search(theory, check, contexts, interventions, max_examples, settings)
+    search_in = _Search(theory, contexts, interventions, unless, include_refuted)
+    _search(search_in, check, max_examples, settings)
 
 
 def assert_for_all(
@@ -225,6 +284,8 @@ def assert_for_all(
     *,
     contexts: Iterable[str] = (),
     interventions: Iterable[str] = (),
+    unless: Iterable[str] = (),
+    include_refuted: bool = False,
     max_examples: int = 100,
     settings: Settings | None = None,
 ) -> None:
@@ -236,14 +297,18 @@ def assert_for_all(
     Args:
         theory: The theory.
         check: Called with each :class:`cimo.query.Scenario`; a false result fails.
-        contexts: Contexts that hold in every scenario tried.
+        contexts: Contexts that hold in every scenario tried (others are drawn too).
         interventions: Interventions delivered in every scenario tried.
+        unless: Contexts that never hold and interventions never delivered in
+            the scenarios tried ("whatever else holds, except these").
+        include_refuted: Reason with refuted rules too (set aside by default).
         max_examples: How many scenarios to try (ignored when ``settings`` is given).
         settings: Hypothesis settings to use instead of the defaults.
 
     Raises:
         InvariantError: for the smallest scenario where ``check`` fails.
     """
+    __tracebackhide__ = True
     name = getattr(check, "__name__", "the check")
 
     def run(result: Scenario) -> None:
@@ -254,7 +319,19 @@ def assert_for_all(
         if not ok:
             raise InvariantError(theory, result, f"{name} is false")
 
-    _search(theory, run, contexts, interventions, max_examples, settings)
+    search_in = _Search(theory, contexts, interventions, unless, include_refuted)
+    _search(search_in, run, max_examples, settings)
+
+
+def _with_variants(theory: Theory, outcome: str) -> set[str]:
+    """The outcome and the outcomes that are (transitively) its variants."""
+    found = {outcome}
+    grew = True
+    while grew:
+        more = {n.id for n in theory.outcomes if n.variant_of in found} - found
+        grew = bool(more)
+        found |= more
+    return found
 
 
 def assert_whenever(
@@ -262,44 +339,69 @@ def assert_whenever(
     *,
     contexts: Sequence[str] = (),
     interventions: Sequence[str] = (),
+    unless: Sequence[str] = (),
     activates: Sequence[str] = (),
     expects: Sequence[str] = (),
     never: Sequence[str] = (),
+    never_activates: Sequence[str] = (),
+    include_refuted: bool = False,
     max_examples: int = 100,
     settings: Settings | None = None,
 ) -> None:
     """Fail unless an invariant holds whenever ``contexts`` and ``interventions`` do.
 
-    Whatever else holds, the ``activates`` mechanisms must fire, the
-    ``expects`` outcomes must be expected and the ``never`` outcomes must not.
+    Whatever else holds (except the ``unless`` items), the ``activates``
+    mechanisms must fire, the ``expects`` outcomes must be expected, the
+    ``never`` outcomes must not, and the ``never_activates`` mechanisms must
+    not fire. An outcome counts as expected when one of its variants
+    (``variant_of``) is.
 
     Args:
         theory: The theory.
         contexts: The contexts of the invariant ("employees in work").
         interventions: The interventions of the invariant ("peer facilitation").
+        unless: Contexts that never hold and interventions never delivered in
+            the scenarios tried ("whatever else holds, except these").
         activates: Mechanisms that must be activated.
         expects: Outcomes that must be expected.
         never: Outcomes that must not be expected.
+        never_activates: Mechanisms that must not be activated.
+        include_refuted: Reason with refuted rules too (set aside by default).
         max_examples: How many scenarios to try (ignored when ``settings`` is given).
         settings: Hypothesis settings to use instead of the defaults.
 
     Raises:
         InvariantError: for the smallest scenario that breaks the invariant.
+        UsageError: if an id is both given and left out, or ``unless`` names
+            something other than a context or an intervention.
+
+    >>> import cimo
+    >>> wfg = cimo.load_example("work-focused-group-cbt")
+    >>> assert_whenever(wfg, contexts=["group-psychotherapy"],
+    ...                 interventions=["encourage-participation"],
+    ...                 unless=["peer-facilitation"], never_activates=["retain-resume"],
+    ...                 max_examples=20)
     """
-    for ident in (*activates, *expects, *never):
-        if ident not in theory.index:
-            get_node(theory, ident)  # raises UnknownIdError with suggestions
+    __tracebackhide__ = True
+    for ident in (*activates, *expects, *never, *never_activates):
+        get_node(theory, ident)  # an unknown id fails with did-you-mean
+    wanted = {o: _with_variants(theory, o) for o in (*expects, *never)}
 
     def check(result: Scenario) -> None:
+        expected = set(result.outcomes)
         missing = [m for m in activates if m not in result.mechanisms]
-        missing += [o for o in expects if o not in result.outcomes]
-        unwanted = [o for o in never if o in result.outcomes]
-        if missing or unwanted:
+        missing += [o for o in expects if not wanted[o] & expected]
+        unwanted = [o for o in never if wanted[o] & expected]
+        firing = [m for m in never_activates if m in result.mechanisms]
+        if missing or unwanted or firing:
             what = []
             if missing:
                 what.append("not activated or expected: " + ", ".join(missing))
             if unwanted:
                 what.append("expected although it never should be: " + ", ".join(unwanted))
+            if firing:
+                what.append("activated although it never should be: " + ", ".join(firing))
             raise InvariantError(theory, result, "; ".join(what))
 
-    _search(theory, check, contexts, interventions, max_examples, settings)
+    search_in = _Search(theory, contexts, interventions, unless, include_refuted)
+    _search(search_in, check, max_examples, settings)

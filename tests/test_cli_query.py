@@ -57,7 +57,7 @@ def test_scenario_without_and_blocked(tmp_path: Path) -> None:
     code, out, _ = run(
         "scenario", str(path), "-c", "lack-of-experience", "-w", "difficulty-managing-workload"
     )
-    assert code == 0 and "withheld (mechanisms removed): individual-challenges" in out
+    assert code == 0 and "mechanisms did not fire: individual-challenges" in out
 
 
 def test_query_explain_for_whom_pathways() -> None:
@@ -111,3 +111,50 @@ def test_bad_ids_exit_2_with_did_you_mean(args: tuple[str, ...], fragment: str) 
     code, out, err = run(*args)
     assert code == 2
     assert fragment in err and "Traceback" not in err + out
+
+
+_CIRCLES = """\
+format_version: "2.0"
+id: circles
+title: Peer circles
+nodes:
+  - {kind: context, id: nqn, label: Newly qualified nurses}
+  - {kind: context, id: champion, label: A ward champion}
+  - {kind: intervention, id: circles, label: Peer circles}
+  - {kind: mechanism, id: normalising, label: Normalising}
+  - {kind: outcome, id: stay, label: Intention to stay}
+  - {kind: outcome, id: absence, label: Sickness absence}
+rules:
+  - {id: C1, if: [champion], with: [circles], because: [normalising], then: [stay]}
+  - {id: C6, if: [nqn], with: [circles], because: [normalising], reduces: [absence],
+     status: refuted}
+relations:
+  - {type: feeds, from: nqn, to: champion, stated: false}
+"""
+
+
+def test_refuted_rules_and_inferred_relations_from_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "circles.yaml"
+    path.write_text(_CIRCLES)
+    base = ["scenario", str(path), "-c", "nqn", "-i", "circles", "-f", "json"]
+    code, out, _ = run(*base)
+    data = json.loads(out)
+    assert code == 0 and data["fired_rules"] == ["C1"] and data["set_aside"] == ["C6"]
+    data = json.loads(run(*base, "--include-refuted")[1])
+    assert data["fired_rules"] == ["C6", "C1"] and data["set_aside"] == []
+    data = json.loads(run(*base, "--stated-only")[1])
+    assert data["fired_rules"] == [] and data["set_aside"] == ["C6"]
+    code, out, _ = run("query", str(path), "explain", "absence")
+    assert code == 0 and "set aside (refuted" in out and "C6" in out
+    code, out, _ = run("query", str(path), "explain", "absence", "--include-refuted")
+    assert "reduced by C6: IF nqn WITH circles REDUCES absence" in out and "[refuted]" in out
+    code, out, _ = run("query", str(path), "for-whom", "stay", "--stated-only")
+    assert "champion, with circles [C1]" in out and "nqn" not in out
+    code, out, _ = run("query", str(path), "for-whom", "stay")
+    assert "nqn, with circles [C1]" in out
+    code, out, _ = run("query", str(path), "pathways", "--from", "nqn", "--to", "stay")
+    assert "nqn -> [C1] -> stay" in out
+    code, out, _ = run(
+        "query", str(path), "pathways", "--from", "nqn", "--to", "stay", "--stated-only"
+    )
+    assert "no pathway" in out

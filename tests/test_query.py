@@ -154,11 +154,18 @@ def test_rules_that_block_each_other_fire_first_found() -> None:
     assert (s.fired_rules, s.blocked_rules) == (("R1",), ("R2",))
 
 
-def test_vacuous_rules_and_mechanism_modes() -> None:
+def test_any_circumstances_rules_and_mechanism_modes() -> None:
     theory = _tiny(
-        Rule(id="R1", interventions=("i",), mechanisms=("m1", "m2"), outcomes=("o1",)),
+        Rule(
+            id="R1",
+            any_context=True,
+            interventions=("i",),
+            mechanisms=("m1", "m2"),
+            outcomes=("o1",),
+        ),
         Rule(
             id="R2",
+            any_context=True,
             interventions=("i",),
             mechanisms=("m1", "m2"),
             mechanism_mode="alternatives",
@@ -171,6 +178,28 @@ def test_vacuous_rules_and_mechanism_modes() -> None:
     assert (s.fired_rules, s.withheld_rules, s.mechanisms) == (("R2",), ("R1",), ("m2",))
     s = q.scenario(theory, interventions=["i"], without=["m1", "m2"])
     assert s.fired_rules == () and s.withheld_rules == ("R1", "R2")
+
+
+def test_a_rule_with_no_context_never_fires() -> None:
+    # Only its interventions: the source does not say in what circumstances it holds.
+    unstated = Rule(id="R1", interventions=("i",), mechanisms=("m1",), outcomes=("o1",))
+    declared = Rule(
+        id="R2",
+        interventions=("i",),
+        mechanisms=("m1",),
+        outcomes=("o2",),
+        missing_parts=("context",),
+    )
+    theory = _tiny(unstated, declared)
+    s = q.scenario(theory, contexts=["a", "b"], interventions=["i"])
+    assert s.fired_rules == () and s.outcomes == ()
+    for outcome in ("o1", "o2"):
+        e = q.explain(theory, outcome)
+        assert e.unknown == (e.ways[0].rule,)
+        assert "IF (context unknown)" in str(e) and "always" not in str(e)
+        f = q.for_whom(theory, outcome)
+        assert f.sets == () and f.unknown == (e.ways[0].rule,)
+        assert "context unknown" in str(f) and "any circumstances" not in str(f)
 
 
 def test_without_the_mechanism_of_one_route(wfg: Theory) -> None:
@@ -239,16 +268,25 @@ def test_for_whom_work_status(wfg: Theory) -> None:
     assert f.blockers == () and not f.truncated
 
 
-def test_for_whom_resilience_keeps_minimal_sets_and_the_blocker(pwp: Theory) -> None:
+def test_for_whom_resilience_lists_the_blocked_and_the_unblocked_routes(pwp: Theory) -> None:
     f = q.for_whom(pwp, "resilience")
-    # core-systemic-vulnerability's route needs sharing-vulnerability on top: not minimal.
+    # The core routes can be blocked by national-targets-focus; with sharing-vulnerability
+    # on top, core-systemic-vulnerability gives resilience all the same: both are listed.
     assert [s.contexts for s in f.sets] == [
         ("lack-of-experience",),
         ("admin-clinical-balance", "high-clinical-volume"),
         ("high-clinical-volume", "no-time-to-reflect"),
+        ("lack-of-experience", "sharing-vulnerability"),
+        ("admin-clinical-balance", "high-clinical-volume", "sharing-vulnerability"),
+        ("high-clinical-volume", "no-time-to-reflect", "sharing-vulnerability"),
     ]
+    assert [s.unless for s in f.sets] == [("national-targets-focus",)] * 3 + [()] * 3
     assert f.sets[0].rules == ("individual-challenges", "core-individual", "self-care")
+    assert f.sets[3].rules[1] == "core-systemic-vulnerability"
     assert f.blockers == ("national-targets-focus",)
+    for route in f.sets:  # each answer is what scenario says, even with the blocker holding
+        s = q.scenario(pwp, contexts=[*route.contexts, "national-targets-focus"])
+        assert ("resilience" in s.outcomes) == (not route.unless)
     assert q.for_whom(pwp, "resilience", limit=1).truncated
 
 

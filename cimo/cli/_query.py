@@ -16,6 +16,20 @@ _FILE = Annotated[
     str, typer.Argument(metavar="FILE", help="A theory file, or the name of a bundled example.")
 ]
 _FORMAT = Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")]
+_REFUTED = Annotated[
+    bool,
+    typer.Option(
+        "--include-refuted",
+        help="Reason with refuted rules too (by default they are set aside, and named).",
+    ),
+]
+_STATED = Annotated[
+    bool,
+    typer.Option(
+        "--stated-only",
+        help="Leave out the 'feeds' relations the source does not state (stated: false).",
+    ),
+]
 
 
 def _show(result: Result, format: TextOrJson) -> None:
@@ -51,10 +65,15 @@ def register(app: typer.Typer) -> None:
     def explain_cmd(
         ctx: typer.Context,
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
+        include_refuted: _REFUTED = False,
+        stated_only: _STATED = False,
         format: _FORMAT = "text",
     ) -> None:
         """Every way the theory produces OUTCOME, following chains upstream."""
-        _show(explain(_theory(ctx), outcome), format)
+        result = explain(
+            _theory(ctx), outcome, include_refuted=include_refuted, stated_only=stated_only
+        )
+        _show(result, format)
 
     @query.command("for-whom")
     @handle_errors
@@ -62,10 +81,23 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
         limit: Annotated[int, typer.Option(help="The most context sets to build.")] = 100,
+        include_refuted: _REFUTED = False,
+        stated_only: _STATED = False,
         format: _FORMAT = "text",
     ) -> None:
-        """The minimal sets of contexts under which OUTCOME is expected, and its blockers."""
-        _show(for_whom(_theory(ctx), outcome, limit=limit), format)
+        """The minimal sets of contexts under which OUTCOME is expected, and its blockers.
+
+        Every route is listed, blocked or not; rules with no context are named
+        as "context unknown".
+        """
+        result = for_whom(
+            _theory(ctx),
+            outcome,
+            limit=limit,
+            include_refuted=include_refuted,
+            stated_only=stated_only,
+        )
+        _show(result, format)
 
     @query.command("pathways")
     @handle_errors
@@ -77,10 +109,21 @@ def register(app: typer.Typer) -> None:
         target: Annotated[str, typer.Option("--to", help="An outcome id.")],
         max_length: Annotated[int, typer.Option(help="The most rules in one pathway.")] = 6,
         limit: Annotated[int, typer.Option(help="The most pathways.")] = 100,
+        include_refuted: _REFUTED = False,
+        stated_only: _STATED = False,
         format: _FORMAT = "text",
     ) -> None:
         """The chains of rules from an intervention or context to an outcome."""
-        _show(pathways(_theory(ctx), source, target, max_length=max_length, limit=limit), format)
+        result = pathways(
+            _theory(ctx),
+            source,
+            target,
+            max_length=max_length,
+            limit=limit,
+            include_refuted=include_refuted,
+            stated_only=stated_only,
+        )
+        _show(result, format)
 
     @app.command("scenario")
     @handle_errors
@@ -98,13 +141,21 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--without", "-w", help="An id taken away (repeat)."),
         ] = None,
+        include_refuted: _REFUTED = False,
+        stated_only: _STATED = False,
         format: _FORMAT = "text",
     ) -> None:
-        """Reason forward: which rules fire, which are blocked, what is expected."""
+        """Reason forward: which rules fire, which are blocked, what is expected.
+
+        Rules with no context never fire (only 'if: any' holds in any
+        circumstances); refuted rules are set aside unless --include-refuted.
+        """
         result = scenario(
             read_theory(file),
             contexts=context or (),
             interventions=intervention or (),
             without=without or (),
+            include_refuted=include_refuted,
+            stated_only=stated_only,
         )
         _show(result, format)

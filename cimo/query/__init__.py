@@ -42,7 +42,7 @@ from cimo.query._coverage import (
     coverage,
     evidence,
 )
-from cimo.query._explain import Explanation, Way, explain
+from cimo.query._explain import Explanation, MechanismStep, Way, explain
 from cimo.query._for_whom import (
     Circumstance,
     Circumstances,
@@ -57,6 +57,7 @@ from cimo.query._scenario import (
     Blocked,
     Counterfactual,
     Derivation,
+    Qualified,
     Scenario,
     counterfactual,
     scenario,
@@ -80,8 +81,10 @@ __all__ = [
     "ForWhom",
     "InterventionReach",
     "MechanismEvidence",
+    "MechanismStep",
     "Pathway",
     "Pathways",
+    "Qualified",
     "Result",
     "RuleEvidence",
     "Scenario",

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
-from cimo._util import SideTable, suggest
-from cimo.core.vocabulary import SLOTS
+from cimo._util import suggest
 from cimo.errors import UnknownIdError
-from cimo.model import CimoModel, Rule, Theory
+from cimo.model import CimoModel, Theory
+from cimo.query._index import RuleIndex, rule_index
+from cimo.query._index import clear_cache as clear_cache  # for the benchmarks
 
 # ``clear_cache`` is left out on purpose: it is there for the benchmarks, not for users.
-__all__ = ["STEPS_PER_RESULT", "Result", "RuleIndex", "check_ids", "rule_index", "walk"]
+__all__ = [
+    "STEPS_PER_RESULT",
+    "Result",
+    "RuleIndex",
+    "check_ids",
+    "rule_index",
+    "set_aside_lines",
+    "walk",
+]
 
 #: How many search steps an enumeration (``for_whom``, ``pathways``) may take per
 #: result it may return (``limit``); past that it stops and says it was cut short.
@@ -71,77 +79,11 @@ def check_ids(
     return tuple(out)
 
 
-@dataclass
-class RuleIndex:
-    """Rules (by position) grouped by every id they name; built once per theory in one pass."""
-
-    rules: tuple[Rule, ...]
-    waiting: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose IF names the item (the rules waiting on it)."""
-    unless: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose UNLESS names the item."""
-    producers: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose THEN names the outcome."""
-    reducers: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose REDUCES names the outcome."""
-    using: dict[str, list[int]] = field(default_factory=dict)
-    """Rules whose WITH names the intervention."""
-    linked: dict[str, list[str]] = field(default_factory=dict)
-    """Contexts each outcome is linked to (``theory.links``)."""
-    linked_from: dict[str, list[str]] = field(default_factory=dict)
-    """Outcomes linked to each context."""
-    vacuous: list[int] = field(default_factory=list)
-    """Rules with no IF items (enabled whatever holds)."""
-
-    def derivable(self, item: str) -> bool:
-        """Whether a rule can make ``item`` hold: a THEN outcome, or a context linked to one."""
-        return item in self.producers or item in self.linked_from
-
-    def feeds(self, outcome: str) -> list[str]:
-        """The items that hold when ``outcome`` holds: itself and its linked contexts."""
-        return [outcome, *self.linked.get(outcome, ())]
-
-
-_INDEXES: SideTable[RuleIndex] = SideTable()
-
-
-def _build(theory: Theory) -> RuleIndex:
-    idx = RuleIndex(theory.rules)
-    tables = {
-        "if": idx.waiting,
-        "unless": idx.unless,
-        "with": idx.using,
-        "then": idx.producers,
-        "reduces": idx.reducers,
-    }  # BECAUSE is not indexed: no query starts from a mechanism's rules
-    slots = [(tables[s.keyword], s.attr) for s in SLOTS if s.keyword in tables]
-    for pos, rule in enumerate(theory.rules):
-        if not rule.contexts:
-            idx.vacuous.append(pos)
-        for table, attr in slots:
-            for ident in getattr(rule, attr):
-                bucket = table.get(ident)
-                if bucket is None:
-                    table[ident] = [pos]
-                else:
-                    bucket.append(pos)
-    for link in theory.links:
-        idx.linked.setdefault(link.outcome, []).append(link.context)
-        idx.linked_from.setdefault(link.context, []).append(link.outcome)
-    return idx
-
-
-def rule_index(theory: Theory) -> RuleIndex:
-    """The rule index of a theory, built on first use and kept while the theory lives.
-
-    The theory itself is never changed: the index lives in a side table keyed
-    by the theory's identity and is dropped when the theory is collected.
-    """
-    idx = _INDEXES.get(theory)
-    if idx is None:
-        idx = _build(theory)
-        _INDEXES.set(theory, idx)
-    return idx
+def set_aside_lines(ids: Sequence[str]) -> list[str]:
+    """The line every result prints about the refuted rules it left out (none: no line)."""
+    if not ids:
+        return []
+    return [f"set aside (refuted; include_refuted=True to reason with them): {', '.join(ids)}"]
 
 
 def walk(
@@ -175,8 +117,3 @@ def walk(
                 items.add(item)
                 stack.extend(rules_of(item))
     return rules, items
-
-
-def clear_cache() -> None:
-    """Forget every cached rule index (benchmarks use it to time cold queries)."""
-    _INDEXES.clear()

@@ -84,7 +84,7 @@ def coverage(theory: Theory) -> Coverage:
     >>> len(c.unreached_outcomes)  # no interventions in this grounded theory
     8
     """
-    idx = rule_index(theory)
+    idx = rule_index(theory, include_refuted=True)  # as the rules are written, status aside
     rules = theory.rules
     reach = []
     for node in theory.interventions:
@@ -244,7 +244,7 @@ def evidence(theory: Theory, *, min_witnesses: int = 2) -> EvidenceSummary:
         incidences = [e.incidence for e in rule.evidence if e.incidence is not None]
         by_stance: dict[str, dict[str, None]] = {"supports": {}, "refutes": {}, "refines": {}}
         for e in rule.evidence:
-            if w := _witness(e.source, e.participant):
+            if e.stance in by_stance and (w := _witness(e.source, e.participant)):
                 by_stance[e.stance][w] = None
         row = RuleEvidence(
             rule=rule.id,

@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import Literal
 
 from cimo.core.vocabulary import MechanismMode, Status
 from cimo.model import CimoModel, Rule, Theory
-from cimo.query._base import Result, RuleIndex, check_ids, rule_index
+from cimo.query._base import Result, check_ids, set_aside_lines
+from cimo.query._index import RuleIndex, needs, rule_index
 
-__all__ = ["Explanation", "Way", "explain"]
+__all__ = ["Explanation", "MechanismStep", "Way", "explain"]
+
+#: How a way bears on what it produces.
+WayEffect = Literal["then", "reduces", "otherwise", "feeds"]
+
+
+class MechanismStep(CimoModel):
+    """One mechanism of a way, with what it alone requires and the outcomes that follow it."""
+
+    mechanism: str
+    requires: tuple[str, ...] = ()
+    then: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        text = self.mechanism
+        if self.requires:
+            text += f" (if {' and '.join(self.requires)})"
+        if self.then:
+            text += f" → {', '.join(self.then)}"
+        return text
 
 
 class Way(CimoModel):
@@ -19,8 +40,23 @@ class Way(CimoModel):
     """0 for a rule that produces the outcome itself; n for n chain steps upstream."""
     produces: tuple[str, ...]
     """The items of interest it makes hold (the outcome, or an upstream item)."""
+    effect: WayEffect = "then"
+    """How it bears on them: THEN, REDUCES, OTHERWISE (when its mechanisms do not
+    fire), or through a ``feeds`` relation from the rule or one of its mechanisms."""
     contexts: tuple[str, ...]
     """IF: what must hold."""
+    any_context: bool = False
+    """True for ``if: any``: the rule holds in any circumstances."""
+    context_unknown: bool = False
+    """True when the rule states no context (or the source leaves it out): it never fires."""
+    context_groups: tuple[tuple[str, ...], ...] = ()
+    """IF any of: one item of each group must hold."""
+    modifiers: tuple[str, ...] = ()
+    """WITHIN: the modifiers that qualify the whole configuration (required)."""
+    moderators: tuple[str, ...] = ()
+    """MODERATED BY (never required)."""
+    despite: tuple[str, ...] = ()
+    """DESPITE (never required, never blocking)."""
     unless: tuple[str, ...]
     """UNLESS: what would block it."""
     interventions: tuple[str, ...]
@@ -28,37 +64,103 @@ class Way(CimoModel):
     mechanisms: tuple[str, ...]
     """BECAUSE: how it works."""
     mechanism_mode: MechanismMode
+    steps: tuple[MechanismStep, ...] = ()
+    """The mechanisms with their own ``requires`` and outcomes (as written)."""
+    outcomes: tuple[str, ...] = ()
+    """THEN: everything the rule expects."""
+    reduces: tuple[str, ...] = ()
+    otherwise: tuple[str, ...] = ()
+    """OTHERWISE: expected when the conditions hold but the mechanisms do not fire."""
+    leads_to: tuple[tuple[str, str], ...] = ()
+    """Outcome to outcome inside the configuration, in order ("O1, leading to O2")."""
     chained: tuple[str, ...]
-    """The IF items other rules can produce (followed upstream)."""
+    """The items it waits on that other rules can produce (followed upstream)."""
     status: Status
     statement: str | None = None
 
+    def _condition(self) -> str:
+        if self.context_unknown:
+            return "IF (context unknown)"
+        parts = list(self.contexts)
+        parts += [f"({' or '.join(g)})" if len(g) > 1 else g[0] for g in self.context_groups]
+        text = "IF " + (" and ".join(parts) if parts else "in any circumstances")
+        if self.modifiers:
+            text = f"WITHIN {' and '.join(self.modifiers)} {text}"
+        return text
+
+    def _because(self) -> str:
+        linked = {s.mechanism: s for s in self.steps}
+        items = [str(linked.get(m, MechanismStep(mechanism=m))) for m in self.mechanisms]
+        if self.mechanism_mode == "alternatives":
+            return " or ".join(items)
+        text = " and ".join(items)
+        return text + " (combination unstated)" if self.mechanism_mode == "unstated" else text
+
+    def _result(self) -> str:
+        if self.effect == "reduces":
+            return f"REDUCES {', '.join(self.produces)}"
+        if self.effect == "otherwise":
+            return f"OTHERWISE {', '.join(self.produces)} (when its mechanisms do not fire)"
+        outcomes = list(self.produces)
+        for first, then in self.leads_to:
+            if first in outcomes:
+                outcomes[outcomes.index(first)] = f"{first}, leading to {then}"
+        text = f"THEN {', '.join(outcomes)}"
+        return text + " (through what it feeds)" if self.effect == "feeds" else text
+
     def __str__(self) -> str:
-        text = f"{self.rule}: IF {' and '.join(self.contexts) or '(always)'}"
+        text = f"{self.rule}: {self._condition()}"
         if self.interventions:
             text += f" WITH {' and '.join(self.interventions)}"
         if self.unless:
             text += f" UNLESS {' or '.join(self.unless)}"
-        text += f" THEN {', '.join(self.produces)}"
+        if self.moderators:
+            text += f" MODERATED BY {' and '.join(self.moderators)}"
+        if self.despite:
+            text += f" DESPITE {' and '.join(self.despite)}"
+        text += f" {self._result()}"
         if self.mechanisms:
-            joint = " or " if self.mechanism_mode == "alternatives" else " and "
-            text += f" BECAUSE {joint.join(self.mechanisms)}"
+            text += f" BECAUSE {self._because()}"
+        if self.otherwise and self.effect != "otherwise":
+            text += f" OTHERWISE {', '.join(self.otherwise)}"
+        if self.status == "refuted":
+            text += " [refuted]"
         return text
 
 
-def _way(rule: Rule, depth: int, produces: tuple[str, ...], idx: RuleIndex) -> Way:
+def _way(
+    rule: Rule, depth: int, produces: tuple[str, ...], effect: WayEffect, idx: RuleIndex
+) -> Way:
     # Built from a validated theory, so every value already has its type:
     # skip re-validation (it would be most of the cost of a large explanation).
+    pos = idx.position[rule.id]
+    steps = tuple(
+        MechanismStep.model_construct(mechanism=m.id, requires=m.requires, then=m.then)
+        for m in idx.mechs[pos]
+        if m.requires or m.then
+    )
     return Way.model_construct(
         rule=rule.id,
         depth=depth,
         produces=produces,
+        effect=effect,
         contexts=rule.contexts,
+        any_context=rule.any_context,
+        context_unknown=not idx.fires[pos],
+        context_groups=rule.context_groups,
+        modifiers=rule.modifiers,
+        moderators=rule.moderators,
+        despite=rule.despite,
         unless=rule.unless,
         interventions=rule.interventions,
         mechanisms=rule.mechanisms,
         mechanism_mode=rule.mechanism_mode,
-        chained=tuple(c for c in rule.contexts if idx.derivable(c)),
+        steps=steps,
+        outcomes=rule.outcomes,
+        reduces=rule.reduces,
+        otherwise=rule.otherwise,
+        leads_to=tuple((s.from_, s.to) for s in rule.outcome_steps),
+        chained=tuple(c for c in needs(rule) if idx.derivable(c)),
         status=rule.status,
         statement=rule.statement,
     )
@@ -72,6 +174,10 @@ class Explanation(Result):
     """The rules behind the outcome: depth 0 produce it, deeper ones feed those."""
     reduced_by: tuple[Way, ...]
     """The rules that make the outcome less likely."""
+    variants: tuple[str, ...] = ()
+    """Outcomes that are variants of this one (``variant_of``), explained too."""
+    set_aside: tuple[str, ...] = ()
+    """Refuted rules behind the outcome that were left out."""
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -83,29 +189,46 @@ class Explanation(Result):
         """The ids of the rules that produce the outcome themselves."""
         return tuple(w.rule for w in self.ways if w.depth == 0)
 
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        """The ids of the rules behind the outcome whose context is unknown."""
+        return tuple(w.rule for w in self.ways if w.context_unknown)
+
     def _lines(self) -> tuple[str, list[str]]:
         if not self.ways:
             lines = ["no rule produces it"]
         else:
             lines = [f"{'  ' * w.depth}{w}" for w in self.ways]
         lines += [f"reduced by {w}" for w in self.reduced_by]
+        if self.variants:
+            lines.append(f"counting its variants: {', '.join(self.variants)}")
+        lines += set_aside_lines(self.set_aside)
         return f"How {self.outcome} comes about", lines
 
 
-def explain(theory: Theory, outcome: str) -> Explanation:
+def explain(
+    theory: Theory, outcome: str, *, include_refuted: bool = False, stated_only: bool = False
+) -> Explanation:
     """Every way the theory produces an outcome: rules, mechanisms, contexts, blockers.
 
-    Starts from the rules whose THEN names the outcome and follows chains
-    upstream: an IF item that other rules produce (an outcome, or a context
-    linked to outcomes) is explained in turn. Each rule appears once, at its
-    smallest depth; loops end. Cost: one pass over the rules upstream.
+    Starts from the rules whose THEN (or OTHERWISE) names the outcome or one of
+    its variants (``variant_of``) and follows chains upstream: an item a rule
+    waits on (IF, WITHIN, any-of members, a mechanism's ``requires``) that
+    other rules produce, or that ``links`` and ``feeds`` relations make hold,
+    is explained in turn. Each rule appears once, at its smallest depth; loops
+    end. A rule with no context is shown "IF (context unknown)": it never
+    fires. Refuted rules are set aside unless ``include_refuted``. Cost: one
+    pass over the rules upstream.
 
     Args:
         theory: The theory.
         outcome: The id of an outcome.
+        include_refuted: Reason with refuted rules too.
+        stated_only: Leave out ``feeds`` relations the source does not state.
 
     Returns:
-        The ways, nearest first, and the rules that reduce the outcome.
+        The ways, nearest first, the rules that reduce the outcome, and the
+        refuted rules set aside.
 
     Raises:
         UnknownIdError: if ``outcome`` is not an outcome of the theory.
@@ -119,31 +242,47 @@ def explain(theory: Theory, outcome: str) -> Explanation:
     [('purpose-reaffirmed-by-resilience', 0), ('self-care', 1), ('boundaries', 1)]
     """
     (outcome,) = check_ids(theory, [outcome], ("outcome",))
-    idx = rule_index(theory)
+    idx = rule_index(theory, include_refuted=include_refuted, stated_only=stated_only)
     rules = theory.rules
     depth_of: dict[int, int] = {}
+    effect_of: dict[int, WayEffect] = {}
     produces: dict[int, list[str]] = {}
-    seen_items = {outcome}
-    frontier: deque[tuple[str, int]] = deque([(outcome, 0)])
+    targets = idx.with_variants(outcome)
+    seen_items = set(targets)
+    frontier: deque[tuple[str, int]] = deque((t, 0) for t in targets)
     while frontier:
         item, depth = frontier.popleft()
-        sources = [item, *idx.linked_from.get(item, ())]
-        for source in sources:
-            for pos in idx.producers.get(source, ()):
-                if pos not in depth_of:
-                    depth_of[pos] = depth
-                    produces[pos] = []
-                    for c in rules[pos].contexts:
-                        if c not in seen_items and idx.derivable(c):
-                            seen_items.add(c)
-                            frontier.append((c, depth + 1))
-                if depth_of[pos] == depth and source not in produces[pos]:
-                    produces[pos].append(source)
+        makers, feeders = idx.makers(item)
+        for source in feeders:
+            if source not in seen_items:
+                seen_items.add(source)
+                frontier.appendleft((source, depth))  # the same step: explained at this depth
+        for pos, how in makers:
+            if pos not in depth_of:
+                depth_of[pos] = depth
+                effect_of[pos] = (
+                    "otherwise" if how == "otherwise" else "then" if how == "then" else "feeds"
+                )
+                produces[pos] = []
+                for c in needs(rules[pos]):
+                    if c not in seen_items and idx.derivable(c):
+                        seen_items.add(c)
+                        frontier.append((c, depth + 1))
+            if depth_of[pos] == depth and item not in produces[pos]:
+                produces[pos].append(item)
     order = sorted(depth_of, key=lambda p: (depth_of[p], p))
+    reducers = dict.fromkeys(p for t in targets for p in idx.reducers.get(t, ()))
     return Explanation(
         outcome=outcome,
-        ways=tuple(_way(rules[p], depth_of[p], tuple(produces[p]), idx) for p in order),
-        reduced_by=tuple(_way(rules[p], 0, (outcome,), idx) for p in idx.reducers.get(outcome, ())),
+        ways=tuple(
+            _way(rules[p], depth_of[p], tuple(produces[p]), effect_of[p], idx) for p in order
+        ),
+        reduced_by=tuple(
+            _way(rules[p], 0, tuple(t for t in targets if t in rules[p].reduces), "reduces", idx)
+            for p in reducers
+        ),
+        variants=idx.variants.get(outcome, ()),
+        set_aside=idx.refuted_behind(seen_items),
     )
 
 

@@ -6,13 +6,14 @@ import itertools
 from typing import Literal
 
 from cimo.model import CimoModel, Context, Facets, Theory
-from cimo.query._base import STEPS_PER_RESULT, Result, check_ids, rule_index
+from cimo.query._base import STEPS_PER_RESULT, Result, check_ids, set_aside_lines
+from cimo.query._index import RuleIndex, rule_index
 
 __all__ = ["Circumstance", "Circumstances", "ContextSet", "ForWhom", "circumstances", "for_whom"]
 
 
 class ContextSet(CimoModel):
-    """One set of circumstances under which an outcome is expected."""
+    """One route to an outcome: the circumstances under which it is expected, and its blockers."""
 
     contexts: tuple[str, ...]
     """Contexts that, together, suffice (sorted)."""
@@ -22,14 +23,22 @@ class ContextSet(CimoModel):
     """The rules of the chain, upstream first."""
     unless: tuple[str, ...]
     """Items that would block one of those rules (sorted)."""
+    without: tuple[str, ...] = ()
+    """Mechanisms that must NOT fire (a route through a rule's OTHERWISE), sorted."""
+    outcome: str | None = None
+    """The outcome the route produces when it is a variant of the one asked about."""
 
     def __str__(self) -> str:
-        text = " and ".join(self.contexts) or "(any circumstances)"
+        text = " and ".join(self.contexts) or "in any circumstances"
         if self.interventions:
             text += f", with {' and '.join(self.interventions)}"
+        if self.without:
+            text += f", when {' and '.join(self.without)} does not fire"
         if self.unless:
             text += f", unless {' or '.join(self.unless)}"
-        return f"{text} [{' -> '.join(self.rules)}]"
+        tail = f" (as {self.outcome})" if self.outcome else ""
+        chain = " -> ".join(self.rules) or "through links or feeds relations only"
+        return f"{text} [{chain}]{tail}"
 
 
 class ForWhom(Result):
@@ -37,81 +46,212 @@ class ForWhom(Result):
 
     outcome: str
     sets: tuple[ContextSet, ...]
-    """The minimal sets of contexts (with interventions) under which the outcome follows."""
+    """Every route: the minimal circumstances (with interventions) under which the
+    outcome follows, each with what would block it. One set of circumstances may
+    have several routes, blocked and unblocked."""
     blockers: tuple[str, ...]
-    """Every item that would block some set (sorted)."""
+    """Every item that would block some route (sorted)."""
+    variants: tuple[str, ...] = ()
+    """Outcomes that are variants of this one (``variant_of``), counted too."""
+    unknown: tuple[str, ...] = ()
+    """Rules behind the outcome whose context is unknown (none stated, or missing in
+    the source): they never fire, so no circumstances can be given for them."""
+    set_aside: tuple[str, ...] = ()
+    """Refuted rules behind the outcome that were left out."""
     truncated: bool = False
     """True when more sets exist than ``limit`` allowed: the list was cut short."""
 
     def _lines(self) -> tuple[str, list[str]]:
         lines = [str(s) for s in self.sets] or ["no circumstances produce it"]
+        if self.unknown:
+            lines.append(f"context unknown (never fires in a scenario): {', '.join(self.unknown)}")
         if self.truncated:
             lines.append("(cut short: more sets exist; raise limit)")
+        lines += set_aside_lines(self.set_aside)
         return f"For whom {self.outcome} is expected", lines
 
 
-_Option = tuple[frozenset[str], frozenset[str], tuple[str, ...], frozenset[str]]
+# contexts, interventions, chain, unless, without (mechanisms that must not fire),
+# uses (mechanisms the chain needs to fire)
+_Option = tuple[
+    frozenset[str], frozenset[str], tuple[str, ...], frozenset[str], frozenset[str], frozenset[str]
+]
+_Path = frozenset[int | str]
+_MechOption = tuple[tuple[str, ...], frozenset[str], frozenset[str]]
 
 
 class _Sets:
-    def __init__(self, theory: Theory, limit: int) -> None:
+    """The routes to an item, built upstream (bounded by ``limit`` and a step budget)."""
+
+    def __init__(self, theory: Theory, idx: RuleIndex, limit: int) -> None:
         self.theory = theory
-        self.idx = rule_index(theory)
+        self.idx = idx
         self.limit = limit
         self.truncated = False
         self.steps = limit * STEPS_PER_RESULT
+        self.unknown: dict[int, None] = {}
+        self.behind: dict[str, None] = {}
 
-    def of_item(self, item: str, path: frozenset[int]) -> list[_Option]:
-        node = self.theory.index[item]
-        options: list[_Option] = []
+    def of_item(self, item: str, path: _Path) -> list[_Option]:
         self.steps -= 1
         if self.steps < 0:
             self.truncated = True
-            return options
-        if isinstance(node, Context):
-            options.append((frozenset([item]), frozenset(), (), frozenset()))
-        for source in [item, *self.idx.linked_from.get(item, ())]:
-            for pos in self.idx.producers.get(source, ()):
-                if pos not in path:
-                    options += self.of_rule(pos, path | {pos})
-                if len(options) >= self.limit:
-                    self.truncated = True
-                    return options[: self.limit]
+            return []
+        self.behind[item] = None
+        options: list[_Option] = []
+        if self.idx.kinds.get(item) == "context":
+            empty: frozenset[str] = frozenset()
+            options.append((frozenset([item]), empty, (), empty, empty, empty))
+        path = path | {item}
+        rules, items = self.idx.makers(item)
+        for pos, how in rules:
+            options += self.of_rule(pos, path, how, item)
+            if len(options) >= self.limit:
+                self.truncated = True
+                return options[: self.limit]
+        for source in items:
+            if source not in path:
+                options += self.of_item(source, path)
+            if len(options) >= self.limit:
+                self.truncated = True
+                return options[: self.limit]
         return options
 
-    def of_rule(self, pos: int, path: frozenset[int]) -> list[_Option]:
-        rule = self.idx.rules[pos]
-        parts = [self.of_item(c, path) for c in rule.contexts]
+    def mech_options(self, pos: int, how: str, target: str) -> list[_MechOption]:
+        """Per way the mechanisms can go: (requires, must fire, must not fire)."""
+        idx = self.idx
+        mechs = idx.mechs[pos]
+        alternatives = idx.rules[pos].mechanism_mode == "alternatives"
+        none: frozenset[str] = frozenset()
+        if how == "otherwise":
+            if not mechs:
+                return []
+            if alternatives:
+                return [((), none, frozenset(m.id for m in mechs))]
+            return [((), none, frozenset([m.id])) for m in {m.id: m for m in mechs}.values()]
+        if not mechs:
+            return [((), none, none)]
+        if how == "activates":
+            tied = [m for m in mechs if m.id in idx.fed_by.get(target, ())]
+        elif how == "then":
+            tied = [m for m in mechs if target in m.then]
+        else:  # "fires": the rule's firing feeds the target, whichever mechanisms fire
+            tied = []
+        if alternatives:
+            return [(m.requires, frozenset([m.id]), none) for m in (tied or mechs)]
+        requires = tuple(dict.fromkeys(r for m in mechs for r in m.requires))
+        return [(requires, frozenset(m.id for m in mechs), none)]
+
+    def of_rule(self, pos: int, path: _Path, how: str, target: str) -> list[_Option]:
+        idx = self.idx
+        if pos in path:
+            return []
+        if not idx.fires[pos]:
+            self.unknown[pos] = None
+            return []
+        path = path | {pos}
+        rule = idx.rules[pos]
         out: list[_Option] = []
-        for combo in itertools.product(*parts):
-            contexts = frozenset().union(*(c[0] for c in combo))
-            interventions = frozenset(rule.interventions).union(*(c[1] for c in combo))
-            chain = (*dict.fromkeys(r for c in combo for r in c[2]), rule.id)
-            unless = frozenset(rule.unless).union(*(c[3] for c in combo))
-            out.append((contexts, interventions, chain, unless))
-            if len(out) >= self.limit:
-                self.truncated = True
-                break
+        for requires, uses, without in self.mech_options(pos, how, target):
+            needed = tuple(dict.fromkeys((*idx.required[pos], *requires)))
+            parts = [self.of_item(c, path) for c in needed]
+            parts.extend(
+                [o for m in dict.fromkeys(group) for o in self.of_item(m, path)]
+                for group in rule.context_groups
+            )
+            for combo in itertools.product(*parts):
+                option = _join(combo, rule.interventions, rule.id, rule.unless, without, uses)
+                if option is not None:
+                    out.append(option)
+                if len(out) >= self.limit:
+                    self.truncated = True
+                    return out
         return out
 
 
-def for_whom(theory: Theory, outcome: str, *, limit: int = 100) -> ForWhom:
-    """The sets of contexts under which an outcome is expected, and what would block it.
+def _join(
+    combo: tuple[_Option, ...],
+    interventions: tuple[str, ...],
+    rule: str,
+    unless: tuple[str, ...],
+    without: frozenset[str],
+    uses: frozenset[str],
+) -> _Option | None:
+    """One route through a rule from one route per thing it needs; None if it defeats itself."""
+    contexts = frozenset().union(*(c[0] for c in combo))
+    blocked_by = frozenset(unless).union(*(c[3] for c in combo))
+    not_firing = without.union(*(c[4] for c in combo))
+    firing = uses.union(*(c[5] for c in combo))
+    if contexts & blocked_by or not_firing & firing:
+        return None  # blocked by its own circumstances, or needs a mechanism both ways
+    return (
+        contexts,
+        frozenset(interventions).union(*(c[1] for c in combo)),
+        (*dict.fromkeys(r for c in combo for r in c[2]), rule),
+        blocked_by,
+        not_firing,
+        firing,
+    )
 
-    Each set is what must hold for one chain of rules to produce the outcome:
-    the contexts of its first rules, with the chained IF items replaced by the
-    contexts that produce them (a context that outcomes are linked to counts
-    both as given and as derived). Sets that hold a smaller set with the same
-    or fewer interventions are dropped: only minimal sets are kept.
+
+def _minimal(routes: list[tuple[_Option, str]]) -> list[tuple[_Option, str]]:
+    """Keep the shortest chain per route, and drop routes needing strictly more circumstances."""
+    unique: dict[tuple[frozenset[str], ...], tuple[_Option, str]] = {}
+    for route in routes:
+        o = route[0]
+        key = (o[0], o[1], o[3], o[4])
+        best = unique.get(key)
+        if best is None or len(o[2]) < len(best[0][2]):
+            unique[key] = route
+    keys = list(unique)
+
+    def smaller(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:
+        same = a[0] == b[0] and a[1] == b[1] and a[3] == b[3]
+        return not same and a[0] <= b[0] and a[1] <= b[1] and a[2] <= b[2] and a[3] <= b[3]
+
+    # bounded by ``limit``: the routes were cut short there
+    return [unique[k] for k in keys if not any(smaller(o, k) for o in keys)]
+
+
+def for_whom(
+    theory: Theory,
+    outcome: str,
+    *,
+    limit: int = 100,
+    include_refuted: bool = False,
+    stated_only: bool = False,
+) -> ForWhom:
+    """The sets of circumstances under which an outcome is expected, and what would block them.
+
+    Each route is what must hold for one chain of rules to produce the outcome
+    (or one of its variants): the contexts of its first rules, with every
+    item a rule waits on that other rules produce (IF, WITHIN, any-of
+    members, a mechanism's ``requires``) replaced by the circumstances that
+    produce it; a context that is also produced counts both as given and as
+    derived. A route through a rule's OTHERWISE names the mechanism that must
+    not fire (``without``). Every route is kept, blocked or not: when the same
+    circumstances have a route that an UNLESS item can block and one that
+    nothing blocks, both are listed. Routes that need strictly more
+    circumstances than another route with no more blockers are dropped.
+
+    Every answer is one :func:`scenario` confirms: given a route's contexts and
+    interventions (and ``without`` its mechanisms), the outcome is expected,
+    or one of the route's UNLESS items holds.
+
+    Rules with no context are listed as ``unknown`` (their source does not say
+    when they hold); refuted rules are set aside unless ``include_refuted``.
 
     Args:
         theory: The theory.
         outcome: The id of an outcome.
         limit: The most sets to build; a result cut short says so (``truncated``),
             as does a search that took more than ``1000 * limit`` steps.
+        include_refuted: Reason with refuted rules too.
+        stated_only: Leave out ``feeds`` relations the source does not state.
 
     Returns:
-        The minimal sets and the blockers.
+        The routes, the blockers, the context-unknown rules and the refuted
+        rules set aside.
 
     Raises:
         UnknownIdError: if ``outcome`` is not an outcome of the theory.
@@ -123,32 +263,29 @@ def for_whom(theory: Theory, outcome: str, *, limit: int = 100) -> ForWhom:
       high-clinical-volume and limited-supervision, unless resilience or work-boundaries [burnout]
     """
     (outcome,) = check_ids(theory, [outcome], ("outcome",))
-    finder = _Sets(theory, limit)
-    options = finder.of_item(outcome, frozenset())
-    unique: dict[tuple[frozenset[str], frozenset[str]], _Option] = {}
-    for o in options:  # per set of circumstances, keep the shortest chain
-        best = unique.get((o[0], o[1]))
-        if best is None or len(o[2]) < len(best[2]):
-            unique[o[0], o[1]] = o
-    keys = list(unique)
-    minimal = [
-        k
-        for k in keys
-        if not any(o != k and o[0] <= k[0] and o[1] <= k[1] for o in keys)  # bounded by limit
-    ]
+    idx = rule_index(theory, include_refuted=include_refuted, stated_only=stated_only)
+    finder = _Sets(theory, idx, limit)
+    routes: list[tuple[_Option, str]] = []
+    for target in idx.with_variants(outcome):
+        routes += [(o, target) for o in finder.of_item(target, frozenset())]
     sets = tuple(
         ContextSet(
-            contexts=tuple(sorted(k[0])),
-            interventions=tuple(sorted(k[1])),
-            rules=unique[k][2],
-            unless=tuple(sorted(unique[k][3])),
+            contexts=tuple(sorted(o[0])),
+            interventions=tuple(sorted(o[1])),
+            rules=o[2],
+            unless=tuple(sorted(o[3])),
+            without=tuple(sorted(o[4])),
+            outcome=None if target == outcome else target,
         )
-        for k in minimal
+        for o, target in _minimal(routes)
     )
     return ForWhom(
         outcome=outcome,
         sets=sets,
         blockers=tuple(sorted({u for s in sets for u in s.unless})),
+        variants=idx.variants.get(outcome, ()),
+        unknown=tuple(idx.rules[p].id for p in sorted(finder.unknown)),
+        set_aside=idx.refuted_behind(finder.behind),
         truncated=finder.truncated,
     )
 
@@ -177,18 +314,32 @@ class Circumstances(Result):
     outcome: str
     contexts: tuple[Circumstance, ...]
     truncated: bool = False
+    unknown: tuple[str, ...] = ()
+    """Rules behind the outcome whose context is unknown (see :attr:`ForWhom.unknown`)."""
+    set_aside: tuple[str, ...] = ()
+    """Refuted rules behind the outcome that were left out."""
 
     def _lines(self) -> tuple[str, list[str]]:
         lines = [str(c) for c in self.contexts] or ["no context bears on it"]
-        return f"Circumstances of {self.outcome}", lines
+        if self.unknown:
+            lines.append(f"context unknown: {', '.join(self.unknown)}")
+        return f"Circumstances of {self.outcome}", lines + set_aside_lines(self.set_aside)
 
 
-def circumstances(theory: Theory, outcome: str, *, limit: int = 100) -> Circumstances:
+def circumstances(
+    theory: Theory,
+    outcome: str,
+    *,
+    limit: int = 100,
+    include_refuted: bool = False,
+    stated_only: bool = False,
+) -> Circumstances:
     """The contexts under which an outcome is expected or blocked, with their facets.
 
     The enabling contexts are those of :func:`for_whom`'s sets, the blocking
     ones its blockers that are contexts; each comes with its level, dimension
-    and facets (who, whom, where, when, which circumstances).
+    and facets (who, whom, where, when, which circumstances). Takes the
+    options of :func:`for_whom`.
 
     >>> import cimo
     >>> from cimo.query import circumstances
@@ -196,7 +347,9 @@ def circumstances(theory: Theory, outcome: str, *, limit: int = 100) -> Circumst
     >>> [(x.context, x.role) for x in c.contexts if x.role == "blocks"]
     [('national-targets-focus', 'blocks')]
     """
-    found = for_whom(theory, outcome, limit=limit)
+    found = for_whom(
+        theory, outcome, limit=limit, include_refuted=include_refuted, stated_only=stated_only
+    )
     index = theory.index
     out = []
     enabling = dict.fromkeys(c for s in found.sets for c in s.contexts)
@@ -215,4 +368,10 @@ def circumstances(theory: Theory, outcome: str, *, limit: int = 100) -> Circumst
                     facets=node.facets,
                 )
             )
-    return Circumstances(outcome=outcome, contexts=tuple(out), truncated=found.truncated)
+    return Circumstances(
+        outcome=outcome,
+        contexts=tuple(out),
+        truncated=found.truncated,
+        unknown=found.unknown,
+        set_aside=found.set_aside,
+    )

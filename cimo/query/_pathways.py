@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 from cimo.errors import UsageError
-from cimo.model import CimoModel, Theory
-from cimo.query._base import STEPS_PER_RESULT, Result, RuleIndex, check_ids, rule_index, walk
+from cimo.model import CimoModel, Rule, Theory
+from cimo.query._base import STEPS_PER_RESULT, Result, check_ids, set_aside_lines, walk
+from cimo.query._index import RuleIndex, needs, rule_index
 
 __all__ = ["Pathway", "Pathways", "pathways"]
 
@@ -18,8 +19,11 @@ class Pathway(CimoModel):
     """The rules in order."""
     via: tuple[str, ...]
     """The items joining consecutive rules (one fewer than the rules)."""
-    effect: Literal["then", "reduces"]
-    """Whether the last rule produces (``then``) or reduces the target."""
+    effect: Literal["then", "reduces", "otherwise"]
+    """Whether the last rule produces (``then``), reduces the target, or produces it
+    when its mechanisms do not fire (``otherwise``)."""
+    outcome: str | None = None
+    """The variant of the target the last rule bears on, when it is not the target itself."""
 
     def __str__(self) -> str:
         parts = [f"[{self.rules[0]}]"]
@@ -39,39 +43,89 @@ class Pathways(Result):
     """True when the search was cut short by ``max_length`` or ``limit``."""
     note: str | None = None
     """Why the result was cut short."""
+    set_aside: tuple[str, ...] = ()
+    """Refuted rules on the way (naming the source, an item on a pathway, or the
+    target) that were left out."""
 
     def _lines(self) -> tuple[str, list[str]]:
         lines = [
-            f"{self.source} -> {p} -> {self.target}"
-            + (" (reduces)" if p.effect == "reduces" else "")
+            f"{self.source} -> {p} -> {p.outcome or self.target}"
+            + (f" (as a variant of {self.target})" if p.outcome else "")
+            + (f" ({p.effect})" if p.effect != "then" else "")
             for p in self.paths
         ] or ["no pathway"]
         if self.note:
             lines.append(f"(cut short: {self.note})")
+        lines += set_aside_lines(self.set_aside)
         return f"Pathways from {self.source} to {self.target}", lines
 
 
-def _upstream(idx: RuleIndex, target: str) -> set[int]:
-    """Rules from which some chain reaches ``target`` (one backward pass)."""
+def _upstream(idx: RuleIndex, targets: tuple[str, ...]) -> set[int]:
+    """Rules from which some chain reaches one of ``targets`` (one backward pass)."""
     rules = idx.rules
-    found, _ = walk(
-        [*idx.producers.get(target, ()), *idx.reducers.get(target, ())],
-        lambda pos: rules[pos].contexts,
-        lambda c: (p for s in (c, *idx.linked_from.get(c, ())) for p in idx.producers.get(s, ())),
-    )
-    return found
+
+    def makers(item: str) -> list[int]:
+        out: list[int] = []
+        stack, seen = [item], {item}
+        while stack:  # through the contexts and outcomes that feed the item
+            found, feeders = idx.makers(stack.pop())
+            out += [p for p, _ in found]
+            stack += [f for f in feeders if f not in seen]
+            seen.update(feeders)
+        return out
+
+    starts = [
+        p
+        for t in targets
+        for table in (idx.producers, idx.reducers, idx.fallbacks)
+        for p in table.get(t, ())
+    ]
+    found, _ = walk(starts, lambda pos: needs(rules[pos]), makers)
+    return {p for p in found if idx.fires[p]}
+
+
+def _outputs(idx: RuleIndex, pos: int) -> list[str]:
+    """What a rule can make hold: THEN and OTHERWISE, and what it or its mechanisms feed."""
+    rule = idx.rules[pos]
+    out = [*rule.outcomes, *rule.otherwise, *idx.feeds_to.get(rule.id, ())]
+    out += [t for m in rule.mechanisms for t in idx.feeds_to.get(m, ())]
+    return [o for o in dict.fromkeys(out) if idx.kinds.get(o) in ("context", "outcome")]
+
+
+def _bears(rule: Rule, targets: tuple[str, ...]) -> tuple[str, str] | None:
+    """How a rule bears on the first target it names: (effect, target), or None."""
+    for t in targets:
+        for effect, items in (
+            ("then", rule.outcomes),
+            ("reduces", rule.reduces),
+            ("otherwise", rule.otherwise),
+        ):
+            if t in items:
+                return effect, t
+    return None
 
 
 def pathways(
-    theory: Theory, source: str, target: str, *, max_length: int = 6, limit: int = 100
+    theory: Theory,
+    source: str,
+    target: str,
+    *,
+    max_length: int = 6,
+    limit: int = 100,
+    include_refuted: bool = False,
+    stated_only: bool = False,
 ) -> Pathways:
     """The chains of rules from an intervention or context to an outcome.
 
-    A pathway starts with a rule that has ``source`` in its WITH or IF (or, for
-    an outcome, in its IF), goes on through rules whose IF an earlier outcome
-    (or a context it is linked to) fills, and ends with a rule whose THEN or
-    REDUCES names ``target``. Rules appear at most once in a pathway. Only
-    rules that can reach the target are explored (found in one backward pass).
+    A pathway starts with a rule that has ``source`` in its WITH or waits on
+    it (IF, WITHIN, an any-of group, a mechanism's ``requires``; also through
+    what ``source`` feeds), goes on through rules that wait on an earlier
+    rule's outcome (or on what it feeds, through ``links`` and ``feeds``
+    relations), and ends with a rule whose THEN, REDUCES or OTHERWISE names
+    ``target`` or one of its variants. Rules appear at most once in a
+    pathway; rules with no context never fire and are not on any pathway;
+    refuted rules are set aside unless ``include_refuted``. Only rules that
+    can reach the target are explored (found in one backward pass).
 
     Args:
         theory: The theory.
@@ -79,6 +133,8 @@ def pathways(
         target: An outcome id.
         max_length: The most rules in one pathway.
         limit: The most pathways returned.
+        include_refuted: Reason with refuted rules too.
+        stated_only: Leave out ``feeds`` relations the source does not state.
 
     Returns:
         The pathways, shortest first; ``truncated`` (with a ``note``) when
@@ -101,19 +157,21 @@ def pathways(
         raise UsageError(f"max_length and limit must be at least 1 (got {max_length}, {limit})")
     (source,) = check_ids(theory, [source], ("context", "outcome", "intervention"))
     (target,) = check_ids(theory, [target], ("outcome",))
-    idx = rule_index(theory)
+    idx = rule_index(theory, include_refuted=include_refuted, stated_only=stated_only)
     rules = idx.rules
-    useful = _upstream(idx, target)
+    targets = idx.with_variants(target)
+    useful = _upstream(idx, targets)
     starts = [
         p
         for p in sorted(
             {
                 *idx.using.get(source, ()),
-                *(p for s in idx.feeds(source) for p in idx.waiting.get(s, ())),
+                *(p for s in idx.feeds(source) for p in idx.needing.get(s, ())),
             }
         )
         if p in useful
     ]
+    seen: dict[str, None] = {source: None}
     found: list[Pathway] = []
     notes: list[str] = []
     budget = limit * STEPS_PER_RESULT
@@ -124,9 +182,10 @@ def pathways(
 
     def successors(path: tuple[int, ...]) -> list[tuple[str, int]]:
         out = []
-        for o in rules[path[-1]].outcomes:
+        for o in _outputs(idx, path[-1]):
             for item in idx.feeds(o):
-                out += [(o, q) for q in idx.waiting.get(item, ()) if q in useful and q not in path]
+                seen[item] = None
+                out += [(o, q) for q in idx.needing.get(item, ()) if q in useful and q not in path]
         return out
 
     # Depth first, in the order a recursive walk would take: each step pops one
@@ -138,12 +197,17 @@ def pathways(
         if len(found) >= limit or budget < 0:
             note("limit" if len(found) >= limit else "budget")
             continue
-        rule = rules[path[-1]]
-        effect: Literal["then", "reduces"] | None = (
-            "then" if target in rule.outcomes else "reduces" if target in rule.reduces else None
-        )
-        if effect is not None:
-            found.append(Pathway(rules=tuple(rules[p].id for p in path), via=via, effect=effect))
+        bearing = _bears(rules[path[-1]], targets)
+        if bearing is not None:
+            effect, reached = bearing
+            found.append(
+                Pathway(
+                    rules=tuple(rules[p].id for p in path),
+                    via=via,
+                    effect=effect,  # type: ignore[arg-type]
+                    outcome=None if reached == target else reached,
+                )
+            )
             continue
         nexts = successors(path)
         if nexts and len(path) >= max_length:
@@ -162,4 +226,10 @@ def pathways(
         paths=tuple(sorted(found, key=lambda p: len(p.rules))),
         truncated=bool(notes),
         note="; ".join(words[n] for n in notes) or None,
+        set_aside=idx.set_aside(
+            [
+                *(p for item in seen for p in idx.refuted_naming.get(item, ())),
+                *(p for t in targets for p in idx.refuted_producers.get(t, ())),
+            ]
+        ),
     )

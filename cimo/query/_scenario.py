@@ -2,44 +2,78 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import Field
 
-from cimo.model import CimoModel, Rule, Theory
-from cimo.query._base import Result, RuleIndex, check_ids, rule_index
+from cimo.model import CimoModel, Theory
+from cimo.query._base import Result, check_ids, set_aside_lines
+from cimo.query._engine import Run
+from cimo.query._index import has_context_condition, rule_index
 
-__all__ = ["Blocked", "Counterfactual", "Derivation", "Scenario", "counterfactual", "scenario"]
+__all__ = [
+    "Blocked",
+    "Counterfactual",
+    "Derivation",
+    "Qualified",
+    "Scenario",
+    "counterfactual",
+    "scenario",
+]
 
 _GIVEN = ("context", "outcome")
 _REMOVABLE = ("context", "outcome", "intervention", "mechanism")
 
 
 class Blocked(CimoModel):
-    """A rule that was ready to fire but was switched off by UNLESS items that hold."""
+    """A rule whose conditions held but that was switched off by UNLESS items that hold."""
 
     rule: str
     by: tuple[str, ...]
     """The UNLESS items of the rule that hold."""
 
 
+class Qualified(CimoModel):
+    """A fired rule's moderators and concessive contexts that held (they never change firing)."""
+
+    rule: str
+    moderated_by: tuple[str, ...] = ()
+    """MODERATED BY items that hold: they change how strongly the mechanisms fire."""
+    despite: tuple[str, ...] = ()
+    """DESPITE items that hold: the outcome follows although they hold."""
+
+    def __str__(self) -> str:
+        parts = []
+        if self.moderated_by:
+            parts.append(f"moderated by {', '.join(self.moderated_by)}")
+        if self.despite:
+            parts.append(f"despite {', '.join(self.despite)}")
+        return f"{self.rule} {'; '.join(parts)}"
+
+
 class Derivation(CimoModel):
-    """How one fired rule bears on one outcome: it produces (``then``) or reduces it."""
+    """How one rule bears on one outcome: ``then``, ``reduces`` or ``otherwise``.
+
+    ``otherwise``: the outcome follows because the rule's mechanisms did not fire.
+    """
 
     outcome: str
     rule: str
-    effect: Literal["then", "reduces"]
+    effect: Literal["then", "reduces", "otherwise"]
     from_: tuple[str, ...] = Field(alias="from")
-    """The IF items and WITH interventions the rule used."""
+    """The conditions the rule used: IF, WITHIN and any-of items that held, WITH
+    interventions, and the ``requires`` of the mechanisms that fired."""
+    because: tuple[str, ...] = ()
+    """The mechanisms that fired (empty for ``otherwise``)."""
 
 
 class Scenario(Result):
     """What a theory expects in given circumstances, reasoned forward to a fixed point.
 
     The JSON form (``model_dump(mode="json")``) has the keys ``fired_rules``,
-    ``blocked_rules``, ``mechanisms`` and ``outcomes`` (lists of ids), among others.
+    ``blocked_rules``, ``mechanisms``, ``outcomes`` and ``set_aside`` (lists of
+    ids), among others.
     """
 
     theory: str
@@ -53,21 +87,28 @@ class Scenario(Result):
     fired_rules: tuple[str, ...]
     """The rules that fired, in firing order."""
     blocked_rules: tuple[str, ...]
-    """Rules whose IF items held and interventions were delivered, but an UNLESS item held."""
+    """Rules whose conditions held, but an UNLESS item held too."""
     blockers: tuple[Blocked, ...]
     """What blocked each blocked rule."""
     withheld_rules: tuple[str, ...] = ()
-    """Rules that were ready to fire but lost their mechanisms to ``without``."""
+    """Rules whose conditions held but whose mechanisms did not fire (taken away by
+    ``without``, or their ``requires`` did not hold): their OTHERWISE outcomes follow."""
     mechanisms: tuple[str, ...]
-    """The mechanisms activated by the fired rules, sorted."""
+    """The mechanisms activated (by the fired rules, or through ``feeds``), sorted."""
     outcomes: tuple[str, ...]
-    """The outcomes expected (THEN of the fired rules), sorted."""
+    """The outcomes expected (THEN of the fired rules, OTHERWISE of the withheld), sorted."""
     reduced: tuple[str, ...]
     """The outcomes made less likely (REDUCES of the fired rules), sorted."""
     holding: tuple[str, ...]
     """Every context and outcome that holds at the fixed point, given or derived, sorted."""
     derivations: tuple[Derivation, ...]
-    """One entry per (outcome, fired rule), in firing order."""
+    """One entry per (outcome, rule), in firing order."""
+    qualified: tuple[Qualified, ...] = ()
+    """Fired rules whose MODERATED BY or DESPITE items hold."""
+    set_aside: tuple[str, ...] = ()
+    """Refuted rules left out whose conditions held (``include_refuted=True`` reasons with them)."""
+    include_refuted: bool = False
+    stated_only: bool = False
 
     def _lines(self) -> tuple[str, list[str]]:
         given = ", ".join(self.contexts) or "nothing"
@@ -78,11 +119,15 @@ class Scenario(Result):
         lines = [f"fired: {', '.join(self.fired_rules) or 'none'}"]
         lines += [f"blocked: {b.rule} (by {', '.join(b.by)})" for b in self.blockers]
         if self.withheld_rules:
-            lines.append(f"withheld (mechanisms removed): {', '.join(self.withheld_rules)}")
+            lines.append(f"mechanisms did not fire: {', '.join(self.withheld_rules)}")
+        lines += [str(q) for q in self.qualified]
         lines.append(f"mechanisms: {', '.join(self.mechanisms) or 'none'}")
         lines.append(f"outcomes: {', '.join(self.outcomes) or 'none'}")
+        otherwise = [d for d in self.derivations if d.effect == "otherwise"]
+        lines += [f"otherwise: {d.outcome} ({d.rule}: mechanisms did not fire)" for d in otherwise]
         if self.reduced:
             lines.append(f"reduced: {', '.join(self.reduced)}")
+        lines += set_aside_lines(self.set_aside)
         return head, lines
 
     def derivation_of(self, outcome: str) -> tuple[Derivation, ...]:
@@ -90,142 +135,55 @@ class Scenario(Result):
         return tuple(d for d in self.derivations if d.outcome == outcome)
 
 
-def _mechanisms_left(rule: Rule, removed: set[str]) -> tuple[str, ...] | None:
-    """The mechanisms a rule activates, or None when ``without`` leaves it none to work by."""
-    if not rule.mechanisms or not removed:
-        return rule.mechanisms
-    left = tuple(m for m in rule.mechanisms if m not in removed)
-    if rule.mechanism_mode == "together":
-        return left if len(left) == len(rule.mechanisms) else None
-    return left or None
+def _derivations(run: Run, pos: int, effect: str) -> list[Derivation]:
+    idx, rule = run.idx, run.rules[pos]
+    held = run.held
+    used = [*idx.required[pos]]
+    for group in rule.context_groups:
+        used += [c for c in group if c in held]
+    used += rule.interventions
+    if effect == "fallen":
+        used_t = tuple(dict.fromkeys(used))
+        # Values come from a validated theory: construct without re-validating.
+        return [
+            Derivation.model_construct(outcome=o, rule=rule.id, effect="otherwise", from_=used_t)
+            for o in rule.otherwise
+        ]
+    mechs = [idx.mechs[pos][k] for k in sorted(run.fired_mechs.get(pos, ()))]
+    used += [r for m in mechs for r in m.requires]
+    because = tuple(m.id for m in mechs)
+    used_t = tuple(dict.fromkeys(used))
+    tied = {o for m in mechs for o in m.then}
+    out = []
+    slots: tuple[tuple[Literal["then", "reduces"], tuple[str, ...], tuple[str, ...]], ...] = (
+        ("then", rule.outcomes, idx.free_then[pos]),
+        ("reduces", rule.reduces, idx.free_reduces[pos]),
+    )
+    for effect_name, items, free in slots:
+        out += [
+            Derivation.model_construct(
+                outcome=o, rule=rule.id, effect=effect_name, from_=used_t, because=because
+            )
+            for o in items
+            if o in free or o in tied
+        ]
+    return out
 
 
-class _Run:
-    """One forward pass. Each rule is looked at when one of its IF items comes to hold."""
-
-    def __init__(self, idx: RuleIndex, delivered: set[str], removed: set[str]) -> None:
-        self.idx = idx
-        self.rules = idx.rules
-        self.delivered = delivered
-        self.removed = removed
-        self.held: dict[str, None] = {}
-        self.items: deque[str] = deque()
-        self.missing: dict[int, int] = {}
-        self.fired: list[int] = []
-        self.done: set[int] = set()
-        self.blocked: list[tuple[int, tuple[str, ...]]] = []
-        self.withheld: list[int] = []
-        self.pending: list[int] = []
-        self.mechanisms: dict[str, None] = {}
-
-    def hold(self, item: str) -> None:
-        if item in self.held or item in self.removed:
-            return
-        self.held[item] = None
-        self.items.append(item)
-        for context in self.idx.linked.get(item, ()):
-            self.hold(context)
-
-    def ready(self, pos: int) -> bool:
-        """All IF items hold; are the WITH interventions delivered too?"""
-        return all(i in self.delivered for i in self.rules[pos].interventions)
-
-    def can_fire(self, pos: int) -> bool:
-        """Delivered and left its mechanisms (UNLESS aside)."""
-        return self.ready(pos) and _mechanisms_left(self.rules[pos], self.removed) is not None
-
-    def consider(self, pos: int) -> None:
-        if pos in self.done or not self.ready(pos):
-            return
-        rule = self.rules[pos]
-        held = self.held
-        by = tuple(u for u in rule.unless if u in held)
-        if by:
-            self.done.add(pos)
-            self.blocked.append((pos, by))
-        elif any(self.idx.derivable(u) and u not in self.removed for u in rule.unless):
-            self.pending.append(pos)  # decided once its UNLESS items are settled
-        else:
-            self.fire(pos)
-
-    def fire(self, pos: int) -> None:
-        self.done.add(pos)
-        rule = self.rules[pos]
-        mechanisms = _mechanisms_left(rule, self.removed)
-        if mechanisms is None:
-            self.withheld.append(pos)
-            return
-        self.fired.append(pos)
-        self.mechanisms.update(dict.fromkeys(mechanisms))
-        for outcome in rule.outcomes:
-            self.hold(outcome)
-
-    def drain(self) -> None:
-        waiting, rules, missing = self.idx.waiting, self.rules, self.missing
-        while self.items:
-            item = self.items.popleft()
-            for pos in waiting.get(item, ()):
-                left = missing.get(pos)
-                if left is None:
-                    left = len(rules[pos].contexts)
-                left -= 1
-                missing[pos] = left
-                if left == 0:
-                    self.consider(pos)
-
-    def could_hold(self, seeds: list[int]) -> set[str]:
-        """What could still come to hold if the ``seeds`` rules fired, UNLESS ignored.
-
-        An upper bound of what lies ahead: the seeds' outcomes and everything
-        the rules they enable could produce in turn.
-        """
-        idx, rules, held = self.idx, self.rules, self.held
-        extra: dict[int, int] = {}
-        out: set[str] = set()
-        stack = [o for pos in seeds if self.can_fire(pos) for o in rules[pos].outcomes]
-        while stack:
-            item = stack.pop()
-            if item in held or item in out or item in self.removed:
-                continue
-            out.add(item)
-            stack.extend(idx.linked.get(item, ()))
-            for pos in idx.waiting.get(item, ()):
-                if pos in self.done:
-                    continue
-                left = extra.get(pos, self.missing.get(pos, len(rules[pos].contexts))) - 1
-                extra[pos] = left
-                if left == 0 and self.can_fire(pos):
-                    stack.extend(rules[pos].outcomes)
-        return out
-
-    def settle(self) -> None:
-        """Decide the waiting rules whose UNLESS items other rules could still derive.
-
-        A rule is decided once nothing that could still happen can make its
-        UNLESS items hold; when rules block each other in a loop, the first
-        one found fires (deterministic: input order, then file order).
-        """
-        while True:
-            self.drain()
-            pending = [p for p in self.pending if p not in self.done]
-            self.pending = []
-            if not pending:
-                return
-            undecided = []
-            for pos in pending:
-                by = tuple(u for u in self.rules[pos].unless if u in self.held)
-                if by:
-                    self.done.add(pos)
-                    self.blocked.append((pos, by))
-                else:
-                    undecided.append(pos)
-            if not undecided:
-                continue
-            ahead = self.could_hold(undecided)
-            safe = [p for p in undecided if not any(u in ahead for u in self.rules[p].unless)]
-            for pos in safe or undecided[:1]:
-                self.fire(pos)
-            self.pending = [p for p in undecided if p not in self.done]
+def _set_aside(run: Run) -> tuple[str, ...]:
+    """The refuted rules whose conditions hold at the fixed point (UNLESS and mechanisms aside)."""
+    idx, held = run.idx, run.held
+    out = []
+    for pos in idx.refuted:
+        rule = idx.rules[pos]
+        if (
+            has_context_condition(rule)
+            and all(c in held for c in idx.required[pos])
+            and all(any(c in held for c in g) for g in rule.context_groups)
+            and all(i in run.delivered for i in rule.interventions)
+        ):
+            out.append(rule.id)
+    return tuple(out)
 
 
 def _reason(
@@ -233,47 +191,44 @@ def _reason(
     given: tuple[str, ...],
     interventions: tuple[str, ...],
     without: tuple[str, ...],
+    *,
+    include_refuted: bool,
+    stated_only: bool,
 ) -> Scenario:
-    idx = rule_index(theory)
+    idx = rule_index(theory, include_refuted=include_refuted, stated_only=stated_only)
     removed = set(without)
-    run = _Run(idx, set(interventions) - removed, removed)
-    for item in given:
-        run.hold(item)
-    for pos in idx.vacuous:
-        run.consider(pos)
-    run.settle()
+    run = Run(idx, set(interventions) - removed, removed)
+    run.start(given)
     rules = theory.rules
-    derivations = []
-    outcomes: set[str] = set()
-    reduced: set[str] = set()
-    for pos in run.fired:
+    derivations: list[Derivation] = []
+    for pos, what in run.events:
+        derivations += _derivations(run, pos, what)
+    qualified = []
+    for pos, what in run.events:
         rule = rules[pos]
-        used = rule.contexts + rule.interventions
-        # Values come from a validated theory: construct without re-validating.
-        derivations += [
-            Derivation.model_construct(outcome=o, rule=rule.id, effect="then", from_=used)
-            for o in rule.outcomes
-        ]
-        derivations += [
-            Derivation.model_construct(outcome=o, rule=rule.id, effect="reduces", from_=used)
-            for o in rule.reduces
-        ]
-        outcomes.update(rule.outcomes)
-        reduced.update(rule.reduces)
+        if what == "fired" and (rule.moderators or rule.despite):
+            mod = tuple(c for c in rule.moderators if c in run.held)
+            despite = tuple(c for c in rule.despite if c in run.held)
+            if mod or despite:
+                qualified.append(Qualified(rule=rule.id, moderated_by=mod, despite=despite))
     return Scenario(
         theory=theory.id,
         contexts=given,
         interventions=interventions,
         without=without,
-        fired_rules=tuple(rules[p].id for p in run.fired),
+        fired_rules=tuple(rules[p].id for p, what in run.events if what == "fired"),
         blocked_rules=tuple(rules[p].id for p, _ in run.blocked),
         blockers=tuple(Blocked.model_construct(rule=rules[p].id, by=by) for p, by in run.blocked),
-        withheld_rules=tuple(rules[p].id for p in run.withheld),
-        mechanisms=tuple(sorted(run.mechanisms)),
-        outcomes=tuple(sorted(outcomes)),
-        reduced=tuple(sorted(reduced)),
+        withheld_rules=tuple(rules[p].id for p, what in run.events if what == "fallen"),
+        mechanisms=tuple(sorted(run.activated)),
+        outcomes=tuple(sorted({d.outcome for d in derivations if d.effect != "reduces"})),
+        reduced=tuple(sorted({d.outcome for d in derivations if d.effect == "reduces"})),
         holding=tuple(sorted(run.held)),
         derivations=tuple(derivations),
+        qualified=tuple(qualified),
+        set_aside=_set_aside(run),
+        include_refuted=include_refuted,
+        stated_only=stated_only,
     )
 
 
@@ -283,24 +238,38 @@ def scenario(
     contexts: Iterable[str] = (),
     interventions: Iterable[str] = (),
     without: Iterable[str] = (),
+    include_refuted: bool = False,
+    stated_only: bool = False,
 ) -> Scenario:
     """Reason forward from given circumstances to everything the theory then expects.
 
-    A rule **fires** when all its IF items hold, all its WITH interventions are
-    delivered, none of its UNLESS items holds, and ``without`` leaves it its
-    mechanisms (all of them for ``mechanism_mode="together"``, at least one for
-    ``"alternatives"``). The outcomes of a fired rule then hold, and so do the
-    contexts they are linked to, which may fire chained rules. A rule with no
-    IF items is enabled whatever holds. Reasoning stops at a fixed point, so
-    loops end; the result is the same for the same inputs.
+    A rule's **conditions hold** when it states a context condition (``if``,
+    ``if_any``, ``within``, or ``if: any``), every IF context and WITHIN
+    modifier holds, each any-of group has a member that holds, and every WITH
+    intervention is delivered. A rule with no context (left out, or declared
+    ``missing: [context]``) never fires: its source does not say when it holds.
+    If an UNLESS item holds the rule is **blocked**. Otherwise it **fires**
+    when its mechanisms do (``together``/``unstated``: all of them;
+    ``alternatives``: at least one), a mechanism firing unless taken away by
+    ``without`` or while its own ``requires`` do not all hold. A fired rule's
+    THEN outcomes hold (an outcome tied to one mechanism only when that
+    mechanism fired), and so does whatever they feed (``links``, and
+    ``feeds`` relations). When the conditions hold but the mechanisms never
+    fire, the rule's OTHERWISE outcomes hold instead. MODERATED BY and DESPITE
+    never change firing; the result reports which held (:attr:`Scenario.qualified`).
 
-    An UNLESS item that another rule could still derive is waited for: the
-    rule is decided once nothing left to happen could make that item hold.
-    When rules block one another in a loop, the first one found fires.
+    Refuted rules are set aside (``include_refuted=True`` reasons with them);
+    the result names those whose conditions held (:attr:`Scenario.set_aside`).
 
-    Each rule is looked at when one of its IF items comes to hold (rules are
-    indexed by the items they wait on), so the cost grows with the part of the
-    theory the circumstances reach, never with steps times rules.
+    An UNLESS item (or a mechanism's ``requires``) that reasoning could still
+    make hold is waited for: the rule is decided once nothing left to happen
+    could make it hold. When rules block one another in a loop, the first one
+    found goes first. Reasoning stops at a fixed point, so loops end; the
+    result is the same for the same inputs.
+
+    Each rule is looked at when one of the items it waits on comes to hold
+    (rules are indexed by the items they wait on), so the cost grows with the
+    part of the theory the circumstances reach, never with steps times rules.
 
     Args:
         theory: The theory.
@@ -308,10 +277,13 @@ def scenario(
         interventions: The interventions delivered.
         without: Ids taken away: interventions not delivered, contexts or
             outcomes that never hold, mechanisms that do not work.
+        include_refuted: Reason with refuted rules too.
+        stated_only: Leave out ``feeds`` relations the source does not state.
 
     Returns:
-        The fired and blocked rules, activated mechanisms, expected and reduced
-        outcomes, everything that holds, and a derivation for each outcome.
+        The fired, blocked and withheld rules, activated mechanisms, expected
+        and reduced outcomes, everything that holds, a derivation for each
+        outcome, and the refuted rules set aside.
 
     Raises:
         UnknownIdError: if an id is not in the theory or is of the wrong kind
@@ -334,6 +306,8 @@ def scenario(
         check_ids(theory, contexts, _GIVEN),
         check_ids(theory, interventions, ("intervention",)),
         check_ids(theory, without, _REMOVABLE, what="context, outcome, intervention or mechanism"),
+        include_refuted=include_refuted,
+        stated_only=stated_only,
     )
 
 
@@ -357,10 +331,14 @@ class Counterfactual(Result):
     gained_outcomes: tuple[str, ...]
     lost_reduced: tuple[str, ...]
     gained_reduced: tuple[str, ...]
+    gained_otherwise: tuple[str, ...] = ()
+    """Gained outcomes that follow because mechanisms no longer fire (OTHERWISE)."""
+    set_aside: tuple[str, ...] = ()
+    """Refuted rules left out of either scenario whose conditions held."""
 
     def _lines(self) -> tuple[str, list[str]]:
         head = f"Without {', '.join(self.removed)}"
-        lines = []
+        lines: list[str] = []
         for word, pairs in (
             ("rules", (self.lost_rules, self.gained_rules)),
             ("mechanisms", (self.lost_mechanisms, self.gained_mechanisms)),
@@ -372,7 +350,12 @@ class Counterfactual(Result):
                 lines.append(f"lost {word}: {', '.join(lost)}")
             if gained:
                 lines.append(f"gained {word}: {', '.join(gained)}")
-        return head, lines or ["nothing changes"]
+        if self.gained_otherwise:
+            lines.append(
+                "of which otherwise (mechanisms no longer fire): "
+                + ", ".join(self.gained_otherwise)
+            )
+        return head, (lines or ["nothing changes"]) + set_aside_lines(self.set_aside)
 
 
 def _minus(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
@@ -385,7 +368,11 @@ def counterfactual(theory: Theory, base: Scenario, *, without: Iterable[str]) ->
 
     The retroductive question of realist evaluation: "what wouldn't happen if
     the intervention didn't work?". The answer is the difference between the
-    ``base`` scenario and the same scenario with ``without`` taken away too.
+    ``base`` scenario and the same scenario with ``without`` taken away too
+    (reasoned the same way: with or without refuted rules, all relations or the
+    stated ones, as ``base`` was). Outcomes a rule expects when its mechanisms
+    do not fire (its OTHERWISE) are gained when the mechanisms are taken away,
+    and listed in :attr:`Counterfactual.gained_otherwise` too.
 
     Args:
         theory: The theory the scenario was reasoned on.
@@ -418,7 +405,11 @@ def counterfactual(theory: Theory, base: Scenario, *, without: Iterable[str]) ->
         base.contexts,
         base.interventions,
         tuple(sorted(set(base.without) | set(removed))),
+        include_refuted=base.include_refuted,
+        stated_only=base.stated_only,
     )
+    gained_outcomes = _minus(alternative.outcomes, base.outcomes)
+    otherwise = {d.outcome for d in alternative.derivations if d.effect == "otherwise"}
     return Counterfactual(
         base=base,
         alternative=alternative,
@@ -428,7 +419,9 @@ def counterfactual(theory: Theory, base: Scenario, *, without: Iterable[str]) ->
         lost_mechanisms=_minus(base.mechanisms, alternative.mechanisms),
         gained_mechanisms=_minus(alternative.mechanisms, base.mechanisms),
         lost_outcomes=_minus(base.outcomes, alternative.outcomes),
-        gained_outcomes=_minus(alternative.outcomes, base.outcomes),
+        gained_outcomes=gained_outcomes,
         lost_reduced=_minus(base.reduced, alternative.reduced),
         gained_reduced=_minus(alternative.reduced, base.reduced),
+        gained_otherwise=tuple(o for o in gained_outcomes if o in otherwise),
+        set_aside=tuple(dict.fromkeys((*base.set_aside, *alternative.set_aside))),
     )

@@ -1,0 +1,324 @@
+"""The reasoning index: what each rule waits on, built once per theory and per way of asking.
+
+Every query reasons over the same picture of a theory's rules: which rules
+take part (refuted rules are set aside unless asked for), which can fire at
+all (a rule with no context never does, unless it says ``if: any``), what
+each one waits on (its IF contexts, its WITHIN modifiers, its any-of groups,
+the ``requires`` of each mechanism), what it produces (THEN, per-mechanism
+THEN, REDUCES, OTHERWISE) and what makes what hold (explicit ``links`` and
+causal ``feeds`` relations, all of them or only the stated ones).
+
+The index is built in one pass over the rules from the theory's shared
+:func:`cimo.core.index.index_of` records and kept beside the theory in a side
+table, one per ``(include_refuted, stated_only)``; the theory is never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cimo._util import SideTable
+from cimo.core.index import index_of
+from cimo.model import Rule, Theory
+
+__all__ = ["Mech", "RuleIndex", "clear_cache", "rule_index"]
+
+
+@dataclass(frozen=True)
+class Mech:
+    """One mechanism of one rule: its id, what it requires, the outcomes tied to it."""
+
+    id: str
+    requires: tuple[str, ...] = ()
+    then: tuple[str, ...] = ()
+
+
+def _mechs(rule: Rule) -> tuple[Mech, ...]:
+    links = {link.mechanism: link for link in rule.mechanism_links}
+    out = []
+    for m in rule.mechanisms:
+        link = links.get(m)
+        out.append(Mech(m) if link is None else Mech(m, link.requires, link.then))
+    return tuple(out)
+
+
+def _add(table: dict[str, list[int]], key: str, pos: int) -> None:
+    bucket = table.get(key)
+    if bucket is None:
+        table[key] = [pos]
+    elif bucket[-1] != pos:
+        bucket.append(pos)
+
+
+def has_context_condition(rule: Rule) -> bool:
+    """Whether a rule says when it holds (``if``, ``if_any``, ``within``, or ``if: any``)."""
+    if "context" in rule.missing_parts:
+        return False
+    return bool(rule.contexts or rule.context_groups or rule.modifiers or rule.any_context)
+
+
+def needs(rule: Rule) -> tuple[str, ...]:
+    """Every item a rule may wait on: IF, WITHIN, any-of members, mechanism ``requires``."""
+    items = [*rule.contexts, *rule.modifiers]
+    for group in rule.context_groups:
+        items += group
+    for link in rule.mechanism_links:
+        items += link.requires
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass
+class RuleIndex:
+    """Rules (by position in ``theory.rules``) grouped by what they wait on and produce.
+
+    Only the rules that take part are indexed for firing (``active``); a refuted
+    rule is in :attr:`refuted` instead (unless refuted rules are included), and
+    a rule with no context condition is in :attr:`unknown` (it never fires).
+    """
+
+    rules: tuple[Rule, ...]
+    include_refuted: bool
+    stated_only: bool
+    position: dict[str, int] = field(default_factory=dict)
+    """The position of each rule, by id."""
+    kinds: dict[str, str] = field(default_factory=dict)
+    """The kind of every node id (``context``, ``mechanism``, ...); rule ids map to ``rule``."""
+    active: list[bool] = field(default_factory=list)
+    """Whether each rule takes part in reasoning (not a set-aside refuted rule)."""
+    refuted: list[int] = field(default_factory=list)
+    """Refuted rules set aside (empty when refuted rules are included)."""
+    unknown: list[int] = field(default_factory=list)
+    """Rules taking part whose context is unknown (none stated, or declared missing)."""
+    fires: list[bool] = field(default_factory=list)
+    """Whether each rule can fire at all (active and with a context condition)."""
+    required: list[tuple[str, ...]] = field(default_factory=list)
+    """Per rule: the items that must all hold (IF contexts and WITHIN modifiers)."""
+    mechs: list[tuple[Mech, ...]] = field(default_factory=list)
+    """Per rule: its mechanisms with their own requires and outcomes."""
+    free_then: list[tuple[str, ...]] = field(default_factory=list)
+    """Per rule: the THEN outcomes tied to no mechanism in particular."""
+    free_reduces: list[tuple[str, ...]] = field(default_factory=list)
+    """Per rule: the REDUCES outcomes tied to no mechanism in particular."""
+    waiting: dict[str, list[int]] = field(default_factory=dict)
+    """Rules that can fire whose IF or WITHIN names the item."""
+    in_group: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    """(rule, group number) of the any-of groups that name the item."""
+    requiring: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    """(rule, mechanism number) of the mechanisms whose ``requires`` name the item."""
+    unless: dict[str, list[int]] = field(default_factory=dict)
+    """Rules whose UNLESS names the item."""
+    producers: dict[str, list[int]] = field(default_factory=dict)
+    """Active rules whose THEN names the outcome (context-unknown ones included)."""
+    reducers: dict[str, list[int]] = field(default_factory=dict)
+    """Active rules whose REDUCES names the outcome."""
+    fallbacks: dict[str, list[int]] = field(default_factory=dict)
+    """Active rules whose OTHERWISE names the outcome."""
+    using: dict[str, list[int]] = field(default_factory=dict)
+    """Active rules whose WITH names the intervention."""
+    activators: dict[str, list[int]] = field(default_factory=dict)
+    """Active rules whose BECAUSE names the mechanism."""
+    feeds_to: dict[str, list[str]] = field(default_factory=dict)
+    """What comes to hold when an item holds, is activated or fires: ``links`` and ``feeds``."""
+    fed_by: dict[str, list[str]] = field(default_factory=dict)
+    """The other way round: what makes an item hold."""
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Outcome -> its variants (``variant_of``, followed transitively), not itself."""
+    needing: dict[str, list[int]] = field(default_factory=dict)
+    """Rules that can fire and wait on the item in any way (IF, WITHIN, any-of, requires)."""
+    refuted_producers: dict[str, list[int]] = field(default_factory=dict)
+    """Set-aside refuted rules whose THEN, REDUCES or OTHERWISE names the outcome."""
+    refuted_naming: dict[str, list[int]] = field(default_factory=dict)
+    """Set-aside refuted rules that wait on the item or deliver it (WITH)."""
+    starters: list[int] = field(default_factory=list)
+    """Rules that can fire and wait on no item (``if: any`` with no other condition)."""
+
+    def derivable(self, item: str) -> bool:
+        """Whether reasoning can make ``item`` hold (a rule produces it, or something feeds it)."""
+        return item in self.producers or item in self.fallbacks or item in self.fed_by
+
+    @property
+    def linked_from(self) -> dict[str, list[str]]:
+        """What makes each item hold directly (``links`` and ``feeds``): same as :attr:`fed_by`."""
+        return self.fed_by
+
+    @property
+    def vacuous(self) -> list[int]:
+        """Rules that wait on nothing (same as :attr:`starters`)."""
+        return self.starters
+
+    def feeds(self, item: str) -> tuple[str, ...]:
+        """The item and every context or outcome that holds because it does, transitively."""
+        out: dict[str, None] = {item: None}
+        stack = list(self.feeds_to.get(item, ()))
+        while stack:
+            x = stack.pop()
+            if x not in out and self.kinds.get(x) in ("context", "outcome"):
+                out[x] = None
+                stack.extend(self.feeds_to.get(x, ()))
+        return tuple(out)
+
+    def makers(self, item: str) -> tuple[list[tuple[int, str]], list[str]]:
+        """What makes ``item`` hold directly.
+
+        Returns:
+            ``(rules, items)``: the rules with how they make it hold (``then``;
+            ``otherwise``; ``fires``: the rule feeds it; ``activates``: one of
+            its mechanisms feeds it), and the contexts or outcomes that feed it.
+        """
+        rules = [(p, "then") for p in self.producers.get(item, ())]
+        rules += [(p, "otherwise") for p in self.fallbacks.get(item, ())]
+        items = []
+        for source in self.fed_by.get(item, ()):
+            kind = self.kinds.get(source)
+            if kind == "rule":
+                pos = self.position[source]
+                if self.active[pos]:
+                    rules.append((pos, "fires"))
+            elif kind == "mechanism":
+                rules += [(p, "activates") for p in self.activators.get(source, ())]
+            elif kind is not None:
+                items.append(source)
+        return rules, items
+
+    def refuted_behind(self, items: Iterable[str]) -> tuple[str, ...]:
+        """The set-aside refuted rules that produce one of ``items`` (in file order)."""
+        return self.set_aside(p for i in items for p in self.refuted_producers.get(i, ()))
+
+    def with_variants(self, outcome: str) -> tuple[str, ...]:
+        """The outcome and its variants (a question about an outcome counts them too)."""
+        return (outcome, *self.variants.get(outcome, ()))
+
+    def set_aside(self, positions: Iterable[int]) -> tuple[str, ...]:
+        """The ids of the refuted rules among ``positions``, in file order, once each."""
+        return tuple(self.rules[p].id for p in sorted(set(positions)) if not self.active[p])
+
+
+def _relations(theory: Theory, stated_only: bool) -> list[tuple[str, str]]:
+    pairs = [(link.outcome, link.context) for link in theory.links]
+    pairs += [
+        (r.from_, r.to)
+        for r in theory.relations
+        if r.type == "feeds" and not r.external and (r.stated or not stated_only)
+    ]
+    return pairs
+
+
+def _variants(theory: Theory) -> dict[str, tuple[str, ...]]:
+    direct: dict[str, list[str]] = {}
+    for node in theory.outcomes:
+        if node.variant_of is not None:
+            direct.setdefault(node.variant_of, []).append(node.id)
+    out: dict[str, tuple[str, ...]] = {}
+    for root in direct:
+        seen: dict[str, None] = {}
+        stack = list(reversed(direct[root]))
+        while stack:
+            o = stack.pop()
+            if o in seen or o == root:
+                continue
+            seen[o] = None
+            stack.extend(reversed(direct.get(o, ())))
+        out[root] = tuple(seen)
+    return out
+
+
+def _index_refuted(idx: RuleIndex, pos: int, rule: Rule) -> None:
+    """A refuted rule set aside: kept only to name it where it would have counted."""
+    idx.refuted.append(pos)
+    for ident in (*rule.outcomes, *rule.reduces, *rule.otherwise):
+        _add(idx.refuted_producers, ident, pos)
+    for ident in (*needs(rule), *rule.interventions):
+        _add(idx.refuted_naming, ident, pos)
+
+
+def _index_rule(idx: RuleIndex, pos: int, rule: Rule) -> None:
+    mechs = _mechs(rule)
+    tied = {o for m in mechs for o in m.then}
+    idx.mechs.append(mechs)
+    idx.free_then.append(tuple(o for o in rule.outcomes if o not in tied))
+    idx.free_reduces.append(tuple(o for o in rule.reduces if o not in tied))
+    required = tuple(dict.fromkeys((*rule.contexts, *rule.modifiers)))
+    idx.required.append(required)
+    active = idx.include_refuted or rule.status != "refuted"
+    idx.active.append(active)
+    fires = active and has_context_condition(rule)
+    idx.fires.append(fires)
+    if not active:
+        _index_refuted(idx, pos, rule)
+        return
+    if not fires:
+        idx.unknown.append(pos)
+    for table, items in (
+        (idx.producers, rule.outcomes),
+        (idx.reducers, rule.reduces),
+        (idx.fallbacks, rule.otherwise),
+        (idx.using, rule.interventions),
+        (idx.activators, rule.mechanisms),
+        (idx.unless, rule.unless),
+    ):
+        for ident in items:
+            _add(table, ident, pos)
+    if not fires:
+        return
+    for ident in required:
+        _add(idx.waiting, ident, pos)
+    for g, group in enumerate(rule.context_groups):
+        for ident in dict.fromkeys(group):
+            idx.in_group.setdefault(ident, []).append((pos, g))
+    for k, m in enumerate(mechs):
+        for ident in dict.fromkeys(m.requires):
+            idx.requiring.setdefault(ident, []).append((pos, k))
+    for ident in needs(rule):
+        _add(idx.needing, ident, pos)
+    if not required and not rule.context_groups:
+        idx.starters.append(pos)
+
+
+def _build(theory: Theory, include_refuted: bool, stated_only: bool) -> RuleIndex:
+    shared = index_of(theory)
+    idx = RuleIndex(theory.rules, include_refuted, stated_only)
+    idx.kinds = {ident: node.kind for ident, node in shared.nodes.items()}
+    idx.kinds.update(dict.fromkeys(shared.rules, "rule"))
+    idx.position = dict(shared.rule_pos)
+    for pos, rule in enumerate(theory.rules):
+        _index_rule(idx, pos, rule)
+    for source, target in _relations(theory, stated_only):
+        idx.feeds_to.setdefault(source, []).append(target)
+        idx.fed_by.setdefault(target, []).append(source)
+    idx.variants = _variants(theory)
+    return idx
+
+
+_INDEXES: SideTable[dict[tuple[bool, bool], RuleIndex]] = SideTable()
+
+
+def rule_index(
+    theory: Theory, *, include_refuted: bool = False, stated_only: bool = False
+) -> RuleIndex:
+    """The reasoning index of a theory, built on first use and kept while the theory lives.
+
+    Args:
+        theory: The theory (never changed: the index lives in a side table).
+        include_refuted: Reason with refuted rules too (they are set aside by default).
+        stated_only: Leave out ``feeds`` relations the source does not state.
+
+    >>> import cimo
+    >>> idx = rule_index(cimo.load_example("pwp-resilience"))
+    >>> [idx.rules[p].id for p in idx.producers["stress-and-burnout"]]
+    ['burnout']
+    """
+    per_theory = _INDEXES.get(theory)
+    if per_theory is None:
+        per_theory = {}
+        _INDEXES.set(theory, per_theory)
+    key = (include_refuted, stated_only)
+    idx = per_theory.get(key)
+    if idx is None:
+        idx = per_theory[key] = _build(theory, include_refuted, stated_only)
+    return idx
+
+
+def clear_cache() -> None:
+    """Forget every cached reasoning index (benchmarks use it to time cold queries)."""
+    _INDEXES.clear()
