@@ -1,4 +1,4 @@
-"""Rendering: diagrams (Graphviz), CMO tables, if-then-because statements, Mermaid, notebooks.
+"""Rendering: diagrams (Graphviz), CMO tables, statements, Mermaid, notebooks, the explorer.
 
 The parts are kept apart, as in the ``graphviz`` package's own design:
 :mod:`cimo.render.dot` builds DOT text (pure, no Graphviz needed),
@@ -12,6 +12,7 @@ The parts are kept apart, as in the ``graphviz`` package's own design:
 three-levels (Figure 3): IF employees with moderate-severe recurrent depression, WITH ...
 """
 
+from cimo.render._explorer import Explorer, explorer
 from cimo.render.backend import RenderError, engine_for
 from cimo.render.diagram import (
     Diagram,
@@ -33,12 +34,14 @@ __all__ = [
     "STYLES",
     "Diagram",
     "DotGraph",
+    "Explorer",
     "Highlight",
     "RenderError",
     "Style",
     "TableFormat",
     "cmo_table",
     "engine_for",
+    "explorer",
     "focus_ids",
     "mermaid",
     "rule_card",
