@@ -258,6 +258,13 @@
     g.append(t);
   }
 
+  const HOLDS = {
+    context: "✓ holds",
+    intervention: "✓ delivered",
+    mechanism: "✓ active",
+    outcome: "✓ expected",
+  };
+
   function paint() {
     const r = state.result;
     const fired = new Set(r ? r.fired_rules : []);
@@ -281,7 +288,7 @@
           badge(g, "○ mechanisms off: otherwise", "withheld");
         } else if (holds.has(id)) {
           g.classList.add("s-holds");
-          badge(g, nodes.get(id).kind === "outcome" ? "✓ expected" : "✓ holds", "holds");
+          badge(g, HOLDS[nodes.get(id).kind], "holds");
         } else {
           g.classList.add("dim");
         }
@@ -573,22 +580,27 @@
     );
   }
 
+  /** Every id a rule names, in any slot. */
+  function named(r) {
+    return [
+      ...r.contexts,
+      ...r.modifiers,
+      ...r.unless,
+      ...r.interventions,
+      ...r.then,
+      ...r.reduces,
+      ...r.otherwise,
+      ...r.moderators,
+      ...r.despite,
+      ...r.mechs.map((m) => m.id),
+      ...r.groups.flat(),
+    ];
+  }
+
+  const namedBy = new Map(data.reasoning.rules.map((r) => [r.id, new Set(named(r))]));
+
   function rulesNaming(id) {
-    return data.reasoning.rules.filter((r) =>
-      [
-        r.contexts,
-        r.modifiers,
-        r.unless,
-        r.interventions,
-        r.then,
-        r.reduces,
-        r.otherwise,
-        r.moderators,
-        r.despite,
-        r.mechs.map((m) => m.id),
-        ...r.groups,
-      ].some((xs) => xs.includes(id)),
-    );
+    return data.reasoning.rules.filter((r) => namedBy.get(r.id).has(id));
   }
 
   function neighbourhood(id) {
@@ -596,19 +608,7 @@
     const touching = rules.has(id) ? [slots.get(id)] : rulesNaming(id);
     for (const r of touching) {
       near.add(r.id);
-      for (const xs of [
-        r.contexts,
-        r.modifiers,
-        r.unless,
-        r.interventions,
-        r.then,
-        r.reduces,
-        r.otherwise,
-        r.mechs.map((m) => m.id),
-        ...r.groups,
-      ]) {
-        xs.forEach((x) => near.add(x));
-      }
+      namedBy.get(r.id).forEach((x) => near.add(x));
     }
     return near;
   }
@@ -1073,8 +1073,19 @@
     }
   });
 
+  /** The first view: the whole map when its words stay readable, else its top left at 90%. */
+  function startView() {
+    const ratio = map.clientHeight / Math.max(map.clientWidth, 1);
+    const scale = Math.min(map.clientWidth / home.w, map.clientHeight / home.h);
+    if (scale < 0.8) {
+      const w = Math.min(home.w, map.clientWidth / 0.9);
+      view = { x: home.x, y: home.y, w, h: w * ratio };
+    }
+    applyView();
+  }
+
   scenarioLists();
-  applyView();
+  startView();
   run();
   window.cimoExplorer = { state, run, select, setScenario, data };
 })();
