@@ -58,6 +58,11 @@ class Opened:
         self.page.goto(self.path.as_uri())
         self.page.wait_for_function("window.cimoExplorer !== undefined")
 
+    def click(self, ident: str) -> None:
+        """Fit the whole map in view (the Fit button), then click the box of ``ident``."""
+        self.page.click("#zoom-fit")
+        self.page.click(f'g.node[data-id="{ident}"]')
+
     def classes(self, ident: str) -> set[str]:
         value = self.page.get_attribute(f'g.node[data-id="{ident}"]', "class") or ""
         return set(value.split())
@@ -100,7 +105,7 @@ def test_search_then_the_panel_shows_the_node_as_printed(opened: Opened) -> None
 
 def test_clicking_a_rule_shows_status_theme_and_every_piece_of_evidence(opened: Opened) -> None:
     rule = max(opened.theory.rules, key=lambda r: len(r.evidence))
-    opened.page.click(f'g.node[data-id="{rule.id}"]')
+    opened.click(rule.id)
     panel = opened.page.inner_text("#panel")
     assert rule.status in panel
     if rule.theme:
@@ -140,7 +145,7 @@ def test_ticking_contexts_lights_up_what_the_scenario_says(opened: Opened) -> No
         label = opened.theory.index[outcome].label
         assert label in result
     # the derivation of an outcome that follows
-    opened.page.click(f'g.node[data-id="{expected.outcomes[0]}"]')
+    opened.click(expected.outcomes[0])
     assert "How it follows in this scenario" in opened.page.inner_text("#panel")
 
 
@@ -148,7 +153,7 @@ def test_for_whom_lights_up_the_circumstances(opened: Opened) -> None:
     route = _a_route(opened.theory)
     outcome = next(o for o in opened.theory.outcomes if route in q.for_whom(opened.theory, o.id).sets)
     found = q.for_whom(opened.theory, outcome.id)
-    opened.page.click(f'g.node[data-id="{outcome.id}"]')
+    opened.click(outcome.id)
     panel = opened.page.inner_text("#panel")
     assert f"({len(found.sets)} route" in panel
     for ident in {c for s in found.sets for c in s.contexts}:
@@ -171,7 +176,7 @@ def test_filters_and_focus(opened: Opened) -> None:
         assert "filtered" not in opened.classes(rule.id)
         opened.page.click("#show-all")
         assert "filtered" not in opened.classes(other.id)
-    opened.page.click(f'g.node[data-id="{rule.id}"]')
+    opened.click(rule.id)
     opened.page.click("#focus-button")
     named = {
         *rule.contexts, *rule.modifiers, *rule.unless, *rule.interventions, *rule.mechanisms,
