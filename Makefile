@@ -88,8 +88,9 @@ test: lint js-lint typecheck pytest notebooks docs
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json
 
-gallery: $(STAMP) graphviz
+gallery: $(STAMP) graphviz chromium
 	$(BIN)/python docs/gallery/build.py
+	$(BIN)/python docs/gallery/explorer_shots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

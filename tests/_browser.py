@@ -39,7 +39,9 @@ def missing() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "Playwright for Python is missing: pip install -e '.[dev]' (or pip install playwright)"
+        return (
+            "Playwright for Python is missing: pip install -e '.[dev]' (or pip install playwright)"
+        )
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         return (
             f"Chromium is missing at {CHROMIUM}: run `make test` as root (it installs Debian's "

@@ -51,9 +51,7 @@ class Opened:
         self.errors: list[str] = []
         self.page = context.new_page()
         self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on(
-            "console", lambda m: self.errors.append(m.text) if m.type == "error" else None
-        )
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(self.path.as_uri())
         self.page.wait_for_function("window.cimoExplorer !== undefined")
@@ -130,9 +128,7 @@ def test_ticking_contexts_lights_up_what_the_scenario_says(opened: Opened) -> No
     route = _a_route(opened.theory)
     for ident in (*route.contexts, *route.interventions):
         opened.page.check(f'.ticks input[value="{ident}"]')
-    expected = q.scenario(
-        opened.theory, contexts=route.contexts, interventions=route.interventions
-    )
+    expected = q.scenario(opened.theory, contexts=route.contexts, interventions=route.interventions)
     assert expected.fired_rules
     for rule in opened.theory.rules:
         classes = opened.classes(rule.id)
@@ -151,7 +147,9 @@ def test_ticking_contexts_lights_up_what_the_scenario_says(opened: Opened) -> No
 
 def test_for_whom_lights_up_the_circumstances(opened: Opened) -> None:
     route = _a_route(opened.theory)
-    outcome = next(o for o in opened.theory.outcomes if route in q.for_whom(opened.theory, o.id).sets)
+    outcome = next(
+        o for o in opened.theory.outcomes if route in q.for_whom(opened.theory, o.id).sets
+    )
     found = q.for_whom(opened.theory, outcome.id)
     opened.click(outcome.id)
     panel = opened.page.inner_text("#panel")
@@ -179,8 +177,16 @@ def test_filters_and_focus(opened: Opened) -> None:
     opened.click(rule.id)
     opened.page.click("#focus-button")
     named = {
-        *rule.contexts, *rule.modifiers, *rule.unless, *rule.interventions, *rule.mechanisms,
-        *rule.outcomes, *rule.reduces, *rule.otherwise, *rule.moderators, *rule.despite,
+        *rule.contexts,
+        *rule.modifiers,
+        *rule.unless,
+        *rule.interventions,
+        *rule.mechanisms,
+        *rule.outcomes,
+        *rule.reduces,
+        *rule.otherwise,
+        *rule.moderators,
+        *rule.despite,
         *(c for g in rule.context_groups for c in g),
     }
     assert "unfocused" not in opened.classes(rule.id)
@@ -212,7 +218,12 @@ def test_keyboard_only(opened: Opened) -> None:
     page.keyboard.press("ArrowRight")
     if len(opened.theory.rules) > 1:
         assert page.inner_text("#present-title") != first
-    assert float(page.eval_on_selector(".present-card", "e => parseFloat(getComputedStyle(e).fontSize)")) >= 24
+    assert (
+        float(
+            page.eval_on_selector(".present-card", "e => parseFloat(getComputedStyle(e).fontSize)")
+        )
+        >= 24
+    )
     page.keyboard.press("Escape")
     assert not page.is_visible("#presenter")
 

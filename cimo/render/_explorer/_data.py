@@ -75,9 +75,7 @@ def reasoning_data(theory: Theory) -> dict[str, Any]:
     """
     feeds: list[list[Any]] = [[link.outcome, link.context, True] for link in theory.links]
     feeds += [
-        [r.from_, r.to, r.stated]
-        for r in theory.relations
-        if r.type == "feeds" and not r.external
+        [r.from_, r.to, r.stated] for r in theory.relations if r.type == "feeds" and not r.external
     ]
     return {
         "rules": [_reasoning_rule(r) for r in theory.rules],
@@ -104,7 +102,11 @@ def _node(node: Node) -> dict[str, Any]:
         "inferred": list(node.inferred),
     }
     if isinstance(node, Context):
-        out |= {"level": node.level, "dimension": node.dimension, "indicators": list(node.indicators)}
+        out |= {
+            "level": node.level,
+            "dimension": node.dimension,
+            "indicators": list(node.indicators),
+        }
         if node.facets is not None:
             out["facets"] = node.facets.model_dump(exclude_none=True)
     elif isinstance(node, Intervention):

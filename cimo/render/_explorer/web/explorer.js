@@ -174,7 +174,7 @@
     }
     const box = g.getBoundingClientRect();
     const c = toSvg(box.x + box.width / 2, box.y + box.height / 2);
-    const w = Math.min(view.w, home.w / 2.5);
+    const w = Math.min(view.w, map.clientWidth);
     const k = w / view.w;
     view = { x: c.x - w / 2, y: c.y - (view.h * k) / 2, w, h: view.h * k };
     applyView();
