@@ -17,7 +17,7 @@ Two parts, both generated from the model and never the other way round:
 >>> sorted(data)
 ['feeds', 'kinds', 'rules', 'variantOf']
 >>> data["rules"][0]["id"], data["rules"][0]["status"]
-('burnout', 'supported')
+('individual-challenges', 'supported')
 """
 
 from __future__ import annotations
