@@ -865,7 +865,13 @@
   fillSelect(
     "f-theme",
     "themes",
-    data.themes.map((t) => [t.id, t.label]),
+    // declared themes first, then any theme a rule names without a record (as its id)
+    [
+      ...data.themes.map((t) => [t.id, t.label]),
+      ...[...new Set(data.rules.map((r) => r.theme))]
+        .filter((t) => t && !themes.has(t))
+        .map((t) => [t, t]),
+    ],
   );
   fillSelect(
     "f-status",
