@@ -352,6 +352,7 @@ def test_removing_an_unless_item_never_removes_an_outcome(case: Case, data: st.D
     before = q.scenario(theory, contexts=contexts, interventions=interventions)
     after = q.scenario(edited, contexts=contexts, interventions=interventions)
     assert set(before.fired_rules) <= set(after.fired_rules)
+    assert set(before.outcomes) <= set(after.outcomes)
     # Nor does no longer giving a context that only ever blocks.
     in_use = {c for r in theory.rules for c in (*r.contexts, *r.modifiers)}
     in_use |= {c for r in theory.rules for g in r.context_groups for c in g}
@@ -362,6 +363,7 @@ def test_removing_an_unless_item_never_removes_an_outcome(case: Case, data: st.D
     for c in only_blocking:
         fewer = q.scenario(theory, contexts=contexts - {c}, interventions=interventions)
         assert set(before.fired_rules) <= set(fewer.fired_rules)
+        assert set(before.outcomes) <= set(fewer.outcomes)
 
 
 @given(theory_and_scenario(), st.data())

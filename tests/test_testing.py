@@ -221,3 +221,54 @@ def test_clashes_moved_to_query_and_the_old_path_warns() -> None:
         with pytest.warns(DeprecationWarning, match=f"cimo.testing.{name} moved to cimo.query"):
             old = getattr(cimo.testing, name)
         assert old is getattr(cimo.query, name)
+
+
+def test_unless_leaves_contexts_and_interventions_out_of_every_scenario() -> None:
+    tiny = _tiny()
+    # whenever in work with peers, and no stigma: disclosure, whatever else holds
+    assert_whenever(
+        tiny,
+        contexts=["in-work"],
+        interventions=["peer-facilitation"],
+        unless=["stigma"],
+        expects=["disclosure"],
+        settings=INNER,
+    )
+    # never concealment without a manager or stigma; never relate without the peers
+    assert_whenever(tiny, unless=["manager", "stigma"], never=["concealment"], settings=INNER)
+    with pytest.raises(InvariantError, match="activated although it never should be: relate"):
+        assert_whenever(
+            tiny, unless=["peer-facilitation"], never_activates=["relate"], settings=INNER
+        )
+    assert_whenever(
+        tiny,
+        unless=["peer-facilitation", "manager", "stigma"],
+        never_activates=["relate"],
+        settings=INNER,
+    )
+    with pytest.raises(cimo.UsageError, match="cannot both hold and be left out"):
+        assert_whenever(tiny, contexts=["stigma"], unless=["stigma"], expects=["disclosure"])
+    with pytest.raises(cimo.UsageError, match="is outcome"):
+        assert_whenever(tiny, unless=["disclosure"], expects=["disclosure"])
+    with pytest.raises(UnknownIdError, match="did you mean 'stigma'"):
+        assert_whenever(tiny, unless=["stigm"], expects=["disclosure"])
+
+
+def test_refuted_rules_are_set_aside_and_named_in_failures() -> None:
+    tiny = _tiny()
+    refuted = Rule(
+        id="R3",
+        contexts=("manager",),
+        mechanisms=("relate",),
+        outcomes=("concealment",),
+        status="refuted",
+    )
+    theory = cimo.replace(tiny, refuted)
+    assert_consistent(theory, settings=INNER)  # the clash with R1 was R3's, now refuted
+    with pytest.raises(ContradictionError) as info:
+        assert_consistent(theory, include_refuted=True, settings=INNER)
+    assert info.value.clash.other == "R3"
+    with pytest.raises(InvariantError) as failed:
+        assert_whenever(theory, contexts=["manager"], expects=["concealment"], settings=INNER)
+    assert "set aside (refuted): R3" in str(failed.value)
+    assert not getattr(failed.value, "__notes__", [])  # no Hypothesis internals for the user

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cimo._util import SideTable
+from cimo._util import SideTable, paused_gc
 from cimo.core.index import index_of
 from cimo.model import Rule, Theory
 
@@ -315,7 +315,8 @@ def rule_index(
     key = (include_refuted, stated_only)
     idx = per_theory.get(key)
     if idx is None:
-        idx = per_theory[key] = _build(theory, include_refuted, stated_only)
+        with paused_gc():  # many small lists, no cycles
+            idx = per_theory[key] = _build(theory, include_refuted, stated_only)
     return idx
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from cimo._util import paused_gc
 from cimo.model import CimoModel, Theory
 from cimo.query._base import Result, check_ids, set_aside_lines
 from cimo.query._engine import Run
@@ -198,7 +199,19 @@ def _reason(
     idx = rule_index(theory, include_refuted=include_refuted, stated_only=stated_only)
     removed = set(without)
     run = Run(idx, set(interventions) - removed, removed)
-    run.start(given)
+    with paused_gc():  # many small records, no cycles
+        run.start(given)
+        return _result(theory, run, given, interventions, without)
+
+
+def _result(
+    theory: Theory,
+    run: Run,
+    given: tuple[str, ...],
+    interventions: tuple[str, ...],
+    without: tuple[str, ...],
+) -> Scenario:
+    idx = run.idx
     rules = theory.rules
     derivations: list[Derivation] = []
     for pos, what in run.events:
@@ -227,8 +240,8 @@ def _reason(
         derivations=tuple(derivations),
         qualified=tuple(qualified),
         set_aside=_set_aside(run),
-        include_refuted=include_refuted,
-        stated_only=stated_only,
+        include_refuted=idx.include_refuted,
+        stated_only=idx.stated_only,
     )
 
 
