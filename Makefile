@@ -7,13 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz chromium js-lint js-format bench gallery clean
+.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz chromium consumers js-lint js-format bench bench-full gallery fuzz clean
 
 help:
 	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary, render it to $(DEMO).svg and write its explorer $(DEMO).html"
 	@echo "make test   - set up, then run ruff, mypy --strict and pytest (doctests included)"
 	@echo "make docs   - build the documentation site into site/ (warnings are errors)"
-	@echo "make bench  - run the speed benchmarks (writes bench.json)"
+	@echo "make bench  - run the speed and memory benchmarks at 1k and 10k rules (writes bench.json and docs/performance.md)"
+	@echo "make bench-full - the same, and at 100k rules too (slow)"
+	@echo "make fuzz   - fuzz every file reader for a few minutes (make test runs a quick pass)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +44,35 @@ chromium:
 		echo "Chromium is missing: install it (e.g. 'sudo apt-get install chromium'), or run 'make test PYTEST_ARGS=--skip-browser'"; \
 	fi
 
+# The real consumers the exchange tests run (tests/test_consumers.py):
+# - JavaScript ones (graphology, graphology-gexf, d3-force, Cytoscape.js, mermaid under jsdom,
+#   mxGraph for draw.io) and Microsoft's SARIF Multitool (a self-contained binary on npm),
+#   pinned in tests/js/package-lock.json, installed with the machine's npm (npm does not run
+#   the Multitool's install script, so its binary is made executable here);
+# - networkx 3.2 beside the current one, in .venv-nx32 (pip --target), to read node-link JSON
+#   as networkx before 3.6 does.
+# Without node/npm or the registries the tests that need them fail saying what is missing.
+JS_STAMP   := tests/js/node_modules/.installed-$(shell cat tests/js/package-lock.json | cksum | cut -d' ' -f1)
+NX32_STAMP := .venv-nx32/.installed-3.2.1
+
+$(JS_STAMP): tests/js/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Node.js and npm from Debian..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/js && npm ci --no-audit --no-fund --loglevel=error \
+		&& chmod u+x node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool \
+		&& touch node_modules/$(notdir $(JS_STAMP)); \
+	else echo "npm is missing: the JavaScript consumer tests will fail (install nodejs and npm)"; fi
+
+$(NX32_STAMP): $(STAMP)
+	rm -rf .venv-nx32
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target .venv-nx32 networkx==3.2.1
+	touch $(NX32_STAMP)
+
+consumers: $(JS_STAMP) $(NX32_STAMP)
+
 demo: $(STAMP) graphviz
 	$(BIN)/cimo show $(DEMO)
 	$(BIN)/cimo check $(DEMO)
@@ -57,7 +88,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) graphviz chromium
+pytest: $(STAMP) graphviz chromium consumers
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Run every notebook top to bottom (nbmake); outputs are not kept in the files.
@@ -85,12 +116,23 @@ js-format:
 
 test: lint js-lint typecheck pytest notebooks docs
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json
+BENCH_SIZES ?= 1000,10000
+
+bench: $(STAMP) graphviz
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --json bench.json --markdown docs/performance.md
+
+bench-full: $(STAMP) graphviz
+	$(MAKE) bench BENCH_SIZES=1000,10000,100000
+
+# The fuzz tests of tests/test_fuzz.py with many more examples (random, not the fixed seed).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	CIMO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider \
+		--hypothesis-show-statistics
 
 gallery: $(STAMP) graphviz chromium
 	$(BIN)/python docs/gallery/build.py
 	$(BIN)/python docs/gallery/explorer_shots.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf $(VENV) .venv-nx32 tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -1,39 +1,65 @@
-"""Speed of cimo, as a ratio to a named baseline measured in the same run.
+"""Speed and memory of cimo, as ratios to named baselines measured in the same run.
 
 Usage::
 
-    python benchmarks/bench.py --sizes 1000,10000,100000 --json bench.json
+    python benchmarks/bench.py --sizes 1000,10000 --json bench.json --markdown docs/performance.md
 
-Each operation is timed on synthetic theories of each size (best of
-``--repeat`` runs) next to its baseline; the JSON output is
-``{"results": [{"operation", "size", "seconds", "baseline_seconds", "ratio"}, ...]}``.
-Operations live in ``benchmarks/ops_*.py`` modules, each with an
-``OPERATIONS`` list; an existing output file is updated in place, so
-benchmarks of different modules can share one file.
+How it measures:
+
+* every repeat runs the operation and each of its baselines back to back
+  (A B C A B C ...), and a ratio is the **median of the per-repeat ratios**,
+  so a change of machine load between repeats touches both sides alike;
+* each operation may have further baselines (``floors``): the best-known way
+  to do the same work, so a figure shows the distance to the floor too;
+* memory is measured once per operation and baseline with :mod:`tracemalloc`
+  after the timed repeats: **peak** MB while it runs and **retained** MB still
+  held by what it returned;
+* cold start: wall time of ``python -c 'import cimo'``, ``cimo --version`` and
+  ``cimo show EXAMPLE`` in fresh subprocesses (bytecode compiled first),
+  interleaved with ``python -c pass``;
+* scaling exponents come from the medians of this one run.
+
+The JSON output holds ``machine``, ``cold_start``, ``results`` (one row per
+operation and size) and ``exponents``; an existing output file is updated in
+place (rows of other operations and sizes are kept), so benchmarks of
+different modules can share one file. Operations live in
+``benchmarks/ops_*.py`` modules, each with an ``OPERATIONS`` list.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import datetime
 import gc
 import importlib
 import itertools
 import json
 import math
+import os
+import platform
+import statistics
+import subprocess
 import sys
 import time
-from collections.abc import Callable
+import tracemalloc
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from synthetic import synthetic_theory  # noqa: E402
 
 import cimo  # noqa: E402
+from cimo._util import atomic_write  # noqa: E402
+
+MB = 1024 * 1024
+EXAMPLE = "work-focused-group-cbt"
 
 
 @dataclass
@@ -50,11 +76,26 @@ class Workload:
 
     @cached_property
     def yaml_text(self) -> str:
-        return cimo.io._yaml.to_yaml(self.data)
+        from cimo.io._yaml import to_yaml
+
+        return to_yaml(self.data)
 
     @cached_property
     def theory(self) -> cimo.Theory:
         return cimo.loads(self.json_bytes, format="json")
+
+
+Runner = Callable[[Workload], object]
+
+
+@dataclass
+class Baseline:
+    """A further baseline: the best-known (or fastest possible) way to do the same work."""
+
+    name: str
+    run: Runner
+    available: Callable[[], bool] = lambda: True
+    """False when what it needs is not installed (the row then says it was skipped)."""
 
 
 @dataclass
@@ -62,12 +103,16 @@ class Operation:
     """A timed operation and the baseline it is compared with."""
 
     name: str
-    run: Callable[[Workload], object]
-    baseline: Callable[[Workload], object]
+    run: Runner
+    baseline: Runner
     baseline_name: str
     max_size: int | None = None
     setup: Callable[[Workload], object] | None = None
     """Run once per size before timing (builds what both sides take as given)."""
+    floors: Sequence[Baseline] = ()
+    goal: float | None = None
+    """The ratio to ``baseline`` (or to the first floor, if ``goal_on_floor``) aimed at."""
+    goal_on_floor: bool = False
 
 
 def discover(only: str | None = None) -> list[Operation]:
@@ -80,69 +125,341 @@ def discover(only: str | None = None) -> list[Operation]:
     return ops
 
 
-def best_of(fn: Callable[[Workload], object], work: Workload, repeat: int) -> float:
-    times = []
+def _clean() -> None:
+    """Start every timed call from the same collector state."""
+    gc.unfreeze()
+    gc.collect()
+
+
+def _timed(fn: Runner, work: Workload) -> float:
+    _clean()
+    start = time.perf_counter()
+    result = fn(work)
+    seconds = time.perf_counter() - start
+    del result
+    return seconds
+
+
+def interleaved(fns: Sequence[Runner], work: Workload, repeat: int) -> list[list[float]]:
+    """``repeat`` rounds, each running every function once in turn: times[fn][round]."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
+        for i, fn in enumerate(fns):
+            times[i].append(_timed(fn, work))
+    return times
+
+
+def memory(fn: Runner, work: Workload) -> tuple[float, float]:
+    """(peak, retained) MB allocated by one call, as :mod:`tracemalloc` sees it."""
+    _clean()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
         result = fn(work)
-        times.append(time.perf_counter() - start)
-        del result
-    return min(times)
+        current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del result
+    return round((peak - before) / MB, 2), round((current - before) / MB, 2)
+
+
+def _median_ratio(a: list[float], b: list[float]) -> float:
+    return round(statistics.median(x / y for x, y in zip(a, b, strict=True)), 3)
+
+
+def measure(op: Operation, work: Workload, repeat: int, *, with_memory: bool) -> dict[str, Any]:
+    """Time ``op`` interleaved with its baselines; one result row."""
+    floors = [f for f in op.floors if f.available()]
+    fns = [op.run, op.baseline, *(f.run for f in floors)]
+    if work.size < 100_000:  # one untimed round: imports, caches and lazy inputs built
+        interleaved(fns, work, 1)
+    times = interleaved(fns, work, repeat)
+    row: dict[str, Any] = {
+        "operation": op.name,
+        "size": work.size,
+        "repeats": repeat,
+        "seconds": round(statistics.median(times[0]), 4),
+        "baseline": op.baseline_name,
+        "baseline_seconds": round(statistics.median(times[1]), 4),
+        "ratio": _median_ratio(times[0], times[1]),
+        "floors": [
+            {
+                "baseline": f.name,
+                "seconds": round(statistics.median(t), 4),
+                "ratio": _median_ratio(times[0], t),
+            }
+            for f, t in zip(floors, times[2:], strict=True)
+        ]
+        + [{"baseline": f.name, "skipped": "not installed"} for f in op.floors if f not in floors],
+    }
+    if op.goal is not None:
+        row["goal"] = op.goal
+        row["goal_on"] = op.floors[0].name if op.goal_on_floor else op.baseline_name
+    if with_memory:
+        peak, kept = memory(op.run, work)
+        base_peak, base_kept = memory(op.baseline, work)
+        row["memory"] = {
+            "peak_mb": peak,
+            "retained_mb": kept,
+            "baseline_peak_mb": base_peak,
+            "baseline_retained_mb": base_kept,
+        }
+        for f, entry in zip(floors, row["floors"], strict=False):
+            entry["peak_mb"], entry["retained_mb"] = memory(f.run, work)
+    return row
+
+
+# --------------------------------------------------------------------------- cold start
+
+
+def _cli() -> list[str]:
+    """How to run the ``cimo`` command: its installed script, or the entry point."""
+    script = Path(sys.executable).parent / "cimo"
+    if script.exists():
+        return [sys.executable, str(script)]
+    return [sys.executable, "-c", "import sys; from cimo.cli import main; sys.exit(main())"]
+
+
+def cold_start(repeat: int) -> dict[str, Any]:
+    """Wall times of fresh interpreters, interleaved with ``python -c pass``."""
+    compileall.compile_dir(str(ROOT / "cimo"), quiet=1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "python -c 'import cimo'": [sys.executable, "-c", "import cimo"],
+        "cimo --version": [*_cli(), "--version"],
+        f"cimo show {EXAMPLE}": [*_cli(), "show", EXAMPLE],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(repeat + 1):  # the first round only warms the caches
+        for name, argv in commands.items():
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, check=True, capture_output=True)
+            if round_:
+                times[name].append(time.perf_counter() - start)
+    floor = times["python -c pass"]
+    return {
+        "repeats": repeat,
+        "rows": [
+            {
+                "command": name,
+                "seconds": round(statistics.median(t), 4),
+                "ratio_to_python": _median_ratio(t, floor),
+            }
+            for name, t in times.items()
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine() -> dict[str, Any]:
+    """What the run ran on."""
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "cimo": cimo.__version__,
+    }
+
+
+def exponents(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Scaling exponents between consecutive sizes of each operation (and its baseline)."""
+    out = []
+    for name in dict.fromkeys(r["operation"] for r in results):
+        rows = sorted((r for r in results if r["operation"] == name), key=lambda r: r["size"])
+        for a, b in itertools.pairwise(rows):
+            if a["seconds"] > 0 and a["baseline_seconds"] > 0 and b["size"] > a["size"]:
+                scale = math.log(b["size"] / a["size"])
+                out.append(
+                    {
+                        "operation": name,
+                        "from": a["size"],
+                        "to": b["size"],
+                        "exponent": round(math.log(b["seconds"] / a["seconds"]) / scale, 2),
+                        "baseline_exponent": round(
+                            math.log(b["baseline_seconds"] / a["baseline_seconds"]) / scale, 2
+                        ),
+                    }
+                )
+    return out
+
+
+def _mb(row: dict[str, Any]) -> str:
+    mem = row.get("memory")
+    if not mem:
+        return ""
+    return (
+        f"{mem['peak_mb']:.1f} / {mem['retained_mb']:.1f} "
+        f"({mem['baseline_peak_mb']:.1f} / {mem['baseline_retained_mb']:.1f})"
+    )
+
+
+def _floors(row: dict[str, Any]) -> str:
+    parts = []
+    for f in row.get("floors", []):
+        if "skipped" in f:
+            parts.append(f"{f['baseline']}: skipped ({f['skipped']})")
+        else:
+            mem = f" [{f['peak_mb']:.1f} / {f['retained_mb']:.1f} MB]" if "peak_mb" in f else ""
+            parts.append(f"{f['ratio']:.2f}x {f['baseline']}{mem}")
+    return "<br>".join(parts)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The performance page: the machine, cold start, every result and the exponents."""
+    m = report["machine"]
+    lines = [
+        "# Performance",
+        "",
+        "Generated by `make bench` (`benchmarks/bench.py`); do not edit by hand.",
+        "Every figure is a ratio to a named baseline measured in the same run: each",
+        "repeat runs the operation and its baselines back to back, and the ratio is the",
+        "median of the per-repeat ratios. Memory is tracemalloc's peak / retained MB of",
+        "one call (the baseline's in brackets). Lower is better; 1.00x is parity.",
+        "",
+        "## Machine",
+        "",
+        f"- date: {m['date']}",
+        f"- platform: {m['platform']}",
+        f"- CPU: {m['cpu']} ({m['cores']} cores; load average at the start "
+        f"{', '.join(str(x) for x in m['load_average'])})",
+        f"- Python {m['python']}, cimo {m['cimo']}",
+        "",
+    ]
+    cold = report.get("cold_start")
+    if cold:
+        lines += [
+            "## Cold start",
+            "",
+            f"Fresh subprocesses, bytecode compiled, median of {cold['repeats']} interleaved runs.",
+            "",
+            "| command | seconds | ratio to `python -c pass` |",
+            "|---|---:|---:|",
+        ]
+        lines += [
+            f"| `{r['command']}` | {r['seconds']:.3f} | {r['ratio_to_python']:.1f}x |"
+            for r in cold["rows"]
+        ]
+        lines.append("")
+    lines += [
+        "## Operations",
+        "",
+        "| operation | rules | seconds | ratio | baseline | goal | further baselines "
+        "| memory MB, peak / retained |",
+        "|---|---:|---:|---:|---|---:|---|---|",
+    ]
+    for r in sorted(report["results"], key=lambda r: (r["operation"], r["size"])):
+        goal = f"≤ {r['goal']}x" if r.get("goal") is not None else ""
+        if r.get("goal") is not None and r.get("goal_on") != r["baseline"]:
+            goal += " (to the first further baseline)"
+        lines.append(
+            f"| {r['operation']} | {r['size']:,} | {r['seconds']:.3f} | {r['ratio']:.2f}x "
+            f"| {r['baseline']} | {goal} | {_floors(r)} | {_mb(r)} |"
+        )
+    if report.get("exponents"):
+        lines += [
+            "",
+            "## Scaling",
+            "",
+            "Exponent *k* in time ∝ n<sup>k</sup> between two sizes of the same run.",
+            "",
+            "| operation | sizes | exponent | baseline's |",
+            "|---|---|---:|---:|",
+        ]
+        lines += [
+            f"| {e['operation']} | {e['from']:,} → {e['to']:,} | {e['exponent']:.2f} "
+            f"| {e['baseline_exponent']:.2f} |"
+            for e in report["exponents"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _print(row: dict[str, Any]) -> None:
+    extra = "".join(
+        f"   {f['ratio']:5.2f}x {f['baseline'][:30]}" for f in row["floors"] if "ratio" in f
+    )
+    mem = row.get("memory")
+    mem_text = f"   {mem['peak_mb']:7.1f}/{mem['retained_mb']:7.1f} MB" if mem else ""
+    print(
+        f"{row['operation']:<36} {row['size']:>7}  {row['seconds']:8.3f} s"
+        f"   ratio {row['ratio']:5.2f}{extra}{mem_text}",
+        flush=True,
+    )
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    results: list[dict[str, Any]] = []
+    ops = discover(args.only)
+    for size in sizes:
+        work = Workload(size, synthetic_theory(size))
+        repeat = args.repeat if size < 100_000 else max(1, min(args.repeat, 3))
+        for op in ops:
+            if op.max_size is not None and size > op.max_size:
+                continue
+            if op.setup is not None:
+                op.setup(work)
+            row = measure(op, work, repeat, with_memory=not args.no_memory)
+            results.append(row)
+            _print(row)
+    report: dict[str, Any] = {"machine": machine(), "results": results}
+    if not args.no_cold_start and not args.only:
+        report["cold_start"] = cold_start(args.repeat)
+        for r in report["cold_start"]["rows"]:
+            print(f"{r['command']:<36} {r['seconds']:8.3f} s   {r['ratio_to_python']:5.1f}x")
+    return report
+
+
+def merge_reports(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` over ``old``: rows of the same operation and size are replaced."""
+    fresh = {(r["operation"], r["size"]) for r in new["results"]}
+    kept = [r for r in old.get("results", []) if (r["operation"], r["size"]) not in fresh]
+    merged = {**old, **new, "results": kept + new["results"]}
+    merged["exponents"] = exponents(merged["results"])
+    return merged
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="1000,10000,100000", help="rule counts, comma-separated")
+    parser.add_argument("--sizes", default="1000,10000", help="rule counts, comma-separated")
     parser.add_argument("--json", type=Path, help="write (or update) results in this JSON file")
+    parser.add_argument("--markdown", type=Path, help="write the performance page here")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="best of this many runs (1 at 100k and above)"
+        "--repeat", type=int, default=5, help="interleaved rounds (at most 3 at 100k and above)"
     )
     parser.add_argument("--only", help="run only operations whose name contains this text")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument("--no-cold-start", action="store_true", help="skip the subprocess runs")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    results: list[dict[str, Any]] = []
-    ops = discover(args.only)
-    for size in sizes:
-        work = Workload(size, synthetic_theory(size))
-        repeat = 1 if size >= 100_000 else args.repeat
-        for op in ops:
-            if op.max_size is not None and size > op.max_size:
-                continue
-            if op.setup is not None:
-                op.setup(work)
-            baseline = best_of(op.baseline, work, repeat)
-            seconds = best_of(op.run, work, repeat)
-            row = {
-                "operation": op.name,
-                "size": size,
-                "seconds": round(seconds, 4),
-                "baseline_seconds": round(baseline, 4),
-                "ratio": round(seconds / baseline, 3),
-                "baseline": op.baseline_name,
-            }
-            results.append(row)
-            print(
-                f"{op.name:<34} {size:>7} rules  {seconds:8.3f} s   baseline {baseline:8.3f} s"
-                f"   ratio {seconds / baseline:5.2f}",
-                flush=True,
-            )
-    for op in ops:
-        rows = {r["size"]: r["seconds"] for r in results if r["operation"] == op.name}
-        pairs = sorted(rows.items())
-        for (n1, t1), (n2, t2) in itertools.pairwise(pairs):
-            if t1 > 0 and n2 > n1:
-                exponent = math.log(t2 / t1) / math.log(n2 / n1)
-                print(f"{op.name}: scaling exponent {n1}->{n2}: {exponent:.2f}")
+    report = run(args)
     if args.json:
-        old: list[dict[str, Any]] = []
-        if args.json.exists():
-            old = json.loads(args.json.read_text()).get("results", [])
-        fresh = {(r["operation"], r["size"]) for r in results}
-        merged = [r for r in old if (r["operation"], r["size"]) not in fresh] + results
-        cimo.io.atomic_write(args.json, json.dumps({"results": merged}, indent=2) + "\n")
+        old = json.loads(args.json.read_text()) if args.json.exists() else {}
+        report = merge_reports(old, report)
+        atomic_write(args.json, json.dumps(report, indent=2) + "\n")
+    else:
+        report["exponents"] = exponents(report["results"])
+    for e in report["exponents"]:
+        print(f"{e['operation']}: exponent {e['from']}->{e['to']}: {e['exponent']:.2f}")
+    if args.markdown:
+        atomic_write(args.markdown, markdown(report))
     return 0
 
 

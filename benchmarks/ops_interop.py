@@ -83,23 +83,27 @@ OPERATIONS = [
         run=merge_two,
         baseline=revalidate,
         baseline_name="Theory.model_validate(to_data(theory))",
+        goal=1.5,
     ),
     Operation(
         name="export graphml",
         run=export_graphml,
         baseline=graphml_of_rule_graph,
         baseline_name="nx.generate_graphml(nx.DiGraph(rule_graph(theory).edges()))",
+        goal=1.5,
     ),
     Operation(
         name="export nodelink",
         run=export_node_link,
         baseline=dump_json,
         baseline_name="json.dumps(to_data(theory))",
+        goal=1.5,
     ),
     Operation(
         name="export qdc",
         run=export_codebook,
         baseline=dump_json,
         baseline_name="json.dumps(to_data(theory))",
+        goal=1.5,
     ),
 ]

@@ -149,6 +149,7 @@ OPERATIONS = [
         baseline=base_ancestors,
         baseline_name="nx.ancestors of the outcome over the rule graph",
         setup=setup,
+        goal=1.5,
     ),
     Operation(
         name="query.pathways",
@@ -156,6 +157,7 @@ OPERATIONS = [
         baseline=base_descendants_c0,
         baseline_name="nx.descendants of the source over the rule graph",
         setup=setup,
+        goal=1.5,
     ),
     Operation(
         name="query.rule_index",

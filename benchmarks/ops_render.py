@@ -61,7 +61,7 @@ OPERATIONS = [
         run=render_by_size,
         baseline=plain_sfdp,
         baseline_name="Graphviz sfdp, default settings, same DOT text",
-        max_size=20_000,
+        max_size=5_000,
     ),
     Operation(
         name="render map (tuned dot)",
@@ -69,5 +69,6 @@ OPERATIONS = [
         baseline=plain_dot,
         baseline_name="Graphviz dot, default settings, same DOT text",
         max_size=700,
+        goal=1.2,
     ),
 ]

@@ -15,55 +15,112 @@ called as their main function: ``cimo.merge([a, b])`` is
 works too.
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
-from cimo import edit, errors, graph, io, query, render, taxonomy, validate, vocabulary
+from cimo._lazy import attach
 from cimo._version import __version__
-from cimo.diff import TheoryDiff
-from cimo.edit import add, evolve, remove, replace, update
-from cimo.errors import (
-    CimoError,
-    FileFormatError,
-    InvalidTheoryError,
-    MissingDependencyError,
-    OutputError,
-    UnknownIdError,
-    UsageError,
-)
-from cimo.examples import list_examples, load_example
-from cimo.io import dump, dumps, json_schema, load, loads
-from cimo.merge import MergeResult
-from cimo.model import (
-    FORMAT_VERSION,
-    CheckSettings,
-    Component,
-    ComponentVocabulary,
-    Context,
-    Evidence,
-    Facets,
-    Intervention,
-    Iteration,
-    Link,
-    Mechanism,
-    Node,
-    Outcome,
-    Rule,
-    Source,
-    Taxon,
-    Taxonomy,
-    TaxonomyCategory,
-    Theory,
-)
-from cimo.summary import Summary
 
+# Nothing heavy is imported by ``import cimo``: each public name is imported on
+# first use (PEP 562 module ``__getattr__``), so the command line and tools that
+# only need the version start fast. Type checkers see the real imports.
 if TYPE_CHECKING:
-    # For type checkers the names are the functions (what a call needs); at run
-    # time they are the modules themselves, made callable (cimo._callable).
-    from cimo.diff import diff
-    from cimo.merge import merge
-    from cimo.summary import summary
-else:
-    from cimo import diff, merge, summary
+    from cimo import edit, errors, graph, io, query, render, taxonomy, validate, vocabulary
+    from cimo.diff import TheoryDiff, diff
+    from cimo.edit import add, evolve, remove, replace, update
+    from cimo.errors import (
+        CimoError,
+        FileFormatError,
+        InvalidTheoryError,
+        MissingDependencyError,
+        OutputError,
+        UnknownIdError,
+        UsageError,
+    )
+    from cimo.examples import list_examples, load_example
+    from cimo.io import dump, dumps, json_schema, load, loads
+    from cimo.merge import MergeResult, merge
+    from cimo.model import (
+        FORMAT_VERSION,
+        CheckSettings,
+        Component,
+        ComponentVocabulary,
+        Context,
+        Evidence,
+        Facets,
+        Intervention,
+        Iteration,
+        Link,
+        Mechanism,
+        Node,
+        Outcome,
+        Rule,
+        Source,
+        Taxon,
+        Taxonomy,
+        TaxonomyCategory,
+        Theory,
+    )
+    from cimo.summary import Summary, summary
+
+# The submodules reachable as attributes, and where each other public name lives.
+# ``cimo.diff``, ``cimo.merge`` and ``cimo.summary`` are the modules, made callable.
+_MODULES = (
+    "diff",
+    "edit",
+    "errors",
+    "graph",
+    "io",
+    "merge",
+    "query",
+    "render",
+    "summary",
+    "taxonomy",
+    "validate",
+    "vocabulary",
+)
+_FROM = {
+    "cimo.diff": ("TheoryDiff",),
+    "cimo.edit": ("add", "evolve", "remove", "replace", "update"),
+    "cimo.errors": (
+        "CimoError",
+        "FileFormatError",
+        "InvalidTheoryError",
+        "MissingDependencyError",
+        "OutputError",
+        "UnknownIdError",
+        "UsageError",
+    ),
+    "cimo.examples": ("list_examples", "load_example"),
+    "cimo.io": ("dump", "dumps", "json_schema", "load", "loads"),
+    "cimo.merge": ("MergeResult",),
+    "cimo.model": (
+        "FORMAT_VERSION",
+        "CheckSettings",
+        "Component",
+        "ComponentVocabulary",
+        "Context",
+        "Evidence",
+        "Facets",
+        "Intervention",
+        "Iteration",
+        "Link",
+        "Mechanism",
+        "Node",
+        "Outcome",
+        "Rule",
+        "Source",
+        "Taxon",
+        "Taxonomy",
+        "TaxonomyCategory",
+        "Theory",
+    ),
+    "cimo.summary": ("Summary",),
+}
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = attach(__name__, submodules=_MODULES, names=_FROM)
 
 __all__ = [
     "FORMAT_VERSION",

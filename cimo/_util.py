@@ -5,21 +5,22 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
-import os
 import re
-import tempfile
 import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from cimo.errors import OutputError, UnknownIdError
+from cimo._files import atomic_write
+from cimo.errors import UnknownIdError
 
 __all__ = [
     "SideTable",
     "atomic_write",
+    "csv_protect",
+    "csv_unprotect",
     "did_you_mean",
     "lookup",
+    "markdown_text",
     "normalise_label",
     "paused_gc",
     "slug",
@@ -142,12 +143,18 @@ class SideTable(Generic[V]):
 
 
 @contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(*, freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small objects.
 
     Bulk loads create millions of objects and no reference cycles; without
     the pause the collector rescans them again and again. The collector is
     switched back on afterwards only if it was on before.
+
+    With ``freeze=True`` (for what lives on: a loaded theory, a graph), a
+    block that succeeds ends with :func:`gc.freeze`, which moves what it made
+    out of the collector's generations: otherwise the first allocation after
+    the pause would start a collection over every object just made. Frozen
+    objects are still freed as soon as nothing refers to them.
 
     >>> import gc
     >>> with paused_gc():
@@ -155,11 +162,18 @@ def paused_gc() -> Iterator[None]:
     False
     >>> gc.isenabled()
     True
+    >>> before = gc.get_freeze_count()
+    >>> with paused_gc(freeze=True):
+    ...     made = [{"id": i} for i in range(100)]
+    >>> gc.get_freeze_count() >= before + 100
+    True
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        if freeze and was_enabled:
+            gc.freeze()
     finally:
         if was_enabled:
             gc.enable()
@@ -190,63 +204,45 @@ def slug(text: str, *, max_length: int = 120, fallback: str = "") -> str:
     return cut or fallback
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    r"""Write ``data`` to ``path`` through a temporary file in the same folder.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 
-    The temporary file is flushed to disk and renamed over ``path`` in one
-    step; on any failure it is removed and ``path`` is left as it was. A new
-    file gets the permissions the umask allows; a replaced file keeps its own.
 
-    Args:
-        path: Where to write.
-        data: Text (written as UTF-8) or bytes.
+def csv_protect(text: str) -> str:
+    r"""Neutralise a CSV cell a spreadsheet would run as a formula (OWASP's CSV-injection rule).
 
-    Returns:
-        The path written.
+    A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+    gets a leading apostrophe, so spreadsheet programs show it as text. Cells
+    that already start with apostrophes before such a character get one more,
+    so :func:`csv_unprotect` gives back exactly the text written.
 
-    Raises:
-        OutputError: if the folder does not exist or cannot be written to.
-
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "theory.yaml"
-    >>> atomic_write(out, "format_version: '1.0'\n").read_text()
-    "format_version: '1.0'\n"
+    >>> csv_protect('=HYPERLINK("http://x")'), csv_protect("-2"), csv_protect("plain")
+    ('\'=HYPERLINK("http://x")', "'-2", 'plain')
+    >>> all(csv_unprotect(csv_protect(t)) == t for t in ["=1", "'=1", "''@", "a", "'a", ""])
+    True
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path()
-    if not folder.is_dir():
-        raise OutputError(
-            f"cannot write {target}: the folder {folder} does not exist (create it first)"
-        )
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise OutputError(f"cannot write {target}: {err.strerror or err}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _set_mode(tmp, target)
-        os.replace(tmp, target)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError(f"cannot write {target}: {err.strerror or err}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
+    return "'" + text if _FORMULA_START.match(text) else text
 
 
-def _set_mode(tmp: str, target: Path) -> None:
-    """Give the temporary file the mode ``target`` has, or the umask's default for a new file."""
-    if target.exists():
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+def csv_unprotect(text: str) -> str:
+    """Undo :func:`csv_protect`: drop the apostrophe added before a formula-like start.
+
+    >>> csv_unprotect("'=SUM(A1)"), csv_unprotect("'quoted")
+    ('=SUM(A1)', "'quoted")
+    """
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text, 1) else text
+
+
+_MARKDOWN_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def markdown_text(text: str) -> str:
+    """Text for Markdown output with HTML switched off: ``&``, ``<`` and ``>`` as entities.
+
+    Markdown passes raw HTML through, so a label such as ``<script>`` or
+    ``<img onerror=...>`` would run in a browser or notebook; escaped, it shows
+    as written.
+
+    >>> markdown_text('<img src=x onerror="alert(1)"> & <!-- hidden')
+    '&lt;img src=x onerror="alert(1)"&gt; &amp; &lt;!-- hidden'
+    """
+    return text.translate(_MARKDOWN_HTML)

@@ -64,15 +64,25 @@ class FieldChange(CimoModel):
 
     @property
     def is_addition(self) -> bool:
-        """True when the field went from empty to a value, or a list only grew."""
-        if self.old in (None, [], {}, ""):
-            return True
-        if isinstance(self.old, list) and isinstance(self.new, list):
-            return all(item in self.new for item in self.old)
-        return False
+        """True when the field went from empty to a value, or only grew.
+
+        A list grows when it keeps every old item; a record (``check``, a declared
+        taxonomy) when each of its fields is kept or only grows.
+        """
+        return _only_grows(self.old, self.new)
 
     def __str__(self) -> str:
         return f"{self.field}: {_show(self.old)} -> {_show(self.new)}"
+
+
+def _only_grows(old: JsonValue, new: JsonValue) -> bool:
+    if old in (None, [], {}, ""):
+        return True
+    if isinstance(old, list) and isinstance(new, list):
+        return all(item in new for item in old)
+    if isinstance(old, dict) and isinstance(new, dict):
+        return all(k in new and (v == new[k] or _only_grows(v, new[k])) for k, v in old.items())
+    return False
 
 
 class ItemRef(CimoModel):

@@ -28,14 +28,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, TypeAlias
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from cimo._util import paused_gc
 from cimo.core.index import index_of
 from cimo.core.vocabulary import SLOTS, SlotKeyword
 from cimo.model import CimoModel, Theory
+
+if TYPE_CHECKING:  # imported on use: networkx is slow to import
+    import networkx as nx
 
 __all__ = [
     "ChainLink",
@@ -119,7 +120,9 @@ def rule_graph(theory: Theory) -> nx.DiGraph[str]:
     Returns:
         A new, frozen ``networkx.DiGraph``.
     """
-    with paused_gc():
+    import networkx as nx
+
+    with paused_gc(freeze=True):
         g = from_successors(_rule_vertices(theory), _rule_edges(theory))
     g.graph["name"] = theory.id
     frozen: nx.DiGraph[str] = nx.freeze(g)
@@ -138,6 +141,8 @@ def from_successors(
     per-edge dict copies; ``tests/test_graph.py`` checks that both ways give
     equal graphs, so a change in networkx's internals cannot go unnoticed.
     """
+    import networkx as nx
+
     g: nx.DiGraph[str] = nx.DiGraph()
     node: dict[str, Any] = dict(vertices)
     succ: dict[str, dict[str, Any]] = {v: {} for v in node}
@@ -179,6 +184,8 @@ def element_graph(theory: Theory) -> nx.MultiDiGraph[str]:
     Returns:
         A new, frozen ``networkx.MultiDiGraph`` with edge keys equal to the relation.
     """
+    import networkx as nx
+
     acc: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
     inputs = [(s.attr, s.relation) for s in SLOTS if s.side == "condition"]
     results = [(s.attr, s.relation) for s in SLOTS if s.side == "result"]

@@ -42,7 +42,15 @@ def test_names_are_unique_within_a_kind_and_suffixes_are_lower_case() -> None:
 def test_the_choices_of_the_commands_come_from_the_table() -> None:
     # The order of the choices is the order `cimo export/import --help` has always shown.
     assert get_args(fmts.ExportFormat) == fmts.names(fmts.select(kind="exchange", writable=True))
-    assert get_args(fmts.ImportFormat) == ("kumu", "nodelink", "qdc", "graphml")
+    assert get_args(fmts.ImportFormat) == (
+        "kumu",
+        "nodelink",
+        "graphology",
+        "cytoscape",
+        "qdc",
+        "graphml",
+        "causalmap",
+    )
 
 
 def test_suffix_lookups() -> None:
@@ -50,8 +58,10 @@ def test_suffix_lookups() -> None:
     assert fmts.format_for_suffix("t.csv", kind="table").name == "csv"  # type: ignore[union-attr]
     assert fmts.format_for_suffix("t.csv", content="cmo-table").kind == "text"  # type: ignore[union-attr]
     assert fmts.format_for_suffix("README", kind="theory") is None
-    with pytest.raises(UsageError, match="may mean nodelink or kumu"):
+    with pytest.raises(UsageError, match="may mean nodelink or graphology or cytoscape or kumu"):
         fmts.format_for_suffix("map.json", kind="exchange")
+    assert fmts.format_for_suffix("map.cyjs", kind="exchange").name == "cytoscape"  # type: ignore[union-attr]
+    assert fmts.format_for_suffix("links.csv", kind="exchange").name == "causalmap"  # type: ignore[union-attr]
     with pytest.raises(UsageError, match="may mean"):
         fmts.format_for_suffix("x.csv")  # a spreadsheet or the CMO table as text
 
@@ -66,7 +76,10 @@ def test_verify_format_names_the_choices() -> None:
 
 def test_spell_suffixes() -> None:
     assert fmts.spell_suffixes(fmts.select(kind="table")) == ".csv, .tsv, .txt, .xlsx or .xlsm"
-    assert fmts.spell_suffixes(fmts.select(kind="exchange", readable=False)) == ".gexf or .dagitty"
+    assert (
+        fmts.spell_suffixes(fmts.select(kind="exchange", readable=False))
+        == ".gexf, .txt, .dagitty or .drawio"
+    )
     assert fmts.spell_suffixes(()) == ""
 
 

@@ -98,14 +98,17 @@ def test_graphml_opens_in_networkx_with_types_as_attributes(
 
 def test_gexf_opens_in_networkx(tmp_path: Path, example: cimo.Theory) -> None:
     path = write(example, tmp_path / "t.gexf", format="gexf")
-    g = nx.read_gexf(path)
+    g = nx.read_gexf(path, version="1.3")
     ours = to_network(example)
     assert _vertices(g) == _vertices(ours)
     assert {(u, v, d["slot"], d["position"]) for u, v, d in g.edges(data=True)} == {
         (u, v, d["slot"], d["position"]) for u, v, d in ours.edges(data=True)
     }
-    # GEXF has no graph attributes: only the title survives, as the graph's name.
-    assert g.graph["name"] == example.title
+    # GEXF has no graph attributes: the title is the file's <meta><description>.
+    meta = etree.parse(str(path)).getroot().find("{http://gexf.net/1.3}meta")
+    assert meta is not None
+    assert meta.findtext("{http://gexf.net/1.3}description") == example.title
+    assert "name" not in g.graph
 
 
 @settings(max_examples=40)
@@ -113,6 +116,8 @@ def test_gexf_opens_in_networkx(tmp_path: Path, example: cimo.Theory) -> None:
 def test_graphml_and_node_link_round_trip(theory: cimo.Theory) -> None:
     assert from_node_link(to_node_link(theory)) == theory
     assert from_graphml(to_graphml(theory)) == theory
+    assert import_text(export_text(theory, format="graphology"), format="graphology") == theory
+    assert import_text(export_text(theory, format="cytoscape"), format="cytoscape") == theory
 
 
 @given(theories())
@@ -132,7 +137,7 @@ def test_bad_network_files_get_clear_messages() -> None:
         from_node_link(json.dumps({"directed": True, "nodes": [{"id": "a", "kind": "person"}]}))
     with pytest.raises(FileFormatError, match="not valid JSON"):
         from_node_link("{")
-    with pytest.raises(FileFormatError, match="not readable as GraphML"):
+    with pytest.raises(FileFormatError, match="GraphML: not well-formed XML"):
         from_graphml("<graphml")
 
 
@@ -274,9 +279,11 @@ def test_kumu_import_errors(blueprint: dict[str, Any], message: str) -> None:
 
 # --------------------------------------------------------------------------- DAGitty
 
-_DAGITTY_LINE = re.compile(
-    r'^(?:"[A-Za-z0-9_.\-]+"(?: \[(?:exposure|outcome)\])?|"[^"]+" -> "[^"]+")$'
+_DAGITTY_VARIABLE = re.compile(
+    r'^"[^"@]+(?:@[^"@]+)?" '
+    r'\[(?:(?:exposure|outcome|latent),)?label="[^"\n]*"(?:,pos="[-0-9.]+,[-0-9.]+")?\]$'
 )
+_DAGITTY_EDGE = re.compile(r'^"[^"]+" -> "[^"]+"$')
 
 
 def _read_dagitty(text: str) -> DAG:
@@ -286,54 +293,80 @@ def _read_dagitty(text: str) -> DAG:
         return DAG.from_dagitty(text)
 
 
-def _check_with_pgmpy(theory: cimo.Theory, text: str, *, dropped: bool = False) -> None:
+def _check_with_pgmpy(theory: cimo.Theory, text: str, *, dropped: bool = False) -> DAG:
     lines = text.splitlines()
     assert lines[0] == "dag {" and lines[-1] == "}"
-    assert all(_DAGITTY_LINE.match(line) for line in lines[1:-1]), text
+    for line in lines[1:-1]:
+        assert _DAGITTY_VARIABLE.match(line) or _DAGITTY_EDGE.match(line), line
     expected = causal_diagram(theory)
     if dropped:
         expected.remove_edges_from(feedback_edges(expected))
-    isolated = {v for v in expected if expected.degree(v) == 0}
-    for v in isolated & {n.id for n in (*theory.interventions, *theory.outcomes)}:
-        assert f'"{v}" [{expected.nodes[v]["role"]}]' in lines
-    # pgmpy 1.1.2 assigns roles before it adds isolated variables, so it rejects a role on
-    # an isolated variable (valid DAGitty); give it those variables without their roles.
-    for_pgmpy = "\n".join(
-        re.sub(r" \[.*\]$", "", line) if line.split(" ")[0].strip('"') in isolated else line
-        for line in lines
-    )
-    dag = _read_dagitty(for_pgmpy)
+    dag = _read_dagitty(text)  # roles and all, as written
     assert set(dag.nodes()) == set(expected.nodes())
     assert set(dag.edges()) == set(expected.edges())
-    assert set(dag.get_role("exposures")) == {n.id for n in theory.interventions} - isolated
-    assert set(dag.get_role("outcomes")) == {n.id for n in theory.outcomes} - isolated
+    connected = {v for v in expected if expected.degree(v)}
+    assert set(dag.get_role("exposures")) == {n.id for n in theory.interventions} & connected
+    assert set(dag.get_role("outcomes")) == {n.id for n in theory.outcomes} & connected
+    mediators = {v for v, d in expected.nodes(data=True) if d["kind"] == "mechanism"}
+    assert set(dag.latents) == mediators & connected
+    return dag
 
 
 def test_dagitty_worked_example_opens_in_pgmpy(wfg: cimo.Theory) -> None:
-    text = to_dagitty(wfg)
-    _check_with_pgmpy(wfg, text)
-    dag = _read_dagitty("\n".join(line.split(" [")[0] for line in text.splitlines()))
-    # table-2-example-1: WITH peer-facilitation BECAUSE own-therapist THEN self-efficacy,
-    # REDUCES interpersonal-problems: the mechanism mediates both (seed 000, Table 2).
-    assert {("peer-facilitation", "own-therapist"), ("own-therapist", "self-efficacy")} <= set(
-        dag.edges()
-    )
-    assert ("own-therapist", "interpersonal-problems") in dag.edges()
+    dag = _check_with_pgmpy(wfg, to_dagitty(wfg, layout=False))
+    # table-2-example-1: IF group-psychotherapy WITH peer-facilitation BECAUSE own-therapist
+    # THEN self-efficacy, REDUCES interpersonal-problems (seed 000, Table 2): the mechanism
+    # is a mediator of that rule, and the context is where the intervention is offered.
+    mediator = "own-therapist@table-2-example-1"
+    assert {("peer-facilitation", mediator), (mediator, "self-efficacy")} <= set(dag.edges())
+    assert (mediator, "interpersonal-problems") in dag.edges()
+    assert ("group-psychotherapy", "peer-facilitation") in dag.edges()
     assert ("peer-facilitation", "self-efficacy") not in dag.edges()
+    # The two interventions no rule names have no edges, so no role (pgmpy would refuse it).
+    lonely = [n.id for n in wfg.interventions if not causal_diagram(wfg).degree(n.id)]
+    assert lonely and all(f'"{v}" [label=' in to_dagitty(wfg, layout=False) for v in lonely)
+
+
+def test_dagitty_mechanisms_are_mediators_per_rule(wfg: cimo.Theory) -> None:
+    g = causal_diagram(wfg)
+    shared = [m.id for m in wfg.mechanisms if sum(m.id in r.mechanisms for r in wfg.rules) > 1]
+    assert shared
+    for m in shared:
+        mediators = [v for v, d in g.nodes(data=True) if d.get("mechanism") == m]
+        assert sorted(mediators) == sorted(f"{m}@{r.id}" for r in wfg.rules if m in r.mechanisms)
+    assert nx.is_directed_acyclic_graph(g)
+    assert not nx.is_directed_acyclic_graph(causal_diagram(cimo.load_example("pwp-resilience")))
 
 
 def test_dagitty_refuses_feedback_unless_asked_to_drop_it(pwp: cimo.Theory) -> None:
     with pytest.raises(UsageError, match=r"has a cycle \(.* -> .*\), so it is not a DAG"):
         to_dagitty(pwp)
-    text = to_dagitty(pwp, drop_feedback=True)
-    _check_with_pgmpy(pwp, text, dropped=True)
-    assert nx.is_directed_acyclic_graph(_read_dagitty(text))
+    text = to_dagitty(pwp, drop_feedback=True, layout=False)
+    assert nx.is_directed_acyclic_graph(_check_with_pgmpy(pwp, text, dropped=True))
+
+
+def test_dagitty_exposure_and_outcome_are_checked(wfg: cimo.Theory) -> None:
+    with pytest.raises(
+        UsageError, match=r"exposure 'peer-facilitaton' is no variable.*did you mean"
+    ):
+        to_dagitty(wfg, exposure="peer-facilitaton", layout=False)
+    with pytest.raises(
+        UsageError, match=r"'relate' is a mechanism.*mediator per rule; name one of"
+    ):
+        to_dagitty(wfg, exposure="relate", layout=False)
+    lonely = next(n.id for n in wfg.interventions if not causal_diagram(wfg).degree(n.id))
+    with pytest.raises(UsageError, match="has no causal edges"):
+        to_dagitty(wfg, exposure=lonely, layout=False)
+    with pytest.raises(UsageError, match="both the exposure and the outcome"):
+        to_dagitty(wfg, exposure="self-efficacy", outcome="self-efficacy", layout=False)
+    with pytest.raises(UsageError, match="options of the dagitty export, not graphml"):
+        export_text(wfg, format="graphml", exposure="peer-facilitation")
 
 
 @settings(max_examples=10)
 @given(theories(max_nodes=8, max_rules=4))
 def test_dagitty_projection_opens_in_pgmpy(theory: cimo.Theory) -> None:
-    _check_with_pgmpy(theory, to_dagitty(theory, drop_feedback=True), dropped=True)
+    _check_with_pgmpy(theory, to_dagitty(theory, drop_feedback=True, layout=False), dropped=True)
 
 
 @given(theories())
@@ -461,7 +494,7 @@ def test_import_names_the_file_in_errors(tmp_path: Path) -> None:
     theory = read(good, format="kumu")
     assert (theory.id, theory.title) == ("my-map", "my map")
     gexf = io.BytesIO(to_gexf(cimo.Theory(id="x", title="X")).encode())
-    assert nx.read_gexf(gexf).graph["name"] == "X"
+    assert "name" not in nx.read_gexf(gexf, version="1.3").graph
 
 
 def test_the_interop_page_examples_run() -> None:
@@ -480,14 +513,15 @@ def test_read_and_write_take_the_format_from_the_suffix(tmp_path: Path, pwp: cim
     path = write(pwp, tmp_path / "t.GraphML")
     assert nx.read_graphml(path).nodes["burnout"]["kind"] == "rule"
     assert read(path) == pwp
-    with pytest.raises(UsageError, match=r"'\.json' may mean nodelink or kumu; name the format"):
+    with pytest.raises(UsageError, match=r"'\.json' may mean nodelink or .* kumu; name the format"):
         write(pwp, tmp_path / "t.json")
     with pytest.raises(UsageError, match=r"t\.gexf: cannot tell the exchange format.*graphml, "):
         read(write(pwp, tmp_path / "t.gexf"))  # GEXF is written, not read
     with pytest.raises(
-        UsageError, match=r"cannot tell the exchange format from the suffix '\.txt'"
+        UsageError, match=r"cannot tell the exchange format from the suffix '\.docx'"
     ):
-        write(pwp, tmp_path / "t.txt")
+        write(pwp, tmp_path / "t.docx")
+    assert read(write(pwp, tmp_path / "t.cyjs")) == pwp
 
 
 def test_the_exchange_entry_points_serve_every_exchange_format() -> None:
@@ -501,9 +535,14 @@ def test_the_exchange_entry_points_serve_every_exchange_format() -> None:
         "graphml": ".graphml",
         "gexf": ".gexf",
         "nodelink": ".json",
+        "graphology": ".json",
+        "cytoscape": ".cyjs",
         "kumu": ".json",
+        "kumu-view": ".txt",
         "dagitty": ".dagitty",
         "qdc": ".qdc",
+        "causalmap": ".csv",
+        "drawio": ".drawio",
     }
     # The old names in cimo.io are the new ones, with a warning.
     with pytest.warns(DeprecationWarning, match=r"cimo\.exchange\.EXPORT_FORMATS"):

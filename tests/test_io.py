@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+import warnings
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 import cimo
 from cimo.core.data import to_data
@@ -354,3 +357,56 @@ def test_moved_names_warn_at_their_old_public_home() -> None:
         assert cimo.io.from_data is cimo.core.data.from_data
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         cimo.io.nothing  # noqa: B018
+
+
+def _modeline_schema(theory_file: Path) -> dict[str, Any]:
+    """The schema a theory file names in its yaml-language-server modeline, as the server reads it.
+
+    yaml-language-server takes ``$schema=`` from a ``# yaml-language-server:`` comment and
+    resolves a relative path against the folder of the file.
+    """
+    first = theory_file.read_text(encoding="utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix), first
+    target = first[len(prefix) :].strip()
+    path = Path(target) if Path(target).is_absolute() else theory_file.parent / target
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_a_local_schema_modeline_validates_the_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cimo.cli import app
+
+    folder = tmp_path / "theories"
+    folder.mkdir()
+    result = CliRunner().invoke(app, ["schema", "-o", str(folder / "theory.schema.json")])
+    assert result.exit_code == 0
+    good = folder / "good.yaml"
+    text = cimo.dumps(cimo.load_example("pwp-resilience"), format="yaml")
+    good.write_text("# yaml-language-server: $schema=./theory.schema.json\n" + text)
+    schema = _modeline_schema(good)
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors(yaml.safe_load(good.read_text()))) == []
+    bad = folder / "bad.yaml"
+    bad.write_text(good.read_text().replace("kind: context", "kind: contxt", 1))
+    errors = list(validator.iter_errors(yaml.safe_load(bad.read_text())))
+    assert errors and "contxt" in str(errors[0].instance)
+
+
+def test_the_docs_build_publishes_the_schema_at_its_id() -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    root = Path(__file__).parent.parent
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # plugins' own deprecations
+        config = load_config(str(root / "mkdocs.yml"))
+    assert config["site_url"] == cimo.io.schema.DOCS_URL
+    published = {f.src_uri: config["site_url"] + f.url for f in get_files(config)}
+    assert published[f"schema/theory-{cimo.FORMAT_VERSION}.json"] == cimo.io.SCHEMA_ID
+    assert json_schema()["$id"] == cimo.io.SCHEMA_ID
+    # The documented modeline names the URL the build produces.
+    page = (root / "docs" / "file-format.md").read_text(encoding="utf-8")
+    assert f"# yaml-language-server: $schema={cimo.io.SCHEMA_ID}" in page

@@ -12,7 +12,15 @@ from typer.testing import CliRunner
 
 import cimo
 from cimo.cli import app
-from cimo.render import cmo_table, mermaid, rule_cards, statements, taxonomy_tree, theory_map
+from cimo.render import (
+    cmo_table,
+    mermaid,
+    mermaid_rules,
+    rule_cards,
+    statements,
+    taxonomy_tree,
+    theory_map,
+)
 
 runner = CliRunner()
 
@@ -45,7 +53,9 @@ def test_render_mermaid(pwp: cimo.Theory, tmp_path: Path) -> None:
     code, _, _ = run("render", "pwp-resilience", "-o", str(tmp_path / "m.mmd"))
     assert code == 0
     assert (tmp_path / "m.mmd").read_text(encoding="utf-8") == mermaid(pwp)
-    code, _, err = run("render", "pwp-resilience", "-f", "mermaid", "--view", "rules")
+    code, out, _ = run("render", "pwp-resilience", "-f", "mermaid", "--view", "rules")
+    assert code == 0 and out == mermaid_rules(pwp)
+    code, _, err = run("render", "pwp-resilience", "-f", "mermaid", "--view", "taxonomy")
     assert code == 2 and "mermaid" in err
 
 

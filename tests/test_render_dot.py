@@ -46,7 +46,7 @@ def test_wrap_breaks_at_spaces_within_the_width() -> None:
     assert wrap("", 10) == ("",)
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="\n")), st.integers(1, 40))
+@given(st.text(alphabet=st.characters(blacklist_characters="\n\r")), st.integers(1, 40))
 def test_wrap_loses_nothing(text: str, width: int) -> None:
     lines = wrap(text, width)
     assert " ".join(lines) == text

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import cimo
+from cimo._util import csv_unprotect
 from cimo.errors import UnknownIdError, UsageError
-from cimo.render import cmo_table, mermaid, statement, statements
+from cimo.render import cmo_table, mermaid, mermaid_rules, statement, statements
 from cimo.render.notebook import theory_markdown
 from cimo.render.text import latex_escape
 from cimo.strategies import theories
@@ -101,7 +102,7 @@ def test_html_table_parses_and_escapes() -> None:
     cells = [td.text for td in root.iter("td")]
     assert cells[2] == 'Pipe | "quote" <tag> & 50%_{x}'
     md = cmo_table(theory, format="md")
-    assert 'Pipe \\| "quote" <tag> & 50%_{x}' in md
+    assert 'Pipe \\| "quote" &lt;tag&gt; &amp; 50%_{x}' in md  # HTML shows, never runs
     latex = cmo_table(theory, format="latex")
     assert r'Pipe | "quote" <tag> \& 50\%\_\{x\}' in latex
     assert r"Out\textbackslash{}come \#1 \textasciitilde{} \textasciicircum{}" in latex
@@ -125,15 +126,42 @@ def test_mermaid_has_four_lanes_and_escaped_labels(wfg: cimo.Theory) -> None:
         "subgraph lane_intervention",
         "subgraph lane_mechanism",
         "subgraph lane_outcome",
+        "subgraph legend",
     ]
-    edges = [line for line in lines if "-->" in line or "-x" in line or "==>" in line]
+    # The lanes are kept in order by invisible links, the legend after them.
+    assert [line.strip() for line in lines if "~~~" in line] == [
+        "lane_context ~~~ lane_intervention",
+        "lane_intervention ~~~ lane_mechanism",
+        "lane_mechanism ~~~ lane_outcome",
+        "lane_outcome ~~~ legend",
+    ]
+    edges = [
+        line
+        for line in lines
+        if ("-->" in line or "-x" in line or "==>" in line) and "legend_" not in line
+    ]
     assert len(edges) == element_graph_edges(wfg)
+    legend = lines[lines.index('  subgraph legend["Legend"]') :]
+    assert sum("legend_a" in line for line in legend) == len({e.split()[1] for e in edges})
     theory = cimo.Theory(id="t", title="t", nodes=(cimo.Context(id="c", label='say "hi" #1 <b>'),))
     assert 'n0["say #quot;hi#quot; #35;1 #lt;b#gt;"]' in mermaid(theory)
 
 
 def element_graph_edges(theory: cimo.Theory) -> int:
     return int(cimo.graph.element_graph(theory).number_of_edges())
+
+
+def test_mermaid_rule_cards_state_each_rule_and_its_chains(pwp: cimo.Theory) -> None:
+    text = mermaid_rules(pwp)
+    short = {r.id: f"r{i}" for i, r in enumerate(pwp.rules)}
+    for r in pwp.rules:
+        assert statement(pwp, r).replace('"', "#quot;") in text
+    links = {(x.upstream, x.downstream, x.blocking) for x in cimo.graph.chain_links(pwp)}
+    assert links
+    for up, down, blocking in links:
+        assert f"{short[up]} {'-.-x' if blocking else '==>'} {short[down]}" in text
+    themes = list(dict.fromkeys(r.theme for r in pwp.rules if r.theme))
+    assert [line.split('"')[1] for line in text.splitlines() if "subgraph theme_" in line] == themes
 
 
 def test_mermaid_marks_unless_and_chains(pwp: cimo.Theory) -> None:
@@ -174,7 +202,8 @@ def test_every_statement_names_its_parts(theory: cimo.Theory) -> None:
 
 @given(theories(max_nodes=10, max_rules=6))
 def test_csv_and_markdown_tables_keep_every_rule_whatever_the_labels(theory: cimo.Theory) -> None:
-    rows = list(csv.DictReader(io.StringIO(cmo_table(theory, format="csv"))))
+    raw = csv.DictReader(io.StringIO(cmo_table(theory, format="csv")))
+    rows = [{k: csv_unprotect(v) for k, v in row.items()} for row in raw]  # formula guard off
     assert len(rows) == len(theory.rules)
     for row, rule in zip(rows, sorted(theory.rules, key=_theme_order(theory)), strict=True):
         assert row["Rule"].split("; ")[0] == rule.id

@@ -226,9 +226,10 @@ def test_xlsx_numbers_and_formula_like_text(tmp_path: Path) -> None:
     ws = book.active
     ws.append(["No.", "Context", "Mechanism", "Outcome"])
     ws.append([3, "=not a formula", "m", 2.5])
+    ws["B2"].data_type = "s"  # text that starts with "=", not a formula
     book.save(tmp_path / "n.xlsx")
     table = read_cells(tmp_path / "n.xlsx")
-    assert table.rows[0][0] == "3" and table.rows[0][3] == "2.5"
+    assert table.rows[0] == ("3", "=not a formula", "m", "2.5")
     written = write_cells(Table(headers=("C",), rows=(("=1+1",),)), tmp_path / "f.xlsx")
     assert read_cells(written).rows == (("=1+1",),)
 

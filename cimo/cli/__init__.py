@@ -2,56 +2,42 @@
 
 Exit codes: 0 ok, 1 findings, 2 bad input or usage. Every error a user can
 cause is a message on stderr, never a traceback.
+
+The Typer application, :data:`app`, is built on first use, so
+``cimo --version`` answers without importing Typer or the library.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from cimo._version import __version__
-from cimo.cli import _check, _core, _explore, _interop, _query, _render, _table_io
+if TYPE_CHECKING:
+    from cimo.cli._app import app
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(
-    name="cimo",
-    help="Realist programme theories: check, query and render if-then-because rules.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def __getattr__(name: str) -> Any:
+    """Build the Typer application on first use (PEP 562)."""
+    if name == "app":
+        from cimo.cli._app import app
+
+        return app
+    raise AttributeError(f"module 'cimo.cli' has no attribute {name!r}")
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"cimo {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Realist programme theories: check, query and render if-then-because rules."""
-
-
-_core.register(app)
-_table_io.register(app)
-_query.register(app)
-_interop.register(app)
-_render.register(app)
-_explore.register(app)
-_check.register(app)
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def main() -> None:
     """Run the ``cimo`` command."""
+    if sys.argv[1:] == ["--version"]:
+        from cimo._version import __version__
+
+        sys.stdout.write(f"cimo {__version__}\n")
+        return
+    from cimo.cli._app import app
+
     app()

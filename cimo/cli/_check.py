@@ -19,7 +19,6 @@ from cimo.cli._common import (
 from cimo.core.formats import ReportFormat
 from cimo.core.vocabulary import Severity
 from cimo.errors import CimoError
-from cimo.validate import Report, find_project_settings, format_text, sarif, validate
 
 __all__ = ["register"]
 
@@ -68,6 +67,8 @@ def register(app: typer.Typer) -> None:
         reaches the failing severity (default: error), 1 when one does, 2 for
         bad input.
         """
+        from cimo.validate import Report, find_project_settings, format_text, sarif, validate
+
         found = find_project_settings()
         project = found[0] if found is not None else None
         reports: list[Report] = []

@@ -10,7 +10,7 @@ import typer
 from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
 from cimo.core.formats import select, spell_suffixes
 from cimo.examples import get_example, list_examples, load_example
-from cimo.io import dumps, format_of, json_schema, load
+from cimo.io import dumps, format_of, json_schema
 from cimo.summary import summary
 
 __all__ = ["register"]
@@ -35,7 +35,11 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def convert(
         source: Annotated[
-            Path, typer.Argument(metavar="SOURCE", help=f"A {_THEORY_SUFFIXES} theory file.")
+            str,
+            typer.Argument(
+                metavar="SOURCE",
+                help=f"A {_THEORY_SUFFIXES} theory file, or the name of a bundled example.",
+            ),
         ],
         target: Annotated[
             Path,
@@ -46,7 +50,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Convert a theory between YAML and JSON (by file extension)."""
         fmt = format_of(target)
-        theory = load(source)
+        theory = read_theory(source)
         emit(dumps(theory, format=fmt), target)
 
     @app.command()

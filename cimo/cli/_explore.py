@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cimo.cli._common import handle_errors, read_theory
-from cimo.render._explorer import explorer
+from cimo.cli._common import check_output, handle_errors, read_theory
 from cimo.render.backend import DEFAULT_TIMEOUT
-from cimo.render.style import STYLES, StyleName
+from cimo.render.style import StyleName
 
 __all__ = ["register"]
 
@@ -48,7 +47,10 @@ def register(app: typer.Typer) -> None:
         which outcomes follow, ask "for whom" of an outcome, filter, present, print.
         Needs Graphviz's dot program to lay out the map.
         """
+        from cimo.render._explorer import explorer
+        from cimo.render.style import STYLES
+
         theory = read_theory(file)
         page = explorer(theory, style=STYLES[style], timeout=timeout)
-        path = page.save(output if output is not None else Path(f"{theory.id}.html"))
+        path = page.save(check_output(output if output is not None else Path(f"{theory.id}.html")))
         typer.echo(f"wrote the explorer to {path} ({page.size / 1024:.0f} KB)", err=True)

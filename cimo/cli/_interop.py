@@ -11,17 +11,16 @@ from cimo.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
     TextOrJson,
+    check_id,
     emit,
     handle_errors,
+    note_input,
     read_theory,
     to_json,
 )
 from cimo.core.formats import ExportFormat, ImportFormat, select, spell_suffixes
-from cimo.diff import diff as diff_theories
 from cimo.errors import UsageError
-from cimo.exchange import export_text, read
 from cimo.io import dumps, format_of
-from cimo.merge import merge as merge_theories
 
 __all__ = ["register"]
 
@@ -56,6 +55,8 @@ def register(app: typer.Typer) -> None:
         ] = "text",
     ) -> None:
         """Compare two theories (or iterations): exit 0 when equal, 1 when they differ."""
+        from cimo.diff import diff as diff_theories
+
         result = diff_theories(read_theory(old), read_theory(new))
         if format == "json":
             emit(to_json(result.model_dump(mode="json")), None)
@@ -83,7 +84,9 @@ def register(app: typer.Typer) -> None:
                 help="Declare two ids equivalent (repeatable).",
             ),
         ] = None,
-        id: Annotated[str | None, typer.Option("--id", help="Id of the merged theory.")] = None,
+        id: Annotated[
+            str | None, typer.Option("--id", callback=check_id, help="Id of the merged theory.")
+        ] = None,
         title: Annotated[
             str | None, typer.Option("--title", help="Title of the merged theory.")
         ] = None,
@@ -92,6 +95,8 @@ def register(app: typer.Typer) -> None:
         ] = "text",
     ) -> None:
         """Merge theories; on conflicts, report them, write nothing and exit 1."""
+        from cimo.merge import merge as merge_theories
+
         fmt = format_of(output)
         result = merge_theories(
             [read_theory(f) for f in files],
@@ -126,9 +131,41 @@ def register(app: typer.Typer) -> None:
                 help="dagitty: drop the edges that close cycles instead of refusing.",
             ),
         ] = False,
+        exposure: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--exposure",
+                metavar="ID",
+                help="dagitty: the exposure (repeatable; default: every intervention with edges).",
+            ),
+        ] = None,
+        outcome: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--outcome",
+                metavar="ID",
+                help="dagitty: the outcome (repeatable; default: every outcome with edges).",
+            ),
+        ] = None,
+        layout: Annotated[
+            bool,
+            typer.Option(
+                "--layout/--no-layout",
+                help="dagitty: place the variables as Graphviz lays them out (needs Graphviz).",
+            ),
+        ] = True,
     ) -> None:
-        """Export a theory: GraphML, GEXF, node-link JSON, Kumu, DAGitty, REFI-QDA codebook."""
-        text = export_text(read_theory(file), format=to, drop_feedback=drop_feedback)
+        """Export a theory to a network, mapping, causal, coding or diagram tool's format."""
+        from cimo.exchange import export_text
+
+        text = export_text(
+            read_theory(file),
+            format=to,
+            drop_feedback=drop_feedback,
+            exposure=exposure or None,
+            outcome=outcome or None,
+            layout=layout,
+        )
         emit(text, output)
 
     @app.command(name="import")
@@ -143,13 +180,21 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         id: Annotated[
-            str | None, typer.Option("--id", help="kumu/qdc: the theory's id (default: from FILE).")
+            str | None,
+            typer.Option(
+                "--id",
+                callback=check_id,
+                help="kumu/qdc/causalmap: the theory's id (default: from FILE).",
+            ),
         ] = None,
         title: Annotated[
-            str | None, typer.Option("--title", help="kumu/qdc: the theory's title.")
+            str | None, typer.Option("--title", help="kumu/qdc/causalmap: the theory's title.")
         ] = None,
     ) -> None:
-        """Import a theory from a Kumu blueprint, node-link JSON, GraphML or a REFI-QDA codebook."""
+        """Import a theory from a network, Kumu, REFI-QDA codebook or Causal Map file."""
+        from cimo.exchange import read
+
         fmt = format_of(output) if output else "yaml"
+        note_input(file)
         theory = read(file, format=from_, id=id, title=title)
         emit(dumps(theory, format=fmt), output)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
 from cimo.model import Theory
-from cimo.query import Result, explain, for_whom, pathways, scenario
+
+if TYPE_CHECKING:
+    from cimo.query import Result
 
 __all__ = ["register"]
 
@@ -70,6 +72,8 @@ def register(app: typer.Typer) -> None:
         format: _FORMAT = "text",
     ) -> None:
         """Every way the theory produces OUTCOME, following chains upstream."""
+        from cimo.query import explain
+
         result = explain(
             _theory(ctx), outcome, include_refuted=include_refuted, stated_only=stated_only
         )
@@ -80,7 +84,7 @@ def register(app: typer.Typer) -> None:
     def for_whom_cmd(
         ctx: typer.Context,
         outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="An outcome id.")],
-        limit: Annotated[int, typer.Option(help="The most context sets to build.")] = 100,
+        limit: Annotated[int, typer.Option(min=1, help="The most context sets to build.")] = 100,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
@@ -90,6 +94,8 @@ def register(app: typer.Typer) -> None:
         Every route is listed, blocked or not; rules with no context are named
         as "context unknown".
         """
+        from cimo.query import for_whom
+
         result = for_whom(
             _theory(ctx),
             outcome,
@@ -107,13 +113,15 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--from", help="An intervention, context or outcome id.")
         ],
         target: Annotated[str, typer.Option("--to", help="An outcome id.")],
-        max_length: Annotated[int, typer.Option(help="The most rules in one pathway.")] = 6,
-        limit: Annotated[int, typer.Option(help="The most pathways.")] = 100,
+        max_length: Annotated[int, typer.Option(min=1, help="The most rules in one pathway.")] = 6,
+        limit: Annotated[int, typer.Option(min=1, help="The most pathways.")] = 100,
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
     ) -> None:
         """The chains of rules from an intervention or context to an outcome."""
+        from cimo.query import pathways
+
         result = pathways(
             _theory(ctx),
             source,
@@ -150,6 +158,8 @@ def register(app: typer.Typer) -> None:
         Rules with no context never fire (only 'if: any' holds in any
         circumstances); refuted rules are set aside unless --include-refuted.
         """
+        from cimo.query import scenario
+
         result = scenario(
             read_theory(file),
             contexts=context or (),

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from cimo.cli._common import TextOrJson, emit, handle_errors, read_theory, to_json
+from cimo.cli._common import (
+    TextOrJson,
+    check_output,
+    emit,
+    handle_errors,
+    read_theory,
+    to_json,
+)
 from cimo.core.formats import (
     CmoTableFormat,
     DiagramFormat,
@@ -17,13 +24,12 @@ from cimo.core.formats import (
     verify_format,
 )
 from cimo.errors import UsageError
-from cimo.query import scenario
 from cimo.render.backend import DEFAULT_TIMEOUT
-from cimo.render.diagram import Diagram, rule_cards, taxonomy_tree, theory_map
-from cimo.render.highlight import Highlight
-from cimo.render.mermaid import mermaid
-from cimo.render.style import STYLES, StyleName
-from cimo.render.text import cmo_table, statements
+from cimo.render.style import StyleName
+
+if TYPE_CHECKING:
+    from cimo.render.diagram import Diagram
+    from cimo.render.highlight import Highlight
 
 __all__ = ["register"]
 
@@ -122,6 +128,12 @@ def register(app: typer.Typer) -> None:
         the rest. SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text
         do not.
         """
+        from cimo.query import scenario
+        from cimo.render.diagram import rule_cards, taxonomy_tree, theory_map
+        from cimo.render.highlight import Highlight
+        from cimo.render.mermaid import mermaid, mermaid_rules
+        from cimo.render.style import STYLES
+
         fmt = _pick_format(format, output)
         theory = read_theory(file)
         chosen = STYLES[style]
@@ -136,11 +148,13 @@ def register(app: typer.Typer) -> None:
                 )
             )
         if fmt == "mermaid":
-            if view is not View.map or focus is not None or highlight is not None:
+            if view is View.taxonomy or focus is not None or highlight is not None:
                 raise UsageError(
-                    "--format mermaid draws the whole map: drop --view, --focus and --scenario-*"
+                    "--format mermaid draws the whole map or the rule cards: "
+                    "drop --view taxonomy, --focus and --scenario-*"
                 )
-            emit(mermaid(theory, style=chosen), output)
+            draw = mermaid_rules if view is View.rules else mermaid
+            emit(draw(theory, style=chosen), output)
             return
         diagram: Diagram
         if view is View.map:
@@ -166,7 +180,7 @@ def register(app: typer.Typer) -> None:
         if output is None:
             raise UsageError(f"--format {fmt} writes a file: give it with -o OUT")
         image = cast("ImageFormat", verify_format(fmt, kind="image").name)
-        diagram.save(output, format=image, timeout=timeout)
+        diagram.save(check_output(output), format=image, timeout=timeout)
         typer.echo(f"wrote {output} ({diagram})", err=True)
 
     @app.command()
@@ -177,9 +191,20 @@ def register(app: typer.Typer) -> None:
             CmoTableFormat, typer.Option("--format", "-f", help="Table format.")
         ] = "md",
         output: OutputOpt = None,
+        csv_protection: Annotated[
+            bool,
+            typer.Option(
+                "--csv-protection/--no-csv-protection",
+                help="CSV: put an apostrophe before cells a spreadsheet would run as a formula "
+                "(=, +, -, @, tab, CR first).",
+            ),
+        ] = True,
     ) -> None:
         """Print the CMO table: numbered configurations grouped by theme."""
-        emit(cmo_table(read_theory(file), format=format), output)
+        from cimo.render.text import cmo_table
+
+        text = cmo_table(read_theory(file), format=format, csv_protection=csv_protection)
+        emit(text, output)
 
     @app.command(name="statements")
     @handle_errors
@@ -191,6 +216,8 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
     ) -> None:
         """Print every rule as an if-then-because statement."""
+        from cimo.render.text import statements
+
         result = statements(read_theory(file))
         text = to_json(result.model_dump(mode="json")) if format == "json" else str(result)
         emit(text, output)

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from cimo.cli._common import emit, handle_errors, read_theory
+from cimo.cli._common import (
+    check_id,
+    check_output,
+    emit,
+    handle_errors,
+    note_input,
+    read_theory,
+)
 from cimo.exchange.table import ROLES, parse_column_map, read_table, write_table
 from cimo.io import dumps, format_of
 
@@ -47,13 +54,17 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--separator", help="Separates several values in one cell.")
         ] = ";",
         theory_id: Annotated[
-            str | None, typer.Option("--id", help="The theory id (default: from the file name).")
+            str | None,
+            typer.Option(
+                "--id", callback=check_id, help="The theory id (default: from the file name)."
+            ),
         ] = None,
         title: Annotated[
             str | None, typer.Option("--title", help="The theory title (default: the file name).")
         ] = None,
     ) -> None:
         """Read a CMO table (CSV or XLSX) into a theory file, one rule per row."""
+        note_input(table)
         theory = read_table(
             table,
             columns=parse_column_map(map_ or ()),
@@ -78,7 +89,16 @@ def register(app: typer.Typer) -> None:
             ),
         ],
         sheet: Annotated[str, typer.Option("--sheet", help="The sheet name in .xlsx.")] = "CMO",
+        csv_protection: Annotated[
+            bool,
+            typer.Option(
+                "--csv-protection/--no-csv-protection",
+                help="CSV: put an apostrophe before cells a spreadsheet would run as a formula "
+                "(=, +, -, @, tab, CR first).",
+            ),
+        ] = True,
     ) -> None:
         """Write a theory as a CMO table (one row per rule) in CSV or XLSX."""
-        write_table(read_theory(file), output, sheet=sheet)
+        theory = read_theory(file)
+        write_table(theory, check_output(output), sheet=sheet, csv_protection=csv_protection)
         typer.echo(f"wrote {output}", err=True)

@@ -93,7 +93,7 @@ def from_data(data: Any, *, source: SourceText | None = None) -> Theory:
     """
     check_document(data, source.file if source else None)
     try:
-        with paused_gc():
+        with paused_gc(freeze=True):
             theory = Theory.model_validate(data)
     except ValidationError as err:
         raise invalid_theory_error(err, data, source) from None
@@ -310,21 +310,41 @@ def _describe(e: ErrorDetails, data: Any) -> tuple[str, str | None, tuple[str | 
         expected = str(e.get("ctx", {}).get("expected", ""))
         choices = re.findall(r"'([^']*)'", expected)
         if clean == ("format_version",):
-            message = (
-                f"this file is format {value!r}, but this version of cimo reads "
-                f"format {FORMAT_VERSION!r}"
-            )
-            hint = "upgrade cimo, or rewrite the file in the current format"
+            message, hint = _version_problem(value)
         else:
             message = f"{value!r} is not allowed{did_you_mean(str(value), choices)}"
             hint = f"expected {expected}"
     else:
-        message = e["msg"][0].lower() + e["msg"][1:] if e["msg"] else kind
+        message = _plain_message(e)
     if field and kind not in ("missing", "extra_forbidden"):
         message = f"{field}: {message}"
     if subject:
         message = f"{subject}: {message}"
     return message, hint, clean
+
+
+def _plain_message(e: ErrorDetails) -> str:
+    """Pydantic's message, lower-cased; a mapping expected says what it got instead."""
+    if e["type"] in ("model_attributes_type", "model_type", "dict_type"):
+        got = type(e.get("input")).__name__
+        got = {"list": "a list", "str": "text", "int": "a number", "float": "a number"}.get(
+            got, got
+        )
+        return f"expected a mapping of keys (such as id, kind and label), not {got}"
+    return e["msg"][0].lower() + e["msg"][1:] if e["msg"] else e["type"]
+
+
+def _version_problem(value: Any) -> tuple[str, str]:
+    """Message and hint for a ``format_version`` cimo does not read (a number: quote it)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f"the version is the number {value!r}, but it must be the text {FORMAT_VERSION!r}",
+            f'quote it: format_version: "{FORMAT_VERSION}" (unquoted, 1.0 is read as a number)',
+        )
+    return (
+        f"this file is format {value!r}, but this version of cimo reads format {FORMAT_VERSION!r}",
+        "upgrade cimo, or rewrite the file in the current format",
+    )
 
 
 def _subject_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:

@@ -14,7 +14,7 @@ Names are unique within a kind (``csv`` is both a spreadsheet ``table`` and a
 ``text`` rendering of the CMO table).
 
 >>> [f.name for f in select(kind="exchange", readable=True)]
-['graphml', 'nodelink', 'kumu', 'qdc']
+['graphml', 'nodelink', 'graphology', 'cytoscape', 'kumu', 'qdc', 'causalmap']
 >>> format_for_suffix("theory.yml", kind="theory").name
 'yaml'
 >>> verify_format("kumu", kind="exchange").description
@@ -65,9 +65,23 @@ Content: TypeAlias = Literal["theory", "diagram", "cmo-table", "report"]
 #: Theory files (:func:`cimo.io.load`, :func:`cimo.io.dump`).
 TheoryFormat: TypeAlias = Literal["yaml", "json"]
 #: Exchange formats cimo writes.
-ExportFormat: TypeAlias = Literal["graphml", "gexf", "nodelink", "kumu", "dagitty", "qdc"]
+ExportFormat: TypeAlias = Literal[
+    "graphml",
+    "gexf",
+    "nodelink",
+    "graphology",
+    "cytoscape",
+    "kumu",
+    "kumu-view",
+    "dagitty",
+    "qdc",
+    "causalmap",
+    "drawio",
+]
 #: Exchange formats cimo reads (in the order ``cimo import --help`` lists them).
-ImportFormat: TypeAlias = Literal["kumu", "nodelink", "qdc", "graphml"]
+ImportFormat: TypeAlias = Literal[
+    "kumu", "nodelink", "graphology", "cytoscape", "qdc", "graphml", "causalmap"
+]
 #: Spreadsheets holding a theory, one rule per row.
 SpreadsheetFormat: TypeAlias = Literal["csv", "xlsx"]
 #: Images Graphviz makes for cimo.
@@ -119,14 +133,24 @@ FORMATS: tuple[FileFormat, ...] = (
     _F("json", "theory", "theory", (".json",), "JSON theory file", readable=True),
     _F("graphml", "exchange", "theory", (".graphml",), "Gephi, yEd, Cytoscape, networkx",
        readable=True),
-    _F("gexf", "exchange", "theory", (".gexf",), "Gephi"),
-    _F("nodelink", "exchange", "theory", (".json",), "networkx node-link JSON (D3 and others)",
-       readable=True),
+    _F("gexf", "exchange", "theory", (".gexf",), "GEXF 1.3: Gephi, Gephi Lite, graphology"),
+    _F("nodelink", "exchange", "theory", (".json",),
+       "node-link JSON with 'links': networkx (any version), D3, igraph", readable=True),
+    _F("graphology", "exchange", "theory", (".json",),
+       "graphology's own JSON: Sigma.js, Gephi Lite", readable=True),
+    _F("cytoscape", "exchange", "theory", (".cyjs", ".json"),
+       "Cytoscape.js JSON (elements/data): Cytoscape.js, Cytoscape", readable=True),
     _F("kumu", "exchange", "theory", (".json",), "Kumu JSON blueprint (systems maps)",
        readable=True),
+    _F("kumu-view", "exchange", "theory", (".txt",),
+       "Kumu view for the Advanced Editor: colours and shapes by kind"),
     _F("dagitty", "exchange", "theory", (".dagitty",), "DAGitty, DoWhy, pgmpy (causal diagram)"),
     _F("qdc", "exchange", "theory", (".qdc",), "REFI-QDA codebook: NVivo, ATLAS.ti, MAXQDA",
        readable=True),
+    _F("causalmap", "exchange", "theory", (".csv",),
+       "Causal Map links table: cause, effect, source, quote", readable=True),
+    _F("drawio", "exchange", "theory", (".drawio",),
+       "draw.io / diagrams.net diagram, lanes as containers (needs Graphviz)"),
     _F("csv", "table", "theory", (".csv", ".tsv", ".txt"), "CMO table as CSV (UTF-8)",
        readable=True),
     _F("xlsx", "table", "theory", (".xlsx", ".xlsm"), "CMO table as an Excel workbook",

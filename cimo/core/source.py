@@ -27,7 +27,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -42,7 +43,15 @@ try:  # libyaml's C parser is about 7 times faster than the pure-Python one
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-__all__ = ["SourceText", "locate", "register", "source_of"]
+__all__ = [
+    "SourceText",
+    "TableSource",
+    "locate",
+    "register",
+    "register_table",
+    "source_of",
+    "table_source",
+]
 
 Loc = Sequence[str | int]
 
@@ -241,3 +250,35 @@ def locate(theory: Theory, loc: Sequence[str | int]) -> tuple[str | None, int | 
         return None, None, None
     pos = source.position(loc)
     return (source.file, *pos) if pos else (source.file, None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSource:
+    """Where a theory read from a spreadsheet came from: the file, the sheet, each row.
+
+    ``rows`` gives the spreadsheet row (the header is row 1) of each rule, and
+    of each node the row that first names it.
+    """
+
+    file: str | None
+    sheet: str | None
+    rows: Mapping[str, int]
+
+
+_TABLES: SideTable[TableSource] = SideTable()
+
+
+def register_table(theory: Theory, source: TableSource) -> None:
+    """Remember the spreadsheet rows ``theory`` was read from (called by the table reader)."""
+    _TABLES.set(theory, source)
+
+
+def table_source(theory: Theory) -> TableSource | None:
+    """The spreadsheet a theory was read from, with the row of each rule and node, if any.
+
+    >>> import cimo
+    >>> source = table_source(cimo.load_example("doctors-mental-health"))
+    >>> source.file.endswith("doctors-mental-health.csv"), source.rows["row-1"]
+    (True, 7)
+    """
+    return _TABLES.get(theory)

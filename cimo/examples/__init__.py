@@ -23,7 +23,6 @@ from importlib import resources
 from pathlib import Path
 
 from cimo._util import lookup
-from cimo.exchange.table import read_table
 from cimo.io import load
 from cimo.model import CimoModel, Source, Theory
 
@@ -164,6 +163,8 @@ def load_example(name: str) -> Theory:
     path = example_path(name)
     if path.suffix == ".csv":
         options = _TABLES[name]
+        from cimo.exchange.table import read_table  # imported on use: only table examples
+
         return read_table(
             path,
             id=str(options["id"]),

@@ -6,10 +6,13 @@ functions, and one entry point per direction over all of them
 for text), bound to the names of the format table
 (:data:`cimo.core.formats.FORMATS`):
 
-* :mod:`cimo.exchange.networks`: GraphML, GEXF, networkx node-link JSON;
-* :mod:`cimo.exchange.kumu`: Kumu JSON blueprints;
-* :mod:`cimo.exchange.dagitty`: the causal projection in DAGitty syntax;
+* :mod:`cimo.exchange.networks`: GraphML, GEXF, node-link JSON, graphology JSON;
+* :mod:`cimo.exchange.cytoscape`: Cytoscape.js JSON;
+* :mod:`cimo.exchange.kumu`: Kumu JSON blueprints (and Kumu's own exports), a Kumu view;
+* :mod:`cimo.exchange.dagitty`: the causal projection in DAGitty syntax, and pgmpy's DAG;
 * :mod:`cimo.exchange.qdc`: REFI-QDA codebooks;
+* :mod:`cimo.exchange.causalmap`: Causal Map's links table;
+* :mod:`cimo.exchange.drawio`: draw.io / diagrams.net diagrams;
 * :mod:`cimo.exchange.table`: CMO tables in spreadsheets (CSV, XLSX).
 
 ``docs/interop.md`` lists what each format keeps and loses.
@@ -21,24 +24,60 @@ for text), bound to the names of the format table
 True
 """
 
-from cimo.exchange import dagitty, kumu, networks, qdc, table
-from cimo.exchange.formats import (
-    EXPORT_FORMATS,
-    IMPORT_FORMATS,
-    ExportFormat,
-    ImportFormat,
-    export_text,
-    import_text,
-    read,
-    write,
-)
+from typing import TYPE_CHECKING
+
+from cimo._lazy import attach
+
+# Imported on first use (PEP 562), so importing the package stays cheap.
+if TYPE_CHECKING:
+    from cimo.exchange import causalmap, cytoscape, dagitty, drawio, kumu, networks, qdc, table
+    from cimo.exchange.formats import (
+        EXPORT_FORMATS,
+        IMPORT_FORMATS,
+        ExportFormat,
+        ImportFormat,
+        export_text,
+        import_text,
+        read,
+        write,
+    )
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = attach(
+        __name__,
+        submodules=(
+            "causalmap",
+            "cytoscape",
+            "dagitty",
+            "drawio",
+            "kumu",
+            "networks",
+            "qdc",
+            "table",
+        ),
+        names={
+            "cimo.exchange.formats": [
+                "EXPORT_FORMATS",
+                "IMPORT_FORMATS",
+                "ExportFormat",
+                "ImportFormat",
+                "export_text",
+                "import_text",
+                "read",
+                "write",
+            ]
+        },
+    )
 
 __all__ = [
     "EXPORT_FORMATS",
     "IMPORT_FORMATS",
     "ExportFormat",
     "ImportFormat",
+    "causalmap",
+    "cytoscape",
     "dagitty",
+    "drawio",
     "export_text",
     "import_text",
     "kumu",

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 from pydantic import ValidationError
 
+from cimo._json import parse_json as strict_json
 from cimo._util import slug
 from cimo.core.data import invalid_theory_error, to_data
 from cimo.errors import FileFormatError, UsageError
@@ -124,7 +128,10 @@ def check_xml_text(theory: Theory) -> None:
 
 
 def parse_json(text: str | bytes, *, what: str = "") -> Any:
-    """Parse a JSON document; a syntax error becomes a located :class:`FileFormatError`.
+    """Parse a JSON document strictly; a problem becomes a located :class:`FileFormatError`.
+
+    Duplicate keys, NaN, numbers over 100 characters and nesting over 200
+    levels are refused (:mod:`cimo._json`).
 
     Args:
         text: The document.
@@ -133,10 +140,32 @@ def parse_json(text: str | bytes, *, what: str = "") -> Any:
     Raises:
         FileFormatError: if the text is not valid JSON, with its line and column.
     """
+    return strict_json(text, what=what)
+
+
+def safe_xml(text: str | bytes, *, what: str) -> Any:
+    """The root element of an XML document, parsed without DTDs or entities (defusedxml).
+
+    Bytes are decoded as the document's XML declaration (or byte order mark) says.
+
+    Raises:
+        FileFormatError: for a DTD or entity declaration (refused: billion laughs,
+            external entities), or XML that is not well-formed, with line and column.
+    """
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        prefix = f"{what}: " if what else ""
+        return SafeET.fromstring(text)
+    except DefusedXmlException as err:
         raise FileFormatError(
-            f"{prefix}not valid JSON: {err.msg}", line=err.lineno, column=err.colno
+            f"{what}: refused unsafe XML ({type(err).__name__}: a DTD or entity declaration); "
+            f"{what} files need neither"
+        ) from None
+    except ET.ParseError as err:
+        line, column = err.position
+        raise FileFormatError(
+            f"{what}: not well-formed XML ({err})", line=line, column=column + 1
+        ) from None
+    except (LookupError, ValueError) as err:  # an encoding Python does not know, or cannot use
+        raise FileFormatError(
+            f"{what}: the XML declaration names an encoding that cannot be read ({err}); "
+            "save the file as UTF-8"
         ) from None

@@ -1,19 +1,9 @@
 """The exchange formats bound to their readers and writers: one entry point per direction.
 
-=============  ===========================================  ======  ======
-format         for                                          export  import
-=============  ===========================================  ======  ======
-``graphml``    Gephi, yEd, Cytoscape, networkx              yes     yes
-``gexf``       Gephi                                        yes     no
-``nodelink``   networkx node-link JSON (D3 and others)      yes     yes
-``kumu``       Kumu JSON blueprint (systems maps)           yes     yes
-``dagitty``    DAGitty, DoWhy, pgmpy (causal diagram)       yes     no
-``qdc``        REFI-QDA codebook: NVivo, ATLAS.ti, MAXQDA   yes     yes
-=============  ===========================================  ======  ======
-
-The names, suffixes and descriptions come from the format table,
-:data:`cimo.core.formats.FORMATS`. ``docs/interop.md`` lists what each
-format keeps and loses.
+The names, suffixes and descriptions of the formats come from the format
+table, :data:`cimo.core.formats.FORMATS` (``cimo export --help`` lists
+them); ``docs/interop.md`` lists what each format keeps and loses and which
+real consumer reads it in the tests.
 
 >>> import cimo
 >>> from cimo.exchange import export_text, import_text
@@ -26,10 +16,11 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo._files import read_file_bytes
 from cimo._util import atomic_write, slug
 from cimo.core.formats import (
     ExportFormat,
@@ -40,13 +31,17 @@ from cimo.core.formats import (
     verify_format,
 )
 from cimo.errors import FileFormatError, UsageError
+from cimo.exchange.causalmap import from_causal_map, to_causal_map
+from cimo.exchange.cytoscape import from_cytoscape, to_cytoscape
 from cimo.exchange.dagitty import to_dagitty
-from cimo.exchange.kumu import from_kumu, to_kumu
+from cimo.exchange.drawio import to_drawio
+from cimo.exchange.kumu import from_kumu, kumu_view, to_kumu
 from cimo.exchange.networks import (
     from_graphml,
     from_node_link,
     to_gexf,
     to_graphml,
+    to_graphology,
     to_node_link,
 )
 from cimo.exchange.qdc import from_qdc, to_qdc
@@ -75,23 +70,51 @@ _WRITERS: Mapping[str, Callable[[Theory], str]] = {
     "graphml": to_graphml,
     "gexf": to_gexf,
     "nodelink": to_node_link,
+    "graphology": to_graphology,
+    "cytoscape": to_cytoscape,
     "kumu": to_kumu,
+    "kumu-view": kumu_view,
     "qdc": to_qdc,
+    "causalmap": to_causal_map,
+    "drawio": to_drawio,
+}
+_READERS: Mapping[str, Callable[[str | bytes], Theory]] = {
+    "graphml": from_graphml,
+    "nodelink": from_node_link,
+    "graphology": from_node_link,
+    "cytoscape": from_cytoscape,
+}
+_UNNAMED_READERS: Mapping[str, Callable[..., Theory]] = {
+    "kumu": from_kumu,
+    "qdc": from_qdc,
+    "causalmap": from_causal_map,
 }
 #: Formats that carry no theory id or title: the reader takes them as arguments.
-_UNNAMED = frozenset({"kumu", "qdc"})
+_UNNAMED = frozenset(_UNNAMED_READERS)
 
 
-def export_text(theory: Theory, *, format: ExportFormat | str, drop_feedback: bool = False) -> str:
+def export_text(
+    theory: Theory,
+    *,
+    format: ExportFormat | str,
+    drop_feedback: bool = False,
+    exposure: str | Sequence[str] | None = None,
+    outcome: str | Sequence[str] | None = None,
+    layout: bool = True,
+) -> str:
     """The theory in an exchange format, as text.
 
     Args:
         theory: The theory.
         format: One of :data:`EXPORT_FORMATS`.
         drop_feedback: For ``dagitty``: drop the edges that close cycles instead of refusing.
+        exposure: For ``dagitty``: the exposure (ids); default every connected intervention.
+        outcome: For ``dagitty``: the outcome (ids); default every connected outcome.
+        layout: For ``dagitty``: place the variables as Graphviz lays them out.
 
     Raises:
-        UsageError: for an unknown format, or a cyclic theory exported to DAGitty.
+        UsageError: for an unknown format, an option given for a format that takes
+            none, or a DAGitty export that cannot be made (a cycle, an unknown exposure).
 
     >>> import cimo
     >>> print(export_text(cimo.Theory(id="t", title="T"), format="dagitty"), end="")
@@ -100,7 +123,17 @@ def export_text(theory: Theory, *, format: ExportFormat | str, drop_feedback: bo
     """
     verify_format(format, kind="exchange", writable=True, action="export to")
     if format == "dagitty":
-        return to_dagitty(theory, drop_feedback=drop_feedback)
+        return to_dagitty(
+            theory,
+            exposure=exposure,
+            outcome=outcome,
+            drop_feedback=drop_feedback,
+            layout=layout,
+        )
+    if drop_feedback or exposure is not None or outcome is not None:
+        raise UsageError(
+            f"drop_feedback, exposure and outcome are options of the dagitty export, not {format}"
+        )
     return _WRITERS[format](theory)
 
 
@@ -116,8 +149,8 @@ def import_text(
     Args:
         text: The text.
         format: One of :data:`IMPORT_FORMATS`.
-        id: For ``kumu`` and ``qdc``, which carry none: the theory's id.
-        title: For ``kumu`` and ``qdc``: its title.
+        id: For ``kumu``, ``qdc`` and ``causalmap``, which carry none: the theory's id.
+        title: For ``kumu``, ``qdc`` and ``causalmap``: its title.
 
     Raises:
         UsageError: for an unknown format.
@@ -128,14 +161,10 @@ def import_text(
     'empty'
     """
     verify_format(format, kind="exchange", readable=True, action="import from")
-    if format == "graphml":
-        return from_graphml(text.decode() if isinstance(text, bytes) else text)
-    if format == "nodelink":
-        return from_node_link(text)
+    if format in _READERS:
+        return _READERS[format](text)
     given = {k: v for k, v in (("id", id), ("title", title)) if v is not None}
-    if format == "kumu":
-        return from_kumu(text, **given)
-    return from_qdc(text, **given)
+    return _UNNAMED_READERS[format](text, **given)
 
 
 def _pick(path: Path, format: str | None, *, readable: bool) -> str:
@@ -160,6 +189,9 @@ def write(
     *,
     format: ExportFormat | str | None = None,
     drop_feedback: bool = False,
+    exposure: str | Sequence[str] | None = None,
+    outcome: str | Sequence[str] | None = None,
+    layout: bool = True,
 ) -> Path:
     """Write the theory to a file in an exchange format, atomically (never half-written).
 
@@ -169,9 +201,12 @@ def write(
         format: One of :data:`EXPORT_FORMATS`; by default, the one the suffix implies
             (``.json`` is both ``nodelink`` and ``kumu``: name it).
         drop_feedback: For ``dagitty``: drop the edges that close cycles instead of refusing.
+        exposure: For ``dagitty``: the exposure (see :func:`export_text`).
+        outcome: For ``dagitty``: the outcome.
+        layout: For ``dagitty``: place the variables as Graphviz lays them out.
 
     Raises:
-        UsageError: for an unknown format, or a cyclic theory exported to DAGitty.
+        UsageError: for an unknown format, or a DAGitty export that cannot be made.
         OutputError: if the file cannot be written.
 
     >>> import cimo, tempfile, pathlib
@@ -180,7 +215,15 @@ def write(
     'pwp.graphml'
     """
     fmt = _pick(Path(path), format, readable=False)
-    return atomic_write(path, export_text(theory, format=fmt, drop_feedback=drop_feedback))
+    text = export_text(
+        theory,
+        format=fmt,
+        drop_feedback=drop_feedback,
+        exposure=exposure,
+        outcome=outcome,
+        layout=layout,
+    )
+    return atomic_write(path, text)
 
 
 def read(
@@ -192,7 +235,7 @@ def read(
 ) -> Theory:
     """Read a theory from a file in an exchange format.
 
-    For ``kumu`` and ``qdc``, the theory's id defaults to one made from the
+    For ``kumu``, ``qdc`` and ``causalmap``, the theory's id defaults to one made from the
     file name, and its title to the file name.
 
     Args:
@@ -216,10 +259,7 @@ def read(
     file = Path(path)
     fmt = _pick(file, format, readable=True)
     verify_format(fmt, kind="exchange", readable=True, action="import from")
-    try:
-        data = file.read_bytes()
-    except OSError as err:
-        raise FileFormatError(f"cannot read the file: {err.strerror}", file=str(file)) from None
+    data = read_file_bytes(file)
     if fmt in _UNNAMED:
         id = id or slug(file.stem, fallback="imported")
         title = title or file.stem

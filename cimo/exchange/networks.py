@@ -26,14 +26,18 @@ True
 from __future__ import annotations
 
 import json
+import math
+import xml.etree.ElementTree as ET
 from typing import Any, get_args
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
+from cimo._version import __version__
 from cimo.core.data import to_data
 from cimo.core.vocabulary import KINDS, SLOT, SLOTS, NetworkPolicy, field_policy
 from cimo.errors import FileFormatError
-from cimo.exchange._common import check_xml_text, parse_json, scalar, validated
+from cimo.exchange._common import check_xml_text, parse_json, safe_xml, scalar, validated
 from cimo.model import CimoModel, Node, Rule, Theory
 
 __all__ = [
@@ -41,8 +45,11 @@ __all__ = [
     "from_network",
     "from_node_link",
     "network_data",
+    "node_link_data",
+    "resaved",
     "to_gexf",
     "to_graphml",
+    "to_graphology",
     "to_network",
     "to_node_link",
 ]
@@ -79,13 +86,26 @@ def _unscalar(key: str, value: Any, where: str) -> Any:
         key in _JSON_FIELDS or (key in _MAYBE_JSON and value.startswith("{"))
     ):
         try:
-            return json.loads(value)
-        except json.JSONDecodeError as err:
+            return parse_json(value)
+        except FileFormatError as err:
             raise FileFormatError(
-                f"{where}: attribute {key!r} should hold JSON text ({err.msg} at character "
-                f"{err.pos}); export it again with cimo, or fix the value"
+                f"{where}: attribute {key!r} should hold JSON text ({err.message}); export it "
+                "again with cimo, or fix the value"
             ) from None
     return value
+
+
+def _position(attrs: dict[str, Any], where: str) -> int:
+    """The ``position`` of an edge: a whole number (0 when absent)."""
+    value = attrs.get("position", 0)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        value = repr(value)
+    try:
+        return int(value)
+    except ValueError:
+        raise FileFormatError(
+            f"{where}: 'position' is {value!r}; it must be a whole number (the place in the slot)"
+        ) from None
 
 
 def to_network(theory: Theory) -> nx.DiGraph[str]:
@@ -144,7 +164,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
     rules: dict[str, dict[str, Any]] = {}
     for vid, attrs in graph.nodes(data=True):
         kind = attrs.get("kind")
-        if kind not in _KINDS:
+        if not isinstance(kind, str) or kind not in _KINDS:
             raise FileFormatError(
                 f"vertex {vid!r}: 'kind' is {kind!r}; it must be one of {sorted(_KINDS)}"
             )
@@ -160,7 +180,7 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
     links: list[tuple[int, dict[str, Any]]] = []
     for u, v, attrs in graph.edges(data=True):
         slot = attrs.get("slot")
-        pos = int(attrs.get("position", 0))
+        pos = _position(attrs, f"edge {u!r} -> {v!r}")
         if slot == "link":
             link = {"outcome": str(u), "context": str(v)}
             if attrs.get("note") is not None:
@@ -189,6 +209,48 @@ def network_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
     return data
 
 
+def _is_unset(value: Any) -> bool:
+    """An empty value as tools that write every attribute on every element leave it."""
+    return value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def resaved(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
+    """A network re-saved by another tool, brought back to the shape :func:`to_network` makes.
+
+    Tools that renumber vertices (igraph writes ``n0``, ``n1``, ... and keeps
+    the old id in an ``id`` attribute; Gephi and Cytoscape do the like) also
+    write every attribute on every element, empty when unset. When the
+    vertices carry an ``id`` attribute, they are renamed back to it, and empty
+    values (``""``, NaN) are read as unset. A network whose vertices carry no
+    ``id`` attribute is returned unchanged (cimo's own files, networkx's re-saves).
+
+    >>> g = nx.DiGraph()
+    >>> g.add_node("n0", id="in-work", kind="context", label="In work", description="")
+    >>> dict(resaved(g).nodes["in-work"])
+    {'kind': 'context', 'label': 'In work'}
+    """
+    ids = {v: attrs["id"] for v, attrs in graph.nodes(data=True) if attrs.get("id") is not None}
+    if not ids:
+        return graph
+    if len(ids) != len(graph) or len(set(ids.values())) != len(ids):
+        raise FileFormatError(
+            "some vertices carry an 'id' attribute and some do not, or two carry the same "
+            "one; re-save the file with every vertex's original id in its 'id' attribute"
+        )
+    out: nx.DiGraph[str] = nx.DiGraph()
+    out.graph.update((k, v) for k, v in graph.graph.items() if not _is_unset(v))
+    for v, attrs in graph.nodes(data=True):
+        out.add_node(
+            str(ids[v]), **{k: x for k, x in attrs.items() if k != "id" and not _is_unset(x)}
+        )
+    for u, v, attrs in graph.edges(data=True):
+        kept = {k: x for k, x in attrs.items() if k != "id" and not _is_unset(x)}
+        if isinstance(kept.get("position"), float) and kept["position"].is_integer():
+            kept["position"] = int(kept["position"])  # igraph keeps every number as a double
+        out.add_edge(str(ids[u]), str(ids[v]), **kept)
+    return out
+
+
 def to_graphml(theory: Theory) -> str:
     """The theory as GraphML text (opens in Gephi, yEd, Cytoscape; reads back with networkx).
 
@@ -201,60 +263,268 @@ def to_graphml(theory: Theory) -> str:
     return "\n".join(nx.generate_graphml(to_network(theory))) + "\n"
 
 
-def from_graphml(text: str) -> Theory:
-    """Read a theory back from GraphML written by :func:`to_graphml`.
+def from_graphml(text: str | bytes) -> Theory:
+    """Read a theory back from GraphML written by :func:`to_graphml`, or re-saved by a tool.
+
+    A file re-saved by igraph (or another tool that renumbers vertices and
+    writes every attribute everywhere) is read through :func:`resaved`;
+    networkx's re-saves need nothing.
+
+    Bytes are decoded as the XML declaration says (UTF-8, UTF-16, Latin-1,
+    ...). A DTD or entity declaration is refused, and a value that does not
+    fit its key's ``attr.type`` is named with its node or edge and key.
 
     Raises:
         FileFormatError: if the text is not GraphML of a cimo network.
         InvalidTheoryError: if the theory does not hold together.
     """
+    check_typed_values(safe_xml(text, what="GraphML"))
     try:
-        graph = nx.parse_graphml(text)
-    except Exception as err:  # networkx raises bare exceptions of several kinds
+        graph = nx.parse_graphml(text)  # type: ignore[arg-type]  # bytes work too
+    except Exception as err:
         raise FileFormatError(f"not readable as GraphML: {err}") from None
     if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
         raise FileFormatError("the GraphML graph must be directed and simple (not a multigraph)")
-    return from_network(graph)
+    return from_network(resaved(graph))
+
+
+_GEXF_NS = "http://gexf.net/1.3"
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+_CONVERTERS: dict[str, Any] = {
+    "int": int,
+    "long": int,
+    "float": float,
+    "double": float,
+    "boolean": lambda v: {"true": True, "false": False, "1": True, "0": False}[v.lower()],
+}
+
+
+def check_typed_values(root: Any) -> None:
+    """Check every GraphML ``<data>`` value fits its key's ``attr.type``.
+
+    Raises:
+        FileFormatError: naming the node (or edge) and the key of the first value that does not.
+    """
+    keys = {
+        key.get("id"): (key.get("attr.name") or key.get("id"), key.get("attr.type", "string"))
+        for key in root.iter()
+        if _local(key.tag) == "key"
+    }
+    for element in root.iter():
+        kind = _local(element.tag)
+        if kind not in ("node", "edge", "graph"):
+            continue
+        for data in element:
+            if _local(data.tag) != "data":
+                continue
+            name, typ = keys.get(data.get("key"), (data.get("key"), "string"))
+            convert = _CONVERTERS.get(typ)
+            value = (data.text or "").strip()
+            try:
+                if convert is not None:
+                    convert(value)
+            except (ValueError, KeyError):
+                owner = element.get("id") or (
+                    f"{element.get('source')} -> {element.get('target')}" if kind == "edge" else ""
+                )
+                raise FileFormatError(
+                    f"GraphML {kind} {owner!r}: the value {value[:40]!r} of key {name!r} "
+                    f"({data.get('key')}) is not a {typ}; fix the value, or the key's attr.type"
+                ) from None
+
+
+def check_node_link(data: dict[str, Any], key: str) -> None:
+    """Check the shape of node-link data before networkx reads it.
+
+    Raises:
+        FileFormatError: saying which part (``graph``, a node, an edge) has the wrong type.
+    """
+    if not isinstance(data.get("graph", {}), dict):
+        raise _nl('"graph" must be an object holding the theory\'s fields')
+    for part in ("nodes", key):
+        if not isinstance(data[part], list):
+            raise _nl(f'"{part}" must be a list of objects')
+    for i, node in enumerate(data["nodes"], start=1):
+        if not isinstance(node, dict):
+            raise _nl(f"node {i} is not an object (it is {json.dumps(node)[:40]})")
+        if not isinstance(node.get("id"), str | int) or isinstance(node.get("id"), bool):
+            raise _nl(f'node {i} has no "id" (text)')
+    for i, edge in enumerate(data[key], start=1):
+        if not isinstance(edge, dict):
+            raise _nl(f"edge {i} is not an object (it is {json.dumps(edge)[:40]})")
+        for end in ("source", "target"):
+            if not isinstance(edge.get(end), str | int) or isinstance(edge.get(end), bool):
+                raise _nl(f'edge {i} has no "{end}" (a node id)')
+
+
+def _nl(message: str) -> FileFormatError:
+    return FileFormatError(f"node-link JSON: {message}")
 
 
 def to_gexf(theory: Theory) -> str:
-    """The theory's nodes, rules and links as GEXF 1.2 text (Gephi's own format).
+    """The theory's nodes, rules and links as GEXF 1.3 text (Gephi's own format).
 
-    GEXF has no graph attributes: the theory's title becomes the graph's
-    name, its other top-level fields (sources, iterations, taxonomy, ...) are
-    left out.
+    GEXF has no graph attributes: the theory's title is the file's
+    ``<meta><description>`` (the only place GEXF gives it), its other
+    top-level fields (sources, iterations, taxonomy, ...) are left out.
+
+    >>> import cimo
+    >>> text = to_gexf(cimo.load_example("pwp-resilience"))
+    >>> '<gexf xmlns="http://gexf.net/1.3"' in text, "<description>Building resilience" in text
+    (True, True)
     """
     check_xml_text(theory)
     g = to_network(theory)
-    g.graph = {"name": theory.title}
-    return "\n".join(nx.generate_gexf(g)) + "\n"
+    g.graph = {}
+    writer = GEXFWriter(g, version="1.3")
+    graph_element = writer.xml.find("graph")
+    meta = writer.xml.find("meta")
+    if graph_element is None or meta is None:  # pragma: no cover - networkx always writes both
+        raise RuntimeError("networkx wrote GEXF without <meta> or <graph>")
+    # networkx 3.x spells the XSI namespace without "www." for GEXF 1.3: put it right.
+    writer.xml.set("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    graph_element.attrib.pop("name", None)  # GEXF 1.3 allows no name on <graph>
+    meta.attrib.pop("lastmodifieddate", None)  # the same theory gives the same file
+    creator = meta.find("creator")
+    if creator is not None:
+        creator.text = f"cimo {__version__}"
+    ET.SubElement(meta, "description").text = theory.title
+    return str(writer) + "\n"
+
+
+def node_link_data(theory: Theory) -> dict[str, Any]:
+    """The theory as node-link data, its edges under both ``links`` and ``edges``.
+
+    Every networkx version reads it with its default call
+    (``nx.node_link_graph(data)``: ``links`` before 3.6, ``edges`` since), and
+    D3's force layouts take ``data.links`` as they are. The two lists are equal.
+
+    >>> import cimo
+    >>> data = node_link_data(cimo.load_example("pwp-resilience"))
+    >>> sorted(data)
+    ['directed', 'edges', 'graph', 'links', 'multigraph', 'nodes']
+    >>> data["links"][0]
+    {'source': 'lack-of-experience', 'target': 'individual-challenges', 'slot': 'if', 'position': 0}
+    """
+    g = to_network(theory)
+    links = [{"source": u, "target": v, **attrs} for u, v, attrs in g.edges(data=True)]
+    return {
+        "directed": True,
+        "multigraph": False,
+        "graph": dict(g.graph),
+        "nodes": [{"id": v, **attrs} for v, attrs in g.nodes(data=True)],
+        "links": links,
+        "edges": links,
+    }
 
 
 def to_node_link(theory: Theory) -> str:
-    """The theory as networkx node-link JSON text; :func:`from_node_link` reads it back whole."""
-    data = nx.node_link_data(to_network(theory), edges="edges")
+    """The theory as node-link JSON text; :func:`from_node_link` reads it back whole."""
+    return json.dumps(node_link_data(theory), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_graphology(theory: Theory) -> str:
+    """The theory in graphology's own serialisation (``Graph.from(data)`` / ``graph.import``).
+
+    ``{"attributes", "options", "nodes": [{"key", "attributes"}], "edges":
+    [{"key", "source", "target", "attributes"}]}``, as graphology (and Sigma.js,
+    Gephi Lite) export and import it.
+
+    >>> import cimo
+    >>> data = json.loads(to_graphology(cimo.load_example("pwp-resilience")))
+    >>> data["options"], data["nodes"][0]["key"]
+    ({'type': 'directed', 'multi': False, 'allowSelfLoops': True}, 'lack-of-experience')
+    """
+    g = to_network(theory)
+    data = {
+        "attributes": dict(g.graph),
+        "options": {"type": "directed", "multi": False, "allowSelfLoops": True},
+        "nodes": [{"key": v, "attributes": dict(attrs)} for v, attrs in g.nodes(data=True)],
+        "edges": [
+            {"key": f"e{i}", "source": u, "target": v, "attributes": dict(attrs)}
+            for i, (u, v, attrs) in enumerate(g.edges(data=True))
+        ],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def _graph_from_node_link(data: Any) -> nx.DiGraph[str]:
+    """The network in node-link data (``links`` or ``edges``) or graphology's serialisation."""
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        raise FileFormatError(
+            "node-link JSON must be an object with a 'nodes' list and a 'links' (or 'edges') "
+            "list, as written by networkx.node_link_data, graphology's export or "
+            "'cimo export --to nodelink'"
+        )
+    if data.get("directed") is False or data.get("multigraph") is True:
+        raise FileFormatError(
+            'node-link JSON of a theory is directed and not a multigraph: set "directed": true'
+        )
+    options = data.get("options")
+    graphology = isinstance(options, dict) or any(
+        isinstance(n, dict) and "key" in n and "id" not in n for n in data["nodes"]
+    )
+    if not graphology:
+        key = "links" if "links" in data else "edges"
+        check_node_link({**data, key: data.get(key, [])}, key)
+    if isinstance(options, dict) and (
+        options.get("type") == "undirected" or options.get("multi") is True
+    ):
+        raise FileFormatError('graphology JSON of a theory is directed: set "type": "directed"')
+    g: nx.DiGraph[str] = nx.DiGraph()
+    graph_attrs = data.get("graph", data.get("attributes")) or {}
+    if not isinstance(graph_attrs, dict):
+        raise FileFormatError(
+            "the graph's attributes ('graph' or 'attributes') must be an object holding the "
+            f"theory's fields, not {type(graph_attrs).__name__}"
+        )
+    g.graph.update(graph_attrs)
+    for i, node in enumerate(data["nodes"]):
+        if not isinstance(node, dict) or not _is_id(node.get("id", node.get("key"))):
+            raise FileFormatError(f"node {i + 1} has no 'id' (or graphology 'key')")
+        vid, attrs = _item(node, "id", "key")
+        g.add_node(str(vid), **attrs)
+    if "links" in data and "edges" in data and data["links"] != data["edges"]:
+        raise FileFormatError(
+            "node-link JSON has both 'links' and 'edges' and they differ; keep one of them"
+        )
+    edges = data.get("links", data.get("edges")) or []
+    for i, edge in enumerate(edges if isinstance(edges, list) else ()):
+        ends = (edge.get("source"), edge.get("target")) if isinstance(edge, dict) else ()
+        if len(ends) != 2 or not all(_is_id(e) and str(e) in g for e in ends):
+            raise FileFormatError(
+                f"link {i + 1}: 'source' and 'target' must name nodes (got {ends or edge!r})"
+            )
+        _, attrs = _item(edge, "source", "target", "key")
+        g.add_edge(str(ends[0]), str(ends[1]), **attrs)
+    return g
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _item(item: dict[str, Any], *keys: str) -> tuple[str, dict[str, Any]]:
+    """The id of a node-link item and its attributes (flat, or graphology's ``attributes``)."""
+    ident = next((item[k] for k in keys if k in item), "")
+    nested = item.get("attributes")
+    attrs = dict(nested) if isinstance(nested, dict) and "key" in item else dict(item)
+    return ident, {k: v for k, v in attrs.items() if k not in keys}
+
+
 def from_node_link(text: str | bytes) -> Theory:
-    """Read a theory from networkx node-link JSON written by :func:`to_node_link`.
+    """Read a theory from node-link JSON (``links`` or ``edges``) or graphology's serialisation.
+
+    Reads what :func:`to_node_link` and :func:`to_graphology` write, and what
+    networkx (any version), graphology and D3 tools write back.
 
     Raises:
         FileFormatError: if the text is not node-link JSON of a cimo network.
         InvalidTheoryError: if the theory does not hold together.
     """
-    data = parse_json(text)
-    if not isinstance(data, dict) or "nodes" not in data:
-        raise FileFormatError(
-            "node-link JSON must be an object with 'nodes' and 'edges' (as written by "
-            "networkx.node_link_data or 'cimo export --to nodelink')"
-        )
-    key = "links" if "links" in data and "edges" not in data else "edges"  # older networkx
-    data.setdefault(key, [])
-    try:
-        graph = nx.node_link_graph(data, directed=True, multigraph=False, edges=key)
-    except (KeyError, TypeError, nx.NetworkXError) as err:
-        raise FileFormatError(f"not readable as node-link JSON: {err!r}") from None
-    if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
-        raise FileFormatError('node-link JSON of a theory is directed: set "directed": true')
-    return from_network(graph)
+    return from_network(_graph_from_node_link(parse_json(text)))

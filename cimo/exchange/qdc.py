@@ -30,13 +30,10 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import Any
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
 from cimo._version import __version__
 from cimo.core.vocabulary import NodeKind
 from cimo.errors import FileFormatError
-from cimo.exchange._common import check_xml_text, fresh_id, validated
+from cimo.exchange._common import check_xml_text, fresh_id, safe_xml, validated
 from cimo.model import Theory
 
 __all__ = ["NAMESPACE", "from_qdc", "to_qdc"]
@@ -133,17 +130,7 @@ def from_qdc(
         FileFormatError: if the text is not a codebook cimo can read (the message says why).
         InvalidTheoryError: if the theory does not hold together.
     """
-    try:
-        root = SafeET.fromstring(text)
-    except DefusedXmlException as err:
-        raise FileFormatError(
-            f"REFI-QDA codebook: refused unsafe XML ({err}); codebooks need no DTD or entities"
-        ) from None
-    except ET.ParseError as err:
-        line, column = err.position
-        raise FileFormatError(
-            f"REFI-QDA codebook: not well-formed XML ({err})", line=line, column=column + 1
-        ) from None
+    root = safe_xml(text, what="REFI-QDA codebook")
     if _local(root.tag) != "CodeBook" or root.tag not in (f"{_NS}CodeBook", "CodeBook"):
         raise FileFormatError(
             f"REFI-QDA codebook: the root element is {root.tag!r}; expected CodeBook in the "

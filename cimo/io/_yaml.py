@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from cimo._files import MAX_NUMBER_CHARS
 from cimo.errors import FileFormatError
 
 __all__ = ["parse_yaml", "to_yaml"]
@@ -34,14 +35,77 @@ class _PlainLoader(_BaseLoader):
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:
-            mark = node.start_mark
-            raise FileFormatError(
+            raise _refuse(
+                node,
                 "YAML aliases (*name) are not allowed in theory files: the value anchored here is "
                 "reused elsewhere; write it out in full at each place",
-                line=mark.line + 1,
-                column=mark.column + 1,
+            )
+        if node.tag not in _PLAIN_TAGS and node.tag.startswith(_STANDARD):
+            raise _refuse(
+                node,
+                f"the YAML tag !!{node.tag.removeprefix(_STANDARD)} is not allowed: theory files "
+                "hold plain data only (text, numbers, true/false, null, lists and mappings)",
             )
         return super().construct_object(node, deep=deep)
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        """Refuse merge keys (``<<``) and keys given twice, naming both places."""
+        _check_keys(node)
+        super().flatten_mapping(node)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        _check_number(node)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        _check_number(node)
+        return super().construct_yaml_float(node)
+
+
+_STANDARD = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(
+    _STANDARD + t for t in ("str", "int", "float", "bool", "null", "seq", "map")
+)
+
+
+def _refuse(node: yaml.Node, message: str) -> FileFormatError:
+    mark = node.start_mark
+    return FileFormatError(message, line=mark.line + 1, column=mark.column + 1)
+
+
+def _check_keys(node: yaml.MappingNode) -> None:
+    seen: dict[tuple[str, str], yaml.Node] = {}
+    for key, _ in node.value:
+        if key.tag == _STANDARD + "merge":
+            raise _refuse(
+                key,
+                "YAML merge keys (<<) are not allowed in theory files: write each key out in "
+                "full (theory files hold plain data only)",
+            )
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        first = seen.setdefault((key.tag, key.value), key)
+        if first is not key:
+            line = first.start_mark.line + 1
+            raise _refuse(
+                key,
+                f"duplicate key {key.value!r}: it is also given on line {line}, column "
+                f"{first.start_mark.column + 1}; keep one (YAML keeps only the last, dropping "
+                "the other silently)",
+            )
+
+
+def _check_number(node: yaml.ScalarNode) -> None:
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise _refuse(
+            node,
+            f"a number of {len(node.value):,} characters; cimo reads numbers of at most "
+            f"{MAX_NUMBER_CHARS} characters (if it is text, put it in quotes)",
+        )
+
+
+_PlainLoader.add_constructor(_STANDARD + "int", _PlainLoader.construct_yaml_int)
+_PlainLoader.add_constructor(_STANDARD + "float", _PlainLoader.construct_yaml_float)
 
 
 # YAML 1.2 core schema booleans only (true/false), and no timestamps.
@@ -88,10 +152,7 @@ def parse_yaml(text: str, *, file: str | None = None) -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or "could not parse"
-        if "could not determine a constructor" in problem:
-            problem = (
-                f"{problem}; theory files hold plain data only (no YAML tags such as !!python)"
-            )
+        problem = _hint(problem)
         raise FileFormatError(
             f"not valid YAML: {problem}",
             file=file,
@@ -99,7 +160,23 @@ def parse_yaml(text: str, *, file: str | None = None) -> Any:
             column=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as err:
-        raise FileFormatError(f"not valid YAML: {err}", file=file) from None
+        raise FileFormatError(f"not valid YAML: {_hint(str(err))}", file=file) from None
+
+
+def _hint(problem: str) -> str:
+    """Say how to fix the YAML problems people meet."""
+    if "could not determine a constructor" in problem:
+        return f"{problem}; theory files hold plain data only (no YAML tags such as !!python)"
+    if "another document" in problem:
+        return (
+            f"{problem}; a theory file holds one YAML document: remove the '---' line and "
+            "what follows, or split the file in two"
+        )
+    if "#x0000" in problem:
+        return f"{problem} (a NUL character: is the file UTF-16? save it as UTF-8)"
+    if "maximum nesting depth" in problem:
+        return f"{problem} (values nest more than 1,000 levels deep)"
+    return problem
 
 
 def to_yaml(data: Any) -> str:

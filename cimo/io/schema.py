@@ -6,17 +6,21 @@ from typing import Any
 
 from cimo.model import FORMAT_VERSION, Theory
 
-__all__ = ["SCHEMA_ID", "json_schema"]
+__all__ = ["DOCS_URL", "SCHEMA_ID", "json_schema"]
 
-#: The ``$id`` of the schema of the current format version.
-SCHEMA_ID = f"https://cimo.readthedocs.io/en/latest/schema/theory-{FORMAT_VERSION}.json"
+#: Where the documentation is published (``site_url`` in ``mkdocs.yml``).
+DOCS_URL = "https://cimo.readthedocs.io/en/latest/"
+#: The ``$id`` of the schema of the current format version: the docs build publishes
+#: ``docs/schema/theory-<version>.json`` at this URL.
+SCHEMA_ID = f"{DOCS_URL}schema/theory-{FORMAT_VERSION}.json"
 
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that every theory file of this format version follows.
 
     Editors such as VS Code validate and complete a YAML theory file against it
-    (``# yaml-language-server: $schema=...``). Structural rules that span the
+    (``# yaml-language-server: $schema=...`` with :data:`SCHEMA_ID`, or with the
+    path of a copy made by ``cimo schema -o``). Structural rules that span the
     document (unique ids, references that resolve) are checked by cimo itself.
 
     >>> schema = json_schema()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import networkx as nx
 
+from cimo.errors import UsageError
 from cimo.graph import ChainLink, chain_links
 from cimo.model import CimoModel, Theory
 from cimo.query._base import Result
@@ -46,6 +49,48 @@ class Chains(Result):
         return f"{len(self.chains)} chains, {len(self.loops)} loops", lines
 
 
+def _walk(
+    start: ChainLink,
+    out_links: dict[str, list[ChainLink]],
+    loop_of: dict[str, int],
+    found: list[Chain],
+    *,
+    max_length: int,
+    limit: int,
+) -> bool:
+    """Add to ``found`` every chain from ``start``, depth first; True if cut short.
+
+    One path list grows and shrinks as the walk goes down and back (no recursion,
+    no copies but the chains kept), so a chain of any length costs its length.
+    """
+    truncated = False
+    path = [start]
+    pending: list[Iterator[ChainLink]] = []
+    while True:
+        here = path[-1].downstream
+        nexts = out_links.get(here, [])
+        if len(found) >= limit:
+            truncated = True
+        elif here in loop_of or not nexts:
+            found.append(Chain(links=tuple(path), enters_loop=here in loop_of))
+        elif len(path) >= max_length:
+            truncated = True
+        else:
+            pending.append(iter(nexts))
+            path.append(next(pending[-1]))
+            continue
+        path.pop()  # back up to the next branch not yet taken
+        while pending:
+            link = next(pending[-1], None)
+            if link is not None:
+                path.append(link)
+                break
+            pending.pop()
+            path.pop()
+        else:
+            return truncated
+
+
 def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains:
     """The chains of the theory as a person reads them: rule -> outcome -> rule -> ...
 
@@ -61,6 +106,9 @@ def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains
     Returns:
         The chains, the loops, and the blocking links; ``truncated`` when cut short.
 
+    Raises:
+        UsageError: if ``max_length`` or ``limit`` is below 1.
+
     >>> import cimo
     >>> from cimo.query import chains
     >>> print(chains(cimo.load_example("work-focused-group-cbt")))
@@ -72,6 +120,8 @@ def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains
       retain -> work-status -> work-supports-recovery
       resume -> work-status -> work-supports-recovery
     """
+    if max_length < 1 or limit < 1:
+        raise UsageError(f"max_length and limit must be at least 1 (got {max_length}, {limit})")
     every = chain_links(theory)
     feeding = [link for link in every if not link.blocking]
     position = {r.id: i for i, r in enumerate(theory.rules)}
@@ -101,25 +151,8 @@ def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains
     ]
     found: list[Chain] = []
     truncated = False
-
-    def walk(path: list[ChainLink]) -> None:
-        nonlocal truncated
-        if len(found) >= limit:
-            truncated = True
-            return
-        here = path[-1].downstream
-        nexts = out_links.get(here, [])
-        if here in loop_of or not nexts:
-            found.append(Chain(links=tuple(path), enters_loop=here in loop_of))
-            return
-        if len(path) >= max_length:
-            truncated = True
-            return
-        for link in nexts:
-            walk([*path, link])
-
     for start in starts + heads:
-        walk(start)
+        truncated |= _walk(start[0], out_links, loop_of, found, max_length=max_length, limit=limit)
     return Chains(
         chains=tuple(found),
         loops=tuple(groups),

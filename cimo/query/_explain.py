@@ -198,12 +198,26 @@ class Explanation(Result):
         if not self.ways:
             lines = ["no rule produces it"]
         else:
-            lines = [f"{'  ' * w.depth}{w}" for w in self.ways]
+            lines = [f"{_indent(w.depth)}{w}" for w in self.ways]
         lines += [f"reduced by {w}" for w in self.reduced_by]
         if self.variants:
             lines.append(f"counting its variants: {', '.join(self.variants)}")
         lines += set_aside_lines(self.set_aside)
         return f"How {self.outcome} comes about", lines
+
+
+_MAX_INDENT = 12
+
+
+def _indent(depth: int) -> str:
+    """Two spaces a level, up to 12 levels; deeper ones say their depth instead.
+
+    >>> _indent(2), _indent(40)
+    ('    ', '                        [depth 40] ')
+    """
+    if depth <= _MAX_INDENT:
+        return "  " * depth
+    return "  " * _MAX_INDENT + f"[depth {depth}] "
 
 
 def explain(

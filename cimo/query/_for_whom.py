@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Generator
 from typing import Literal
 
+from cimo.errors import UsageError
 from cimo.model import CimoModel, Context, Facets, Theory
 from cimo.query._base import STEPS_PER_RESULT, Result, check_ids, set_aside_lines
 from cimo.query._index import RuleIndex, rule_index
@@ -71,17 +73,30 @@ class ForWhom(Result):
         return f"For whom {self.outcome} is expected", lines
 
 
+#: The rules of a route while searching: the routes of what the rule waits on, then the
+#: rule. Shared, not copied, so a long chain costs one node per rule (see :func:`_rules_of`).
+_Chain = tuple[tuple["_Chain", ...], str]
 # contexts, interventions, chain, unless, without (mechanisms that must not fire),
 # uses (mechanisms the chain needs to fire)
 _Option = tuple[
-    frozenset[str], frozenset[str], tuple[str, ...], frozenset[str], frozenset[str], frozenset[str]
+    frozenset[str], frozenset[str], _Chain | None, frozenset[str], frozenset[str], frozenset[str]
 ]
-_Path = frozenset[int | str]
+#: What a search step needs next: the routes through a rule (position, how, target), or to an item.
+_Need = tuple[int, str, str] | str
+_Search = Generator[_Need, list[_Option], list[_Option]]
 _MechOption = tuple[tuple[str, ...], frozenset[str], frozenset[str]]
+_NONE: frozenset[str] = frozenset()
 
 
 class _Sets:
-    """The routes to an item, built upstream (bounded by ``limit`` and a step budget)."""
+    """The routes to an item, built upstream (bounded by ``limit`` and a step budget).
+
+    ``of_item`` and ``of_rule`` call each other as the routes go upstream; each
+    is a generator that yields what it needs and is sent the routes back, and
+    :meth:`run` drives them with an explicit stack, so a chain of any length
+    uses no Python stack. ``path`` holds the rules and items on the way down
+    (a rule is not entered twice in one chain, nor an item through feeds).
+    """
 
     def __init__(self, theory: Theory, idx: RuleIndex, limit: int) -> None:
         self.theory = theory
@@ -91,8 +106,25 @@ class _Sets:
         self.steps = limit * STEPS_PER_RESULT
         self.unknown: dict[int, None] = {}
         self.behind: dict[str, None] = {}
+        self.path: set[int | str] = set()
 
-    def of_item(self, item: str, path: _Path) -> list[_Option]:
+    def run(self, item: str) -> list[_Option]:
+        """The routes to ``item``."""
+        stack: list[_Search] = [self.of_item(item)]
+        sent: list[_Option] | None = None
+        while True:
+            try:
+                need = next(stack[-1]) if sent is None else stack[-1].send(sent)
+            except StopIteration as done:
+                stack.pop()
+                if not stack:
+                    return list(done.value)
+                sent = done.value
+                continue
+            stack.append(self.of_rule(*need) if isinstance(need, tuple) else self.of_item(need))
+            sent = None
+
+    def of_item(self, item: str) -> _Search:
         self.steps -= 1
         if self.steps < 0:
             self.truncated = True
@@ -100,29 +132,33 @@ class _Sets:
         self.behind[item] = None
         options: list[_Option] = []
         if self.idx.kinds.get(item) == "context":
-            empty: frozenset[str] = frozenset()
-            options.append((frozenset([item]), empty, (), empty, empty, empty))
-        path = path | {item}
-        rules, items = self.idx.makers(item)
-        for pos, how in rules:
-            options += self.of_rule(pos, path, how, item)
-            if len(options) >= self.limit:
-                self.truncated = True
-                return options[: self.limit]
-        for source in items:
-            if source not in path:
-                options += self.of_item(source, path)
-            if len(options) >= self.limit:
-                self.truncated = True
-                return options[: self.limit]
-        return options
+            options.append((frozenset([item]), _NONE, None, _NONE, _NONE, _NONE))
+        added = item not in self.path
+        self.path.add(item)
+        try:
+            rules, items = self.idx.makers(item)
+            for pos, how in rules:
+                options += yield (pos, how, item)
+                if len(options) >= self.limit:
+                    self.truncated = True
+                    return options[: self.limit]
+            for source in items:
+                if source not in self.path:
+                    options += yield source
+                if len(options) >= self.limit:
+                    self.truncated = True
+                    return options[: self.limit]
+            return options
+        finally:
+            if added:
+                self.path.discard(item)
 
     def mech_options(self, pos: int, how: str, target: str) -> list[_MechOption]:
         """Per way the mechanisms can go: (requires, must fire, must not fire)."""
         idx = self.idx
         mechs = idx.mechs[pos]
         alternatives = idx.rules[pos].mechanism_mode == "alternatives"
-        none: frozenset[str] = frozenset()
+        none = _NONE
         if how == "otherwise":
             if not mechs:
                 return []
@@ -142,31 +178,36 @@ class _Sets:
         requires = tuple(dict.fromkeys(r for m in mechs for r in m.requires))
         return [(requires, frozenset(m.id for m in mechs), none)]
 
-    def of_rule(self, pos: int, path: _Path, how: str, target: str) -> list[_Option]:
+    def of_rule(self, pos: int, how: str, target: str) -> _Search:
         idx = self.idx
-        if pos in path:
+        if pos in self.path:
             return []
         if not idx.fires[pos]:
             self.unknown[pos] = None
             return []
-        path = path | {pos}
-        rule = idx.rules[pos]
-        out: list[_Option] = []
-        for requires, uses, without in self.mech_options(pos, how, target):
-            needed = tuple(dict.fromkeys((*idx.required[pos], *requires)))
-            parts = [self.of_item(c, path) for c in needed]
-            parts.extend(
-                [o for m in dict.fromkeys(group) for o in self.of_item(m, path)]
-                for group in rule.context_groups
-            )
-            for combo in itertools.product(*parts):
-                option = _join(combo, rule.interventions, rule.id, rule.unless, without, uses)
-                if option is not None:
-                    out.append(option)
-                if len(out) >= self.limit:
-                    self.truncated = True
-                    return out
-        return out
+        self.path.add(pos)
+        try:
+            rule = idx.rules[pos]
+            out: list[_Option] = []
+            for requires, uses, without in self.mech_options(pos, how, target):
+                parts: list[list[_Option]] = []
+                for c in dict.fromkeys((*idx.required[pos], *requires)):
+                    parts.append((yield c))  # noqa: PERF401 (each yield is a call upstream)
+                for group in rule.context_groups:
+                    either: list[_Option] = []
+                    for m in dict.fromkeys(group):
+                        either += yield m
+                    parts.append(either)
+                for combo in itertools.product(*parts):
+                    option = _join(combo, rule.interventions, rule.id, rule.unless, without, uses)
+                    if option is not None:
+                        out.append(option)
+                    if len(out) >= self.limit:
+                        self.truncated = True
+                        return out
+            return out
+        finally:
+            self.path.discard(pos)
 
 
 def _join(
@@ -187,21 +228,38 @@ def _join(
     return (
         contexts,
         frozenset(interventions).union(*(c[1] for c in combo)),
-        (*dict.fromkeys(r for c in combo for r in c[2]), rule),
+        (tuple(c[2] for c in combo if c[2] is not None), rule),
         blocked_by,
         not_firing,
         firing,
     )
 
 
-def _minimal(routes: list[tuple[_Option, str]]) -> list[tuple[_Option, str]]:
+def _rules_of(chain: _Chain | None) -> tuple[str, ...]:
+    """The rule ids of a chain, upstream first, each once (a walk, not a recursion)."""
+    out: dict[str, None] = {}
+    stack: list[tuple[_Chain, bool]] = [(chain, False)] if chain is not None else []
+    while stack:
+        (parts, rule), visited = stack.pop()
+        if visited:
+            out.setdefault(rule, None)
+            continue
+        stack.append(((parts, rule), True))
+        stack.extend((part, False) for part in reversed(parts))
+    return tuple(out)
+
+
+_Route = tuple[_Option, str, tuple[str, ...]]
+
+
+def _minimal(routes: list[_Route]) -> list[_Route]:
     """Keep the shortest chain per route, and drop routes needing strictly more circumstances."""
-    unique: dict[tuple[frozenset[str], ...], tuple[_Option, str]] = {}
+    unique: dict[tuple[frozenset[str], ...], _Route] = {}
     for route in routes:
         o = route[0]
         key = (o[0], o[1], o[3], o[4])
         best = unique.get(key)
-        if best is None or len(o[2]) < len(best[0][2]):
+        if best is None or len(route[2]) < len(best[2]):
             unique[key] = route
     keys = list(unique)
 
@@ -255,6 +313,7 @@ def for_whom(
 
     Raises:
         UnknownIdError: if ``outcome`` is not an outcome of the theory.
+        UsageError: if ``limit`` is below 1.
 
     >>> import cimo
     >>> from cimo.query import for_whom
@@ -263,21 +322,23 @@ def for_whom(
       high-clinical-volume and limited-supervision, unless resilience or work-boundaries [burnout]
     """
     (outcome,) = check_ids(theory, [outcome], ("outcome",))
+    if limit < 1:
+        raise UsageError(f"limit must be 1 or more (got {limit})")
     idx = rule_index(theory, include_refuted=include_refuted, stated_only=stated_only)
     finder = _Sets(theory, idx, limit)
-    routes: list[tuple[_Option, str]] = []
+    routes: list[_Route] = []
     for target in idx.with_variants(outcome):
-        routes += [(o, target) for o in finder.of_item(target, frozenset())]
+        routes += [(o, target, _rules_of(o[2])) for o in finder.run(target)]
     sets = tuple(
         ContextSet(
             contexts=tuple(sorted(o[0])),
             interventions=tuple(sorted(o[1])),
-            rules=o[2],
+            rules=rules,
             unless=tuple(sorted(o[3])),
             without=tuple(sorted(o[4])),
             outcome=None if target == outcome else target,
         )
-        for o, target in _minimal(routes)
+        for o, target, rules in _minimal(routes)
     )
     return ForWhom(
         outcome=outcome,

@@ -12,21 +12,50 @@ The parts are kept apart, as in the ``graphviz`` package's own design:
 three-levels (Figure 3): IF employees with moderate-severe recurrent depression, WITH ...
 """
 
-from cimo.render._explorer import Explorer, explorer
-from cimo.render.backend import RenderError, engine_for
-from cimo.render.diagram import (
-    Diagram,
-    focus_ids,
-    rule_card,
-    rule_cards,
-    taxonomy_tree,
-    theory_map,
-)
-from cimo.render.dot import DotGraph
-from cimo.render.highlight import Highlight
-from cimo.render.mermaid import mermaid
-from cimo.render.style import DEFAULT_STYLE, GREYSCALE_STYLE, STYLES, Style
-from cimo.render.text import TableFormat, cmo_table, statement, statements
+from typing import TYPE_CHECKING
+
+from cimo._lazy import attach
+
+# Imported on first use (PEP 562), so importing the package stays cheap.
+if TYPE_CHECKING:
+    from cimo.render._explorer import Explorer, explorer
+    from cimo.render.backend import RenderError, engine_for
+    from cimo.render.diagram import (
+        Diagram,
+        focus_ids,
+        rule_card,
+        rule_cards,
+        taxonomy_tree,
+        theory_map,
+    )
+    from cimo.render.dot import DotGraph
+    from cimo.render.highlight import Highlight
+    from cimo.render.mermaid import mermaid, mermaid_rules
+    from cimo.render.style import DEFAULT_STYLE, GREYSCALE_STYLE, STYLES, Style
+    from cimo.render.text import TableFormat, cmo_table, statement, statements
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = attach(
+        __name__,
+        submodules=(),
+        names={
+            "cimo.render._explorer": ["Explorer", "explorer"],
+            "cimo.render.backend": ["RenderError", "engine_for"],
+            "cimo.render.diagram": [
+                "Diagram",
+                "focus_ids",
+                "rule_card",
+                "rule_cards",
+                "taxonomy_tree",
+                "theory_map",
+            ],
+            "cimo.render.dot": ["DotGraph"],
+            "cimo.render.highlight": ["Highlight"],
+            "cimo.render.mermaid": ["mermaid", "mermaid_rules"],
+            "cimo.render.style": ["DEFAULT_STYLE", "GREYSCALE_STYLE", "STYLES", "Style"],
+            "cimo.render.text": ["TableFormat", "cmo_table", "statement", "statements"],
+        },
+    )
 
 __all__ = [
     "DEFAULT_STYLE",
@@ -44,6 +73,7 @@ __all__ = [
     "explorer",
     "focus_ids",
     "mermaid",
+    "mermaid_rules",
     "rule_card",
     "rule_cards",
     "statement",

@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from cimo.render._common import State
-from cimo.render.dot import Html, html_lines, html_text
+from cimo.render.dot import Html, html_lines, html_text, is_elided
 from cimo.render.dot import tooltip as tooltip_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import Style
 
-__all__ = ["LEGEND", "edge_attrs", "legend_table", "node_attrs", "node_tooltip", "states"]
+__all__ = [
+    "LEGEND",
+    "MAX_LABEL_LINES",
+    "edge_attrs",
+    "legend_table",
+    "node_attrs",
+    "node_tooltip",
+    "states",
+]
+
+#: A node shows at most this many lines of its label (the tooltip has it all).
+MAX_LABEL_LINES = 8
 
 # Ids of the parts of a picture that are not the theory's: a colon cannot occur in a cimo id.
 LEGEND = "cimo:legend"
@@ -25,8 +36,10 @@ def node_attrs(
     tooltip: str | None = None,
     state: State = "plain",
 ) -> dict[str, str | Html | None]:
+    if is_elided(label, style.wrap, MAX_LABEL_LINES):  # the whole label shows on hover
+        tooltip = label if tooltip is None else f"{label}\n\n{tooltip}"
     attrs: dict[str, str | Html | None] = {
-        "label": Html(html_lines(label, style.wrap)),
+        "label": Html(html_lines(label, style.wrap, max_lines=MAX_LABEL_LINES)),
         "shape": style.kind_shape[kind],
         "style": style.kind_style[kind],
         "fillcolor": fill or style.kind_fill[kind],

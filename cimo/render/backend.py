@@ -13,7 +13,9 @@ missing program, a layout that Graphviz rejects, or one that runs longer than
 
 from __future__ import annotations
 
+import json
 import subprocess
+from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from cimo.core.formats import ImageFormat
@@ -25,11 +27,13 @@ __all__ = [
     "DOT_LIMIT",
     "PRISM_LIMIT",
     "TUNE_LIMIT",
+    "Box",
     "Engine",
     "ImageFormat",
     "RenderError",
     "dot_settings",
     "engine_for",
+    "layout_boxes",
     "run_graphviz",
 ]
 
@@ -114,6 +118,10 @@ def run_graphviz(
     Raises:
         RenderError: the Graphviz program is missing, rejects the DOT text, or takes too long.
     """
+    return _graphviz(source, format, engine, timeout)
+
+
+def _graphviz(source: str, format: str, engine: str, timeout: float) -> bytes:
     try:
         proc = subprocess.run(
             ["dot", f"-K{engine}", f"-T{format}"],  # noqa: S607 (dot is found on the PATH)
@@ -137,3 +145,41 @@ def run_graphviz(
         )
     out: bytes = proc.stdout
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Where Graphviz put a node: its top-left corner and size, in points, y growing downward."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """The middle of the box."""
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+
+def layout_boxes(
+    source: str, *, engine: str = "dot", timeout: float = DEFAULT_TIMEOUT
+) -> dict[str, Box]:
+    """The box of every node of DOT text in Graphviz's layout (``-Tjson0``), by node name.
+
+    Coordinates are points (1/72 inch) from the top-left corner of the
+    drawing, y growing downward, as drawing tools (draw.io, DAGitty) place things.
+
+    Raises:
+        RenderError: the Graphviz program is missing, rejects the DOT text, or takes too long.
+    """
+    data = json.loads(_graphviz(source, "json0", engine, timeout))
+    top = float(data["bb"].split(",")[3])
+    boxes: dict[str, Box] = {}
+    for obj in data.get("objects", ()):
+        if "pos" not in obj or "nodes" in obj:
+            continue  # a subgraph, not a node
+        x, y = (float(v) for v in obj["pos"].split(","))
+        width, height = float(obj["width"]) * 72, float(obj["height"]) * 72
+        boxes[obj["name"]] = Box(x - width / 2, top - y - height / 2, width, height)
+    return boxes

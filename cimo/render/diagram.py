@@ -31,7 +31,15 @@ from cimo.model import Mechanism, Rule, Taxonomy, Theory
 from cimo.query import get_rule
 from cimo.render._common import State
 from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
-from cimo.render._look import LEGEND, edge_attrs, legend_table, node_attrs, node_tooltip, states
+from cimo.render._look import (
+    LEGEND,
+    MAX_LABEL_LINES,
+    edge_attrs,
+    legend_table,
+    node_attrs,
+    node_tooltip,
+    states,
+)
 from cimo.render.backend import Engine
 from cimo.render.dot import DotGraph, Html, html_lines, html_text
 from cimo.render.highlight import Highlight
@@ -314,7 +322,8 @@ def _card(theory: Theory, rule: Rule, style: Style, state: State = "plain") -> H
             )
             out.append(
                 f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="{fill}">'
-                f"{html_lines(node.label, width, align='LEFT')}</TD></TR>"
+                f"{html_lines(node.label, width, align='LEFT', max_lines=MAX_LABEL_LINES)}"
+                "</TD></TR>"
             )
         return "".join(out)
 

@@ -67,16 +67,26 @@ class Html(str):
 def printable(text: str) -> str:
     r"""``text`` with the characters SVG cannot hold replaced by visible stand-ins.
 
-    Control characters (except newline) become their Unicode control
+    A Windows (``\r\n``) or old Mac (``\r``) line break becomes a newline;
+    other control characters (except newline) become their Unicode control
     pictures, a tab becomes a space, and U+FFFE/U+FFFF become U+FFFD;
     everything else is unchanged.
 
-    >>> printable("a\x01b\r")
-    'a␁b␍'
+    >>> printable("a\x01b\r\nc\rd")
+    'a␁b\nc\nd'
     >>> printable("Ünïcödé 日本語 😀")
     'Ünïcödé 日本語 😀'
     """
-    return text.translate(_UNPRINTABLE)
+    return newlines(text).translate(_UNPRINTABLE)
+
+
+def newlines(text: str) -> str:
+    r"""``text`` with Windows (``\r\n``) and old Mac (``\r``) line breaks as ``\n``.
+
+    >>> newlines("a\r\nb\rc")
+    'a\nb\nc'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def tooltip(text: str) -> str:
@@ -95,12 +105,23 @@ def tooltip(text: str) -> str:
 def quote(text: str) -> str:
     r"""A DOT double-quoted string that reads back as exactly ``text``.
 
+    Graphviz refuses a quoted string over 16,384 characters, so a longer text
+    is written as several quoted strings joined with DOT's ``+``.
+
     >>> quote("lane:C")
     '"lane:C"'
     >>> quote('a"b\\')
     '"a\\"b\\\\"'
+    >>> quote("x" * 5000 + "y" * 5000).count('" + "')
+    1
     """
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if len(text) <= _CHUNK:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return " + ".join(quote(text[i : i + _CHUNK]) for i in range(0, len(text), _CHUNK))
+
+
+# Characters per quoted string: escaped, each may double; Graphviz's limit is 16,384.
+_CHUNK = 8000
 
 
 def html_text(text: str) -> str:
@@ -115,9 +136,10 @@ def html_text(text: str) -> str:
 def wrap(text: str, width: int) -> tuple[str, ...]:
     r"""Break ``text`` into lines of at most ``width`` characters, at single spaces.
 
-    Each break consumes exactly one space (or one newline, which always
-    breaks), so ``" ".join`` of the lines of a text without newlines gives it
-    back unchanged. A word longer than ``width`` keeps a line of its own.
+    Each break consumes exactly one space (or one line break, ``\n``,
+    ``\r\n`` or ``\r``, which always breaks), so ``" ".join`` of the lines of
+    a text without line breaks gives it back unchanged. A word longer than
+    ``width`` keeps a line of its own.
 
     >>> wrap("Employees with moderate-severe recurrent depression", 20)
     ('Employees with', 'moderate-severe', 'recurrent depression')
@@ -127,7 +149,7 @@ def wrap(text: str, width: int) -> tuple[str, ...]:
     ('one', 'two')
     """
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in newlines(text).split("\n"):
         current: str | None = None
         for word in paragraph.split(" "):
             if current is None:
@@ -141,14 +163,47 @@ def wrap(text: str, width: int) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def html_lines(text: str, width: int, *, align: str = "CENTER") -> str:
+def html_lines(
+    text: str, width: int, *, align: str = "CENTER", max_lines: int | None = None
+) -> str:
     """Wrap ``text`` (:func:`wrap`) and escape each line, joined by line breaks.
+
+    With ``max_lines``, a longer text is cut to that many lines, each at most
+    twice ``width`` characters, the cut marked with ``…`` (:func:`elide`).
 
     >>> html_lines("Relate & retain", 8)
     'Relate &amp;<BR ALIGN="CENTER"/>retain'
+    >>> html_lines("one two three four", 5, max_lines=2)
+    'one<BR ALIGN="CENTER"/>two…'
     """
-    parts = [html_text(line) for line in wrap(text, width)]
-    return f'<BR ALIGN="{align}"/>'.join(parts)
+    lines = wrap(text, width)
+    if max_lines is not None:
+        lines = elide(lines, width, max_lines)
+    return f'<BR ALIGN="{align}"/>'.join(html_text(line) for line in lines)
+
+
+def elide(lines: tuple[str, ...], width: int, max_lines: int) -> tuple[str, ...]:
+    """At most ``max_lines`` lines of at most ``2 * width`` characters; a cut ends in ``…``.
+
+    >>> elide(("a" * 10, "b"), 3, 1)
+    ('aaaaa…',)
+    """
+    longest = 2 * width
+    cut = [line if len(line) <= longest else line[: longest - 1] + "…" for line in lines]
+    if len(cut) > max_lines:
+        cut = cut[:max_lines]
+        cut[-1] = cut[-1].rstrip("…") + "…"
+    return tuple(cut)
+
+
+def is_elided(text: str, width: int, max_lines: int) -> bool:
+    """Whether :func:`html_lines` with ``max_lines`` would cut ``text``.
+
+    >>> is_elided("short", 10, 3), is_elided("x" * 100, 10, 3)
+    (False, True)
+    """
+    lines = wrap(text, width)
+    return len(lines) > max_lines or any(len(line) > 2 * width for line in lines)
 
 
 def attr_list(attrs: Mapping[str, str | Html | None]) -> str:

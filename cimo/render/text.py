@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TypeAlias
 
+from cimo._util import csv_protect, markdown_text
 from cimo.core.formats import CmoTableFormat as TableFormat
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Rule, Theory
@@ -127,9 +128,10 @@ class Statements(CimoModel):
         return "\n".join(f"{i}. {s}" for i, s in enumerate(self.items, 1))
 
     def _repr_markdown_(self) -> str:
-        lines = [f"**{self.title}**", ""]
+        md = markdown_text
+        lines = [f"**{md(self.title)}**", ""]
         lines += [
-            f"{i}. **{s.rule}**{f' ({s.source_label})' if s.source_label else ''}: {s.text}"
+            f"{i}. **{s.rule}**{f' ({md(s.source_label)})' if s.source_label else ''}: {md(s.text)}"
             for i, s in enumerate(self.items, 1)
         ]
         return "\n".join(lines) + "\n"
@@ -197,7 +199,7 @@ def _groups(theory: Theory) -> _Groups:
 
 
 def _md_cell(items: list[str]) -> str:
-    text = "<br>".join(items)
+    text = "<br>".join(markdown_text(item) for item in items)
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     # CommonMark ends a line at \n, \r or \r\n: each would break the table row
     return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
@@ -216,26 +218,37 @@ _LATEX = {
     "^": r"\textasciicircum{}",
     "\n": " ",
     "\r": " ",
+    "\t": " ",
 }
+# Other control characters would end up raw in the .tex file (LaTeX cannot set them): spaces.
+_LATEX.update({chr(c): " " for c in range(0x20) if chr(c) not in _LATEX})
+_LATEX["\x7f"] = " "
 
 
 def latex_escape(text: str) -> str:
     r"""Escape text for LaTeX.
 
+    Control characters become spaces (LaTeX cannot typeset them).
+
     >>> print(latex_escape("50% of {x} & y_1"))
     50\% of \{x\} \& y\_1
+    >>> latex_escape("bell\a")
+    'bell '
     """
     return "".join(_LATEX.get(c, c) for c in text)
 
 
-def cmo_table(theory: Theory, *, format: TableFormat = "md") -> str:
+def cmo_table(theory: Theory, *, format: TableFormat = "md", csv_protection: bool = True) -> str:
     """The CMO table: one numbered row per configuration, grouped by theme.
 
     Columns: number, rule (id and the source's label), context (UNLESS
     contexts marked ``unless:``), intervention, mechanism, outcome (REDUCES
     marked ``reduces:``), status and the number of pieces of evidence. CSV is
     flat, with a ``Theme`` column; the other formats head each group with
-    its theme.
+    its theme. Text is escaped for each format: HTML in Markdown and HTML
+    shows as written, never runs; in CSV a cell a spreadsheet would run as a
+    formula (``=``, ``+``, ``-``, ``@``, tab or carriage return first) gets a
+    leading apostrophe, unless ``csv_protection=False``.
 
     >>> import cimo
     >>> theory = cimo.load_example("work-focused-group-cbt")
@@ -247,6 +260,8 @@ def cmo_table(theory: Theory, *, format: TableFormat = "md") -> str:
     """
     if format == "html":  # the one format with a caption
         return _html(theory.title, _groups(theory))
+    if format == "csv":
+        return _csv(_groups(theory), protect=csv_protection)
     writer = _WRITERS.get(format)
     if writer is None:
         raise UsageError(f"unknown table format {format!r}; use md, html, csv or latex")
@@ -264,12 +279,13 @@ def _markdown(groups: _Groups) -> str:
     return "\n".join(lines)
 
 
-def _csv(groups: _Groups) -> str:
+def _csv(groups: _Groups, *, protect: bool = True) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180; quotes fields holding \r or \n
+    safe = csv_protect if protect else str
     writer.writerow(("Theme", *_COLUMNS))
     for theme, rows in groups:
-        writer.writerows([theme, *("; ".join(c) for c in row)] for row in rows)
+        writer.writerows([safe(theme), *(safe("; ".join(c)) for c in row)] for row in rows)
     return buf.getvalue()
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cimo._util import paused_gc
-from cimo.core.source import locate, source_of
+from cimo.core.source import locate, source_of, table_source
 from cimo.core.vocabulary import Severity
 from cimo.model import CheckSettings, Theory
 from cimo.validate import _checks  # noqa: F401  (registers the checks)
@@ -111,11 +111,16 @@ def validate(
     ix = Index(theory)
     findings: list[Finding] = []
     source = source_of(theory)
+    table = table_source(theory) if source is None else None
     with paused_gc():  # many small lists and records, no reference cycles
         for code in sorted(chosen):
             check, fn = REGISTRY[code]
             for raw in fn(ix):
                 file, line, column = locate(theory, raw.loc)
+                sheet: str | None = None
+                row: int | None = None
+                if table is not None:  # a theory read from a spreadsheet: its file and row
+                    file, sheet, row = table.file, table.sheet, table.rows.get(raw.subject)
                 findings.append(
                     Finding(
                         code=check.code,
@@ -130,12 +135,14 @@ def validate(
                             file=file,
                             line=line,
                             column=column,
+                            sheet=sheet,
+                            row=row,
                         ),
                     )
                 )
     return Report(
         theory=theory.id,
-        file=source.file if source is not None else None,
+        file=source.file if source is not None else table.file if table is not None else None,
         findings=tuple(findings),
         checked=tuple(sorted(chosen)),
         fail_on=settings.fail_on or DEFAULT_FAIL_ON,

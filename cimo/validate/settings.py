@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cimo._util import did_you_mean
 from cimo.core.vocabulary import Severity
 from cimo.errors import UsageError
 from cimo.model import CheckSettings, Theory
@@ -62,8 +63,8 @@ def find_project_settings(
 
     Looks in ``start`` (default: the current folder) and then each parent. The
     table may hold ``select`` and ``ignore`` (lists of codes, prefixes or names)
-    and ``fail-on`` (``error``, ``warning`` or ``info``); other keys are left to
-    other cimo commands.
+    and ``fail-on`` (``error``, ``warning`` or ``info``); any other key is
+    refused (a misspelt key would otherwise be ignored silently).
 
     Returns:
         The settings and the file they came from, or None when no
@@ -81,16 +82,28 @@ def find_project_settings(
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
             raise UsageError(f"{path}: cannot read it as TOML ({err})") from None
-        table = data.get("tool", {}).get("cimo")
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise UsageError(f"{path}: [tool] must be a table (it is {type(tool).__name__})")
+        table = tool.get("cimo")
         if table is None:
             continue
         return _settings_from_table(table, path), path
     return None
 
 
+_KEYS = frozenset({"select", "ignore", "fail-on", "fail_on"})
+
+
 def _settings_from_table(table: Any, path: Path) -> CheckSettings:
     if not isinstance(table, dict):
         raise UsageError(f"{path}: [tool.cimo] must be a table")
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise UsageError(
+            f"{path}: [tool.cimo] has the unknown key {unknown[0]!r}"
+            f"{did_you_mean(unknown[0], _KEYS)}; the keys are {', '.join(sorted(_KEYS))}"
+        )
     values: dict[str, Any] = {}
     for key, field in (("select", "select"), ("ignore", "ignore")):
         value = table.get(key, [])

@@ -8,17 +8,22 @@ found in a table are collected and raised together by :func:`raise_problems`.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-from cimo._util import atomic_write, did_you_mean
+from cimo._files import MAX_CELL_CHARS, read_file_bytes
+from cimo._util import atomic_write, csv_protect, csv_unprotect, markdown_text
 from cimo.core.formats import SpreadsheetFormat, format_for_suffix
-from cimo.errors import MissingDependencyError, TableError, TableProblemsError, UsageError
+from cimo.errors import (
+    FileFormatError,
+    TableError,
+    TableProblemsError,
+    UsageError,
+)
+from cimo.exchange.table._xlsx import read_xlsx, xlsx_bytes
 from cimo.model import CimoModel
 
 __all__ = [
@@ -84,7 +89,7 @@ class Table(CimoModel):
 
     def _repr_markdown_(self) -> str:
         def cell(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", "<br>")
+            return markdown_text(text).replace("|", "\\|").replace("\n", "<br>")
 
         lines = ["| " + " | ".join(cell(h) for h in self.headers) + " |"]
         lines.append("|" + "---|" * len(self.headers))
@@ -141,7 +146,7 @@ def read_cells(path: str | os.PathLike[str], *, sheet: str | None = None) -> Tab
     file = Path(path)
     kind = _kind_of(file)
     if kind == "xlsx":
-        headers, rows, sheet_name = _read_xlsx(file, sheet)
+        headers, rows, sheet_name = read_xlsx(file, sheet)
     else:
         if sheet is not None:
             raise UsageError(f"{file}: only .xlsx files have sheets; leave out --sheet for CSV")
@@ -160,18 +165,30 @@ def _kind_of(file: Path) -> SpreadsheetFormat:
     raise UsageError(f"{file}: a table must be a .csv, .tsv or .xlsx file (got {suffix or 'none'})")
 
 
-def _read_text(file: Path) -> str:
+def _read_bytes(file: Path) -> bytes:
     try:
-        return file.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise TableError("no such file", file=str(file)) from None
+        return read_file_bytes(file, what="table")
+    except FileFormatError as err:
+        raise TableError(err.message, file=str(file)) from None
+
+
+def _read_text(file: Path) -> str:
+    data = _read_bytes(file)
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise TableError(
             f"the file is not UTF-8 text (byte {err.start}); save it as 'CSV UTF-8'",
             file=str(file),
         ) from None
-    except OSError as err:
-        raise TableError(f"cannot read the file: {err.strerror or err}", file=str(file)) from None
+    nul = text.find("\0")
+    if nul >= 0:
+        raise TableError(
+            f"the file holds a NUL character (in row {text.count(chr(10), 0, nul) + 1}), so it "
+            "is not a text table; save it as 'CSV UTF-8'",
+            file=str(file),
+        )
+    return text
 
 
 def _read_csv(file: Path) -> tuple[list[str], _Records]:
@@ -182,68 +199,21 @@ def _read_csv(file: Path) -> tuple[list[str], _Records]:
     records: _Records = []
     try:
         for number, record in enumerate(reader, start=1):
-            records.append((number, record))
+            records.append((number, [csv_unprotect(cell) for cell in record]))
     except csv.Error as err:
+        why = (
+            f"a cell holds more than {MAX_CELL_CHARS:,} characters"
+            if "field larger" in str(err)
+            else f"not a valid CSV record ({err}); check the quotes from this row on"
+        )
         raise TableError(
-            f"not a valid CSV record ({err}); check the quotes from this row on",
+            why,
             file=str(file),
             row=len(records) + 1,
         ) from None
     if not records:
         raise TableError("the file is empty; the first row must hold the headers", file=str(file))
     return records[0][1], records[1:]
-
-
-def _read_xlsx(file: Path, sheet: str | None) -> tuple[list[str], _Records, str]:
-    try:
-        import openpyxl
-    except ImportError:
-        raise MissingDependencyError(
-            f"{file}: reading .xlsx tables needs openpyxl: pip install 'cimo[xlsx]' "
-            "(or save the table as CSV)"
-        ) from None
-    if not file.is_file():
-        raise TableError("no such file", file=str(file))
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise TableError(
-            f"not a readable .xlsx workbook ({err}); open and save it again in a spreadsheet "
-            "program, or save it as CSV",
-            file=str(file),
-        ) from None
-    try:
-        names = list(book.sheetnames)
-        if sheet is None:
-            sheet = names[0]
-        elif sheet not in names:
-            raise TableError(
-                f"no sheet {sheet!r}" + did_you_mean(sheet, names) + f"; the sheets are {names}",
-                file=str(file),
-            )
-        records = [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(book[sheet].iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        book.close()
-    if not records:
-        raise TableError(
-            "the sheet is empty; the first row must hold the headers", file=str(file), sheet=sheet
-        )
-    return records[0][1], records[1:], sheet
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 def _stray_value(cells: list[str], headers: list[str]) -> TableError | None:
@@ -278,6 +248,16 @@ def _tidy(headers: list[str], records: _Records, *, file: str | None, sheet: str
         cells = [c.strip() for c in record]
         if not any(cells):
             continue
+        big = next((j for j, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
+        if big is not None:
+            raise TableError(
+                f"the cell holds {len(cells[big]):,} characters, more than {MAX_CELL_CHARS:,} "
+                "(the most a spreadsheet cell holds); shorten it",
+                file=file,
+                sheet=sheet,
+                row=number,
+                column=_letter(big),
+            )
         stray = _stray_value(cells, headers)
         if stray is not None:
             problems.append(
@@ -298,8 +278,19 @@ def _tidy(headers: list[str], records: _Records, *, file: str | None, sheet: str
 # --------------------------------------------------------------------------- writing cells
 
 
-def write_cells(table: Table, path: str | os.PathLike[str], *, sheet: str = "CMO") -> Path:
+def write_cells(
+    table: Table,
+    path: str | os.PathLike[str],
+    *,
+    sheet: str = "CMO",
+    csv_protection: bool = True,
+) -> Path:
     """Write the cells of a table to a CSV (or TSV) or XLSX file, atomically.
+
+    In CSV, cells a spreadsheet would run as a formula (starting with ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return) get a leading apostrophe
+    (:func:`~cimo._util.csv_protect`; reading the table back removes it),
+    unless ``csv_protection=False``. XLSX cells are always stored as text.
 
     Raises:
         OutputError: if the file cannot be written.
@@ -311,32 +302,8 @@ def write_cells(table: Table, path: str | os.PathLike[str], *, sheet: str = "CMO
         buffer = io.StringIO()
         delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
         writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+        protect = csv_protect if csv_protection else str
         writer.writerow(table.headers)
-        writer.writerows(table.rows)
+        writer.writerows([protect(cell) for cell in row] for row in table.rows)
         return atomic_write(file, buffer.getvalue())
-    return atomic_write(file, _xlsx_bytes(table, file, sheet))
-
-
-def _xlsx_bytes(table: Table, file: Path, sheet: str) -> bytes:
-    try:
-        import openpyxl
-        from openpyxl.styles import Font
-    except ImportError:
-        raise MissingDependencyError(
-            f"{file}: writing .xlsx tables needs openpyxl: pip install 'cimo[xlsx]' (or write CSV)"
-        ) from None
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = sheet
-    ws.append(list(table.headers))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        ws.append([c or None for c in row])
-    for row in ws.iter_rows():
-        for c in row:
-            if isinstance(c.value, str) and c.value.startswith("="):
-                c.data_type = "s"  # text, not a formula
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+    return atomic_write(file, xlsx_bytes(table.headers, table.rows, file, sheet))

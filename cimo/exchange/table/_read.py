@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from cimo._util import did_you_mean, paused_gc
 from cimo.core.data import invalid_theory_error
+from cimo.core.source import TableSource, register_table
 from cimo.core.vocabulary import NodeKind
 from cimo.exchange.table._cells import Table, raise_problems, read_cells
 from cimo.exchange.table._roles import ROLE_OF_KEYWORD, SLOT_OF_ROLE, Role, find_roles
@@ -247,6 +248,15 @@ class _Reader:
         raise_problems(self.problems)
         if theory is None:  # pragma: no cover - a theory that fails to build leaves problems
             raise self.table.error("the table does not make a valid theory")
+        rows: dict[str, int] = {}
+        for i, rule in enumerate(theory.rules):
+            row = self.table.row_number(i)
+            rows[rule.id] = row
+            for ref in (*rule.contexts, *rule.unless, *rule.interventions, *rule.mechanisms):
+                rows.setdefault(ref, row)
+            for ref in (*rule.outcomes, *rule.reduces):
+                rows.setdefault(ref, row)
+        register_table(theory, TableSource(self.table.file, self.table.sheet, rows))
         return theory
 
     # Pass 1: values of every cell, the row IDs, and every outcome text (contexts worded

@@ -74,10 +74,14 @@ def write_table(
     headers: Sequence[str] | None = None,
     separator: str = ";",
     sheet: str = "CMO",
+    csv_protection: bool = True,
 ) -> Path:
     """Write a theory as a CMO table to a CSV or XLSX file (atomically).
 
-    See :func:`theory_to_table` for the options.
+    See :func:`theory_to_table` for the options. In CSV, a cell a spreadsheet
+    would run as a formula (``=``, ``+``, ``-``, ``@``, tab or carriage return
+    first) gets a leading apostrophe unless ``csv_protection=False``; reading
+    the table back removes it. ``sheet`` must be a name Excel accepts.
 
     >>> import cimo, pathlib, tempfile
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pwp.csv"
@@ -86,7 +90,7 @@ def write_table(
     'ID,Theme,Context,Unless,Mechanism,Outcome,Reduces,Evidence'
     """
     table = theory_to_table(theory, roles=roles, headers=headers, separator=separator)
-    return write_cells(table, path, sheet=sheet)
+    return write_cells(table, path, sheet=sheet, csv_protection=csv_protection)
 
 
 # --------------------------------------------------------------------------- columns

@@ -1,0 +1,294 @@
+"""XLSX workbooks, read defensively and written so Excel opens them (private).
+
+A workbook is a zip of XML parts. Before openpyxl parses anything, the
+workbook is checked: a readable zip whose parts unpack to no more than the
+file-size limit (a 7 KB "zip bomb" can unpack to gigabytes). Only the cells
+present are read, never the range the sheet declares (a declared dimension
+of ``A1:XFD1048576`` costs nothing), and a sheet whose cells spread over more
+than :data:`MAX_SHEET_CELLS` is refused with the far cell named. Cells that
+would be read as silently empty are refused with their address: merged cells,
+and formulas with no saved value.
+
+Control characters, which XML 1.0 cannot hold, are written with Excel's own
+escape ``_xHHHH_`` and read back (so are literal ``_xHHHH_`` texts, escaped as
+``_x005F_xHHHH_``), as Excel does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from cimo._files import max_file_bytes, read_file_bytes
+from cimo.errors import FileFormatError, MissingDependencyError, TableError, UsageError
+
+__all__ = ["MAX_SHEET_CELLS", "check_sheet_name", "read_xlsx", "xlsx_bytes"]
+
+#: Most cells (rows times columns of the used range) read from one sheet.
+MAX_SHEET_CELLS = 2_000_000
+
+Records = list[tuple[int, list[str]]]
+
+_FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
+
+
+def check_sheet_name(name: str) -> str:
+    r"""``name`` if Excel accepts it as a sheet name.
+
+    Raises:
+        UsageError: naming the rule broken: empty, over 31 characters, one of
+            ``[ ] : * ? / \``, starting or ending with ``'``, or ``History``.
+
+    >>> check_sheet_name("CMO")
+    'CMO'
+    >>> try:
+    ...     check_sheet_name("a/b")
+    ... except UsageError as err:
+    ...     print(err)
+    --sheet 'a/b': Excel forbids '/' in sheet names (and [ ] : * ? \); pick another name
+    """
+    why = None
+    if not name.strip():
+        why = "a sheet name cannot be empty"
+    elif len(name) > 31:
+        why = f"Excel allows at most 31 characters in a sheet name (this one has {len(name)})"
+    elif bad := sorted(_FORBIDDEN_IN_SHEET_NAMES.intersection(name)):
+        why = f"Excel forbids {bad[0]!r} in sheet names (and [ ] : * ? \\)"
+    elif name.startswith("'") or name.endswith("'"):
+        why = "Excel forbids a sheet name that starts or ends with an apostrophe"
+    elif name.casefold() == "history":
+        why = "Excel reserves the sheet name 'History'"
+    elif any(ord(ch) < 32 for ch in name):
+        why = "a sheet name cannot hold control characters"
+    if why:
+        raise UsageError(f"--sheet {name!r}: {why}; pick another name")
+    return name
+
+
+# --------------------------------------------------------------------------- escapes
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def escape_cell(text: str) -> str:
+    r"""Write control characters as Excel does (``_x0007_``), keeping ``_xHHHH_`` texts apart.
+
+    >>> escape_cell("bell\a"), escape_cell("_x0041_")
+    ('bell_x0007_', '_x005F_x0041_')
+    """
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def unescape_cell(text: str) -> str:
+    r"""Read Excel's ``_xHHHH_`` escapes back.
+
+    >>> unescape_cell("bell_x0007_") == "bell\a", unescape_cell("_x005F_x0041_")
+    (True, '_x0041_')
+    """
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _openpyxl(file: Path, action: str = "reading") -> Any:
+    try:
+        import openpyxl
+    except ImportError:
+        raise MissingDependencyError(
+            f"{file}: {action} .xlsx tables needs openpyxl: pip install 'cimo[xlsx]' (or use CSV)"
+        ) from None
+    return openpyxl
+
+
+def _unreadable(file: Path, why: object) -> TableError:
+    return TableError(
+        f"not a readable .xlsx workbook ({why}); open and save it again in a spreadsheet "
+        "program, or save it as CSV",
+        file=str(file),
+    )
+
+
+def _check_zip(data: bytes, file: Path) -> None:
+    """A zip whose parts unpack to no more than the file-size limit."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
+        raise _unreadable(file, err) from None
+    limit = max_file_bytes()
+    if size > limit:
+        raise TableError(
+            f"the workbook's parts unpack to {size:,} bytes uncompressed, more than cimo's "
+            f"limit of {limit:,}; set CIMO_MAX_FILE_BYTES to read larger workbooks",
+            file=str(file),
+        )
+
+
+def _load(openpyxl: Any, data: bytes, file: Path, *, values: bool) -> Any:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=values)
+    except Exception as err:
+        why = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        raise _unreadable(file, why) from None
+
+
+def read_xlsx(file: Path, sheet: str | None) -> tuple[list[str], Records, str]:
+    """The header row and the numbered data rows of one sheet, as text.
+
+    Raises:
+        TableError: if the workbook is unreadable, too large, has no such sheet
+            (or none), or a cell would be read as silently empty.
+        MissingDependencyError: if openpyxl is not installed.
+    """
+    openpyxl = _openpyxl(file)
+    try:
+        data = read_file_bytes(file, what="workbook")
+    except FileFormatError as err:
+        raise TableError(err.message, file=str(file)) from None
+    _check_zip(data, file)
+    book = _load(openpyxl, data, file, values=False)
+    names = list(book.sheetnames)
+    if not names:
+        raise TableError("the workbook has no sheets; add one holding the table", file=str(file))
+    if sheet is None:
+        sheet = names[0]
+    elif sheet not in names:
+        from cimo._util import did_you_mean
+
+        raise TableError(
+            f"no sheet {sheet!r}" + did_you_mean(sheet, names) + f"; the sheets are {names}",
+            file=str(file),
+        )
+    ws = book[sheet]
+    where = {"file": str(file), "sheet": sheet}
+    _check_extent(ws, where)
+    _check_merged(ws, where)
+    cells = dict(_present_cells(ws))
+    formulas = [k for k, v in cells.items() if isinstance(v, str) and v.startswith("=")]
+    formulas = [k for k in formulas if ws.cell(*k).data_type == "f"]
+    if formulas:
+        saved = _load(openpyxl, data, file, values=True)[sheet]
+        _check_formulas(ws, saved, formulas, where)
+        for key in formulas:
+            cells[key] = saved.cell(*key).value
+    return _records(cells, where)
+
+
+def _check_extent(ws: Any, where: dict[str, Any]) -> None:
+    rows, columns = ws.max_row, ws.max_column
+    if rows * columns > MAX_SHEET_CELLS:
+        far = ws.calculate_dimension()
+        raise TableError(
+            f"the sheet's cells spread over {far} ({rows * columns:,} cells), more than cimo "
+            f"reads ({MAX_SHEET_CELLS:,}); delete the values far from the table, such as the "
+            f"one at {far.split(':')[-1]}",
+            **where,
+        )
+
+
+def _check_merged(ws: Any, where: dict[str, Any]) -> None:
+    merged = sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+    if merged:
+        first = merged[0]
+        more = f" (and {len(merged) - 1} more merged ranges)" if len(merged) > 1 else ""
+        raise TableError(
+            f"cells {first.coord} are merged{more}; a merged cell is read as empty below its "
+            "first row: unmerge them and fill each cell",
+            row=first.min_row,
+            column=first.coord.split(":")[0],
+            **where,
+        )
+
+
+def _check_formulas(
+    ws: Any, saved: Any, keys: list[tuple[int, int]], where: dict[str, Any]
+) -> None:
+    missing = [k for k in keys if saved.cell(*k).value is None]
+    if missing:
+        row, col = missing[0]
+        cell = ws.cell(row, col)
+        more = f" (and {len(missing) - 1} more such cells)" if len(missing) > 1 else ""
+        raise TableError(
+            f"cell {cell.coordinate} holds the formula {str(cell.value)[:60]} with no saved "
+            f"value{more}; open and save the workbook in a spreadsheet program so the values "
+            "are stored, or paste the cells as values",
+            row=row,
+            column=cell.coordinate,
+            **where,
+        )
+
+
+def _present_cells(ws: Any) -> Any:
+    """``((row, column), value)`` of the cells the sheet holds, in no particular order."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                yield (cell.row, cell.column), cell.value
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _records(
+    cells: dict[tuple[int, int], Any], where: dict[str, Any]
+) -> tuple[list[str], Records, str]:
+    rows: dict[int, dict[int, str]] = {}
+    for (r, c), value in cells.items():
+        rows.setdefault(r, {})[c] = unescape_cell(cell_text(value))
+    sheet = where["sheet"]
+    if not rows:
+        raise TableError("the sheet is empty; the first row must hold the headers", **where)
+    width = max(max(cols) for cols in rows.values())
+    records = [
+        (r, [cols.get(c, "") for c in range(1, width + 1)]) for r, cols in sorted(rows.items())
+    ]
+    first_row = records[0][0]
+    if first_row != 1:
+        records.insert(0, (1, [""] * width))
+    return records[0][1], records[1:], sheet
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def xlsx_bytes(
+    headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...], file: Path, sheet: str
+) -> bytes:
+    """A workbook of one sheet: the headers in bold, then the rows; text cells stay text."""
+    openpyxl = _openpyxl(file, "writing")
+    from openpyxl.styles import Font
+
+    check_sheet_name(sheet)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append([escape_cell(h) for h in headers])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([escape_cell(c) if c else None for c in row])
+    for line in ws.iter_rows():
+        for c in line:
+            if isinstance(c.value, str) and c.value.startswith("="):
+                c.data_type = "s"  # text, not a formula
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
