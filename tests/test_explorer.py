@@ -44,6 +44,19 @@ def test_cimo_explore_bad_input_is_a_message_and_no_file(tmp_path: Path) -> None
     assert not out.exists()
 
 
+def test_cimo_explore_never_writes_over_its_input(tmp_path: Path) -> None:
+    theory = tmp_path / "theory.yaml"
+    theory.write_text(cimo.dumps(cimo.load_example("pwp-resilience")), encoding="utf-8")
+    before = theory.read_bytes()
+    link = tmp_path / "link.html"
+    link.symlink_to(theory)
+    for out in (theory, link):
+        result = runner.invoke(app, ["explore", str(theory), "-o", str(out)])
+        assert result.exit_code == 2, result.output
+        assert "is also an input" in result.stderr and "Traceback" not in result.stderr
+    assert theory.read_bytes() == before
+
+
 @pytest.mark.exe
 def test_labels_cannot_break_out_of_the_page(tmp_path: Path) -> None:
     nasty = 'Staff say </script><script>alert("x")</script> & __DATA__ <!--'
