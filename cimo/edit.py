@@ -386,9 +386,13 @@ def focus(
 
 
 def _of_theme(theory: Theory, rules: list[Rule], theme: str) -> list[Rule]:
+    """The rules of a theme, named by its id or its label."""
     themes = {r.theme for r in theory.rules if r.theme}
+    by_label = {t.label: t.id for t in theory.themes}
+    theme = theme if theme in themes else by_label.get(theme, theme)
     if theme not in themes:
-        raise UnknownIdError(theme, kind="theme", suggestions=suggest(theme, themes))
+        named = {label for label, ident in by_label.items() if ident in themes}
+        raise UnknownIdError(theme, kind="theme", suggestions=suggest(theme, named | themes))
     return [r for r in rules if r.theme == theme]
 
 

@@ -60,9 +60,10 @@ def test_doctors_theory_is_rebuilt_from_its_csv(doctors: cimo.Theory) -> None:
 
 def test_doctors_rows_per_group_and_printed_numbers(doctors: cimo.Theory) -> None:
     groups: dict[str, list[str | None]] = {}
+    labels = {t.id: t.label for t in doctors.themes}  # themes are records in format 2.0
     for rule in doctors.rules:
         assert rule.theme is not None
-        groups.setdefault(rule.theme, []).append(rule.source_label)
+        groups.setdefault(labels[rule.theme], []).append(rule.source_label)
     # Counted by hand in seed 002.
     assert groups == {
         "Reducing mental ill-health: Groups, belonging and relationality": [None] * 5,

@@ -35,7 +35,7 @@ from typing import Any
 
 from cimo._util import slug
 
-__all__ = ["SOURCE_ONLY_KEYS", "migrate"]
+__all__ = ["SOURCE_ONLY_KEYS", "migrate", "theme_id", "theme_records"]
 
 #: The evidence keys of an entry that only says where a rule comes from.
 SOURCE_ONLY_KEYS = frozenset({"source", "locator", "kind"})
@@ -63,7 +63,7 @@ def migrate(data: Any) -> Any:
         themes: dict[str, str] = {}
         out["rules"] = [_rule(r, themes) for r in rules]
         if themes:
-            out["themes"] = [*_list(data.get("themes")), *_themes(themes)]
+            out["themes"] = [*_list(data.get("themes")), *theme_records(themes)]
     return out
 
 
@@ -78,19 +78,38 @@ def _rule(rule: Any, themes: dict[str, str]) -> Any:
     out = dict(rule)
     theme = rule.get("theme")
     if isinstance(theme, str):
-        if theme not in themes:
-            taken = set(themes.values())
-            base = slug(theme, max_length=100, fallback="theme")
-            ident, n = base, 1
-            while ident in taken:
-                n += 1
-                ident = f"{base}-{n}"
-            themes[theme] = ident
-        out["theme"] = themes[theme]
+        out["theme"] = theme_id(theme, themes)
     evidence = rule.get("evidence")
     if isinstance(evidence, list):
         out["evidence"] = [_evidence(e) for e in evidence]
     return out
+
+
+def theme_id(text: str, themes: dict[str, str]) -> str:
+    """The id of the theme worded ``text``: made from the text, unique among ``themes``.
+
+    ``themes`` maps each text seen so far to its id; a new text is added to it.
+    Used by the migration and by readers of formats that hold themes as text.
+
+    >>> seen = {}
+    >>> theme_id("Trust", seen), theme_id("Trust!", seen), theme_id("Trust", seen)
+    ('Trust', 'Trust-2', 'Trust')
+    """
+    ident = themes.get(text)
+    if ident is None:
+        taken = set(themes.values())
+        base = slug(text, max_length=100, fallback="theme")
+        ident, n = base, 1
+        while ident in taken:
+            n += 1
+            ident = f"{base}-{n}"
+        themes[text] = ident
+    return ident
+
+
+def theme_records(themes: Mapping[str, str]) -> list[dict[str, str]]:
+    """The theme records (plain data) of the texts ``themes`` maps to ids, in that order."""
+    return [{"id": ident, "label": text} for text, ident in themes.items()]
 
 
 def _evidence(entry: Any) -> Any:
@@ -98,7 +117,3 @@ def _evidence(entry: Any) -> Any:
         return entry
     stance = "source" if set(entry) <= SOURCE_ONLY_KEYS else "supports"
     return {**entry, "stance": stance}
-
-
-def _themes(themes: Mapping[str, str]) -> list[dict[str, str]]:
-    return [{"id": ident, "label": text} for text, ident in themes.items()]

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from cimo._util import did_you_mean, paused_gc
 from cimo.core.data import invalid_theory_error
+from cimo.core.migrate import theme_id, theme_records
 from cimo.core.source import TableSource, register_table
 from cimo.core.vocabulary import NodeKind
 from cimo.exchange.table._cells import Table, raise_problems, read_cells
@@ -243,8 +244,9 @@ class _Reader:
         rule_ids = [self.rule_id(i, cells) for i, cells in enumerate(values)]
         slots = [self.row_refs(i, cells) for i, cells in enumerate(values)]
         links = self.links(values, slots)
-        rules = [_rule(*row) for row in zip(rule_ids, values, slots, strict=True)]
-        theory = self.build(rules, links, options)
+        themes: dict[str, str] = {}
+        rules = [_rule(*row, themes) for row in zip(rule_ids, values, slots, strict=True)]
+        theory = self.build(rules, links, options, theme_records(themes))
         raise_problems(self.problems)
         if theory is None:  # pragma: no cover - a theory that fails to build leaves problems
             raise self.table.error("the table does not make a valid theory")
@@ -399,7 +401,13 @@ class _Reader:
 
     # The theory, and its structural problems located in the table.
 
-    def build(self, rules: list[Rule], links: list[Link], options: TableOptions) -> Theory | None:
+    def build(
+        self,
+        rules: list[Rule],
+        links: list[Link],
+        options: TableOptions,
+        themes: list[dict[str, str]],
+    ) -> Theory | None:
         stem = Path(self.table.file).stem if self.table.file else "table"
         source = options.get("source")
         data: dict[str, Any] = {
@@ -408,6 +416,7 @@ class _Reader:
             "description": options.get("description"),
             "based_on": [source.id] if source else [],
             "sources": [source] if source else [],
+            "themes": themes,
             "nodes": self.nodes,  # lists, as in a theory file: the error wording expects them
             "rules": rules,
             "links": links,
@@ -431,12 +440,13 @@ class _Reader:
         return origins[k] if k < len(origins) else (None, None)
 
 
-def _rule(ident: str, cells: _Cells, refs: _Cells) -> Rule:
+def _rule(ident: str, cells: _Cells, refs: _Cells, themes: dict[str, str]) -> Rule:
+    theme = _first(cells.get("theme"))
     return Rule.model_validate(
         {
             "id": ident,
             "source_label": _first(cells.get("id")),
-            "theme": _first(cells.get("theme")),
+            "theme": None if theme is None else theme_id(theme, themes),
             "evidence": tuple(Evidence(note=text) for text in cells.get("evidence", ())),
             **{slot.attr: tuple(refs.get(role, ())) for role, slot in SLOT_OF_ROLE.items()},
         }

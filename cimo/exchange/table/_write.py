@@ -130,6 +130,7 @@ class _Cells:
     joiner: str
     producer: Mapping[str, Rule]
     linked: Mapping[str, list[str]]
+    themes: Mapping[str, str]
 
     @classmethod
     def of(cls, theory: Theory, joiner: str) -> _Cells:
@@ -140,7 +141,14 @@ class _Cells:
         linked: dict[str, list[str]] = {}
         for link in theory.links:
             linked.setdefault(link.context, []).append(link.outcome)
-        return cls(theory, joiner, producer, linked)
+        themes = {t.id: t.label for t in theory.themes}
+        return cls(theory, joiner, producer, linked, themes)
+
+    def theme(self, rule: Rule) -> str:
+        """The label of the rule's theme (empty when it has none)."""
+        if rule.theme is None:
+            return ""
+        return self.themes.get(rule.theme, rule.theme)
 
     def cell(self, rule: Rule, role: Role) -> str:
         """The text of one cell: a rule-level column, else the labels of the role's slot."""
@@ -185,7 +193,7 @@ class _Cells:
 _WRITERS: Mapping[Role, Callable[[_Cells, Rule], str]] = MappingProxyType(
     {
         "id": lambda _, rule: rule.source_label or "",
-        "theme": lambda _, rule: rule.theme or "",
+        "theme": lambda cells, rule: cells.theme(rule),
         "mechanism": _Cells.mechanisms,
         "links": _Cells.links,
         "evidence": _Cells.evidence,
