@@ -7,10 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz consumers bench bench-full gallery fuzz clean
+.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz chromium consumers js-lint js-format bench bench-full gallery fuzz clean
 
 help:
-	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary and render it to $(DEMO).svg"
+	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary, render it to $(DEMO).svg and write its explorer $(DEMO).html"
 	@echo "make test   - set up, then run ruff, mypy --strict and pytest (doctests included)"
 	@echo "make docs   - build the documentation site into site/ (warnings are errors)"
 	@echo "make bench  - run the speed and memory benchmarks at 1k and 10k rules (writes bench.json and docs/performance.md)"
@@ -32,6 +32,16 @@ graphviz:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
 	else \
 		echo "Graphviz's dot is missing: install it (e.g. 'sudo apt-get install graphviz'), or run 'make test PYTEST_ARGS=--skip-exe'"; \
+	fi
+
+# The explorer's browser tests drive Debian's chromium (Playwright's own download is not used).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Chromium from Debian (for the explorer's browser tests)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing: install it (e.g. 'sudo apt-get install chromium'), or run 'make test PYTEST_ARGS=--skip-browser'"; \
 	fi
 
 # The real consumers the exchange tests run (tests/test_consumers.py):
@@ -67,6 +77,8 @@ demo: $(STAMP) graphviz
 	$(BIN)/cimo show $(DEMO)
 	$(BIN)/cimo check $(DEMO)
 	$(BIN)/cimo render $(DEMO) -o $(DEMO).svg
+	$(BIN)/cimo explore $(DEMO) -o $(DEMO).html
+	@echo "the interactive explorer was written to $(CURDIR)/$(DEMO).html: open it in a browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -76,7 +88,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) graphviz consumers
+pytest: $(STAMP) graphviz chromium consumers
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Run every notebook top to bottom (nbmake); outputs are not kept in the files.
@@ -90,7 +102,19 @@ docs: $(STAMP)
 cli-docs: $(STAMP)
 	$(BIN)/typer cimo.cli utils docs --name cimo --output docs/cli.md
 
-test: lint typecheck pytest notebooks docs
+# The explorer's JavaScript and CSS (cimo/render/_explorer/web): ESLint and Prettier from npm,
+# pinned in js/package.json (dev tools only; nothing from npm ships in cimo).
+js-lint:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd js && npm ci --no-audit --no-fund --silent && npm run -s lint; \
+	else \
+		echo "npm is missing: the explorer's JavaScript is not linted (install Node.js and npm)"; exit 1; \
+	fi
+
+js-format:
+	cd js && npm ci --no-audit --no-fund --silent && npm run -s format
+
+test: lint js-lint typecheck pytest notebooks docs
 
 BENCH_SIZES ?= 1000,10000
 BENCH_NOTE ?=
@@ -107,8 +131,9 @@ fuzz: $(STAMP)
 	CIMO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider \
 		--hypothesis-show-statistics
 
-gallery: $(STAMP) graphviz
+gallery: $(STAMP) graphviz chromium
 	$(BIN)/python docs/gallery/build.py
+	$(BIN)/python docs/gallery/explorer_shots.py
 
 clean:
 	rm -rf $(VENV) .venv-nx32 tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -31,15 +31,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Skip the tests that run Graphviz's `dot` (they fail, not skip, when dot is missing).",
     )
+    parser.addoption(
+        "--skip-browser",
+        action="store_true",
+        help="Skip the explorer's tests in headless Chromium (they fail, not skip, without it).",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("--skip-exe"):
-        return
-    skip = pytest.mark.skip(reason="--skip-exe given")
-    for item in items:
-        if "exe" in item.keywords:
-            item.add_marker(skip)
+    for option, marker in (("--skip-exe", "exe"), ("--skip-browser", "browser")):
+        if not config.getoption(option):
+            continue
+        skip = pytest.mark.skip(reason=f"{option} given")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

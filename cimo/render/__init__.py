@@ -1,4 +1,4 @@
-"""Rendering: diagrams (Graphviz), CMO tables, if-then-because statements, Mermaid, notebooks.
+"""Rendering: diagrams (Graphviz), CMO tables, statements, Mermaid, notebooks, the explorer.
 
 The parts are kept apart, as in the ``graphviz`` package's own design:
 :mod:`cimo.render.dot` builds DOT text (pure, no Graphviz needed),
@@ -18,6 +18,7 @@ from cimo._lazy import attach
 
 # Imported on first use (PEP 562), so importing the package stays cheap.
 if TYPE_CHECKING:
+    from cimo.render._explorer import Explorer, explorer
     from cimo.render.backend import RenderError, engine_for
     from cimo.render.diagram import (
         Diagram,
@@ -38,6 +39,7 @@ if not TYPE_CHECKING:
         __name__,
         submodules=(),
         names={
+            "cimo.render._explorer": ["Explorer", "explorer"],
             "cimo.render.backend": ["RenderError", "engine_for"],
             "cimo.render.diagram": [
                 "Diagram",
@@ -61,12 +63,14 @@ __all__ = [
     "STYLES",
     "Diagram",
     "DotGraph",
+    "Explorer",
     "Highlight",
     "RenderError",
     "Style",
     "TableFormat",
     "cmo_table",
     "engine_for",
+    "explorer",
     "focus_ids",
     "mermaid",
     "mermaid_rules",
