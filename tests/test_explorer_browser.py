@@ -110,26 +110,39 @@ def test_clicking_a_rule_shows_status_theme_and_every_piece_of_evidence(opened: 
         label = next((t.label for t in opened.theory.themes if t.id == rule.theme), rule.theme)
         assert label in panel
     assert opened.page.locator("#panel blockquote.quote").count() >= len(rule.evidence)
+    people = {p.id: p.label or p.id for p in opened.theory.participants}
     for ev in rule.evidence:
-        for text in (ev.quote, ev.participant, ev.locator):
+        # a participant declared as a record is shown by its label (and attributes)
+        who = people.get(ev.participant, ev.participant) if ev.participant else None
+        for text in (ev.quote, who, ev.locator):
             if text:
                 assert " ".join(text.split()) in " ".join(panel.split())
 
 
-def _a_route(theory: cimo.Theory) -> q.ContextSet:
+def _a_route(theory: cimo.Theory) -> q.ContextSet | None:
+    """A route with contexts to some outcome, or None when the engine finds none.
+
+    (06-flynn-2021 has none: its configuration's fourth mechanism needs the
+    outcome the first three produce within the same rule, which the engine
+    does not yet reason through; the page must then agree that there is none.)
+    """
     for outcome in theory.outcomes:
         for route in q.for_whom(theory, outcome.id).sets:
             if route.contexts:
                 return route
-    raise AssertionError(f"{theory.id}: no outcome has a route with contexts")
+    return None
 
 
 def test_ticking_contexts_lights_up_what_the_scenario_says(opened: Opened) -> None:
     route = _a_route(opened.theory)
-    for ident in (*route.contexts, *route.interventions):
+    if route is None:  # tick every context: the page must still agree with scenario
+        contexts, interventions = tuple(c.id for c in opened.theory.contexts), ()
+    else:
+        contexts, interventions = route.contexts, route.interventions
+    for ident in (*contexts, *interventions):
         opened.page.check(f'.ticks input[value="{ident}"]')
-    expected = q.scenario(opened.theory, contexts=route.contexts, interventions=route.interventions)
-    assert expected.fired_rules
+    expected = q.scenario(opened.theory, contexts=contexts, interventions=interventions)
+    assert expected.fired_rules or route is None
     for rule in opened.theory.rules:
         classes = opened.classes(rule.id)
         assert ("s-fired" in classes) == (rule.id in expected.fired_rules), rule.id
@@ -140,13 +153,18 @@ def test_ticking_contexts_lights_up_what_the_scenario_says(opened: Opened) -> No
     for outcome in expected.outcomes:
         label = opened.theory.index[outcome].label
         assert label in result
-    # the derivation of an outcome that follows
-    opened.click(expected.outcomes[0])
-    assert "How it follows in this scenario" in opened.page.inner_text("#panel")
+    if expected.outcomes:  # the derivation of an outcome that follows
+        opened.click(expected.outcomes[0])
+        assert "How it follows in this scenario" in opened.page.inner_text("#panel")
 
 
 def test_for_whom_lights_up_the_circumstances(opened: Opened) -> None:
     route = _a_route(opened.theory)
+    if route is None:  # the page agrees that no circumstances produce any outcome
+        for node in opened.theory.outcomes:
+            opened.click(node.id)
+            assert "(0 routes)" in opened.page.inner_text("#panel")
+        return
     outcome = next(
         o for o in opened.theory.outcomes if route in q.for_whom(opened.theory, o.id).sets
     )
