@@ -135,6 +135,8 @@ def _a_route(theory: cimo.Theory) -> q.ContextSet | None:
 
 def test_ticking_contexts_lights_up_what_the_scenario_says(opened: Opened) -> None:
     route = _a_route(opened.theory)
+    contexts: tuple[str, ...]
+    interventions: tuple[str, ...]
     if route is None:  # tick every context: the page must still agree with scenario
         contexts, interventions = tuple(c.id for c in opened.theory.contexts), ()
     else:
