@@ -378,8 +378,8 @@ def merge(
     spacing or punctuation are not; for ids unified by an equivalence, the
     wording of the canonical record is kept). A node id that is a rule id in
     another input, or a node of another kind, is a conflict too. Links and
-    sources are united the same way. The title, description and iteration
-    come from the first input unless ``id``/``title`` are given.
+    sources are united the same way. The title, description, iteration and
+    check settings come from the first input unless ``id``/``title`` are given.
 
     Every disagreeing field is a conflict of its own. To finish a merge that
     has conflicts, choose a side for every disagreement (``prefer``) or for

@@ -494,8 +494,7 @@ def assert_never_fires(
 
     >>> import cimo
     >>> pwp = cimo.load_example("pwp-resilience")
-    >>> assert_never_fires(pwp, "core-individual", given=["national-targets-focus"],
-    ...                    max_examples=20)
+    >>> assert_never_fires(pwp, "burnout", given=["work-boundaries"], max_examples=20)
     """
     __tracebackhide__ = True
     target = get_rule(theory, rule)  # an unknown id fails with did-you-mean

@@ -168,8 +168,8 @@ _EVERY_QUERY = [
         "counterfactual",
         "-c",
         "group-psychotherapy",
-        "-i",
-        "encourage-participation",
+        "-c",
+        "therapists-encourage-participation",
         "-w",
         "cbt-skills",
     ),
@@ -199,14 +199,15 @@ def test_query_results_match_python() -> None:
         "counterfactual",
         "-c",
         "group-psychotherapy",
-        "-i",
-        "encourage-participation",
+        "-c",
+        "therapists-encourage-participation",
         "-w",
         "cbt-skills",
     )
     base = cimo.query.scenario(
-        wfg, contexts=["group-psychotherapy"], interventions=["encourage-participation"]
+        wfg, contexts=["group-psychotherapy", "therapists-encourage-participation"]
     )
+    assert "cbt-skills" in base.mechanisms  # the counterfactual takes something away
     assert out == str(cimo.query.counterfactual(wfg, base, without=["cbt-skills"])) + "\n"
 
 
@@ -256,10 +257,25 @@ def test_scenario_names_the_option_for_an_id_of_the_other_kind() -> None:
     assert "it is a context; use contexts= (-c/--context" in err
 
 
-def test_counts_and_empty_lists_read_naturally() -> None:
+def test_counts_and_empty_lists_read_naturally(tmp_path: Path) -> None:
     # S34: "1 witnesses", "outcomes no intervention reaches: none".
     _, out, _ = run("query", "work-focused-group-cbt", "evidence", "--min-witnesses", "1")
     assert "1 witness (" in out and "1 witnesses" not in out
-    _, out, _ = run("query", "work-focused-group-cbt", "coverage")
+    # (the example's Table 2 outcomes come from contexts, so use a theory whose
+    # every outcome some intervention reaches)
+    reached = tmp_path / "reached.yaml"
+    reached.write_text(
+        "format_version: '2.0'\nid: t\ntitle: T\nnodes:\n"
+        "  - {id: c, kind: context, label: C}\n"
+        "  - {id: i, kind: intervention, label: I}\n"
+        "  - {id: m, kind: mechanism, label: M}\n"
+        "  - {id: o, kind: outcome, label: O}\n"
+        "rules:\n  - {id: r, if: [c], with: [i], because: [m], then: [o]}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("query", str(reached), "coverage")
+    assert code == 0, err
     assert "every outcome is reached from some intervention" in out
     assert ": none" not in out
+    _, out, _ = run("query", "work-focused-group-cbt", "coverage")
+    assert "outcomes no intervention reaches: self-efficacy" in out

@@ -493,8 +493,8 @@ class Theory(CimoModel):
     vocabulary: Annotated[Id | ComponentVocabulary | None, JSON_OR_ID] = None
     """The intervention component vocabulary: a built-in name (default ``s3-checklist``)
     or one declared here."""
-    check: Annotated[CheckSettings | None, JSON] = None
-    """Validation settings for ``cimo check``."""
+    check: Annotated[CheckSettings | None, Policy(merge="first", network="json")] = None
+    """Validation settings for ``cimo check`` (a merge keeps the first input's)."""
     programme_theories: Annotated[tuple[ProgrammeTheory, ...], RECORDS] = ()
     """The programme theories rules belong to, when one file holds several."""
     themes: Annotated[tuple[Theme, ...], RECORDS] = ()
