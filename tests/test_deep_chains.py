@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,3 +100,15 @@ def test_limits_below_one_are_refused() -> None:
         cimo.query.chains(theory, limit=0)
     with pytest.raises(cimo.UsageError, match="limit"):
         cimo.query.pathways(theory, "high-clinical-volume", "stress-and-burnout", limit=-1)
+
+
+def test_for_whom_counts_every_combination_it_tries() -> None:
+    # Found by the explorer's equivalence property: rules with several any-of
+    # groups whose combinations mostly block themselves (UNLESS and OTHERWISE
+    # among them). Each combination tried is a search step, so the search stops,
+    # truncated, instead of trying a product that grows without bound.
+    path = Path(__file__).parent / "data" / "for-whom-blocking-combinations.json"
+    theory = cimo.Theory.model_validate_json(path.read_text(encoding="utf-8"))
+    found = cimo.query.for_whom(theory, "IUjx", limit=100, include_refuted=True, stated_only=True)
+    assert found.truncated
+    assert all(route.rules for route in found.sets)

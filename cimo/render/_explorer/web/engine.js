@@ -873,6 +873,12 @@
           parts.push(unique(group).flatMap((m) => this.ofItem(m, here)));
         }
         for (const combo of product(parts)) {
+          // every combination tried is a step, as in cimo/query/_for_whom.py
+          this.steps -= 1;
+          if (this.steps < 0) {
+            this.truncated = true;
+            return out;
+          }
           const option = join(combo, rule.interventions, rule.id, rule.unless, without, uses);
           if (option !== null) {
             out.push(option);
