@@ -258,13 +258,14 @@ class _Sets:
                 for m in dict.fromkeys(group):
                     either += yield m
                 parts.append(either)
-            for combo in itertools.product(*parts):
-                # every combination tried is a step: when most of them block
-                # themselves, the product would otherwise grow unbounded
-                self.steps -= 1
-                if self.steps < 0:
-                    self.truncated = True
-                    return out
+            for tried, combo in enumerate(itertools.product(*parts)):
+                # every further combination tried is a step: when most of them
+                # block themselves, the product would otherwise grow unbounded
+                if tried:
+                    self.steps -= 1
+                    if self.steps < 0:
+                        self.truncated = True
+                        return out
                 option = _join(combo, rule.interventions, rule.id, rule.unless, without, uses)
                 if option is not None:
                     out.append(option)

@@ -872,13 +872,17 @@
         for (const group of rule.groups) {
           parts.push(unique(group).flatMap((m) => this.ofItem(m, here)));
         }
+        let tried = 0;
         for (const combo of product(parts)) {
-          // every combination tried is a step, as in cimo/query/_for_whom.py
-          this.steps -= 1;
-          if (this.steps < 0) {
-            this.truncated = true;
-            return out;
+          // every further combination tried is a step, as in cimo/query/_for_whom.py
+          if (tried > 0) {
+            this.steps -= 1;
+            if (this.steps < 0) {
+              this.truncated = true;
+              return out;
+            }
           }
+          tried += 1;
           const option = join(combo, rule.interventions, rule.id, rule.unless, without, uses);
           if (option !== null) {
             out.push(option);
