@@ -290,13 +290,13 @@ def test_results_name_elements_by_label_for_people_and_by_id_on_request(tmp_path
     path.write_text(_CIRCLES, encoding="utf-8")
     code, out, _ = run("query", str(path), "for-whom", "stay")
     assert code == 0
-    assert out.startswith("For whom Intention to stay is expected")
-    assert "A ward champion, with Peer circles [C1]" in out and "  champion," not in out
+    assert out.startswith("For whom “Intention to stay” is expected")
+    assert "“A ward champion”, with “Peer circles” [C1]" in out and "  champion," not in out
     code, out, _ = run("query", str(path), "for-whom", "stay", "-f", "markdown")
-    assert "**For whom Intention to stay is expected**" in out
+    assert "**For whom “Intention to stay” is expected**" in out
     _, ids, _ = run("query", str(path), "for-whom", "stay", "--ids")
     assert "champion, with circles [C1]" in ids
     _, data, _ = run("query", str(path), "for-whom", "stay", "-f", "json")
     assert json.loads(data)["sets"][0]["contexts"] == ["champion"]  # JSON: always ids
     _, out, _ = run("scenario", str(path), "-c", "champion", "-i", "circles")
-    assert "outcomes: Intention to stay" in out and "given A ward champion" in out
+    assert "outcomes: “Intention to stay”" in out and "given “A ward champion”" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -530,7 +531,7 @@ def test_enumerations_stop_at_their_step_budget_and_say_so() -> None:
 
 # --------------------------------------------------------------------------- labels (issue 16)
 
-_ASKED = {
+_ASKED: dict[str, Callable[[Theory], q.Result]] = {
     "explain": lambda t: q.explain(t, "purpose-reaffirmed", labels=True),
     "for_whom": lambda t: q.for_whom(t, "purpose-reaffirmed", labels=True),
     "circumstances": lambda t: q.circumstances(t, "purpose-reaffirmed", labels=True),

@@ -52,11 +52,14 @@ _LABELS: ContextVar[Mapping[str, str]] = ContextVar(
 
 
 def name(ident: str) -> str:
-    """The id, or the node's label while a result made with ``labels=True`` prints.
+    """The id, or the node's label in quotes while a result made with ``labels=True`` prints.
 
-    Rule ids (and anything that is not a node id) stay as they are.
+    The quotes keep labels apart where the result joins them with "and" or
+    "or" (labels often hold those words). Rule ids (and anything that is not
+    a node id) stay as they are.
     """
-    return _LABELS.get().get(ident, ident)
+    label = _LABELS.get().get(ident)
+    return ident if label is None else f"“{label}”"
 
 
 def names(ids: Iterable[str], sep: str = ", ") -> str:
@@ -104,7 +107,7 @@ class Result(CimoModel):
         >>> str(e).splitlines()[0]
         'How purpose-reaffirmed comes about'
         >>> str(e.with_labels(pwp)).splitlines()[0]
-        'How Sense of purpose and identity reaffirmed comes about'
+        'How “Sense of purpose and identity reaffirmed” comes about'
         """
         copy = self.model_copy()
         copy._labels = {n.id: n.label for n in theory.nodes if n.label}

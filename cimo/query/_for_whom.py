@@ -476,8 +476,8 @@ class Circumstance(CimoModel):
         if self.facets is not None:
             extra += [f"{k}: {v}" for k, v in self.facets.model_dump(exclude_none=True).items()]
         tail = f" ({'; '.join(extra)})" if extra else ""
-        shown = name(self.context)
-        return f"{self.role} {shown}{'' if shown == self.label else ': ' + self.label}{tail}"
+        shown = name(self.context)  # the label already, when printing labels
+        return f"{self.role} {shown if shown != self.context else shown + ': ' + self.label}{tail}"
 
 
 class Circumstances(Result):
