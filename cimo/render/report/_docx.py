@@ -57,17 +57,22 @@ def report_docx(report: Report, *, png: Callable[[Figure], bytes]) -> bytes:
     normal.font.size = Pt(10)
     doc.core_properties.title = report.title
     doc.add_heading(report.title, level=0)
+    pictures = [png(f) for f in report.figures]  # all drawn before the page is laid out
     figures = tables = 0
     for depth, section, heading in _numbered(report):
-        wide = any(
-            isinstance(b, Table) and len(b.columns) >= LANDSCAPE_COLUMNS for b in section.blocks
-        )
-        _orient(doc, WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT)
+        ahead = iter(pictures[figures:])
+        wants = [
+            _orientation(b, next(ahead) if isinstance(b, Figure) else None) for b in section.blocks
+        ]
+        first = next((w for w in wants if w is not None), "portrait")
+        _orient(doc, WD_ORIENT.LANDSCAPE if first == "landscape" else WD_ORIENT.PORTRAIT)
         doc.add_heading(heading, level=min(depth, 9))
-        for block in section.blocks:
+        for block, want in zip(section.blocks, wants, strict=True):
+            if want is not None:
+                _orient(doc, WD_ORIENT.LANDSCAPE if want == "landscape" else WD_ORIENT.PORTRAIT)
             if isinstance(block, Figure):
                 figures += 1
-                _add_figure(doc, block, figures, png(block))
+                _add_figure(doc, block, figures, pictures[figures - 1])
             elif isinstance(block, Table):
                 tables += 1
                 add_table(doc, block, number=tables)
@@ -76,6 +81,20 @@ def report_docx(report: Report, *, png: Callable[[Figure], bytes]) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _orientation(block: Block, picture: bytes | None) -> str | None:
+    """The page a block needs, or None when any page will do.
+
+    Landscape for a wide table or a wide figure, portrait for a tall figure
+    (``picture`` is the figure's PNG).
+    """
+    if isinstance(block, Table):
+        return "landscape" if len(block.columns) >= LANDSCAPE_COLUMNS else None
+    if isinstance(block, Figure) and picture is not None:
+        width, height = _png_size(picture)
+        return "portrait" if height > 0.75 * width else "landscape"
+    return None
 
 
 def _add_text(doc: Document, block: Block) -> None:
