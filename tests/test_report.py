@@ -25,6 +25,7 @@ from cimo.cli import app
 from cimo.errors import UsageError
 from cimo.model import Source, Theory
 from cimo.render.report import (
+    APPRAISAL_FIELDS,
     RAMESES_II,
     Figure,
     Gap,
@@ -215,22 +216,32 @@ def test_appraisal_columns_appear_when_sources_have_the_fields() -> None:
     from pydantic import create_model
 
     appraised = create_model(
-        "AppraisedSource", __base__=Source, relevance=(str | None, None), rigour=(str | None, None)
+        "AppraisedSource",
+        __base__=Source,
+        relevance=(str | None, None),
+        rigour=(str | None, None),
+        rigour_note=(str | None, None),
     )
     theory = Theory.model_validate(_v2())
     rated = appraised.model_validate(
-        {"id": "fg1", "citation": "Focus group 1", "relevance": "high", "rigour": "moderate"}
+        {
+            "id": "fg1",
+            "citation": "Focus group 1",
+            "relevance": "high",
+            "rigour": "moderate",
+            "rigour_note": "one facilitator, no second coder",
+        }
     )
     with_appraisal = Theory.model_construct(**{**dict(theory), "sources": (rated,)})
     (table,) = _tables(rameses_report(with_appraisal).section(11), "sources")
     assert table.columns[-2:] == ("Relevance", "Rigour")
-    assert table.rows[0][-2:] == (("high",), ("moderate",))
+    assert table.rows[0][-2:] == (("high",), ("moderate", "one facilitator, no second coder"))
     blank = appraised(id="fg1", citation="Focus group 1")
     unrated = Theory.model_construct(**{**dict(theory), "sources": (blank,)})
     section = rameses_report(unrated).section(11)
     assert any(isinstance(b, Gap) and "No source is appraised" in b.text for b in section.blocks)
     (plain,) = _tables(rameses_report(theory).section(11), "sources")
-    has = [f for f in ("relevance", "rigour") if f in Source.model_fields]
+    has = [f for f in APPRAISAL_FIELDS if f in Source.model_fields]
     assert plain.columns[6:] == tuple(f.capitalize() for f in has)
 
 

@@ -36,8 +36,9 @@ from cimo.render.text import _groups as cmo_groups
 
 __all__ = ["APPRAISAL_FIELDS", "cmoc_table", "rameses_report"]
 
-#: Appraisal fields a :class:`~cimo.model.Source` may carry (shown when the model has them).
-APPRAISAL_FIELDS = ("relevance", "rigour")
+#: Appraisal fields a :class:`~cimo.model.Source` may carry (realist synthesis: relevance,
+#: richness, rigour), each shown as a column when the record has it, with its ``<field>_note``.
+APPRAISAL_FIELDS = ("relevance", "richness", "rigour")
 _WITNESS = ("supports", "refutes", "refines")
 #: How the sources table counts evidence that is no witness.
 _STANCE_WORDS = {"source": "as where a rule comes from", "": "with no stance"}
@@ -311,7 +312,10 @@ def _sources(theory: Theory) -> Section:
             (counted,) if counted else ("not cited by any configuration",),
             tuple(rules[s.id]),
         ]
-        row += [_appraisal(getattr(s, f, None)) for f in appraisal]
+        row += [
+            _appraisal(getattr(s, f, None)) + _appraisal(getattr(s, f"{f}_note", None))
+            for f in appraisal
+        ]
         rows.append(tuple(row))
     table = Table(
         name="sources",
