@@ -334,7 +334,11 @@ def _sources(theory: Theory) -> Section:
     blocks: list[Block] = [table]
     if appraisal and not any(getattr(s, f, None) for s in theory.sources for f in appraisal):
         blocks.append(
-            Gap(text=f"No source is appraised ({' and '.join(appraisal)} are empty for all).")
+            Gap(
+                text="No source is appraised: "
+                + ", ".join(f"`{f}`" for f in appraisal)
+                + " are empty for every source."
+            )
         )
     return Section(title=title, items=(11,), blocks=tuple(blocks))
 
