@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
@@ -251,12 +252,14 @@ _PUBLISHER_FIELDS = ("publisher", "institution", "school", "organization")
 def _from_bibtex(text: str, file: str | None) -> list[_Record]:
     bibtexparser = _need("bibtexparser")
     middlewares = _need("bibtexparser.middlewares")
-    import logging
-
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # errors are raised below
-    library = bibtexparser.parse_string(
-        text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
-    )
+    logger = logging.getLogger("bibtexparser")
+    was, logger.disabled = logger.disabled, True  # it logs what is raised below
+    try:
+        library = bibtexparser.parse_string(
+            text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
+        )
+    finally:
+        logger.disabled = was
     for block in library.failed_blocks:
         raise _bibtex_error(block, text, file)
     return [(e.start_line + 1, e.key, _bibtex_fields(e)) for e in library.entries]
@@ -321,9 +324,42 @@ def _latex(value: str) -> str:
 
 @functools.cache
 def _latex_decoder() -> Any:
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text()
+    macros = get_default_latex_context_db()
+    macros.add_context_category(  # the two marks the encoder writes that decode differently
+        "cimo", prepend=True, macros=[MacroTextSpec(m, t) for m, t in _ASCII_MACROS.items()]
+    )
+    return LatexNodes2Text(latex_context=macros)
+
+
+def _tex(value: str) -> str:
+    r"""Text as a BibTeX value: the characters TeX treats specially escaped, Unicode kept.
+
+    >>> print(_tex("R&D -- 100% {x} ^"))
+    R\&D -{}- 100\% \{x\} {\textasciicircum}
+    """
+    return _LIGATURE.sub(lambda m: m.group()[0] + "{}", value.translate(_TEX_ESCAPES))
+
+
+#: ASCII characters TeX reads as commands, written so that they read back as themselves.
+_TEX_ESCAPES = str.maketrans(
+    {
+        **{c: "\\" + c for c in "&%$#_{}"},
+        "\\": "{\\textbackslash}",
+        "~": "{\\textasciitilde}",
+        "^": "{\\textasciicircum}",
+        '"': "{\\textquotedbl}",
+        "`": "{\\textasciigrave}",
+    }
+)
+#: Pairs TeX joins into one mark (``--`` an en dash, ``''`` a closing quote, ``!``` ...).
+_LIGATURE = re.compile(r"-(?=-)|'(?=')|[!?](?=`)|<(?=<)|>(?=>)|,(?=,)")
+
+
+#: ASCII marks written as macros, read back as themselves (pylatexenc would read
+#: ``{\textasciicircum}`` as a modifier letter and ``''`` as a closing quote).
+_ASCII_MACROS = {"textasciicircum": "^", "textquotedbl": '"', "textasciigrave": "`"}
 
 
 # --------------------------------------------------------------------------- RIS
@@ -682,36 +718,39 @@ def _csl_author(name: str) -> dict[str, str]:
 def _to_bibtex(sources: Sequence[Source]) -> str:
     bibtexparser = _need("bibtexparser")
     model = _need("bibtexparser.model")
-    from pylatexenc.latexencode import unicode_to_latex
-
-    def tex(value: str) -> str:
-        return str(unicode_to_latex(value, non_ascii_only=False, unknown_char_policy="keep"))
-
     library = bibtexparser.Library()
     for s in sources:
         kind = _BIBTEX_OF_CSL.get(s.type or "", "misc")
         fields = [
-            ("author", " and ".join(_bibtex_author(a, tex) for a in s.authors)),
-            ("title", tex(s.title) if s.title else None),
-            (_container_key(kind), tex(s.container) if s.container else None),
+            ("author", " and ".join(_bibtex_author(a) for a in s.authors)),
+            ("title", _tex(s.title) if s.title else None),
+            (_container_key(kind), _tex(s.container) if s.container else None),
             ("year", str(s.year) if s.year is not None else None),
-            ("volume", tex(s.volume) if s.volume else None),
-            ("number", tex(s.issue) if s.issue else None),
+            ("volume", _tex(s.volume) if s.volume else None),
+            ("number", _tex(s.issue) if s.issue else None),
             ("pages", s.pages.replace("-", "--") if s.pages else None),
-            (_publisher_key(kind), tex(s.publisher) if s.publisher else None),
+            (_publisher_key(kind), _tex(s.publisher) if s.publisher else None),
             ("doi", _braces_safe(s.doi)),
             ("url", _braces_safe(s.url)),
-            ("note", tex(s.citation) if not s.title else None),
+            ("note", _tex(s.citation) if not s.title else None),
         ]
         library.add(model.Entry(kind, s.id, [model.Field(k, v) for k, v in fields if v]))
     return str(bibtexparser.write_string(library))
 
 
-def _bibtex_author(name: str, tex: Callable[[str], str]) -> str:
+def _bibtex_author(name: str) -> str:
+    """``Family, Given`` as a BibTeX name; a part BibTeX would split further, in braces."""
     family, _, given = name.partition(", ")
     if not given:
-        return "{" + tex(name) + "}"
-    return f"{tex(family)}, {tex(given)}"
+        return "{" + _tex(name) + "}"
+    return ", ".join(
+        "{" + _tex(part) + "}" if _SPLITS_NAME.search(part) else _tex(part)
+        for part in (family, given)
+    )
+
+
+#: What BibTeX reads as a break inside a name list or a name: ``and``, a comma, a brace.
+_SPLITS_NAME = re.compile(r",|\band\b|[{}]", re.IGNORECASE)
 
 
 def _container_key(kind: str) -> str:
