@@ -298,8 +298,13 @@ def test_pybtex_reads_the_bibtex_export() -> None:
 
 
 def test_citeproc_renders_the_csl_json_export(tmp_path: Path) -> None:
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
-    from citeproc import formatter
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
     from citeproc.source.json import CiteProcJSON
 
     path = write_references(cimo.load_example("work-focused-group-cbt"), tmp_path / "r.json")
@@ -434,7 +439,8 @@ def test_sources_list_shows_levels_and_notes(tmp_path: Path) -> None:
 def test_an_appraisal_outside_the_scale_is_refused_with_its_place() -> None:
     with pytest.raises(cimo.InvalidTheoryError, match=r"sources\[0\]\.rigour|/sources/0/rigour"):
         cimo.loads(
-            "format_version: '2.0'\nid: t\ntitle: T\nsources:\n  - {id: s, citation: S, rigour: strong}\n"
+            "format_version: '2.0'\nid: t\ntitle: T\n"
+            "sources:\n  - {id: s, citation: S, rigour: strong}\n"
         )
 
 
