@@ -266,8 +266,8 @@ def test_any_text_survives_bibtex_and_csl_json(
         publisher=title,
     )
     for fmt in ("bibtex", "csl-json"):
-        text = dumps_references([source], format=fmt)  # type: ignore[arg-type]
-        back = loads_references(text, format=fmt)[0]  # type: ignore[arg-type]
+        text = dumps_references([source], format=fmt)
+        back = loads_references(text, format=fmt)[0]
         assert bibliographic(back) == bibliographic(source), text
 
 
