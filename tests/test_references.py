@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -454,3 +455,27 @@ def test_diff_and_merge_see_a_changed_appraisal() -> None:
     assert [(c.id, [f.field for f in c.changes]) for c in change] == [("trial", ["rigour"])]
     merged = cimo.merge([old, new])
     assert [(c.kind, c.id, c.field) for c in merged.conflicts] == [("source", "trial", "rigour")]
+
+
+_PIECES = st.sampled_from(
+    [
+        "@article{", "@string{", "@comment{", "}", "{", ",", " = ", '"', "#", "\n", "\\", "%",
+        "author", "title", " and ", "TY  - ", "ER  - ", "AU  - ", "PY  - ", "TI - ", "[", "]",
+        '{"id": ', '"issued": ', '"author": ', "null", "5", '"x"', "2020", "--", "é",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_PIECES | st.text(max_size=5), max_size=30))
+def test_any_text_is_read_or_refused_with_a_cimo_error(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for fmt in ("bibtex", "ris", "csl-json"):
+        with contextlib.suppress(cimo.CimoError):
+            loads_references(text, format=fmt, file="f")  # type: ignore[arg-type]
+
+
+def test_a_syntax_error_is_said_once(capfd: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(cimo.FileFormatError):
+        read_references(REFS / "zotero-broken.bib")
+    assert capfd.readouterr().err == ""  # bibtexparser's own warning is not printed too

@@ -252,7 +252,7 @@ _PUBLISHER_FIELDS = ("publisher", "institution", "school", "organization")
 def _from_bibtex(text: str, file: str | None) -> list[_Record]:
     bibtexparser = _need("bibtexparser")
     middlewares = _need("bibtexparser.middlewares")
-    logger = logging.getLogger("bibtexparser")
+    logger = logging.getLogger("bibtexparser.splitter")
     was, logger.disabled = logger.disabled, True  # it logs what is raised below
     try:
         library = bibtexparser.parse_string(
