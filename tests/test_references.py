@@ -472,7 +472,7 @@ def test_any_text_is_read_or_refused_with_a_cimo_error(pieces: list[str]) -> Non
     text = "".join(pieces)
     for fmt in ("bibtex", "ris", "csl-json"):
         with contextlib.suppress(cimo.CimoError):
-            loads_references(text, format=fmt, file="f")  # type: ignore[arg-type]
+            loads_references(text, format=fmt, file="f")
 
 
 def test_a_syntax_error_is_said_once(capfd: pytest.CaptureFixture[str]) -> None:
