@@ -145,8 +145,8 @@ def loads_references(
     out = []
     for line, key, fields in records:
         fields = {k: v for k, v in fields.items() if v not in (None, "", ())}
-        ident = _fresh(key if key and _ID.fullmatch(key) and not key.isdigit() else None,
-                       fields, taken)  # fmt: skip
+        usable = key if key and _ID.fullmatch(key) and not key.isdigit() else None
+        ident = _fresh(usable, fields, taken)
         try:
             out.append(Source(id=ident, citation=_citation(fields, ident), **fields))
         except ValidationError as err:
@@ -160,10 +160,15 @@ def loads_references(
 
 def _fresh(key: str | None, fields: Mapping[str, Any], taken: set[str]) -> str:
     """The reference's key, or ``family-year``; a letter is added to one already taken."""
-    if key is None:
-        first = fields.get("authors", ())
-        name = first[0].split(",")[0] if first else str(fields.get("title", "source"))
-        base = slug(name.split()[-1] if not first else name, fallback="source").lower()
+    if key is None:  # the first author's family name, else the title's first long word
+        authors = fields.get("authors", ())
+        words = str(fields.get("title", "")).split()
+        name = (
+            authors[0].split(",")[0]
+            if authors
+            else next((w for w in words if len(w) > 3), words[0] if words else "source")
+        )
+        base = slug(name, fallback="source").lower()
         base = f"{base}-{fields['year']}" if fields.get("year") else base
     else:
         base = key
