@@ -8,7 +8,16 @@ import sys
 
 import pytest
 
-HEAVY = ("networkx", "yaml", "openpyxl", "graphviz", "hypothesis", "docx")
+HEAVY = (
+    "networkx",
+    "yaml",
+    "openpyxl",
+    "graphviz",
+    "hypothesis",
+    "docx",
+    "bibtexparser",
+    "rispy",
+)
 
 
 def _modules_after(code: str) -> set[str]:

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from cimo._version import __version__
-from cimo.cli import _check, _core, _explore, _interop, _query, _render, _report, _table_io
+from cimo.cli import (
+    _check,
+    _core,
+    _explore,
+    _interop,
+    _query,
+    _render,
+    _report,
+    _sources,
+    _table_io,
+)
 from cimo.cli._common import CimoGroup
 
 __all__ = ["app"]
@@ -45,6 +55,7 @@ _core.register(app)
 _table_io.register(app)
 _query.register(app)
 _interop.register(app)
+_sources.register(app)
 _render.register(app)
 _explore.register(app)
 _report.register(app)

@@ -15,7 +15,7 @@ import typer
 from cimo.cli._common import CimoGroup, emit, handle_errors, read_theory, to_json
 from cimo.core.formats import AnswerFormat
 from cimo.io import dumps, format_of
-from cimo.model import Theory
+from cimo.model import Appraisal, Theory
 
 if TYPE_CHECKING:
     from cimo.query import Result
@@ -75,6 +75,27 @@ _IDS = Annotated[
         "--ids",
         help="Name elements by id in text and Markdown (by default by label; JSON always has ids).",
     ),
+]
+
+
+def _min_help(criterion: str) -> str:
+    return (
+        f"Count only evidence from sources whose {criterion} is rated at least LEVEL "
+        "(low, moderate or high); other evidence is set aside."
+    )
+
+
+_MIN_RELEVANCE = Annotated[
+    Appraisal | None,
+    typer.Option("--min-relevance", metavar="LEVEL", help=_min_help("relevance")),
+]
+_MIN_RICHNESS = Annotated[
+    Appraisal | None,
+    typer.Option("--min-richness", metavar="LEVEL", help=_min_help("richness")),
+]
+_MIN_RIGOUR = Annotated[
+    Appraisal | None,
+    typer.Option("--min-rigour", metavar="LEVEL", help=_min_help("rigour")),
 ]
 
 
@@ -279,22 +300,30 @@ def _register_more(query: typer.Typer) -> None:
             typer.Option(min=1, help="The fewest distinct witnesses that make a demi-regularity."),
         ] = 2,
         by: _BY = None,
+        min_relevance: _MIN_RELEVANCE = None,
+        min_richness: _MIN_RICHNESS = None,
+        min_rigour: _MIN_RIGOUR = None,
         format: _FORMAT = "text",
         ids: _IDS = False,
     ) -> None:
         """Who supports, refutes or refines each rule and mechanism; the demi-regularities.
 
         With --by, the witnesses of each rule and mechanism are also counted by
-        kind of person (a participant attribute such as role).
+        kind of person (a participant attribute such as role). The sources cited
+        are listed with their appraisal; with --min-rigour (or --min-relevance,
+        --min-richness) only evidence from sources rated at least that level counts.
         """
         from cimo.query import evidence
 
-        _show(
-            evidence(_theory(ctx), min_witnesses=min_witnesses, by=by),
-            format,
+        result = evidence(
             _theory(ctx),
-            ids=ids,
+            min_witnesses=min_witnesses,
+            by=by,
+            min_relevance=min_relevance,
+            min_richness=min_richness,
+            min_rigour=min_rigour,
         )
+        _show(result, format, _theory(ctx), ids=ids)
 
     @query.command("coverage")
     @handle_errors

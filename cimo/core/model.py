@@ -86,6 +86,8 @@ from cimo.core.structure import STRUCTURAL_CODES, structural_errors
 from cimo.core.vocabulary import (
     SLOTS,
     AnnotationKind,
+    Appraisal,
+    AppraisalCriterion,
     ContextLevel,
     Dimension,
     EvidenceStance,
@@ -107,6 +109,8 @@ __all__ = [
     "STRUCTURAL_CODES",
     "Annotation",
     "AnnotationKind",
+    "Appraisal",
+    "AppraisalCriterion",
     "AttributeValue",
     "CheckSettings",
     "CimoModel",
@@ -410,13 +414,59 @@ class Link(CimoModel):
 
 
 class Source(CimoModel):
-    """A study, document or data set that evidence comes from."""
+    """A study, document or data set that evidence comes from, and how the review appraised it.
+
+    The bibliographic fields are those a reference manager keeps (named as in
+    CSL-JSON), so sources come in from Zotero, EndNote or Mendeley and go back
+    out as BibTeX or CSL-JSON (:mod:`cimo.exchange.references`). The appraisal
+    follows realist synthesis (RAMESES item 8, Wong et al. 2013; Dada et al.
+    2023): each of ``relevance``, ``richness`` and ``rigour`` is ``high``,
+    ``moderate`` or ``low``, with a note saying why. Evidence summaries show
+    it and can leave out evidence from sources rated below a level
+    (:func:`cimo.query.evidence`).
+
+    >>> s = Source(id="wong-2013", citation="Wong et al. (2013)", rigour="high",
+    ...            relevance="moderate", relevance_note="synthesis standards, not a trial")
+    >>> s.appraisal("rigour"), s.appraisal("richness")
+    ('high', None)
+    """
 
     id: Annotated[Id, NESTED]
     citation: Annotated[Label, NESTED_WORDING]
+    """The reference as the theory prints it."""
+    type: Annotated[Id | None, NESTED] = None
+    """The kind of source, as a CSL item type: ``article-journal``, ``book``, ``chapter``,
+    ``report``, ``thesis``, ``webpage``, ``interview``, ``dataset``, ..."""
+    authors: Annotated[tuple[Label, ...], NESTED] = ()
+    """The authors in order, each ``Family, Given`` (an organisation: its name alone)."""
+    title: Annotated[str | None, NESTED] = None
+    container: Annotated[str | None, NESTED] = None
+    """Where it appeared: the journal, the book of a chapter, the website."""
     year: Annotated[int | None, NESTED] = None
+    volume: Annotated[str | None, NESTED] = None
+    issue: Annotated[str | None, NESTED] = None
+    pages: Annotated[str | None, NESTED] = None
+    """The page range (``372-397``) or article number."""
+    publisher: Annotated[str | None, NESTED] = None
     doi: Annotated[str | None, NESTED] = None
+    """The DOI (``10.1108/MHRJ-12-2020-0094``); sources are matched by it on import."""
     url: Annotated[str | None, NESTED] = None
+    relevance: Annotated[Appraisal | None, NESTED] = None
+    """Can the source contribute to building or testing the programme theory?"""
+    relevance_note: Annotated[str | None, NESTED_WORDING] = None
+    """Why: the judgement behind ``relevance``."""
+    richness: Annotated[Appraisal | None, NESTED] = None
+    """How much the source says about contexts and mechanisms (thick, explanatory data)
+    rather than outcomes alone."""
+    richness_note: Annotated[str | None, NESTED_WORDING] = None
+    rigour: Annotated[Appraisal | None, NESTED] = None
+    """Is the method that produced the data credible and trustworthy?"""
+    rigour_note: Annotated[str | None, NESTED_WORDING] = None
+
+    def appraisal(self, criterion: AppraisalCriterion) -> Appraisal | None:
+        """The rating on one criterion (``relevance``, ``richness`` or ``rigour``), or None."""
+        value: Appraisal | None = getattr(self, criterion)
+        return value
 
 
 class Iteration(CimoModel):

@@ -28,12 +28,15 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeAlias, get_args
 
 __all__ = [
+    "APPRAISAL_CRITERIA",
     "KINDS",
     "KIND_WORDS",
     "SLOT",
     "SLOTS",
     "SLOT_BY_ATTR",
     "AnnotationKind",
+    "Appraisal",
+    "AppraisalCriterion",
     "ContextLevel",
     "DiffPolicy",
     "Dimension",
@@ -90,11 +93,22 @@ AnnotationKind: TypeAlias = Literal[
 ]
 #: How strongly a finding was expressed (seed 000 Methods: incidence and intensity).
 Intensity: TypeAlias = Literal["low", "moderate", "high"]
+#: How a realist review rates a source on one appraisal criterion: ``high``, ``moderate``
+#: or ``low`` (the ordinal scale realist reviews report; Dada et al. 2023).
+Appraisal: TypeAlias = Literal["low", "moderate", "high"]
+#: What a realist review appraises a source for: **relevance** (can it contribute to
+#: building or testing the programme theory?), **richness** (how much it says about
+#: contexts and mechanisms, not only outcomes) and **rigour** (is the method that
+#: produced the data credible and trustworthy?); RAMESES item 8 (Wong et al. 2013) names
+#: relevance and rigour, Dada et al. (2023) add richness.
+AppraisalCriterion: TypeAlias = Literal["relevance", "richness", "rigour"]
 #: Severity of a validation finding, and the level at which checks fail.
 Severity: TypeAlias = Literal["error", "warning", "info"]
 
 #: The node kinds, in the order of a configuration (C, I, M, O).
 KINDS: tuple[NodeKind, ...] = get_args(NodeKind)
+#: The appraisal criteria, in the order realist reviews report them.
+APPRAISAL_CRITERIA: tuple[AppraisalCriterion, ...] = get_args(AppraisalCriterion)
 #: Each kind with its article, for messages ("is an outcome").
 KIND_WORDS: MappingProxyType[str, str] = MappingProxyType(
     {

@@ -13,7 +13,9 @@ for text), bound to the names of the format table
 * :mod:`cimo.exchange.qdc`: REFI-QDA codebooks;
 * :mod:`cimo.exchange.causalmap`: Causal Map's links table;
 * :mod:`cimo.exchange.drawio`: draw.io / diagrams.net diagrams;
-* :mod:`cimo.exchange.table`: CMO tables in spreadsheets (CSV, XLSX).
+* :mod:`cimo.exchange.table`: CMO tables in spreadsheets (CSV, XLSX);
+* :mod:`cimo.exchange.references`: sources from and to reference managers (BibTeX, RIS,
+  CSL-JSON).
 
 ``docs/interop.md`` lists what each format keeps and loses.
 
@@ -30,7 +32,17 @@ from cimo._lazy import attach
 
 # Imported on first use (PEP 562), so importing the package stays cheap.
 if TYPE_CHECKING:
-    from cimo.exchange import causalmap, cytoscape, dagitty, drawio, kumu, networks, qdc, table
+    from cimo.exchange import (
+        causalmap,
+        cytoscape,
+        dagitty,
+        drawio,
+        kumu,
+        networks,
+        qdc,
+        references,
+        table,
+    )
     from cimo.exchange.formats import (
         EXPORT_FORMATS,
         IMPORT_FORMATS,
@@ -53,6 +65,7 @@ if not TYPE_CHECKING:
             "kumu",
             "networks",
             "qdc",
+            "references",
             "table",
         ),
         names={
@@ -84,6 +97,7 @@ __all__ = [
     "networks",
     "qdc",
     "read",
+    "references",
     "table",
     "write",
 ]

@@ -40,6 +40,7 @@ from cimo.query._coverage import (
     InterventionReach,
     MechanismEvidence,
     RuleEvidence,
+    SourceAppraisal,
     coverage,
     evidence,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "Result",
     "RuleEvidence",
     "Scenario",
+    "SourceAppraisal",
     "Way",
     "chains",
     "circumstances",

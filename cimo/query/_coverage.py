@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from cimo._util import plural, suggest
 from cimo.core.index import index_of
+from cimo.core.vocabulary import APPRAISAL_CRITERIA
 from cimo.errors import UnknownIdError
-from cimo.model import CimoModel, Evidence, Intensity, Rule, Theory
+from cimo.model import Appraisal, AppraisalCriterion, CimoModel, Evidence, Intensity, Rule, Theory
 from cimo.query._base import Result, labelled, name, names, rule_index, walk
 from cimo.taxonomy import lineage, resolve_taxonomy
 
@@ -21,6 +22,8 @@ __all__ = [
     "InterventionReach",
     "MechanismEvidence",
     "RuleEvidence",
+    "SourceAppraisal",
+    "appraisal_filter",
     "coverage",
     "evidence",
     "group_by",
@@ -205,17 +208,22 @@ def group_by(theory: Theory, by: str) -> Callable[[Evidence], str | None]:
 
 
 def groups_of(
-    rules: Iterable[Rule], group: Callable[[Evidence], str | None], order: Iterable[str]
+    rules: Iterable[Rule],
+    group: Callable[[Evidence], str | None],
+    order: Iterable[str],
+    *,
+    keep: Callable[[Evidence], bool] | None = None,
 ) -> tuple[GroupEvidence, ...]:
     """The witnesses of ``rules`` by kind of person, in ``order`` (unrecorded last).
 
-    Entries with no stance, or ``stance: source``, are not witnesses and are left out.
+    Entries with no stance, or ``stance: source``, are not witnesses and are left out,
+    and so are those ``keep`` (when given) says no to.
     """
     counts: dict[str | None, dict[str, int]] = {}
     who: dict[str | None, dict[str, dict[str, None]]] = {}
     for rule in rules:
         for entry in rule.evidence:
-            if entry.stance not in _STANCES:
+            if entry.stance not in _STANCES or (keep is not None and not keep(entry)):
                 continue
             key = group(entry)
             tally = counts.setdefault(key, dict.fromkeys(_STANCES, 0))
@@ -302,6 +310,59 @@ class DemiRegularity(CimoModel):
         )
 
 
+class SourceAppraisal(CimoModel):
+    """How the review appraised one source cited as evidence (None: not rated)."""
+
+    source: str
+    relevance: Appraisal | None = None
+    richness: Appraisal | None = None
+    rigour: Appraisal | None = None
+
+    @property
+    def appraised(self) -> bool:
+        """True when the source is rated on at least one criterion."""
+        return any(getattr(self, c) is not None for c in APPRAISAL_CRITERIA)
+
+    def __str__(self) -> str:
+        rated = [f"{c} {v}" for c in APPRAISAL_CRITERIA if (v := getattr(self, c)) is not None]
+        return f"{self.source}: {', '.join(rated) or 'not appraised'}"
+
+
+def appraisal_filter(
+    theory: Theory, minimum: Mapping[AppraisalCriterion, Appraisal]
+) -> Callable[[Evidence], bool] | None:
+    """Whether a piece of evidence comes from a source rated at least ``minimum``.
+
+    ``minimum`` maps criteria (``rigour``, ...) to the lowest level kept. Evidence
+    with no source, or whose source is not rated on a criterion asked for, is not
+    kept (nothing shows that it meets the level). None when ``minimum`` is empty.
+
+    >>> import cimo
+    >>> theory = cimo.Theory.model_validate({"id": "t", "title": "T", "sources": [
+    ...     {"id": "a", "citation": "A", "rigour": "high"},
+    ...     {"id": "b", "citation": "B", "rigour": "low"}]})
+    >>> keep = appraisal_filter(theory, {"rigour": "moderate"})
+    >>> keep(cimo.Evidence(source="a")), keep(cimo.Evidence(source="b"))
+    (True, False)
+    """
+    if not minimum:
+        return None
+    sources = index_of(theory).sources
+    floor = {c: _LEVELS.index(level) for c, level in minimum.items()}
+
+    def keep(entry: Evidence) -> bool:
+        source = sources.get(entry.source) if entry.source else None
+        if source is None:
+            return False
+        for criterion, lowest in floor.items():
+            value = source.appraisal(criterion)
+            if value is None or _LEVELS.index(value) < lowest:
+                return False
+        return True
+
+    return keep
+
+
 class EvidenceSummary(Result):
     """Evidence per rule and per mechanism, and the demi-regularities."""
 
@@ -311,6 +372,14 @@ class EvidenceSummary(Result):
     min_witnesses: int
     by: str | None = None
     """The participant attribute the witnesses are grouped by (``evidence(by=...)``)."""
+    sources: tuple[SourceAppraisal, ...] = ()
+    """The sources the counted evidence cites, in order of first citation, with their
+    appraisal (relevance, richness, rigour); printed when any of them is appraised."""
+    minimum: tuple[tuple[AppraisalCriterion, Appraisal], ...] = ()
+    """The appraisal levels asked for (``min_rigour=...``), as (criterion, level) pairs."""
+    set_aside: int = 0
+    """How many pieces of evidence were left out because their source is rated below
+    ``minimum`` (or not rated, or not given)."""
 
     def _lines(self) -> tuple[str, list[str]]:
         def groups(rows: tuple[GroupEvidence, ...]) -> str:
@@ -332,7 +401,17 @@ class EvidenceSummary(Result):
             if m.rules
         ]
         lines += [f"demi-regularity {d}" for d in self.demi_regularities]
-        return "Evidence" + (f" by {self.by}" if self.by else ""), lines
+        if self.minimum or any(a.appraised for a in self.sources):
+            lines += [f"source {a}" for a in self.sources]
+        title = "Evidence" + (f" by {self.by}" if self.by else "")
+        if self.minimum:
+            floor = ", ".join(f"{c} at least {level}" for c, level in self.minimum)
+            title += f" from sources rated {floor}"
+            lines.append(
+                f"{plural(self.set_aside, 'piece')} of evidence set aside: source rated lower, "
+                "not rated, or not given"
+            )
+        return title, lines
 
 
 def _witness(source: str | None, participant: str | None) -> str | None:
@@ -342,7 +421,14 @@ def _witness(source: str | None, participant: str | None) -> str | None:
 
 
 def evidence(
-    theory: Theory, *, min_witnesses: int = 2, by: str | None = None, labels: bool = False
+    theory: Theory,
+    *,
+    min_witnesses: int = 2,
+    by: str | None = None,
+    min_relevance: Appraisal | None = None,
+    min_richness: Appraisal | None = None,
+    min_rigour: Appraisal | None = None,
+    labels: bool = False,
 ) -> EvidenceSummary:
     """Who supports, refutes or refines each rule and mechanism; recurring C-M pairs.
 
@@ -358,6 +444,13 @@ def evidence(
     evidence, in the order the participants are declared; evidence from a
     whole source or a participant named in free text is "not recorded".
 
+    The sources cited are listed with their appraisal (``sources``). With
+    ``min_relevance``, ``min_richness`` or ``min_rigour`` (``low``, ``moderate``
+    or ``high``), only evidence from sources rated at least that level counts;
+    evidence with no source or from a source not rated on that criterion is set
+    aside too, and ``set_aside`` says how many pieces were. With ``labels``, the
+    printed summary names elements by label instead of id.
+
     Raises:
         UnknownIdError: if ``by`` is not an attribute of any declared participant.
 
@@ -367,19 +460,39 @@ def evidence(
     >>> for d in e.demi_regularities:
     ...     print(d.context, d.mechanism, len(d.witnesses))
     work-related-adversity appraising-adversity 5
+    >>> theory = cimo.Theory.model_validate({"id": "t", "title": "T",
+    ...     "nodes": [{"kind": "mechanism", "id": "m", "label": "M"}],
+    ...     "rules": [{"id": "R1", "because": ["m"], "evidence": [
+    ...         {"source": "trial", "stance": "supports"},
+    ...         {"source": "blog", "stance": "refutes"}]}],
+    ...     "sources": [{"id": "trial", "citation": "A trial", "rigour": "high"},
+    ...                 {"id": "blog", "citation": "A blog", "rigour": "low"}]})
+    >>> e = evidence(theory, min_rigour="moderate")
+    >>> e.rules[0].supports, e.rules[0].refutes, e.set_aside, [str(s) for s in e.sources]
+    (1, 0, 1, ['trial: rigour high'])
     """
+    asked = {"relevance": min_relevance, "richness": min_richness, "rigour": min_rigour}
+    minimum: dict[AppraisalCriterion, Appraisal] = {
+        c: level for c in APPRAISAL_CRITERIA if (level := asked[c]) is not None
+    }
+    keep = appraisal_filter(theory, minimum)
     group = group_by(theory, by) if by is not None else None
     order = group_order(theory, by) if by is not None else ()
+    set_aside = 0
+    cited: dict[str, None] = {}
     per_rule = []
     mech_rules: defaultdict[str, list[Rule]] = defaultdict(list)
     witnesses: defaultdict[tuple[str, str], dict[str, None]] = defaultdict(dict)
     pair_rules: defaultdict[tuple[str, str], dict[str, None]] = defaultdict(dict)
     by_mech: defaultdict[str, list[RuleEvidence]] = defaultdict(list)
     for rule in theory.rules:
-        stances = [e.stance for e in rule.evidence]
-        incidences = [e.incidence for e in rule.evidence if e.incidence is not None]
+        entries = rule.evidence if keep is None else [e for e in rule.evidence if keep(e)]
+        set_aside += len(rule.evidence) - len(entries)
+        cited.update(dict.fromkeys(e.source for e in entries if e.source))
+        stances = [e.stance for e in entries]
+        incidences = [e.incidence for e in entries if e.incidence is not None]
         by_stance: dict[str, dict[str, None]] = {"supports": {}, "refutes": {}, "refines": {}}
-        for e in rule.evidence:
+        for e in entries:
             if e.stance in by_stance and (w := _witness(e.source, e.participant)):
                 by_stance[e.stance][w] = None
         row = RuleEvidence(
@@ -387,22 +500,20 @@ def evidence(
             supports=stances.count("supports"),
             refutes=stances.count("refutes"),
             refines=stances.count("refines"),
-            sources=tuple(dict.fromkeys(e.source for e in rule.evidence if e.source)),
+            sources=tuple(dict.fromkeys(e.source for e in entries if e.source)),
             supported_by=tuple(by_stance["supports"]),
             refuted_by=tuple(by_stance["refutes"]),
             refined_by=tuple(by_stance["refines"]),
             incidence=sum(incidences) if incidences else None,
-            intensity=_highest(e.intensity for e in rule.evidence),
-            groups=groups_of([rule], group, order) if group else (),
+            intensity=_highest(e.intensity for e in entries),
+            groups=groups_of([rule], group, order, keep=keep) if group else (),
         )
         per_rule.append(row)
         for m in rule.mechanisms:
             by_mech[m].append(row)
             mech_rules[m].append(rule)
         who = [
-            w
-            for e in rule.evidence
-            if e.stance != "refutes" and (w := _witness(e.source, e.participant))
+            w for e in entries if e.stance != "refutes" and (w := _witness(e.source, e.participant))
         ]
         for c in rule.contexts:
             for m in rule.mechanisms:
@@ -422,7 +533,9 @@ def evidence(
                 sources=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
                 incidence=sum(incidences) if incidences else None,
                 intensity=_highest(r.intensity for r in rows),
-                groups=groups_of(mech_rules.get(node.id, ()), group, order) if group else (),
+                groups=(
+                    groups_of(mech_rules.get(node.id, ()), group, order, keep=keep) if group else ()
+                ),
             )
         )
     demi = tuple(
@@ -436,5 +549,16 @@ def evidence(
         demi_regularities=demi,
         min_witnesses=min_witnesses,
         by=by,
+        sources=tuple(_appraisals(theory, cited)),
+        minimum=tuple(minimum.items()),
+        set_aside=set_aside,
     )
     return labelled(result, theory, labels)
+
+
+def _appraisals(theory: Theory, cited: Iterable[str]) -> Iterable[SourceAppraisal]:
+    sources = index_of(theory).sources
+    for sid in cited:
+        source = sources.get(sid)
+        ratings = {c: source.appraisal(c) for c in APPRAISAL_CRITERIA} if source else {}
+        yield SourceAppraisal(source=sid, **ratings)

@@ -22,7 +22,9 @@ except ImportError as _err:  # pragma: no cover - exercised only without hypothe
 
 from cimo import _drawn as make
 from cimo.core.vocabulary import (
+    APPRAISAL_CRITERIA,
     AnnotationKind,
+    Appraisal,
     RelationType,
     Severity,
     values,
@@ -62,6 +64,7 @@ _IDS: st.SearchStrategy[str] = st.builds(
 _INDEX = st.integers(0, 255)
 _DOMAINS = ("clinical", "work", "interpersonal")
 _DOIS = ("10.1000/xyz", "10.1186/s12913-021-06006-1")
+_SOURCE_TYPES = ("article-journal", "book", "chapter", "report")
 _EVIDENCE_KINDS = ("realist-evaluation", "realist-synthesis", "interview")
 #: Checks a generated theory's own ``check:`` block may ignore: style checks that no
 #: property of the suite counts on (ignoring any check is legal, but a theory that
@@ -211,14 +214,26 @@ def _parts(text: st.SearchStrategy[str]) -> _Parts:
             }
         ),
         sources=st.lists(
-            st.fixed_dictionaries(
+            _gated(
                 {
                     "id": _IDS,
                     "citation": text,
                     "year": _optional(st.integers(1900, 2100)),
                     "doi": _optional(st.sampled_from(_DOIS)),
                     "url": _optional(st.just("https://example.org/study")),
-                }
+                },
+                {
+                    "type": _optional(st.sampled_from(_SOURCE_TYPES)),
+                    "authors": _tuples(text),
+                    "title": note,
+                    "container": note,
+                    "volume": _optional(st.sampled_from(("27", "Suppl 1"))),
+                    "issue": _optional(st.just("4")),
+                    "pages": _optional(st.sampled_from(("372-397", "e1002"))),
+                    "publisher": note,
+                    **{c: _optional(_choices(Appraisal)) for c in APPRAISAL_CRITERIA},
+                    **{f"{c}_note": note for c in APPRAISAL_CRITERIA},
+                },
             ),
             max_size=2,
             unique_by=lambda s: s["id"],
