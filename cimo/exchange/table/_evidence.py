@@ -37,13 +37,25 @@ from cimo.model import Evidence
 __all__ = ["EvidenceText", "evidence_line", "parse_evidence"]
 
 _STANCES: tuple[str, ...] = get_args(EvidenceStance)
-_LINE = re.compile(
-    r"""^(?P<head>(?:(?!\s—\s)[^"“\[])*?)\s*:?\s*
-        (?:["“](?P<quote>.*)["”])?\s*
+_REST = re.compile(
+    r"""^:?\s*(?:["“](?P<quote>.*?)["”])?\s*
         (?:\[(?P<stance>[a-z]+)\])?\s*
         (?:—\s*(?P<note>.*))?$""",
     re.VERBOSE | re.DOTALL,
 )
+
+
+def _split_head(line: str) -> tuple[str, str]:
+    """The line cut where the head ends: at a quote, ``[`` or a dash outside brackets."""
+    depth = 0
+    for k, ch in enumerate(line):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (ch in '"“[' or line.startswith(" — ", k)):
+            return line[:k], line[k:].strip()
+    return line, ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +114,11 @@ def parse_evidence(
     line = line.strip()
     if line.startswith("— "):  # a note that reads like a quote
         return EvidenceText(note=line[2:].strip(), stance=stance)
-    found = _LINE.match(line)
+    head, rest = _split_head(line)
+    found = _REST.match(rest)
     if found is None or (found["quote"] is None and found["stance"] not in _STANCES):
-        return EvidenceText(note=line.strip(), stance=stance)
-    participant, source, locator = _head(found["head"])
+        return EvidenceText(note=line, stance=stance)
+    participant, source, locator = _head(head)
     return EvidenceText(
         participant=participant,
         source=source,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,7 +18,9 @@ from typing import Any, TypedDict, Unpack, get_args
 
 from pydantic import ValidationError
 
+from cimo._util import ReadableIds as _Ids
 from cimo._util import did_you_mean, paused_gc
+from cimo._util import readable_slug as _slug
 from cimo.core._base import ID_PATTERN
 from cimo.core.data import invalid_theory_error
 from cimo.core.migrate import theme_id, theme_records
@@ -160,10 +161,6 @@ BOLD = re.compile(r"<b>(.*?)</b>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?b>", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:[\s,;:.]|\b(?:and|or)\b)+$", re.IGNORECASE)
 _LEADING = re.compile(r"^[\s,;:.]+")
-_SLUG_LENGTH = 40
-_STOP_WORDS = frozenset(
-    "a an and as at by for from in into its of on or than that the their to with".split()  # noqa: SIM905
-)
 _NODE_CLASS: Mapping[NodeKind, type[Any]] = {
     "context": Context,
     "intervention": Intervention,
@@ -181,40 +178,6 @@ _FIELD_ROLE: Mapping[str, Role] = {
     "status": "status",
     "actor": "actor",
 }
-
-
-def _slug(text: str, fallback: str) -> str:
-    """A readable id from text: ASCII words joined by ``-``, at most about 40 characters."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", plain.lower())
-    kept: list[str] = []
-    for word in words:
-        if kept and len("-".join([*kept, word])) > _SLUG_LENGTH:
-            while len(kept) > 1 and kept[-1] in _STOP_WORDS:
-                kept.pop()  # a cut slug ends on a word that carries meaning
-            break
-        kept.append(word[:_SLUG_LENGTH])
-    return "-".join(kept) or fallback
-
-
-class _Ids:
-    """Hands out unique ids: the slug, or the slug with ``-2``, ``-3``, ... in call order."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-        self.next: dict[str, int] = {}
-
-    def take(self, base: str) -> str:
-        if base not in self.used:
-            self.used.add(base)
-            return base
-        n = self.next.get(base, 2)
-        while f"{base}-{n}" in self.used:
-            n += 1
-        self.next[base] = n + 1
-        ident = f"{base}-{n}"
-        self.used.add(ident)
-        return ident
 
 
 def _split(cell: str, separator: str) -> list[str]:

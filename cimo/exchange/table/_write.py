@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo._util import readable_slug as _slug
 from cimo.core.index import index_of
 from cimo.errors import UsageError
 from cimo.exchange.table._cells import Table, write_cells
 from cimo.exchange.table._evidence import evidence_line
-from cimo.exchange.table._read import BOLD, _plain, _slug, theme_text
+from cimo.exchange.table._read import BOLD, _plain, theme_text
 from cimo.exchange.table._roles import HEADERS, ROLES, SLOT_OF_ROLE, Role
 from cimo.model import Mechanism, Rule, Theory
 

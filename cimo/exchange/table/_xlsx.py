@@ -33,6 +33,8 @@ __all__ = ["MAX_SHEET_CELLS", "check_sheet_name", "read_xlsx", "xlsx_bytes"]
 
 #: Most cells (rows times columns of the used range) read from one sheet.
 MAX_SHEET_CELLS = 2_000_000
+#: The narrowest and widest columns written, in characters.
+MIN_WIDTH, MAX_WIDTH = 8, 60
 
 Records = list[tuple[int, list[str]]]
 
@@ -294,9 +296,15 @@ def _records(cells: dict[tuple[int, int], Any], where: dict[str, Any]) -> tuple[
 def xlsx_bytes(
     headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...], file: Path, sheet: str
 ) -> bytes:
-    """A workbook of one sheet: the headers in bold, then the rows; text cells stay text."""
+    """A workbook of one sheet: the headers in bold, then the rows; text cells stay text.
+
+    Every cell wraps its text and is aligned to the top; each column is as
+    wide as its longest line, between :data:`MIN_WIDTH` and :data:`MAX_WIDTH`
+    characters; the header row stays in view when scrolling.
+    """
     openpyxl = _openpyxl(file, "writing")
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     check_sheet_name(sheet)
     book = openpyxl.Workbook()
@@ -307,10 +315,20 @@ def xlsx_bytes(
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([escape_cell(c) if c else None for c in row])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    widths = [MIN_WIDTH] * len(headers)
     for line in ws.iter_rows():
-        for c in line:
-            if isinstance(c.value, str) and c.value.startswith("="):
-                c.data_type = "s"  # text, not a formula
+        for j, c in enumerate(line):
+            c.alignment = wrap
+            if isinstance(c.value, str):
+                if c.value.startswith("="):
+                    c.data_type = "s"  # text, not a formula
+                longest = max(len(part) for part in c.value.split("\n"))
+                if j < len(widths) and longest > widths[j]:
+                    widths[j] = min(longest + 2, MAX_WIDTH)
+    for j, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(j + 1)].width = width
+    ws.freeze_panes = "A2"
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()
