@@ -26,6 +26,7 @@ from cimo.core.data import invalid_theory_error
 from cimo.core.migrate import theme_id, theme_records
 from cimo.core.source import TableSource, register_table
 from cimo.core.vocabulary import EvidenceStance, NodeKind, RelationType, Status
+from cimo.errors import UsageError
 from cimo.exchange.table._cells import Table, raise_problems, read_cells
 from cimo.exchange.table._evidence import parse_evidence
 from cimo.exchange.table._roles import (
@@ -124,13 +125,13 @@ def table_to_theory(table: Table, **options: Unpack[TableOptions]) -> Theory:
 
 
 def read_table(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | Any,
     *,
     sheet: str | None = None,
     header_row: int | None = None,
     **options: Unpack[TableOptions],
 ) -> Theory:
-    """Read a CMO table from a CSV or XLSX file into a theory.
+    """Read a CMO table from a CSV or XLSX file, or a pandas DataFrame, into a theory.
 
     Shorthand for ``table_to_theory(read_cells(path, sheet=sheet,
     header_row=header_row), **options)``;
@@ -138,7 +139,9 @@ def read_table(
     rules.
 
     Args:
-        path: A ``.csv``, ``.tsv`` or ``.xlsx`` file.
+        path: A ``.csv``, ``.tsv`` or ``.xlsx`` file, or a pandas DataFrame
+            (its columns are the headers; a missing value is an empty cell;
+            messages count its rows from 1).
         sheet: The sheet of an XLSX file (default: the first).
         header_row: The row of the headers (default: the first row with two
             values; title rows above it are skipped).
@@ -150,9 +153,36 @@ def read_table(
         MissingDependencyError: for an XLSX file when openpyxl is not installed.
         UsageError: for an unknown file type or column role.
     """
+    if hasattr(path, "columns") and hasattr(path, "itertuples"):
+        if sheet is not None or header_row is not None:
+            raise UsageError("a DataFrame has no sheets and its columns are the headers")
+        return table_to_theory(frame_table(path), **options)
     with paused_gc():
         cells = read_cells(path, sheet=sheet, header_row=header_row)
     return table_to_theory(cells, **options)
+
+
+def frame_table(frame: Any) -> Table:
+    """The cells of a pandas DataFrame (duck-typed: pandas is not imported here)."""
+    rows = tuple(
+        tuple(_frame_text(value) for value in row)
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return Table(
+        headers=tuple(str(c).strip() for c in frame.columns),
+        rows=rows,
+        header_row=0,
+        file="DataFrame",
+    )
+
+
+def _frame_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None, NaN
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return "" if text in ("nan", "NaT", "<NA>") else text.strip()
 
 
 # --------------------------------------------------------------------------- text helpers
