@@ -253,3 +253,29 @@ def test_every_shipped_example_reads_back(name: str, suffix: str, tmp_path: Path
     theory = cimo.load_example(name)
     back = read_table(write_table(theory, tmp_path / f"t.{suffix}"))
     assert [table_row(back, r) for r in back.rules] == [table_row(theory, r) for r in theory.rules]
+
+
+def test_cli_separator_warns_and_bad_pattern_is_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("Context,Mechanism,Outcome\nA; B,Frustration; feeling ignored,O\n")
+    result = runner.invoke(app, ["import-table", str(path), "--separator", ";"])
+    assert result.exit_code == 0, result.stderr
+    assert "warning: " in result.stderr and "'feeling ignored'" in result.stderr
+    assert len(cimo.loads(result.stdout).rules[0].contexts) == 2
+    result = runner.invoke(app, ["import-table", str(path), "--evidence-pattern", "(?P<x"])
+    assert result.exit_code == 2 and "--evidence-pattern" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_export_round_trips_the_team_table(tmp_path: Path) -> None:
+    theory = read_table(TEAM[0])
+    (tmp_path / "team.yaml").write_text(cimo.dumps(theory), encoding="utf-8")
+    out = tmp_path / "team.xlsx"
+    result = runner.invoke(app, ["export-table", str(tmp_path / "team.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert read_table(out, id=theory.id, title=theory.title) == theory
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out).active
+    assert ws["E2"].alignment.wrap_text and ws.freeze_panes == "A2"
+    assert 8 <= ws.column_dimensions["E"].width <= 60
