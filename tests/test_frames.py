@@ -63,7 +63,7 @@ def test_read_table_takes_a_dataframe_with_the_same_roles(team: cimo.Theory) -> 
 
 def test_dataframe_problems_are_located_messages() -> None:
     frame = pd.DataFrame({"Context": ["a", "b"], "Mechanism": ["m", "m"], "Notes": ["x", "y"]})
-    with pytest.raises(TableError, match=r"DataFrame, row 0, column 'Notes' \(C\)"):
+    with pytest.raises(TableError, match=r"DataFrame, column 'Notes' \(C\): the header 'Notes'"):
         read_table(frame)
     frame = pd.DataFrame({"Context": ["a", "b"], "Outcome": ["o", "o"], "Status": ["ok", ""]})
     with pytest.raises(TableError, match=r"DataFrame, row 1, column 'Status' \(C\)"):

@@ -80,13 +80,18 @@ class Table(CimoModel):
     ) -> TableError:
         """A :class:`~cimo.errors.TableError` located in this table.
 
-        ``row`` is a 0-based data row; ``header=True`` points at the header row.
+        ``row`` is a 0-based data row; ``header=True`` points at the header row
+        (no row for a table whose headers are not a row, such as a DataFrame's).
         """
         return TableError(
             message,
             file=self.file,
             sheet=self.sheet,
-            row=self.header_row if header else None if row is None else self.row_number(row),
+            row=(self.header_row or None)
+            if header
+            else None
+            if row is None
+            else self.row_number(row),
             column=None if column is None else self.column_name(column),
         )
 

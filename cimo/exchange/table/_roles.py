@@ -199,7 +199,10 @@ def map_line(table: Table, problems: Sequence[TableError]) -> str | None:
         j
         for j, header in enumerate(table.headers)
         if header.strip()
-        and any(p.row == table.header_row and p.column == table.column_name(j) for p in problems)
+        and any(
+            p.row == (table.header_row or None) and p.column == table.column_name(j)
+            for p in problems
+        )
     ]
     if not bad:
         return None
