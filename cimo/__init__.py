@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from cimo.examples import list_examples, load_example
+    from cimo.exchange.frames import to_frame
     from cimo.io import dump, dumps, json_schema, load, loads
     from cimo.merge import MergeResult, merge
     from cimo.model import (
@@ -101,6 +102,7 @@ _FROM = {
         "UsageError",
     ),
     "cimo.examples": ("list_examples", "load_example"),
+    "cimo.exchange.frames": ("to_frame",),
     "cimo.io": ("dump", "dumps", "json_schema", "load", "loads"),
     "cimo.merge": ("MergeResult",),
     "cimo.model": (
@@ -198,6 +200,7 @@ __all__ = [
     "replace",
     "summary",
     "taxonomy",
+    "to_frame",
     "update",
     "validate",
     "vocabulary",

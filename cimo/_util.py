@@ -6,6 +6,7 @@ import contextlib
 import difflib
 import gc
 import re
+import unicodedata
 import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
@@ -14,6 +15,7 @@ from cimo._files import atomic_write
 from cimo.errors import UnknownIdError
 
 __all__ = [
+    "ReadableIds",
     "SideTable",
     "atomic_write",
     "csv_protect",
@@ -24,6 +26,7 @@ __all__ = [
     "normalise_label",
     "paused_gc",
     "plural",
+    "readable_slug",
     "slug",
     "suggest",
 ]
@@ -277,3 +280,59 @@ def markdown_text(text: str) -> str:
     '&lt;img src=x onerror="alert(1)"&gt; &amp; &lt;!-- hidden'
     """
     return text.translate(_MARKDOWN_HTML)
+
+
+# --------------------------------------------------------------------------- readable ids
+
+_SLUG_LENGTH = 40
+_STOP_WORDS = frozenset(
+    "a an and as at by for from in into its of on or than that the their to with".split()  # noqa: SIM905
+)
+
+
+def readable_slug(text: str, fallback: str) -> str:
+    """A readable id from text: ASCII words joined by ``-``, at most about 40 characters.
+
+    Made by the table reader for each node; a cut slug ends on a word that
+    carries meaning.
+
+    >>> readable_slug("Doctors work in functional groups", "x")
+    'doctors-work-in-functional-groups'
+    >>> readable_slug("!!", "context")
+    'context'
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    kept: list[str] = []
+    for word in words:
+        if kept and len("-".join([*kept, word])) > _SLUG_LENGTH:
+            while len(kept) > 1 and kept[-1] in _STOP_WORDS:
+                kept.pop()  # a cut slug ends on a word that carries meaning
+            break
+        kept.append(word[:_SLUG_LENGTH])
+    return "-".join(kept) or fallback
+
+
+class ReadableIds:
+    """Hands out unique ids: the slug, or the slug with ``-2``, ``-3``, ... in call order.
+
+    >>> ids = ReadableIds()
+    >>> ids.take("a"), ids.take("a"), ids.take("a")
+    ('a', 'a-2', 'a-3')
+    """
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.next: dict[str, int] = {}
+
+    def take(self, base: str) -> str:
+        if base not in self.used:
+            self.used.add(base)
+            return base
+        n = self.next.get(base, 2)
+        while f"{base}-{n}" in self.used:
+            n += 1
+        self.next[base] = n + 1
+        ident = f"{base}-{n}"
+        self.used.add(ident)
+        return ident

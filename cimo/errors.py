@@ -439,12 +439,14 @@ class TableProblemsError(TableError):
 
     code = "table-problems"
 
-    def __init__(self, problems: Sequence[TableError]) -> None:
+    def __init__(self, problems: Sequence[TableError], *, footer: str | None = None) -> None:
         self.problems: tuple[TableError, ...] = tuple(problems)
         first = self.problems[0] if self.problems else TableError("")
         n = len(self.problems)
         lines = [f"the table has {n} problem{'' if n == 1 else 's'}:"]
         lines += [f"  {TableError(p.message, row=p.row, column=p.column)}" for p in self.problems]
+        if footer:
+            lines.append(footer)
         super().__init__("\n".join(lines), file=first.file, sheet=first.sheet)
 
 

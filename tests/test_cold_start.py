@@ -17,6 +17,7 @@ HEAVY = (
     "docx",
     "bibtexparser",
     "rispy",
+    "pandas",
 )
 
 

@@ -445,7 +445,7 @@ def test_every_example_answers_a_causal_question_in_pgmpy() -> None:
 @pytest.mark.slow  # DoWhy's import and its backdoor search take about 20 s
 def test_every_example_answers_a_causal_question_in_dowhy() -> None:
     import numpy as np
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DoWhy's and its dependencies' own deprecations

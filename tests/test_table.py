@@ -171,11 +171,11 @@ def test_same_text_is_one_node_and_slug_collisions_get_numbers() -> None:
 
 
 def test_several_values_in_one_cell_and_new_lines(tmp_path: Path) -> None:
-    path = write(tmp_path, 'ID,C,M,O\nR1,"a; b\nc",m,o\n')
-    rule = read_table(path).rules[0]
+    path = write(tmp_path, 'ID,C,M,O\nR1,"A; B\nC",m,o\n')
+    rule = read_table(path, separator=";").rules[0]
     assert rule.contexts == ("a", "b", "c") and rule.id == "r1" and rule.source_label == "R1"
-    alt = read_table(path, separator="|")
-    assert [alt.index[c].label for c in alt.rules[0].contexts] == ["a; b", "c"]
+    lines = read_table(path)  # by default only new lines separate values: prose keeps its ';'
+    assert [lines.index[c].label for c in lines.rules[0].contexts] == ["A; B", "C"]
 
 
 def test_semicolon_delimited_csv_and_byte_order_mark(tmp_path: Path) -> None:
@@ -207,14 +207,18 @@ def test_evidence_unless_reduces_and_intervention_columns(tmp_path: Path) -> Non
     path = write(
         tmp_path,
         "ID,Context,Unless,Intervention,Mechanism,Outcome,Reduces,Evidence\n"
-        "1,c,u,i,m,o,r,Smith 2019; Jones 2020\n",
+        '1,c,u,i,m,o,r,"Smith 2019\nJones 2020"\n',
     )
     theory = read_table(path)
     rule = theory.rules[0]
     assert rule.unless == ("u",) and rule.interventions == ("i",) and rule.reduces == ("r",)
     assert [e.note for e in rule.evidence] == ["Smith 2019", "Jones 2020"]
     out = write_table(theory, tmp_path / "back.csv")
-    assert out.read_text() == path.read_text()
+    assert out.read_text() == (
+        "Rule,No.,Status,Context,Unless,Intervention,Mechanism,Outcome,Reduces,Evidence\n"
+        'row-1,1,hypothesised,c,u,i,m,o,r,"Smith 2019\nJones 2020"\n'
+    )
+    assert read_table(out, id=theory.id, title=theory.title) == theory
 
 
 def test_xlsx_round_trip_with_sheet(tmp_path: Path, doctors: cimo.Theory) -> None:
@@ -266,10 +270,10 @@ def test_missing_openpyxl_says_what_to_install(
         ("C,Context,M\na,b,c\n", r"row 1, column 'Context' \(B\): columns 'C' \(A\) and 'Context'"),
         ("ID,Theme\n1,t\n", r"no context, intervention, mechanism or outcome column"),
         ("ID,C,M,O\n1,a,b,c\n1,d,e,f\n", r"row 3, column 'ID' \(A\): the ID '1' is already used"),
-        ("C,M,O\na; a,b,c\n", r"row 2, column 'C' \(A\): 'a' appears twice in this cell"),
+        ('C,M,O\n"a\na",b,c\n', r"row 2, column 'C' \(A\): 'a' appears twice in this cell"),
         ("C,M,O\na,x <b>y,c\n", r"row 2, column 'M' \(B\): the bold markup is broken"),
         ("ID,C,M,O,Links\n1,a,b,c,\n2,d,e,f,3\n", r"row 3, column 'Links' \(E\).*'3', which no"),
-        ("ID,C,M,O,Links\n1,a,b,c; e,\n2,d,e,f,1\n", r"row 3.*needs one outcome there"),
+        ('ID,C,M,O,Links\n1,a,b,"c\ne",\n2,d,e,f,1\n', r"row 3.*needs one outcome there"),
         ("ID,C,M,O,Links\n1,a,b,c,\n2,c,e,f,1\n", r"row 3.*already one node"),
         ("C,M,O\na,b,c,d\n", r"row 2, column D: a value stands in column D, which has no header"),
         ('C,M,O\na,b,"c\n', r"row 2: not a valid CSV record"),
@@ -305,7 +309,7 @@ def test_file_errors(tmp_path: Path) -> None:
 
 
 def test_every_problem_of_a_table_is_reported_at_once(tmp_path: Path) -> None:
-    path = write(tmp_path, "ID,C,M,O\n1,a; a,m,o\n1,b,m,o\n3,c,x <b>y,o\n")
+    path = write(tmp_path, 'ID,C,M,O\n1,"a\na",m,o\n1,b,m,o\n3,c,x <b>y,o\n')
     with pytest.raises(TableError) as caught:
         read_table(path)
     err = caught.value
@@ -444,14 +448,14 @@ def cmo_tables(draw: st.DrawFn) -> Table:
                 if draw(st.booleans()):
                     row[role] = draw(st.sampled_from(_MECHANISMS[2:]))
                 else:
-                    row[role] = "; ".join(
+                    row[role] = "\n".join(
                         draw(st.lists(st.sampled_from(_MECHANISMS[:2]), unique=True, max_size=2))
                     )
             elif role == "links":
                 row[role] = ""
             else:
                 values = draw(st.lists(st.sampled_from(_POOLS[role]), unique=True, max_size=3))
-                row[role] = "; ".join(values)
+                row[role] = "\n".join(values)
         rows.append(row)
     if with_links:
         numbered = [i for i, r in enumerate(rows) if r["id"]]
@@ -461,7 +465,7 @@ def cmo_tables(draw: st.DrawFn) -> Table:
                 continue
             chosen = draw(st.lists(st.sampled_from(targets), unique=True, min_size=1, max_size=2))
             rows[i]["context"] = f"Fresh context {i}"
-            rows[i]["links"] = "; ".join(rows[t]["id"] for t in chosen)
+            rows[i]["links"] = "\n".join(rows[t]["id"] for t in chosen)
             for t in chosen:
                 rows[t]["outcome"] = f"Fresh outcome {t}"
     return Table(headers=headers, rows=tuple(tuple(r[role] for role in roles) for r in rows))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -15,10 +17,22 @@ from cimo.cli._common import (
     note_input,
     read_theory,
 )
-from cimo.exchange.table import ROLES, parse_column_map, read_table, write_table
+from cimo.errors import UsageError
+from cimo.exchange.table import ROLES, TableWarning, parse_column_map, read_table, write_table
 from cimo.io import dumps, format_of
 
 __all__ = ["register"]
+
+
+def _pattern(text: str | None) -> re.Pattern[str] | None:
+    if text is None:
+        return None
+    try:
+        return re.compile(text)
+    except re.error as err:
+        raise UsageError(
+            f"--evidence-pattern {text!r} is not a regular expression: {err}"
+        ) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -50,9 +64,33 @@ def register(app: typer.Typer) -> None:
         sheet: Annotated[
             str | None, typer.Option("--sheet", help="The sheet of an .xlsx file (default: first).")
         ] = None,
+        header_row: Annotated[
+            int | None,
+            typer.Option(
+                "--header-row",
+                min=1,
+                help="The row of the headers (default: the first row with two values; "
+                "title rows above it are skipped).",
+            ),
+        ] = None,
         separator: Annotated[
-            str, typer.Option("--separator", help="Separates several values in one cell.")
-        ] = ";",
+            str | None,
+            typer.Option(
+                "--separator",
+                help="Separates several values in one cell besides a new line (default: "
+                "none, as prose holds ';'); a backslash before it keeps it in the value.",
+            ),
+        ] = None,
+        evidence_pattern: Annotated[
+            str | None,
+            typer.Option(
+                "--evidence-pattern",
+                metavar="REGEX",
+                help="Reads one evidence line: a regular expression with named groups among "
+                "participant, source, locator, quote, stance, note (default: lines such as "
+                'N03 (Int 1): "quote" [refutes]).',
+            ),
+        ] = None,
         theory_id: Annotated[
             str | None,
             typer.Option(
@@ -63,16 +101,26 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--title", help="The theory title (default: the file name).")
         ] = None,
     ) -> None:
-        """Read a CMO table (CSV or XLSX) into a theory file, one rule per row."""
+        """Read a CMO table (CSV or XLSX) into a theory file, one rule per row.
+
+        Title rows above the headers are skipped and a row holding only a theme
+        heading ("Theme 1: ...") gives the rows below it their theme.
+        """
         note_input(table)
-        theory = read_table(
-            table,
-            columns=parse_column_map(map_ or ()),
-            sheet=sheet,
-            separator=separator,
-            id=theory_id,
-            title=title,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TableWarning)
+            theory = read_table(
+                table,
+                columns=parse_column_map(map_ or ()),
+                sheet=sheet,
+                header_row=header_row,
+                separator=separator,
+                evidence_pattern=_pattern(evidence_pattern),
+                id=theory_id,
+                title=title,
+            )
+        for warning in caught:
+            typer.echo(f"warning: {warning.message}", err=True)
         emit(dumps(theory, format=format_of(output) if output else "yaml"), output)
 
     @app.command("export-table")

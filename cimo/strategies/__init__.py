@@ -71,6 +71,7 @@ __all__ = [
     "outcomes",
     "rules",
     "scenarios",
+    "table_theories",
     "theories",
 ]
 
@@ -475,3 +476,6 @@ def _subsets(pool: tuple[str, ...], max_size: int | None) -> st.SearchStrategy[l
         return st.just([])
     size = len(pool) if max_size is None else max_size
     return st.lists(st.sampled_from(pool), unique=True, max_size=size)
+
+
+from cimo.strategies._tables import table_theories  # noqa: E402  (uses the helpers above)

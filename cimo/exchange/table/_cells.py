@@ -12,7 +12,7 @@ import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from cimo._files import MAX_CELL_CHARS, read_file_bytes
 from cimo._util import atomic_write, csv_protect, csv_unprotect, markdown_text
@@ -39,8 +39,11 @@ _Records = list[tuple[int, list[str]]]
 class Table(CimoModel):
     """The cells of a spreadsheet table, as text: one header row, then data rows.
 
-    ``row_numbers`` are the rows as a spreadsheet program numbers them (the
-    header is row 1), for error messages.
+    ``row_numbers`` are the rows as a spreadsheet program numbers them, for
+    error messages; ``header_row`` is the row of the headers (1 unless title
+    rows stand above them), ``title`` the text of a title row above the
+    headers, and ``merged_rows`` the rows whose cells are merged across (a
+    theme heading in a workbook).
 
     >>> t = Table(headers=("C", "Mechanism"), rows=(("a", "m"),))
     >>> t.row_number(0), t.column_name(1)
@@ -52,10 +55,15 @@ class Table(CimoModel):
     row_numbers: tuple[int, ...] = ()
     file: str | None = None
     sheet: str | None = None
+    header_row: int = 1
+    title: str | None = None
+    merged_rows: tuple[int, ...] = ()
 
     def row_number(self, index: int) -> int:
         """The spreadsheet row number of data row ``index`` (0-based)."""
-        return self.row_numbers[index] if index < len(self.row_numbers) else index + 2
+        if index < len(self.row_numbers):
+            return self.row_numbers[index]
+        return index + self.header_row + 1
 
     def column_name(self, index: int) -> str:
         """A column as messages name it: its header and letter, e.g. ``'Mechanism' (C)``."""
@@ -72,13 +80,18 @@ class Table(CimoModel):
     ) -> TableError:
         """A :class:`~cimo.errors.TableError` located in this table.
 
-        ``row`` is a 0-based data row; ``header=True`` points at the header row.
+        ``row`` is a 0-based data row; ``header=True`` points at the header row
+        (no row for a table whose headers are not a row, such as a DataFrame's).
         """
         return TableError(
             message,
             file=self.file,
             sheet=self.sheet,
-            row=1 if header else None if row is None else self.row_number(row),
+            row=(self.header_row or None)
+            if header
+            else None
+            if row is None
+            else self.row_number(row),
             column=None if column is None else self.column_name(column),
         )
 
@@ -97,11 +110,12 @@ class Table(CimoModel):
         return "\n".join(lines)
 
 
-def raise_problems(problems: Sequence[TableError]) -> None:
+def raise_problems(problems: Sequence[TableError], *, footer: str | None = None) -> None:
     """Raise the problems found, if any: one as itself, several as a :class:`TableProblemsError`.
 
     The problems are reported in table order (the header row, then each data
-    row); those without a row (the whole table) come first.
+    row); those without a row (the whole table) come first. A ``footer`` (how
+    to fix them all) ends the message.
 
     >>> raise_problems([])
     >>> raise_problems([TableError("the file is empty", file="t.csv")])
@@ -110,9 +124,14 @@ def raise_problems(problems: Sequence[TableError]) -> None:
     cimo.errors.TableError: t.csv: the file is empty
     """
     if len(problems) == 1:
-        raise problems[0]
+        if not footer:
+            raise problems[0]
+        p = problems[0]
+        raise TableError(
+            f"{p.message}\n{footer}", file=p.file, sheet=p.sheet, row=p.row, column=p.column
+        )
     if problems:
-        raise TableProblemsError(sorted(problems, key=lambda p: p.row or 0))
+        raise TableProblemsError(sorted(problems, key=lambda p: p.row or 0), footer=footer)
 
 
 def _letter(index: int) -> str:
@@ -128,31 +147,82 @@ def _letter(index: int) -> str:
 # --------------------------------------------------------------------------- reading cells
 
 
-def read_cells(path: str | os.PathLike[str], *, sheet: str | None = None) -> Table:
+def read_cells(
+    path: str | os.PathLike[str], *, sheet: str | None = None, header_row: int | None = None
+) -> Table:
     """Read the cells of a CSV (or TSV) or XLSX file as text.
 
-    The first row holds the headers. CSV files are read as UTF-8 (a byte
-    order mark is fine); the delimiter (``,``, ``;`` or tab) is the one the
-    header row uses most. XLSX files need ``openpyxl`` (``pip install
+    The headers are in row ``header_row``; by default, in the first row with
+    two values or more (rows above it with one value are titles, and the
+    first is kept as the table's ``title``). CSV files are read as UTF-8 (a
+    byte order mark is fine); the delimiter (``,``, ``;`` or tab) is the one
+    the first row uses most. XLSX files need ``openpyxl`` (``pip install
     'cimo[xlsx]'``); ``sheet`` picks a sheet by name (default: the first).
+    Bold runs of Excel rich text are read as ``<b>...</b>``.
 
     Raises:
         TableError: if the file is missing, unreadable, not UTF-8, or the sheet
-            does not exist; or values stand in columns without a header (all of
-            them are listed).
+            does not exist; the header row holds one value (a title?) or none;
+            or values stand in columns without a header (all of them are listed).
         MissingDependencyError: for an XLSX file when openpyxl is not installed.
         UsageError: for an unknown file type, or a ``sheet`` given for a CSV file.
     """
     file = Path(path)
     kind = _kind_of(file)
+    merged: frozenset[int] = frozenset()
     if kind == "xlsx":
-        headers, rows, sheet_name = read_xlsx(file, sheet)
+        records, sheet_name, merged = read_xlsx(file, sheet)
     else:
         if sheet is not None:
             raise UsageError(f"{file}: only .xlsx files have sheets; leave out --sheet for CSV")
-        headers, rows = _read_csv(file)
+        records = _read_csv(file)
         sheet_name = None
-    return _tidy(headers, rows, file=str(file), sheet=sheet_name)
+    where: dict[str, Any] = {"file": str(file), "sheet": sheet_name}
+    records = [(n, cells) for n, cells in records if _values(cells)]
+    if not records:
+        raise TableError("the table is empty; it needs a row of headers", **where)
+    at = _header_at(records, header_row, where)
+    title = next((c for c in records[at - 1][1] if c.strip()), None) if at else None
+    table = _tidy(records[at][1], records[at + 1 :], **where)
+    return table.model_copy(
+        update={
+            "header_row": records[at][0],
+            "title": title.strip() if title else None,
+            "merged_rows": tuple(sorted(merged)),
+        }
+    )
+
+
+_HEADER_SEARCH = 20  # rows searched for the header row
+
+
+def _values(cells: list[str]) -> int:
+    return sum(1 for c in cells if c.strip())
+
+
+def _header_at(records: _Records, header_row: int | None, where: dict[str, Any]) -> int:
+    """The index in ``records`` of the header row: given, or the first with two values."""
+    if header_row is not None:
+        at = next((k for k, (n, _) in enumerate(records) if n == header_row), None)
+        if at is None:
+            raise TableError(
+                f"--header-row {header_row}: row {header_row} is empty or past the end "
+                f"of the table (it has {records[-1][0]} rows)",
+                **where,
+            )
+        if _values(records[at][1]) == 1 and any(_values(c) > 1 for _, c in records[at + 1 :]):
+            later = next(n for n, c in records[at + 1 :] if _values(c) > 1)
+            raise TableError(
+                f"row {header_row} has one value; is it a title? The headers seem to be in "
+                f"row {later}: give --header-row {later}",
+                row=header_row,
+                **where,
+            )
+        return at
+    for at, (_, cells) in enumerate(records[:_HEADER_SEARCH]):
+        if _values(cells) > 1:
+            return at
+    return 0
 
 
 def _kind_of(file: Path) -> SpreadsheetFormat:
@@ -191,7 +261,7 @@ def _read_text(file: Path) -> str:
     return text
 
 
-def _read_csv(file: Path) -> tuple[list[str], _Records]:
+def _read_csv(file: Path) -> _Records:
     text = _read_text(file)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if file.suffix.lower() == ".tsv" else max(",;\t", key=first.count)
@@ -213,7 +283,7 @@ def _read_csv(file: Path) -> tuple[list[str], _Records]:
         ) from None
     if not records:
         raise TableError("the file is empty; the first row must hold the headers", file=str(file))
-    return records[0][1], records[1:]
+    return records
 
 
 def _stray_value(cells: list[str], headers: list[str]) -> TableError | None:

@@ -11,20 +11,32 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, Unpack, get_args
 
 from pydantic import ValidationError
 
+from cimo._util import ReadableIds as _Ids
 from cimo._util import did_you_mean, paused_gc
+from cimo._util import readable_slug as _slug
+from cimo.core._base import ID_PATTERN
 from cimo.core.data import invalid_theory_error
 from cimo.core.migrate import theme_id, theme_records
 from cimo.core.source import TableSource, register_table
-from cimo.core.vocabulary import NodeKind
+from cimo.core.vocabulary import EvidenceStance, NodeKind, RelationType, Status
+from cimo.errors import UsageError
 from cimo.exchange.table._cells import Table, raise_problems, read_cells
-from cimo.exchange.table._roles import ROLE_OF_KEYWORD, SLOT_OF_ROLE, Role, find_roles
+from cimo.exchange.table._evidence import parse_evidence
+from cimo.exchange.table._roles import (
+    ROLE_OF_KEYWORD,
+    SLOT_OF_ROLE,
+    Role,
+    find_roles,
+    header_stance,
+    map_line,
+)
 from cimo.model import (
     Context,
     Evidence,
@@ -33,21 +45,29 @@ from cimo.model import (
     Mechanism,
     Node,
     Outcome,
-    Rule,
     Source,
     Theory,
 )
 
-__all__ = ["TableOptions", "read_table", "table_to_theory"]
+__all__ = ["TableOptions", "TableWarning", "read_table", "table_to_theory", "theme_text"]
+
+
+class TableWarning(UserWarning):
+    """A table read as asked, but probably not as meant (a prose cell split in two)."""
 
 
 class TableOptions(TypedDict, total=False):
-    """The options of :func:`table_to_theory` and :func:`read_table` (all keyword-only).
+    r"""The options of :func:`table_to_theory` and :func:`read_table` (all keyword-only).
 
     Attributes:
         columns: Roles of columns by header (case-insensitive); the others are guessed.
-        separator: What separates several values in one cell (default ``";"``;
-            new lines always do).
+        separator: What separates several values in one cell besides a new
+            line (default: nothing, as prose holds ``;`` and ``,``); a
+            backslash before it keeps it in the value (``\;``).
+        evidence_pattern: A regular expression that reads one evidence line,
+            with named groups among ``participant``, ``source``, ``locator``,
+            ``quote``, ``stance`` and ``note`` (default: lines such as
+            ``N03 (Int 1): "quote"``).
         id: The theory id (default: from the file name).
         title: The theory title (default: the file name).
         description: The theory description.
@@ -55,7 +75,8 @@ class TableOptions(TypedDict, total=False):
     """
 
     columns: Mapping[str, Role | str] | None
-    separator: str
+    separator: str | None
+    evidence_pattern: str | re.Pattern[str] | None
     id: str | None
     title: str | None
     description: str | None
@@ -63,12 +84,12 @@ class TableOptions(TypedDict, total=False):
 
 
 def table_to_theory(table: Table, **options: Unpack[TableOptions]) -> Theory:
-    """Turn the cells of a CMO table into a theory (one rule per row).
+    r"""Turn the cells of a CMO table into a theory (one rule per row).
 
     Args:
         table: The cells, from :func:`read_cells` or built by hand.
-        **options: ``columns``, ``separator``, ``id``, ``title``, ``description``
-            and ``source``; see :class:`TableOptions`.
+        **options: ``columns``, ``separator``, ``evidence_pattern``, ``id``,
+            ``title``, ``description`` and ``source``; see :class:`TableOptions`.
 
     Returns:
         The theory. Nodes are in order of first appearance; rules in row order.
@@ -76,16 +97,21 @@ def table_to_theory(table: Table, **options: Unpack[TableOptions]) -> Theory:
     Raises:
         TableError: naming the file, sheet, row and column of what is wrong;
             a table with several problems raises one
-            :class:`~cimo.errors.TableProblemsError` that lists them all.
+            :class:`~cimo.errors.TableProblemsError` that lists them all
+            (header problems end with the ``--map`` options to paste).
         UsageError: for an unknown role in ``columns``.
 
+    Warns:
+        TableWarning: when splitting a cell on ``separator`` leaves a value
+            that starts in lower case (a prose cell cut in two).
+
     >>> t = Table(headers=("CMOc", "Context", "Mechanism", "Outcome"),
-    ...           rows=(("CMOc 1", "A; B", "m", "X"), ("", "X", "m", "Y")))
+    ...           rows=(("CMOc 1", "A\nB", "m", "X"), ("", "X", "m", "Y")))
     >>> theory = table_to_theory(t, id="demo")
     >>> [(r.id, r.contexts, r.outcomes) for r in theory.rules]
     [('cmoc-1', ('a', 'b'), ('x',)), ('unnumbered-3', ('x',), ('y',))]
     >>> bad = Table(headers=("ID", "C", "M", "O"),
-    ...             rows=(("1", "a; a", "m", "o"), ("1", "b", "x <b>y", "o")))
+    ...             rows=(("1", "a\na", "m", "o"), ("1", "b", "x <b>y", "o")))
     >>> table_to_theory(bad)
     Traceback (most recent call last):
     ...
@@ -99,19 +125,27 @@ def table_to_theory(table: Table, **options: Unpack[TableOptions]) -> Theory:
 
 
 def read_table(
-    path: str | os.PathLike[str], *, sheet: str | None = None, **options: Unpack[TableOptions]
+    path: str | os.PathLike[str] | Any,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    **options: Unpack[TableOptions],
 ) -> Theory:
-    """Read a CMO table from a CSV or XLSX file into a theory.
+    """Read a CMO table from a CSV or XLSX file, or a pandas DataFrame, into a theory.
 
-    Shorthand for ``table_to_theory(read_cells(path, sheet=sheet), **options)``;
+    Shorthand for ``table_to_theory(read_cells(path, sheet=sheet,
+    header_row=header_row), **options)``;
     see :func:`table_to_theory` for the options and the module docs for the
     rules.
 
     Args:
-        path: A ``.csv``, ``.tsv`` or ``.xlsx`` file.
+        path: A ``.csv``, ``.tsv`` or ``.xlsx`` file, or a pandas DataFrame
+            (its columns are the headers; a missing value is an empty cell;
+            messages count its rows from 1).
         sheet: The sheet of an XLSX file (default: the first).
-        **options: ``columns``, ``separator``, ``id``, ``title``, ``description``
-            and ``source``; see :class:`TableOptions`.
+        header_row: The row of the headers (default: the first row with two
+            values; title rows above it are skipped).
+        **options: see :class:`TableOptions`.
 
     Raises:
         TableError: naming the file, sheet, row and column of what is wrong
@@ -119,9 +153,36 @@ def read_table(
         MissingDependencyError: for an XLSX file when openpyxl is not installed.
         UsageError: for an unknown file type or column role.
     """
+    if hasattr(path, "columns") and hasattr(path, "itertuples"):
+        if sheet is not None or header_row is not None:
+            raise UsageError("a DataFrame has no sheets and its columns are the headers")
+        return table_to_theory(frame_table(path), **options)
     with paused_gc():
-        cells = read_cells(path, sheet=sheet)
+        cells = read_cells(path, sheet=sheet, header_row=header_row)
     return table_to_theory(cells, **options)
+
+
+def frame_table(frame: Any) -> Table:
+    """The cells of a pandas DataFrame (duck-typed: pandas is not imported here)."""
+    rows = tuple(
+        tuple(_frame_text(value) for value in row)
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return Table(
+        headers=tuple(str(c).strip() for c in frame.columns),
+        rows=rows,
+        header_row=0,
+        file="DataFrame",
+    )
+
+
+def _frame_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None, NaN
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return "" if text in ("nan", "NaT", "<NA>") else text.strip()
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -130,10 +191,6 @@ BOLD = re.compile(r"<b>(.*?)</b>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?b>", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:[\s,;:.]|\b(?:and|or)\b)+$", re.IGNORECASE)
 _LEADING = re.compile(r"^[\s,;:.]+")
-_SLUG_LENGTH = 40
-_STOP_WORDS = frozenset(
-    "a an and as at by for from in into its of on or than that the their to with".split()  # noqa: SIM905
-)
 _NODE_CLASS: Mapping[NodeKind, type[Any]] = {
     "context": Context,
     "intervention": Intervention,
@@ -148,41 +205,9 @@ _FIELD_ROLE: Mapping[str, Role] = {
     "source_label": "id",
     "theme": "theme",
     "evidence": "evidence",
+    "status": "status",
+    "actor": "actor",
 }
-
-
-def _slug(text: str, fallback: str) -> str:
-    """A readable id from text: ASCII words joined by ``-``, at most about 40 characters."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", plain.lower())
-    kept: list[str] = []
-    for word in words:
-        if kept and len("-".join([*kept, word])) > _SLUG_LENGTH:
-            while len(kept) > 1 and kept[-1] in _STOP_WORDS:
-                kept.pop()  # a cut slug ends on a word that carries meaning
-            break
-        kept.append(word[:_SLUG_LENGTH])
-    return "-".join(kept) or fallback
-
-
-class _Ids:
-    """Hands out unique ids: the slug, or the slug with ``-2``, ``-3``, ... in call order."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-        self.next: dict[str, int] = {}
-
-    def take(self, base: str) -> str:
-        if base not in self.used:
-            self.used.add(base)
-            return base
-        n = self.next.get(base, 2)
-        while f"{base}-{n}" in self.used:
-            n += 1
-        self.next[base] = n + 1
-        ident = f"{base}-{n}"
-        self.used.add(ident)
-        return ident
 
 
 def _split(cell: str, separator: str) -> list[str]:
@@ -215,6 +240,44 @@ def _first(values: Sequence[str] | None) -> str | None:
 
 _Cells = dict[Role, list[str]]
 _Where = tuple[int | None, int | None]
+_NONE = frozenset({"-", "–", "—", "n/a", "na", "none"})
+_OR = frozenset({"or", "OR", "Or"})
+_HEADING = re.compile(
+    r"^(?P<label>(?:theme|group|section|part|domain|category|cluster)\s+[\w.]{1,6})"
+    r"\s*[:.–—-]\s+(?P<text>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_STATUS_WORDS: Mapping[str, Status] = {
+    **{s: s for s in get_args(Status)},
+    "hypothesized": "hypothesised",
+    "hypothesis": "hypothesised",
+    "tentative": "hypothesised",
+    "confirmed": "supported",
+    "support": "supported",
+    "refine": "refined",
+    "refuted": "refuted",
+    "rejected": "refuted",
+    "disconfirmed": "refuted",
+}
+_RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
+
+
+def theme_text(text: str) -> tuple[str, str | None]:
+    """The label of a theme heading and the label printed before it.
+
+    >>> theme_text("Theme 1: Making space to talk")
+    ('Making space to talk', 'Theme 1')
+    >>> theme_text("Reducing mental ill-health: Prevention")
+    ('Reducing mental ill-health: Prevention', None)
+    """
+    found = _HEADING.match(text.strip())
+    if found is None:
+        return text.strip(), None
+    return found["text"].strip(), found["label"]
+
+
+def _is_id(text: str) -> bool:
+    return re.fullmatch(ID_PATTERN, text) is not None
 
 
 class _Reader:
@@ -222,36 +285,79 @@ class _Reader:
 
     def __init__(self, table: Table, options: TableOptions) -> None:
         self.table = table
-        self.separator = options.get("separator", ";")
+        self.separator = options.get("separator")
+        pattern = options.get("evidence_pattern")
+        self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
         roles, self.problems = find_roles(table, options.get("columns"))
+        self.footer = map_line(table, self.problems)
         self.roles = roles
         self.where: dict[Role, int] = {role: j for j, role in enumerate(roles) if role != "ignore"}
-        self.node_columns = [(j, role) for j, role in enumerate(roles) if role in SLOT_OF_ROLE]
+        #: The column naming the mechanisms: Mechanism, else Response, else Resource.
+        self.naming_role: Role | None = next(
+            (r for r in ("mechanism", "reasoning", "resource") if r in self.where), None
+        )
+        self.mechanism_column = None if self.naming_role is None else self.where[self.naming_role]
         self.by_label: dict[str, int] = {}
         self.outcome_texts: set[str] = set()
         self.ids = _Ids()
-        self.node_ids: dict[tuple[str, ...], str] = {}
+        self.node_ids: dict[tuple[str | None, ...], str] = {}
         self.nodes: list[Node] = []
         self.node_origin: list[_Where] = []
         self.link_origin: list[_Where] = []
+        self.sources: dict[str, Source] = {}
+        source = options.get("source")
+        if source is not None:
+            self.sources[source.id] = source
+        self.relations: list[dict[str, Any]] = []
+        self.relation_origin: list[_Where] = []
+        self.rows: list[int] = []  # the table row of each rule
+        self.fragments: list[str] = []
 
     def problem(self, message: str, row: int | None, column: int | None) -> None:
         self.problems.append(self.table.error(message, row=row, column=column))
 
     def theory(self, options: TableOptions) -> Theory:
         """Read the table; raise every problem found, or return the theory."""
-        values = [self.row_values(i) for i in range(len(self.table.rows))]
-        rule_ids = [self.rule_id(i, cells) for i, cells in enumerate(values)]
-        slots = [self.row_refs(i, cells) for i, cells in enumerate(values)]
+        headings = self.headings()
+        self.rows = [i for i in range(len(self.table.rows)) if i not in headings]
+        values = {i: self.row_values(i) for i in self.rows}
+        rule_ids = {i: self.rule_id(i, values[i]) for i in self.rows}
+        slots = {i: self.row_refs(i, values[i]) for i in self.rows}
         links = self.links(values, slots)
         themes: dict[str, str] = {}
-        rules = [_rule(*row, themes) for row in zip(rule_ids, values, slots, strict=True)]
-        theory = self.build(rules, links, options, theme_records(themes))
-        raise_problems(self.problems)
+        theme_labels: dict[str, str | None] = {}
+        rules = []
+        heading: str | None = None
+        for i in range(len(self.table.rows)):
+            if i in headings:
+                heading = headings[i]
+                continue
+            theme = _first(values[i].get("theme")) or heading
+            theme_ref = None
+            if theme is not None:
+                label, printed = theme_text(theme)
+                theme_ref = theme_id(label, themes)
+                theme_labels.setdefault(label, printed)
+            rules.append(self.rule(i, rule_ids[i], values[i], slots[i], theme_ref))
+        self.read_relations(values, rule_ids)
+        records = [
+            {
+                **record,
+                **(
+                    {"source_label": theme_labels[record["label"]]}
+                    if theme_labels.get(record["label"])
+                    else {}
+                ),
+            }
+            for record in theme_records(themes)
+        ]
+        theory = self.build(rules, links, options, records)
+        raise_problems(self.problems, footer=self.footer)
         if theory is None:  # pragma: no cover - a theory that fails to build leaves problems
             raise self.table.error("the table does not make a valid theory")
+        self.warn_fragments()
         rows: dict[str, int] = {}
-        for i, rule in enumerate(theory.rules):
+        for i, rule in zip(self.rows, theory.rules, strict=True):
             row = self.table.row_number(i)
             rows[rule.id] = row
             for ref in (*rule.contexts, *rule.unless, *rule.interventions, *rule.mechanisms):
@@ -261,15 +367,38 @@ class _Reader:
         register_table(theory, TableSource(self.table.file, self.table.sheet, rows))
         return theory
 
+    def headings(self) -> dict[int, str]:
+        """The theme-heading rows: one value, merged across the row or in the first column.
+
+        A lone value in a first column of node values is a rule with one part;
+        in a first column of row IDs, a heading only when it reads like one
+        ("Theme 2: ...", or three words or more).
+        """
+        first = self.roles[0] if self.roles else "ignore"
+        merged = set(self.table.merged_rows)
+        found: dict[int, str] = {}
+        for i, row in enumerate(self.table.rows):
+            filled = [j for j, cell in enumerate(row) if cell]
+            if len(filled) != 1 or len(row) < 2:
+                continue
+            text = _plain(row[filled[0]])
+            reads_as_heading = (
+                first not in ("id", "rule") or _HEADING.match(text) or len(text.split()) > 2
+            )
+            if self.table.row_number(i) in merged or (
+                filled[0] == 0 and first not in SLOT_OF_ROLE and reads_as_heading
+            ):
+                found[i] = text
+        return found
+
     # Pass 1: values of every cell, the row IDs, and every outcome text (contexts worded
     # like an outcome are that outcome: a chain).
 
     def row_values(self, i: int) -> _Cells:
-        cells: _Cells = {
-            role: self.cell_values(i, j, role)
-            for j, role in enumerate(self.roles)
-            if role != "ignore"
-        }
+        cells: _Cells = {}
+        for j, role in enumerate(self.roles):
+            if role != "ignore":
+                cells.setdefault(role, []).extend(self.cell_values(i, j, role))
         self.outcome_texts.update(cells.get("outcome", ()), cells.get("reduces", ()))
         return cells
 
@@ -277,25 +406,43 @@ class _Reader:
         cell = self.table.rows[i][j]
         if role == "id" and cell:
             self.row_label(i, j, cell)
-        if role in ("id", "theme"):
-            return [cell] if cell else []
-        if role == "mechanism" and _TAG.search(cell):
-            parts = self.marked_names(i, j, cell)
-        else:
-            parts = _split(cell, self.separator)
+        if role in ("id", "rule", "theme", "status", "actor"):
+            return [_plain(cell)] if cell else []
+        if role not in ("mechanism", "reasoning", "resource"):
+            cell = _plain(cell) if _TAG.search(cell) and _bold_names(cell) else cell
+        parts = self.split(cell, i, j, role)
+        if role in ("evidence", "mechanism", "reasoning", "resource"):
+            return parts  # entries may repeat; a mechanism repeated is checked as a node
         repeated = next((p for n, p in enumerate(parts) if p in parts[:n]), None)
         if repeated is not None:
             self.problem(f"{repeated!r} appears twice in this cell; name it once", i, j)
         return list(dict.fromkeys(parts))
 
-    def marked_names(self, i: int, j: int, cell: str) -> list[str]:
-        """The bold words of a mechanism cell (none, and a problem, if the markup is broken)."""
-        names = _bold_names(cell)
-        if names is None:
-            self.problem(
-                "the bold markup is broken: every <b> needs a </b> around some words", i, j
-            )
-        return names or []
+    def split(self, cell: str, i: int, j: int, role: Role) -> list[str]:
+        r"""The values of a cell: one per line, or per separator (``\\`` escapes it)."""
+        lines = cell.replace("\r\n", "\n").split("\n")
+        sep = self.separator
+        if not sep:
+            return [p.strip() for p in lines if p.strip()]
+        parts: list[str] = []
+        for line in lines:
+            pieces = re.split(rf"(?<!\\){re.escape(sep)}", line)
+            pieces = [p.replace("\\" + sep, sep).strip() for p in pieces]
+            if len(pieces) > 1 and role not in ("evidence", "relations", "links"):
+                for piece in pieces[1:]:
+                    if piece[:1].islower():
+                        self.fragments.append(
+                            f"{self.table.error('', row=i, column=j)}".rstrip(": ")
+                            + f": splitting on {sep!r} left {piece[:40]!r}, which starts in "
+                            "lower case; if the cell is prose, leave out the separator"
+                        )
+                        break
+            parts.extend(p for p in pieces if p)
+        return parts
+
+    def warn_fragments(self) -> None:
+        for message in self.fragments:
+            warnings.warn(message, TableWarning, stacklevel=4)
 
     def row_label(self, i: int, j: int, label: str) -> None:
         """Note the row ID ``label`` of row ``i``; a problem if an earlier row has it."""
@@ -313,6 +460,24 @@ class _Reader:
     # Pass 2: ids (rules first, then nodes in order of first appearance).
 
     def rule_id(self, i: int, cells: _Cells) -> str:
+        given = _first(cells.get("rule"))
+        if given:
+            if given in self.ids.used:
+                self.problem(
+                    f"the rule id {given!r} is already used by an earlier row; give each "
+                    "rule its own id",
+                    i,
+                    self.where["rule"],
+                )
+            elif not _is_id(given):
+                self.problem(
+                    f"{given!r} is not a rule id: use letters, digits, '-', '_' and '.' "
+                    f"(e.g. {_slug(given, 'rule')!r})",
+                    i,
+                    self.where["rule"],
+                )
+            else:
+                return self.ids.take(given)
         label = _first(cells.get("id"))
         if label:
             base = _slug(label, "row")
@@ -324,49 +489,207 @@ class _Reader:
         return self.ids.take(base)
 
     def row_refs(self, i: int, cells: _Cells) -> _Cells:
-        refs: _Cells = {}
-        for j, role in self.node_columns:
-            found = [self.node(i, j, role, text) for text in cells.get(role, ())]
-            if len(set(found)) != len(found):
-                self.problem(
-                    "two values of this cell are the same node (a context worded like an "
-                    "outcome of the table is that outcome); name it once",
-                    i,
-                    j,
-                )
-            refs[role] = list(dict.fromkeys(found))
+        refs: _Cells = {"mechanism": []}
+        for j, role in enumerate(self.roles):
+            if j == self.mechanism_column:
+                refs["mechanism"] = self.mechanisms(i, cells)
+            elif role in SLOT_OF_ROLE and role != "mechanism":
+                found = [self.node(i, j, role, text) for text in cells.get(role, ())]
+                self.check_repeats(i, j, found)
+                refs[role] = list(dict.fromkeys(found))
         return refs
+
+    def check_repeats(self, i: int, j: int | None, found: list[str]) -> None:
+        if len(set(found)) != len(found):
+            self.problem(
+                "two values of this cell are the same node (a context worded like an "
+                "outcome of the table is that outcome); name it once",
+                i,
+                j,
+            )
 
     def node(self, i: int, j: int, role: Role, text: str) -> str:
         """The id of the node ``text`` names in this column, made on first sight."""
         kinds = SLOT_OF_ROLE[role].kinds
         kind = "outcome" if "outcome" in kinds and text in self.outcome_texts else kinds[0]
-        cell = self.table.rows[i][j]
-        if kind == "mechanism" and _TAG.search(cell):
-            key: tuple[str, ...] = ("marked", cell, text)
-            extra = {"description": cell, "reasoning": _plain(cell)}
-        else:
-            key, extra = (kind, text), {}
+        return self.make((kind, text), kind, text, {}, (i, j))
+
+    def make(
+        self,
+        key: tuple[str | None, ...],
+        kind: NodeKind,
+        label: str,
+        extra: dict[str, Any],
+        where: _Where,
+    ) -> str:
         ident = self.node_ids.get(key)
         if ident is None:
-            ident = self.node_ids[key] = self.ids.take(_slug(text, key[0]))
-            self.nodes.append(_NODE_CLASS[kind](id=ident, label=text, **extra))
-            self.node_origin.append((i, j))
+            ident = self.node_ids[key] = self.ids.take(_slug(label, kind))
+            self.nodes.append(_NODE_CLASS[kind](id=ident, label=label, **extra))
+            self.node_origin.append(where)
         return ident
+
+    def mechanisms(self, i: int, cells: _Cells) -> list[str]:
+        """The mechanisms of a row: named in the mechanism column, else by the response."""
+        named = self.naming_role
+        if named is None:
+            return []
+        values = [v for v in cells.get(named, ()) if v not in _OR]
+        j = self.where[named]
+        parallel: dict[str, list[str | None]] = {}
+        roles: tuple[Role, ...] = ("resource", "reasoning")
+        for role in roles:
+            field = str(role)
+            if role not in self.where:
+                continue
+            given = [v for v in cells.get(role, ()) if v not in _OR]
+            if role == named:
+                parallel[field] = [_plain(v) for v in given]
+            elif len(values) <= 1:
+                text = "\n".join(given).strip()
+                parallel[field] = [None if text.casefold() in _NONE or not text else text]
+            elif len(given) != len(values) and given:
+                self.problem(
+                    f"this row names {len(values)} mechanisms in column "
+                    f"{self.table.column_name(j)} but {len(given)} lines here; give one "
+                    "line per mechanism ('-' for none)",
+                    i,
+                    self.where[role],
+                )
+            else:
+                parallel[field] = [None if v.casefold() in _NONE else v for v in given]
+        found: list[str] = []
+        for k, value in enumerate(values):
+            extra = {f: v[k] for f, v in parallel.items() if k < len(v) and v[k] is not None}
+            if _TAG.search(value):
+                names = _bold_names(value)
+                if names is None:
+                    self.problem(
+                        "the bold markup is broken: every <b> needs a </b> around some words",
+                        i,
+                        j,
+                    )
+                    continue
+                extra = {"description": value, "reasoning": _plain(value), **extra}
+                for name in names:
+                    key = ("marked", value, name, extra.get("resource"), extra["reasoning"])
+                    found.append(self.make(key, "mechanism", name, dict(extra), (i, j)))
+            else:
+                key = ("mechanism", "", value, extra.get("resource"), extra.get("reasoning"))
+                found.append(self.make(key, "mechanism", value, extra, (i, j)))
+        self.check_repeats(i, j, found)
+        return list(dict.fromkeys(found))
+
+    def alternatives(self, cells: _Cells) -> bool:
+        return any(
+            v in _OR for r in ("mechanism", "reasoning", "resource") for v in cells.get(r, ())
+        )
+
+    # The rule of one row.
+
+    def rule(
+        self, i: int, ident: str, cells: _Cells, refs: _Cells, theme: str | None
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": ident,
+            "source_label": _first(cells.get("id")),
+            "theme": theme,
+            "actor": _first(cells.get("actor")),
+            "evidence": self.evidence(i),
+            **{slot.attr: tuple(refs.get(role, ())) for role, slot in SLOT_OF_ROLE.items()},
+        }
+        if self.alternatives(cells):
+            data["mechanism_mode"] = "alternatives"
+        status = _first(cells.get("status"))
+        if status:
+            known = _STATUS_WORDS.get(status.strip().casefold())
+            if known is None:
+                self.problem(
+                    f"the status {status!r} is not one cimo knows"
+                    + did_you_mean(status.casefold(), _STATUS_WORDS)
+                    + f"; write one of {', '.join(get_args(Status))}",
+                    i,
+                    self.where["status"],
+                )
+            else:
+                data["status"] = known
+        return data
+
+    def evidence(self, i: int) -> tuple[Evidence, ...]:
+        found: list[Evidence] = []
+        for j, role in enumerate(self.roles):
+            if role != "evidence":
+                continue
+            stance = header_stance(self.table.headers[j])
+            for line in self.split(self.table.rows[i][j], i, j, role):
+                text = parse_evidence(line, stance=stance, pattern=self.pattern)
+                if text.stance is not None and text.stance not in get_args(EvidenceStance):
+                    self.problem(
+                        f"[{text.stance}] is not a stance; write [supports], [refutes], "
+                        "[refines] or [source]",
+                        i,
+                        j,
+                    )
+                    continue
+                found.append(
+                    Evidence.model_validate(
+                        {
+                            "participant": text.participant,
+                            "source": None if text.source is None else self.source(text.source),
+                            "locator": text.locator,
+                            "quote": text.quote,
+                            "stance": text.stance,
+                            "note": text.note,
+                        }
+                    )
+                )
+        return tuple(found)
+
+    def source(self, text: str) -> str:
+        """The id of the source an evidence line names, declared on first sight."""
+        ident = text if _is_id(text) else _slug(text, "source")
+        known = self.sources.get(ident)
+        if known is None:
+            self.sources[ident] = Source(id=ident, citation=text)
+        return ident
+
+    def read_relations(self, values: dict[int, _Cells], rule_ids: dict[int, str]) -> None:
+        """``TYPE TARGET`` lines of the relations column: from this row's rule to TARGET."""
+        if "relations" not in self.where:
+            return
+        j = self.where["relations"]
+        known = set(rule_ids.values())
+        for i in self.rows:
+            for line in values[i].get("relations", ()):
+                kind, _, target = line.partition(" ")
+                target = target.strip()
+                if target in self.by_label and target not in known:
+                    target = rule_ids[self.by_label[target]]
+                if kind not in _RELATION_TYPES or not target:
+                    self.problem(
+                        f"the relation {line!r} is not 'TYPE RULE'; TYPE is one of "
+                        f"{', '.join(_RELATION_TYPES)}"
+                        + (did_you_mean(kind, _RELATION_TYPES) if kind else ""),
+                        i,
+                        j,
+                    )
+                    continue
+                self.relations.append({"type": kind, "from": rule_ids[i], "to": target})
+                self.relation_origin.append((i, j))
 
     # Pass 3: links between rows ("this row's context is row N's outcome").
 
-    def links(self, values: list[_Cells], slots: list[_Cells]) -> list[Link]:
+    def links(self, values: dict[int, _Cells], slots: dict[int, _Cells]) -> list[Link]:
         links: dict[tuple[str, str], Link] = {}
-        for i, cells in enumerate(values):
-            for ref in cells.get("links", ()):
+        for i in self.rows:
+            for ref in values[i].get("links", ()):
                 pair = self.link(i, ref, slots)
                 if pair is not None and pair not in links:
                     links[pair] = Link(outcome=pair[0], context=pair[1])
                     self.link_origin.append((i, self.where["links"]))
         return list(links.values())
 
-    def link(self, i: int, ref: str, slots: list[_Cells]) -> tuple[str, str] | None:
+    def link(self, i: int, ref: str, slots: dict[int, _Cells]) -> tuple[str, str] | None:
         j = self.where["links"]
         target = self.by_label.get(ref)
         if target is None:
@@ -403,23 +726,24 @@ class _Reader:
 
     def build(
         self,
-        rules: list[Rule],
+        rules: list[dict[str, Any]],
         links: list[Link],
         options: TableOptions,
-        themes: list[dict[str, str]],
+        themes: list[dict[str, str | None]],
     ) -> Theory | None:
         stem = Path(self.table.file).stem if self.table.file else "table"
         source = options.get("source")
         data: dict[str, Any] = {
             "id": options.get("id") or _slug(stem, "table"),
-            "title": options.get("title") or stem,
+            "title": options.get("title") or self.table.title or stem,
             "description": options.get("description"),
             "based_on": [source.id] if source else [],
-            "sources": [source] if source else [],
+            "sources": list(self.sources.values()),
             "themes": themes,
             "nodes": self.nodes,  # lists, as in a theory file: the error wording expects them
             "rules": rules,
             "links": links,
+            "relations": self.relations,
         }
         try:
             return Theory.model_validate(data)
@@ -434,20 +758,15 @@ class _Reader:
             return None, None
         part, k = loc[0], loc[1]
         if part == "rules":
-            role = _FIELD_ROLE.get(str(loc[2])) if len(loc) > 2 else None
-            return k, None if role is None else self.where.get(role)
-        origins = {"nodes": self.node_origin, "links": self.link_origin}.get(str(part), [])
+            field = str(loc[2]) if len(loc) > 2 else None
+            role = _FIELD_ROLE.get(field) if field else None
+            if field == "id" and "rule" in self.where:
+                role = "rule"
+            row = self.rows[k] if k < len(self.rows) else None
+            return row, None if role is None else self.where.get(role)
+        origins = {
+            "nodes": self.node_origin,
+            "links": self.link_origin,
+            "relations": self.relation_origin,
+        }.get(str(part), [])
         return origins[k] if k < len(origins) else (None, None)
-
-
-def _rule(ident: str, cells: _Cells, refs: _Cells, themes: dict[str, str]) -> Rule:
-    theme = _first(cells.get("theme"))
-    return Rule.model_validate(
-        {
-            "id": ident,
-            "source_label": _first(cells.get("id")),
-            "theme": None if theme is None else theme_id(theme, themes),
-            "evidence": tuple(Evidence(note=text) for text in cells.get("evidence", ())),
-            **{slot.attr: tuple(refs.get(role, ())) for role, slot in SLOT_OF_ROLE.items()},
-        }
-    )

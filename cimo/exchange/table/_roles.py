@@ -7,7 +7,7 @@ The six node columns are the six rule slots of :mod:`cimo.core.vocabulary`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal, TypeAlias, get_args
 
@@ -25,21 +25,29 @@ __all__ = [
     "column_roles",
     "find_roles",
     "guess_role",
+    "header_stance",
+    "map_line",
     "parse_column_map",
 ]
 
 #: What a column of a CMO table holds.
 Role: TypeAlias = Literal[
+    "rule",
     "id",
     "theme",
+    "status",
+    "actor",
     "context",
     "unless",
     "intervention",
     "mechanism",
+    "resource",
+    "reasoning",
     "outcome",
     "reduces",
     "evidence",
     "links",
+    "relations",
     "ignore",
 ]
 #: Every column role, in the order :func:`~cimo.exchange.table.theory_to_table` writes them.
@@ -61,7 +69,16 @@ SLOT_OF_ROLE: MappingProxyType[Role, Slot] = MappingProxyType(
 ROLE_OF_KEYWORD: MappingProxyType[str, Role] = MappingProxyType(
     {slot.keyword: role for role, slot in SLOT_OF_ROLE.items()}
 )
-_CORE_ROLES: tuple[Role, ...] = ("context", "intervention", "mechanism", "outcome")
+_CORE_ROLES: tuple[Role, ...] = (
+    "context",
+    "intervention",
+    "mechanism",
+    "resource",
+    "reasoning",
+    "outcome",
+)
+#: Roles that several columns may hold (each evidence column has its own stance).
+REPEATABLE: frozenset[Role] = frozenset({"evidence", "ignore"})
 
 #: Header words (normalised: case, spacing and punctuation folded) and the role they name.
 _SYNONYMS: dict[str, Role] = {
@@ -80,11 +97,27 @@ _SYNONYMS: dict[str, Role] = {
     **dict.fromkeys(("reduced outcome", "reduced outcomes"), "reduces"),
     **dict.fromkeys(("evidence", "source", "sources", "references", "refs"), "evidence"),
     **dict.fromkeys(("links", "link", "chain", "chains", "linked to", "follows"), "links"),
+    **dict.fromkeys(("rule", "rule id", "cmoc id", "key"), "rule"),
+    **dict.fromkeys(("status", "verdict", "finding", "tested"), "status"),
+    **dict.fromkeys(("actor", "actors", "who", "for whom", "whose"), "actor"),
+    **dict.fromkeys(("relations", "relation", "related", "related to"), "relations"),
     "ignore": "ignore",
 }
+#: Words that name a role wherever they stand in a header ("Mechanism – resource").
+_WORDS: tuple[tuple[frozenset[str], Role], ...] = (
+    (frozenset({"resource", "resources"}), "resource"),
+    (frozenset({"response", "responses", "reasoning", "reaction", "reactions"}), "reasoning"),
+    (frozenset({"evidence", "quote", "quotes", "excerpt", "excerpts", "data"}), "evidence"),
+    (frozenset({"context", "contexts"}), "context"),
+    (frozenset({"intervention", "interventions"}), "intervention"),
+    (frozenset({"mechanism", "mechanisms"}), "mechanism"),
+    (frozenset({"outcome", "outcomes"}), "outcome"),
+    (frozenset({"theme", "themes"}), "theme"),
+    (frozenset({"status"}), "status"),
+)
 
-_HEADERS: dict[Role, str] = {"id": "ID"}
-_HEADERS.update((r, r.capitalize()) for r in ROLES if r not in ("id", "ignore"))
+_HEADERS: dict[Role, str] = {"id": "No.", "reasoning": "Response"}
+_HEADERS.update((r, r.capitalize()) for r in ROLES if r not in _HEADERS and r != "ignore")
 #: The header :func:`~cimo.exchange.table.theory_to_table` writes for each role.
 HEADERS: MappingProxyType[Role, str] = MappingProxyType(_HEADERS)
 
@@ -96,12 +129,44 @@ def guess_role(header: str) -> Role | None:
     ('context', 'mechanism', 'id', 'theme')
     >>> guess_role("because"), guess_role("Interventions")
     ('mechanism', 'intervention')
+    >>> guess_role("Mechanism – resource"), guess_role("Mechanism (response)")
+    ('resource', 'reasoning')
+    >>> guess_role("Supporting evidence"), guess_role("Status"), guess_role("Rule")
+    ('evidence', 'status', 'rule')
     >>> guess_role("Notes") is None
     True
     """
     if header.strip() == "#":
         return "id"
-    return _SYNONYMS.get(normalise_label(header))
+    key = normalise_label(header)
+    found = _SYNONYMS.get(key)
+    if found is not None:
+        return found
+    words = set(key.split())
+    return next((role for names, role in _WORDS if names & words), None)
+
+
+#: The stance of the lines of an evidence column, from a word of its header.
+_STANCE_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "supporting": "supports",
+        "confirming": "supports",
+        "refuting": "refutes",
+        "disconfirming": "refutes",
+        "contradicting": "refutes",
+        "refining": "refines",
+    }
+)
+
+
+def header_stance(header: str) -> str | None:
+    """The stance an evidence column's header gives its lines ("Supporting evidence": supports).
+
+    >>> header_stance("Supporting evidence"), header_stance("Evidence")
+    ('supports', None)
+    """
+    words = normalise_label(header).split()
+    return next((_STANCE_WORDS[w] for w in words if w in _STANCE_WORDS), None)
 
 
 def column_roles(
@@ -116,12 +181,40 @@ def column_roles(
         TableError: if a header is neither mapped nor recognised, a mapped
             header is not in the table, two columns have the same role, or
             there is no context, intervention, mechanism or outcome column
-            (all of them at once).
+            (all of them at once, ending with the ``--map`` options to paste).
         UsageError: if a role in ``columns`` is not known.
     """
     roles, problems = find_roles(table, columns)
-    raise_problems(problems)
+    raise_problems(problems, footer=map_line(table, problems))
     return roles
+
+
+def map_line(table: Table, problems: Sequence[TableError]) -> str | None:
+    """The ``--map`` options that fix the header problems, to paste (None if there are none).
+
+    Each unknown or repeated header is mapped to ``ignore``: replace it with
+    the role the column holds.
+    """
+    bad = [
+        j
+        for j, header in enumerate(table.headers)
+        if header.strip()
+        and any(
+            p.row == (table.header_row or None) and p.column == table.column_name(j)
+            for p in problems
+        )
+    ]
+    if not bad:
+        return None
+    fixes = [f"--map {_quoted(f'{table.headers[j]}=ignore')}" for j in bad]
+    return (
+        "to read it, paste these options and change 'ignore' to the role of each column "
+        f"that holds one ({', '.join(ROLES)}):\n  " + " ".join(fixes)
+    )
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def find_roles(
@@ -143,15 +236,17 @@ def find_roles(
         role, problem = _column_role(table, j, given, seen)
         if problem is not None:
             problems.append(problem)
-        elif role != "ignore":
+        elif role not in REPEATABLE:
             seen[role] = j
         roles.append(role if problem is None else "ignore")
     if not any(r in seen for r in _CORE_ROLES) and not problems:
         problems.append(
             table.error(
-                "no context, intervention, mechanism or outcome column: the headers are "
+                f"no context, intervention, mechanism or outcome column in row "
+                f"{table.header_row}: the headers are "
                 f"{', '.join(repr(h) for h in table.headers)}; name them (Context, Mechanism, "
-                "Outcome, ...) or map them with --map 'HEADER=context'"
+                "Outcome, ...), map them with --map 'HEADER=context', or give the row of "
+                "the headers with --header-row N"
             )
         )
     return tuple(roles), problems
@@ -206,7 +301,7 @@ def _column_role(
             header=True,
             column=j,
         )
-    if role != "ignore" and role in seen:
+    if role not in REPEATABLE and role in seen:
         return role, table.error(
             f"columns {table.column_name(seen[role])} and {table.column_name(j)} "
             f"both hold {role!r}; keep one in the table, or map the other to 'ignore'",

@@ -6,8 +6,10 @@ file-size limit (a 7 KB "zip bomb" can unpack to gigabytes). Only the cells
 present are read, never the range the sheet declares (a declared dimension
 of ``A1:XFD1048576`` costs nothing), and a sheet whose cells spread over more
 than :data:`MAX_SHEET_CELLS` is refused with the far cell named. Cells that
-would be read as silently empty are refused with their address: merged cells,
-and formulas with no saved value.
+would be read as silently empty are refused with their address: cells merged
+down several rows, and formulas with no saved value. Cells merged across one
+row (a title, a theme heading) are fine: their value is in the first cell.
+Bold runs of Excel rich text are read as ``<b>...</b>``.
 
 Control characters, which XML 1.0 cannot hold, are written with Excel's own
 escape ``_xHHHH_`` and read back (so are literal ``_xHHHH_`` texts, escaped as
@@ -31,6 +33,8 @@ __all__ = ["MAX_SHEET_CELLS", "check_sheet_name", "read_xlsx", "xlsx_bytes"]
 
 #: Most cells (rows times columns of the used range) read from one sheet.
 MAX_SHEET_CELLS = 2_000_000
+#: The narrowest and widest columns written, in characters.
+MIN_WIDTH, MAX_WIDTH = 8, 60
 
 Records = list[tuple[int, list[str]]]
 
@@ -131,18 +135,18 @@ def _check_zip(data: bytes, file: Path) -> None:
         )
 
 
-def _load(openpyxl: Any, data: bytes, file: Path, *, values: bool) -> Any:
+def _load(openpyxl: Any, data: bytes, file: Path, *, values: bool, rich: bool = False) -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=values)
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=values, rich_text=rich)
     except Exception as err:
         why = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
         raise _unreadable(file, why) from None
 
 
-def read_xlsx(file: Path, sheet: str | None) -> tuple[list[str], Records, str]:
-    """The header row and the numbered data rows of one sheet, as text.
+def read_xlsx(file: Path, sheet: str | None) -> tuple[Records, str, frozenset[int]]:
+    """The numbered rows of one sheet, as text; the sheet; the rows merged across.
 
     Raises:
         TableError: if the workbook is unreadable, too large, has no such sheet
@@ -155,7 +159,7 @@ def read_xlsx(file: Path, sheet: str | None) -> tuple[list[str], Records, str]:
     except FileFormatError as err:
         raise TableError(err.message, file=str(file)) from None
     _check_zip(data, file)
-    book = _load(openpyxl, data, file, values=False)
+    book = _load(openpyxl, data, file, values=False, rich=True)
     names = list(book.sheetnames)
     if not names:
         raise TableError("the workbook has no sheets; add one holding the table", file=str(file))
@@ -171,7 +175,7 @@ def read_xlsx(file: Path, sheet: str | None) -> tuple[list[str], Records, str]:
     ws = book[sheet]
     where = {"file": str(file), "sheet": sheet}
     _check_extent(ws, where)
-    _check_merged(ws, where)
+    across = _check_merged(ws, where)
     cells = dict(_present_cells(ws))
     formulas = [k for k, v in cells.items() if isinstance(v, str) and v.startswith("=")]
     formulas = [k for k in formulas if ws.cell(*k).data_type == "f"]
@@ -180,7 +184,8 @@ def read_xlsx(file: Path, sheet: str | None) -> tuple[list[str], Records, str]:
         _check_formulas(ws, saved, formulas, where)
         for key in formulas:
             cells[key] = saved.cell(*key).value
-    return _records(cells, where)
+    records, name = _records(cells, where)
+    return records, name, across
 
 
 def _check_extent(ws: Any, where: dict[str, Any]) -> None:
@@ -195,18 +200,21 @@ def _check_extent(ws: Any, where: dict[str, Any]) -> None:
         )
 
 
-def _check_merged(ws: Any, where: dict[str, Any]) -> None:
-    merged = sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
-    if merged:
-        first = merged[0]
-        more = f" (and {len(merged) - 1} more merged ranges)" if len(merged) > 1 else ""
+def _check_merged(ws: Any, where: dict[str, Any]) -> frozenset[int]:
+    """The rows with cells merged across; an error for cells merged down several rows."""
+    ranges = sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+    down = [r for r in ranges if r.max_row > r.min_row]
+    if down:
+        first = down[0]
+        more = f" (and {len(down) - 1} more such ranges)" if len(down) > 1 else ""
         raise TableError(
-            f"cells {first.coord} are merged{more}; a merged cell is read as empty below its "
-            "first row: unmerge them and fill each cell",
+            f"cells {first.coord} are merged down several rows{more}; a merged cell is read "
+            "as empty below its first row: unmerge them and fill each cell",
             row=first.min_row,
             column=first.coord.split(":")[0],
             **where,
         )
+    return frozenset(r.min_row for r in ranges)
 
 
 def _check_formulas(
@@ -236,8 +244,11 @@ def _present_cells(ws: Any) -> Any:
 
 
 def cell_text(value: Any) -> str:
+    """The text of a cell value; the bold runs of rich text marked ``<b>...</b>``."""
     if value is None:
         return ""
+    if isinstance(value, list):  # openpyxl's CellRichText: text and TextBlock runs
+        return "".join(_run_text(run) for run in value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -247,9 +258,25 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _records(
-    cells: dict[tuple[int, int], Any], where: dict[str, Any]
-) -> tuple[list[str], Records, str]:
+def _run_text(run: Any) -> str:
+    if isinstance(run, str):
+        return run
+    text = str(run.text)
+    font = getattr(run, "font", None)
+    if font is not None and font.b and text.strip():
+        lead, core, tail = _edges(text)
+        return f"{lead}<b>{core}</b>{tail}"
+    return text
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """The spaces before a text, the text, and the spaces after it."""
+    core = text.strip()
+    start = text.index(core)
+    return text[:start], core, text[start + len(core) :]
+
+
+def _records(cells: dict[tuple[int, int], Any], where: dict[str, Any]) -> tuple[Records, str]:
     rows: dict[int, dict[int, str]] = {}
     for (r, c), value in cells.items():
         rows.setdefault(r, {})[c] = unescape_cell(cell_text(value))
@@ -260,10 +287,7 @@ def _records(
     records = [
         (r, [cols.get(c, "") for c in range(1, width + 1)]) for r, cols in sorted(rows.items())
     ]
-    first_row = records[0][0]
-    if first_row != 1:
-        records.insert(0, (1, [""] * width))
-    return records[0][1], records[1:], sheet
+    return records, sheet
 
 
 # --------------------------------------------------------------------------- writing
@@ -272,9 +296,15 @@ def _records(
 def xlsx_bytes(
     headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...], file: Path, sheet: str
 ) -> bytes:
-    """A workbook of one sheet: the headers in bold, then the rows; text cells stay text."""
+    """A workbook of one sheet: the headers in bold, then the rows; text cells stay text.
+
+    Every cell wraps its text and is aligned to the top; each column is as
+    wide as its longest line, between :data:`MIN_WIDTH` and :data:`MAX_WIDTH`
+    characters; the header row stays in view when scrolling.
+    """
     openpyxl = _openpyxl(file, "writing")
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     check_sheet_name(sheet)
     book = openpyxl.Workbook()
@@ -285,10 +315,20 @@ def xlsx_bytes(
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([escape_cell(c) if c else None for c in row])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    widths = [MIN_WIDTH] * len(headers)
     for line in ws.iter_rows():
-        for c in line:
-            if isinstance(c.value, str) and c.value.startswith("="):
-                c.data_type = "s"  # text, not a formula
+        for j, c in enumerate(line):
+            c.alignment = wrap
+            if isinstance(c.value, str):
+                if c.value.startswith("="):
+                    c.data_type = "s"  # text, not a formula
+                longest = max(len(part) for part in c.value.split("\n"))
+                if j < len(widths) and longest > widths[j]:
+                    widths[j] = min(longest + 2, MAX_WIDTH)
+    for j, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(j + 1)].width = width
+    ws.freeze_panes = "A2"
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()
