@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cimo._version import __version__
-from cimo.cli import _check, _core, _explore, _interop, _query, _render, _table_io
+from cimo.cli import _check, _core, _explore, _interop, _qdpx, _query, _render, _table_io
 from cimo.cli._common import CimoGroup
 
 __all__ = ["app"]
@@ -45,6 +45,7 @@ _core.register(app)
 _table_io.register(app)
 _query.register(app)
 _interop.register(app)
+_qdpx.register(app)
 _render.register(app)
 _explore.register(app)
 _check.register(app)

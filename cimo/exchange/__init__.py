@@ -11,6 +11,7 @@ for text), bound to the names of the format table
 * :mod:`cimo.exchange.kumu`: Kumu JSON blueprints (and Kumu's own exports), a Kumu view;
 * :mod:`cimo.exchange.dagitty`: the causal projection in DAGitty syntax, and pgmpy's DAG;
 * :mod:`cimo.exchange.qdc`: REFI-QDA codebooks;
+* :mod:`cimo.exchange.qdpx`: REFI-QDA projects (coded transcripts in as evidence, quotes out);
 * :mod:`cimo.exchange.causalmap`: Causal Map's links table;
 * :mod:`cimo.exchange.drawio`: draw.io / diagrams.net diagrams;
 * :mod:`cimo.exchange.table`: CMO tables in spreadsheets (CSV, XLSX).
@@ -30,7 +31,17 @@ from cimo._lazy import attach
 
 # Imported on first use (PEP 562), so importing the package stays cheap.
 if TYPE_CHECKING:
-    from cimo.exchange import causalmap, cytoscape, dagitty, drawio, kumu, networks, qdc, table
+    from cimo.exchange import (
+        causalmap,
+        cytoscape,
+        dagitty,
+        drawio,
+        kumu,
+        networks,
+        qdc,
+        qdpx,
+        table,
+    )
     from cimo.exchange.formats import (
         EXPORT_FORMATS,
         IMPORT_FORMATS,
@@ -53,6 +64,7 @@ if not TYPE_CHECKING:
             "kumu",
             "networks",
             "qdc",
+            "qdpx",
             "table",
         ),
         names={
@@ -83,6 +95,7 @@ __all__ = [
     "kumu",
     "networks",
     "qdc",
+    "qdpx",
     "read",
     "table",
     "write",
