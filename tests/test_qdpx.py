@@ -9,6 +9,7 @@ import code is not installable from a package registry, so it is not used here.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -134,6 +135,27 @@ def test_importing_the_same_project_again_changes_nothing(imported: cimo.Theory)
     # ... also after the theory went through its file.
     reloaded = cimo.loads(cimo.dumps(imported, format="yaml"), format="yaml")
     assert import_qdpx(reloaded, FIXTURE, mapping=MAPPING, kind="interview").theory == reloaded
+
+
+def test_a_passage_in_a_shared_source_without_a_speaker_has_no_participant(
+    wfg: cimo.Theory,
+) -> None:
+    # Without the focus group's SelectionRefs, two cases share its source: nobody is guessed.
+    with zipfile.ZipFile(FIXTURE) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["project.qde"] = re.sub(rb"<SelectionRef [^>]*/>", b"", files["project.qde"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    theory = import_qdpx(wfg, out.getvalue(), mapping=MAPPING).theory
+    speakers = {
+        e.participant
+        for r in theory.rules
+        for e in r.evidence
+        if e.source == "focus-group-therapists"
+    }
+    assert speakers == {None}
 
 
 def test_a_mapping_to_an_unknown_id_is_refused_with_a_suggestion(wfg: cimo.Theory) -> None:
@@ -343,6 +365,16 @@ def test_cli_import_then_export(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "18 evidence quotes coded in their sources" in result.stderr
     _qde(qdpx.read_bytes())
+    result = runner.invoke(
+        app, ["import-qdpx", "work-focused-group-cbt", str(FIXTURE), "--format", "json"]
+    )
+    assert result.exit_code == 0
+    report = json.loads(result.stderr)
+    assert report["passages"] == 20 and "theory" not in report
+    assert [c["code"] for c in report["codes"] if c["target"] is None and c["passages"]] == [
+        "Team codes/Peer support",
+        "Team codes/Interesting quotes",
+    ]
     bad_map = tmp_path / "bad.yaml"
     bad_map.write_text("Peer support: relate\n", encoding="utf-8")
     result = runner.invoke(
