@@ -192,6 +192,28 @@ def test_export_then_import_gives_the_same_evidence(
     assert back.theory.participants == imported.participants
 
 
+def test_codes_a_tool_gave_new_guids_still_match_by_their_description(
+    wfg: cimo.Theory, imported: cimo.Theory
+) -> None:
+    # QualCoder (run headless on cimo's export) re-creates every code's GUID on import
+    # and writes its own on export; the "cimo id:" line of each description survives.
+    made = to_qdpx(imported, texts=source_texts(FIXTURE)).data
+    with zipfile.ZipFile(io.BytesIO(made)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    qde = files["project.qde"].decode()
+    for n, old in enumerate(re.findall(r'<Code guid="([^"]+)"', qde)):
+        qde = qde.replace(old, f"00000000-0000-4000-8000-{n:012d}")
+    files["project.qde"] = qde.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    _qde(out.getvalue())
+    back = import_qdpx(wfg, out.getvalue(), kind="interview")
+    assert back.unmatched == ()
+    assert _evidence(back.theory) == _evidence(imported)
+
+
 def test_source_texts_from_a_folder(tmp_path: Path) -> None:
     (tmp_path / "interview-01.txt").write_text("Hello", encoding="utf-8")
     (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")

@@ -185,7 +185,8 @@ def add_codes(theory: Theory, codes: ET.Element, *, ns: str) -> None:
         codable=False,
     )
     for stance in STANCES:
-        _code(group, ns, code_guid(theory, "stance", stance), stance, _STANCE_COLOR, None)
+        text = f"The passage {stance} the configuration it is coded with.\n\ncimo id: {stance}"
+        _code(group, ns, code_guid(theory, "stance", stance), stance, _STANCE_COLOR, text)
 
 
 def add_sets(theory: Theory, root: ET.Element, *, ns: str, ref: str = "guid") -> None:
