@@ -158,6 +158,40 @@ def test_a_passage_in_a_shared_source_without_a_speaker_has_no_participant(
     assert speakers == {None}
 
 
+def test_what_cimo_does_not_read_is_reported_not_dropped(wfg: cimo.Theory) -> None:
+    doc = _qde(FIXTURE.read_bytes())
+    code = next(c for c in doc.iter(f"{{{NAMESPACE}}}Code") if c.get("name") == "Rule retain")
+    project = _rezip(
+        replace=(
+            "</TextSource>",
+            f'<Coding guid="00000000-0000-4000-8000-000000000001">'
+            f'<CodeRef targetGUID="{code.get("guid")}"/></Coding></TextSource>',
+        )
+    )
+    with zipfile.ZipFile(io.BytesIO(project)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["project.qde"] = files["project.qde"].replace(
+        b"<Sources>",
+        b'<Sources><PDFSource guid="00000000-0000-4000-8000-000000000002" name="scan.pdf"/>',
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    _qde(out.getvalue())
+    result = import_qdpx(wfg, out.getvalue(), mapping=MAPPING)
+    whole = [(u.source, u.codes, u.reason) for u in result.unplaced if u.locator == "whole source"]
+    assert whole == [
+        (
+            "interview-01",
+            ("Rule retain",),
+            "coded as a whole source; cimo reads coded passages only",
+        ),
+        ("scan.pdf", (), "a PDFSource: cimo reads plain-text sources only"),
+    ]
+    assert "scan.pdf whole source: a PDFSource" in str(result)
+
+
 def test_a_mapping_to_an_unknown_id_is_refused_with_a_suggestion(wfg: cimo.Theory) -> None:
     with pytest.raises(UsageError, match=r"'relat' is no node, rule or stance.*'relate'"):
         import_qdpx(wfg, FIXTURE, mapping={"Peer support": "relat"})

@@ -65,6 +65,8 @@ class Source:
     description: str
     text: str
     passages: tuple[Passage, ...]
+    whole: tuple[str, ...] = ()
+    """Codes applied to the whole source rather than to a passage."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class Project:
     codes: dict[str, Code] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(kind, name) of the sources cimo does not read: pictures, PDFs, audio, video."""
 
 
 def _open_zip(data: bytes, file: str) -> zipfile.ZipFile:
@@ -209,6 +213,10 @@ def read_project(data: bytes, file: str) -> Project:
                 ),
             )
         )
+    for other in root.iterfind(f"{_NS}Sources/*"):
+        if other.tag != f"{_NS}TextSource":
+            kind = other.tag.rsplit("}", 1)[-1]
+            project.skipped.append((kind, other.get("name") or other.get("guid") or "?"))
     for source in root.iterfind(f"{_NS}Sources/{_NS}TextSource"):
         project.sources.append(_read_source(source, archive, file, budget, project.codes))
     return project
@@ -317,6 +325,9 @@ def _read_source(
         description=(source.findtext(f"{_NS}Description") or "").strip(),
         text=text,
         passages=tuple(passages),
+        whole=tuple(
+            ref.get("targetGUID", "") for ref in source.iterfind(f"{_NS}Coding/{_NS}CodeRef")
+        ),
     )
 
 

@@ -124,7 +124,7 @@ class CodeMatch(BaseModel):
 
 
 class Unplaced(BaseModel):
-    """A coded passage that became no evidence, and why."""
+    """A coded passage (or a whole source) that became no evidence, and why."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -162,9 +162,9 @@ class QdpxImport(BaseModel):
             "map it with --map (CODE: ID)"
             for c in self.unmatched
         ]
-        lines += [
-            f"{u.source} {u.locator} ({', '.join(u.codes)}): {u.reason}" for u in self.unplaced
-        ]
+        for u in self.unplaced:
+            codes = f" ({', '.join(u.codes)})" if u.codes else ""
+            lines.append(f"{u.source} {u.locator}{codes}: {u.reason}")
         return "\n".join(lines)
 
 
@@ -343,6 +343,15 @@ def import_qdpx(
         sources.setdefault(sid, {"id": sid, "citation": source.description or source.name})
         for rule_id, evidence in _passages(reading, source, sid, unplaced):
             new.setdefault(rule_id, {})[(evidence.source, evidence.locator)] = evidence
+        if source.whole:
+            names = tuple(parsed.codes[g].name for g in source.whole if g in parsed.codes)
+            reason = "coded as a whole source; cimo reads coded passages only"
+            unplaced.append(
+                Unplaced(source=sid, locator="whole source", codes=names, reason=reason)
+            )
+    for kind, name in parsed.skipped:
+        reason = f"a {kind}: cimo reads plain-text sources only"
+        unplaced.append(Unplaced(source=name, locator="whole source", codes=(), reason=reason))
     data_theory, added = _with_evidence(theory, new)
     data_theory["sources"] = list(sources.values())
     if people:
