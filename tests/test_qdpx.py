@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -23,6 +25,7 @@ import cimo
 from cimo.cli import app
 from cimo.errors import FileFormatError, UsageError
 from cimo.exchange.qdpx import NAMESPACE, import_qdpx, source_texts, to_qdpx
+from cimo.strategies import theories
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "qdpx" / "group-cbt-interviews.qdpx"
@@ -252,6 +255,71 @@ def test_source_texts_from_a_folder(tmp_path: Path) -> None:
     (tmp_path / "interview-01.txt").write_text("Hello", encoding="utf-8")
     (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
     assert source_texts(tmp_path) == {"interview-01": "Hello"}
+
+
+# A quote is any text XML carries; the hypothesis run shows what the model allows.
+_xml_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff")
+    | st.sampled_from("\t\n\r:\"'<>&"),
+    min_size=1,
+    max_size=40,
+)
+
+
+@st.composite
+def _quoted(draw: st.DrawFn) -> tuple[cimo.Theory, cimo.Theory, dict[str, str]]:
+    """A generated theory without evidence, the same with drawn quotes, the sources' texts."""
+    theory = draw(
+        theories(max_nodes=6, min_rules=1, max_rules=4, labels=_xml_text.filter(str.strip))
+    )
+    data = cimo.core.data.to_data(theory)
+    for rule in data["rules"]:
+        rule.pop("evidence", None)
+    bare = cimo.Theory.model_validate(data)
+    sources = draw(
+        st.lists(
+            st.sampled_from(["qdpx-int-1", "qdpx.int.2", "qdpx_notes.txt"]), min_size=1, unique=True
+        )
+    )
+    texts = {s: draw(_xml_text) for s in sources}
+    for rule in data["rules"]:
+        for _ in range(draw(st.integers(0, 3))):
+            source = draw(st.sampled_from(sources))
+            quote = draw(_xml_text)
+            texts[source] += quote + draw(_xml_text)
+            stance = draw(st.sampled_from([None, "supports", "refutes", "refines"]))
+            rule.setdefault("evidence", []).append(
+                {"source": source, "quote": quote} | ({"stance": stance} if stance else {})
+            )
+    data["sources"] = [*data.get("sources", ()), *({"id": s, "citation": s} for s in sources)]
+    return bare, cimo.Theory.model_validate(data), texts
+
+
+@settings(max_examples=30, deadline=None)
+@given(_quoted())
+def test_generated_theories_take_their_quotes_there_and_back(
+    case: tuple[cimo.Theory, cimo.Theory, dict[str, str]],
+) -> None:
+    bare, theory, texts = case
+    try:
+        made = to_qdpx(theory, texts=texts)
+    except UsageError:
+        return  # a text field XML cannot carry (control characters): refused, as documented
+    _qde(made.data)
+    quotes = [(r.id, e) for r in theory.rules for e in r.evidence]
+    assert made.placed == len(quotes) and made.not_placed == ()
+    back = import_qdpx(bare, made.data)
+    assert back.unmatched == () and back.unplaced == ()
+    # Every quote comes back on its rule and source; a stance too, unless one passage holds
+    # quotes with different stances (written without a stance code, as documented).
+    got = {(r.id, e.source, e.quote) for r in back.theory.rules for e in r.evidence}
+    assert got == {(rule, e.source, e.quote) for rule, e in quotes}
+    stances = {(r.id, e.quote, e.stance) for r in back.theory.rules for e in r.evidence}
+    for rule, e in quotes:
+        same_text = {x.stance for _, x in quotes if (x.source, x.quote) == (e.source, e.quote)}
+        if len(same_text) == 1:
+            assert (rule, e.quote, e.stance) in stances
+    assert import_qdpx(back.theory, made.data).theory == back.theory
 
 
 # --------------------------------------------------------------------------- a real consumer

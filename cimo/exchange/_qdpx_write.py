@@ -184,7 +184,7 @@ def add_sources(
             element,
             f"{_NS}TextSource",
             guid=guid("source", sid),
-            name=sid,
+            name=f"{sid}.txt",
             plainTextPath=f"internal://{name}",
         )
         if sid in cited:

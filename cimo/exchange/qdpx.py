@@ -102,6 +102,7 @@ __all__ = [
 ]
 
 _NS = f"{{{NAMESPACE}}}"
+_DOCUMENT_SUFFIXES = frozenset((".txt", ".docx", ".doc", ".rtf", ".odt", ".md", ".pdf", ".html"))
 _ID_LINE = re.compile(r"(?:^|\n)cimo id: (\S+)\s*$")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -388,7 +389,9 @@ def _with_evidence(
 
 
 def _source_id(source: Source, taken: set[str]) -> str:
-    return fresh_id(posixpath.splitext(source.name)[0], taken)
+    """The source's id: its name without a document suffix (``interview-01.txt``)."""
+    stem, suffix = posixpath.splitext(source.name)
+    return fresh_id(stem if suffix.lower() in _DOCUMENT_SUFFIXES else source.name, taken)
 
 
 def source_texts(path: str | os.PathLike[str]) -> dict[str, str]:
