@@ -118,9 +118,10 @@ test: lint js-lint typecheck pytest notebooks docs
 
 BENCH_SIZES ?= 1000,10000
 BENCH_NOTE ?=
+BENCH_CLOCK ?= wall
 
 bench: $(STAMP) graphviz
-	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --json bench.json --markdown docs/performance.md $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)")
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --json bench.json --markdown docs/performance.md --clock $(BENCH_CLOCK) $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)")
 
 bench-full: $(STAMP) graphviz
 	$(MAKE) bench BENCH_SIZES=1000,10000,100000

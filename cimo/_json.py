@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pydantic_core
 
@@ -50,16 +51,22 @@ class _LongNumberError(Exception):
         self.text = text
 
 
-def _int(text: str) -> int:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise _LongNumberError(text)
-    return int(text)
+_N = TypeVar("_N", int, float)
 
 
-def _float(text: str) -> float:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise _LongNumberError(text)
-    return float(text)
+def _guarded(convert: Callable[[str], _N]) -> Callable[[str], _N]:
+    """``convert``, refusing numbers longer than ``MAX_NUMBER_CHARS`` characters."""
+
+    def parse(text: str) -> _N:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _LongNumberError(text)
+        return convert(text)
+
+    return parse
+
+
+_int = _guarded(int)
+_float = _guarded(float)
 
 
 def _constant(name: str) -> Any:

@@ -460,7 +460,10 @@ def merge(
         originals = [n["id"] for n in data.get("nodes", ())]
         originals += [r["id"] for r in data.get("rules", ())]
         source_ids = [src["id"] for src in data.get("sources", ())]
-        data = rename_ids(data, eq)
+        if eq:
+            data = rename_ids(data, eq)
+        data.setdefault("nodes", [])
+        data.setdefault("rules", [])
         kind_clash += _fold_items(items, kinds, used, name, data, originals, canonical_ids)
         _fold_sources(sources, used, name, data.get("sources", []), source_ids, canonical_ids)
         _add_collections(data, name, links, iterations, records)
@@ -483,7 +486,7 @@ def merge(
         conflicts += open_
         resolved += done
     provenance = tuple(
-        Provenance(
+        Provenance.model_construct(  # made here of plain strings: nothing to validate
             kind="rule" if kinds[key] == "rule" else rec["kind"],
             id=key,
             inputs=tuple(dict.fromkeys(items.origin[key])),

@@ -56,7 +56,7 @@ def test_scenario_without_and_blocked(tmp_path: Path) -> None:
 
 
 def test_query_explain_for_whom_pathways() -> None:
-    code, out, _ = run("query", "pwp-resilience", "explain", "stress-and-burnout")
+    code, out, _ = run("query", "pwp-resilience", "explain", "stress-and-burnout", "--ids")
     assert code == 0 and out.startswith("How stress-and-burnout comes about\n  burnout: IF")
     code, out, _ = run("query", "pwp-resilience", "explain", "stress-and-burnout", "-f", "json")
     data = json.loads(out)
@@ -142,13 +142,13 @@ def test_refuted_rules_and_inferred_relations_from_the_command_line(tmp_path: Pa
     assert data["fired_rules"] == [] and data["set_aside"] == ["C6"]
     code, out, _ = run("query", str(path), "explain", "absence")
     assert code == 0 and "set aside (refuted" in out and "C6" in out
-    code, out, _ = run("query", str(path), "explain", "absence", "--include-refuted")
+    code, out, _ = run("query", str(path), "explain", "absence", "--include-refuted", "--ids")
     assert "reduced by C6: IF nqn WITH circles REDUCES absence" in out and "[refuted]" in out
-    code, out, _ = run("query", str(path), "for-whom", "stay", "--stated-only")
+    code, out, _ = run("query", str(path), "for-whom", "stay", "--stated-only", "--ids")
     assert "champion, with circles [C1]" in out and "nqn" not in out
-    code, out, _ = run("query", str(path), "for-whom", "stay")
+    code, out, _ = run("query", str(path), "for-whom", "stay", "--ids")
     assert "nqn, with circles [C1]" in out
-    code, out, _ = run("query", str(path), "pathways", "--from", "nqn", "--to", "stay")
+    code, out, _ = run("query", str(path), "pathways", "--from", "nqn", "--to", "stay", "--ids")
     assert "nqn -> [C1] -> stay" in out
     code, out, _ = run(
         "query", str(path), "pathways", "--from", "nqn", "--to", "stay", "--stated-only"
@@ -208,7 +208,10 @@ def test_query_results_match_python() -> None:
         wfg, contexts=["group-psychotherapy", "therapists-encourage-participation"]
     )
     assert "cbt-skills" in base.mechanisms  # the counterfactual takes something away
-    assert out == str(cimo.query.counterfactual(wfg, base, without=["cbt-skills"])) + "\n"
+    # The command line names elements by label, as Python does with labels=True.
+    shown = cimo.query.counterfactual(wfg, base, without=["cbt-skills"], labels=True)
+    assert out == str(shown) + "\n"
+    assert "Acquiring, consolidating and applying basic CBT concepts and skills" in out
 
 
 def test_roll_up_and_focus_are_theories_again(tmp_path: Path) -> None:
@@ -277,5 +280,23 @@ def test_counts_and_empty_lists_read_naturally(tmp_path: Path) -> None:
     assert code == 0, err
     assert "every outcome is reached from some intervention" in out
     assert ": none" not in out
-    _, out, _ = run("query", "work-focused-group-cbt", "coverage")
+    _, out, _ = run("query", "work-focused-group-cbt", "coverage", "--ids")
     assert "outcomes no intervention reaches: self-efficacy" in out
+
+
+def test_results_name_elements_by_label_for_people_and_by_id_on_request(tmp_path: Path) -> None:
+    # S14: stakeholders read labels; --ids (and Python's default) keep the ids.
+    path = tmp_path / "circles.yaml"
+    path.write_text(_CIRCLES, encoding="utf-8")
+    code, out, _ = run("query", str(path), "for-whom", "stay")
+    assert code == 0
+    assert out.startswith("For whom “Intention to stay” is expected")
+    assert "“A ward champion”, with “Peer circles” [C1]" in out and "  champion," not in out
+    code, out, _ = run("query", str(path), "for-whom", "stay", "-f", "markdown")
+    assert "**For whom “Intention to stay” is expected**" in out
+    _, ids, _ = run("query", str(path), "for-whom", "stay", "--ids")
+    assert "champion, with circles [C1]" in ids
+    _, data, _ = run("query", str(path), "for-whom", "stay", "-f", "json")
+    assert json.loads(data)["sets"][0]["contexts"] == ["champion"]  # JSON: always ids
+    _, out, _ = run("scenario", str(path), "-c", "champion", "-i", "circles")
+    assert "outcomes: “Intention to stay”" in out and "given “A ward champion”" in out

@@ -37,6 +37,7 @@ from cimo.render import mermaid, mermaid_rules
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
 JS = Path(__file__).parent / "js"
+PUBLISHED = Path(__file__).parent / "data" / "published"
 NX32 = ROOT / ".venv-nx32"
 EXAMPLES = [e.name for e in cimo.list_examples()]
 GEXF_XSD = etree.XMLSchema(etree.parse(str(DATA / "gexf-1.3" / "gexf.xsd")))
@@ -532,7 +533,9 @@ def test_mermaids_own_parser_accepts_every_mermaid_output(
         rules=(cimo.Rule(id="r", contexts=("c",), mechanisms=("m",), outcomes=("o",)),),
     )
     texts = []
-    for theory in (*theories.values(), tricky, cimo.Theory(id="e", title="E")):
+    published = [cimo.load(p) for p in sorted(PUBLISHED.glob("*.yaml"))]
+    assert len(published) >= 10
+    for theory in (*theories.values(), *published, tricky, cimo.Theory(id="e", title="E")):
         texts += [mermaid(theory), mermaid(theory, legend=False), mermaid_rules(theory)]
     paths = []
     for i, text in enumerate(texts):

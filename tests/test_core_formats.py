@@ -22,6 +22,7 @@ from cimo.errors import UsageError
         (fmts.DiagramFormat, fmts.select(content="diagram")),
         (fmts.CmoTableFormat, fmts.select(content="cmo-table")),
         (fmts.ReportFormat, fmts.select(content="report")),
+        (fmts.RealistReportFormat, fmts.select(content="realist-report")),
     ],
 )
 def test_each_literal_names_exactly_its_rows(

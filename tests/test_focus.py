@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cimo import load
+from cimo import load, loads
 from cimo.core.index import nested_ids
 from cimo.edit import focus
 from cimo.model import Theory
-from cimo.render import theory_map
+from cimo.render import rule_cards, theory_map
 from cimo.strategies import theories
 
 PUBLISHED = Path(__file__).parent / "data" / "published"
@@ -79,3 +80,43 @@ def test_focus_on_every_published_rule(path: Path) -> None:
     for rule in theory.rules:
         part = focus(theory, node=rule.id, steps=0)
         assert [r.id for r in part.rules] == [rule.id]
+
+
+_LEAK = """\
+format_version: "2.0"
+id: leak
+title: Leak
+nodes:
+  - {id: c1, kind: context, label: Ward}
+  - {id: m1, kind: mechanism, label: Belonging}
+  - {id: m2, kind: mechanism, label: Confidence}
+  - {id: o1, kind: outcome, label: Intention to stay}
+  - {id: o2, kind: outcome, label: Retention}
+  - {id: o3, kind: outcome, label: Burnout}
+rules:
+  - {id: A, if: [c1], because: [m1], then: [o1]}
+  - {id: B, if: [o1], because: [m2], then: [o2]}
+  - {id: D, if: [c1], because: [m2], then: [o3], status: refuted}
+"""
+
+
+def _edges(source: str) -> set[tuple[str, str]]:
+    return set(re.findall(r'^\s*"([^"]+)" -> "([^"]+)"', source, flags=re.M))
+
+
+def test_depth_one_draws_the_rules_producing_or_using_the_node_and_nothing_else() -> None:
+    # S17: --focus o1 --depth 1 is A (produces o1) and B (uses o1) with their parts.
+    # D joins c1 to m2, both drawn, but D is outside the focus: no c1 -> m2 edge,
+    # and D is refuted, so the legend must not list refuted rules either.
+    theory = loads(_LEAK)
+    d = theory_map(theory, focus="o1", depth=1)
+    drawn = {e for e in _edges(d.source) if not any(p.startswith("cimo:") for p in e)}
+    assert drawn == {("c1", "m1"), ("m1", "o1"), ("o1", "m2"), ("m2", "o2")}
+    assert '"o3"' not in d.source and "refuted" not in d.source.lower()
+    with_rules = theory_map(theory, focus="o1", depth=1, rules=True)
+    assert '"D"' not in with_rules.source and "refuted" not in with_rules.source.lower()
+    cards = rule_cards(theory, focus="o1", depth=1)
+    assert {"A", "B"} <= {n for e in _edges(cards.source) for n in e}
+    assert '"D"' not in cards.source and "refuted" not in cards.source.lower()
+    whole = theory_map(theory)
+    assert ("c1", "m2") in _edges(whole.source) and "refuted" in whole.source.lower()

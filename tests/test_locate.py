@@ -11,11 +11,11 @@ text of the value there.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from _corpus import YAML_FILES, YAML_PIECES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,38 +23,8 @@ import cimo
 from cimo.core.data import to_data
 from cimo.core.source import SourceText
 
-ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted(
-    p
-    for pattern in ("*.yaml", "*.yml")
-    for folder in ("tests/data", "cimo/examples", "examples", "docs")
-    for p in (ROOT / folder).rglob(pattern)
-)
-fragments = st.sampled_from(
-    [
-        "a",
-        "~",
-        "1",
-        "'q'",
-        "<<",
-        ": ",
-        "\n",
-        "\n  ",
-        "- ",
-        "[",
-        "]",
-        "{",
-        "}",
-        ", ",
-        "? ",
-        "&a ",
-        "*a",
-        "!!int ",
-        "|\n  ",
-        "---\n",
-        "# c\n",
-    ]
-)
+FILES = YAML_FILES
+fragments = st.sampled_from(["a", "~", "1", "'q'", "<<", *YAML_PIECES])
 
 
 def paths(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+from collections.abc import Callable
 
 import pytest
 
@@ -524,3 +527,64 @@ def test_enumerations_stop_at_their_step_budget_and_say_so() -> None:
     assert q.for_whom(wide, "o", limit=1).truncated  # 1501 steps > 1000
     assert not q.for_whom(wide, "o", limit=2).truncated
     assert q.for_whom(wide, "o", limit=2).sets == ()
+
+
+# --------------------------------------------------------------------------- labels (issue 16)
+
+_ASKED: dict[str, Callable[[Theory], q.Result]] = {
+    "explain": lambda t: q.explain(t, "purpose-reaffirmed", labels=True),
+    "for_whom": lambda t: q.for_whom(t, "purpose-reaffirmed", labels=True),
+    "circumstances": lambda t: q.circumstances(t, "purpose-reaffirmed", labels=True),
+    "pathways": lambda t: q.pathways(t, "lack-of-experience", "resilience", labels=True),
+    "chains": lambda t: q.chains(t, labels=True),
+    "coverage": lambda t: q.coverage(t, labels=True),
+    "evidence": lambda t: q.evidence(t, min_witnesses=1, labels=True),
+    "scenario": lambda t: q.scenario(t, contexts=PWP_GIVEN, labels=True),
+    "counterfactual": lambda t: q.counterfactual(
+        t, q.scenario(t, contexts=PWP_GIVEN), without=["high-clinical-volume"], labels=True
+    ),
+}
+
+
+@pytest.mark.parametrize("asked", sorted(_ASKED))
+def test_every_result_can_name_elements_by_label(pwp: Theory, asked: str) -> None:
+    # S14: labels=True prints each node's label where the plain result prints its id;
+    # the JSON form keeps the ids.
+    result = _ASKED[asked](pwp)
+    plain = result.model_copy()
+    plain._labels = {}
+    by_id, by_label = str(plain), str(result)
+    assert result.model_dump() == plain.model_dump()
+    shown = [n for n in pwp.nodes if re.search(rf"(?<![\w-]){re.escape(n.id)}(?![\w-])", by_id)]
+    assert shown, f"{asked}: the plain result names no node"
+    for node in shown:
+        assert node.label in by_label, (asked, node.id)
+        if "-" in node.id:  # a slug never read as prose
+            assert not re.search(rf"(?<![\w-]){re.escape(node.id)}(?![\w-])", by_label)
+    assert result._repr_markdown_().count(shown[0].label) >= 1
+
+
+def test_explain_keeps_its_nesting_in_markdown(pwp: Theory) -> None:
+    # S13: each upstream rule is a bullet nested under the rule it feeds.
+    from markdown_it import MarkdownIt
+
+    e = q.explain(pwp, "purpose-reaffirmed")
+    tokens = MarkdownIt().parse(e._repr_markdown_())
+    level = 0
+    depth_of: dict[str, int] = {}
+    for token in tokens:
+        if token.type == "bullet_list_open":
+            level += 1
+        elif token.type == "bullet_list_close":
+            level -= 1
+        elif token.type == "inline" and level:
+            depth_of[token.content.split(":")[0]] = level - 1
+    assert depth_of == {w.rule: w.depth for w in e.ways}
+    # and each nested rule produces what its parent waits on
+    text = str(e).splitlines()[1:]
+    for above, line in itertools.pairwise(text):
+        indent = len(line) - len(line.lstrip())
+        if indent > len(above) - len(above.lstrip()):
+            child = pwp.rule_index[line.split(":")[0].strip()]
+            parent = pwp.rule_index[above.split(":")[0].strip()]
+            assert set(child.outcomes) & set(parent.contexts)

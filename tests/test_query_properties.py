@@ -11,6 +11,7 @@ with :mod:`cimo.query`.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from hypothesis import given
@@ -472,3 +473,19 @@ def test_pathways_only_use_rules_joined_by_what_they_make_hold(
                 for r in theory.relations
             )
     assert len(p.paths) <= 20
+
+
+@given(theory=theories(min_rules=1), data=st.data())
+def test_explain_nests_every_way_once_one_level_at_a_time(theory: Theory, data: Any) -> None:
+    # The text and Markdown of explain (issue 16): every way printed once, and an
+    # indented line always one level under the line above it at most.
+    outcomes = [n.id for n in theory.nodes if n.kind == "outcome"]
+    if not outcomes:
+        return
+    e = q.explain(theory, data.draw(st.sampled_from(outcomes)), include_refuted=True)
+    lines = str(e).splitlines()[1 : 1 + len(e.ways)] if e.ways else []
+    printed = [line.strip().split(":")[0] for line in lines]
+    assert sorted(printed) == sorted(e.rules)
+    levels = [(len(line) - len(line.lstrip())) // 2 - 1 for line in lines]
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
+    assert all(lv == e.ways[e.rules.index(r)].depth for lv, r in zip(levels, printed, strict=True))

@@ -59,6 +59,13 @@ def test_render_mermaid(pwp: cimo.Theory, tmp_path: Path) -> None:
     assert code == 0 and out == mermaid_rules(pwp)
     code, _, err = run("render", "pwp-resilience", "-f", "mermaid", "--view", "taxonomy")
     assert code == 2 and "mermaid" in err
+    # --focus draws the part cimo.edit.focus keeps, and nothing else (issue 16)
+    args = ("-f", "mermaid", "--focus", "resilience", "--depth", "1")
+    code, out, _ = run("render", "pwp-resilience", *args)
+    part = cimo.edit.focus(pwp, node="resilience", steps=1)
+    assert code == 0 and out == mermaid(part) and len(part.nodes) < len(pwp.nodes)
+    code, _, err = run("render", "pwp-resilience", *args[:3], "resilence")
+    assert code == 2 and "did you mean 'resilience'" in err
 
 
 @pytest.mark.parametrize(

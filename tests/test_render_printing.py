@@ -322,7 +322,7 @@ def test_mermaid_shows_labels_junctions_status_and_relations(theory: cimo.Theory
     assert f'    {short["lean-trained"]}["(C1) Lean training, Toyota style"]' in lines
     assert '  j0(("or"))' in lines and '  j1(("?"))' in lines
     assert f"  {short['retention']} -->|feeds| {short['trust-c']}" in lines
-    edges = [line for line in lines if re.match(r"  (n|j)\d+ (-|=|\.)", line)]
+    edges = [line for line in lines if re.match(r"  (n\d+|j\d+|a\w+) (-|=|\.)", line)]
     styles = {m.group(2): m.group(1) for m in re.finditer(r"linkStyle ([\d,]+) (.*)", text)}
     grey = {int(i) for i in styles[f"stroke:{DEFAULT_STYLE.refuted}"].split(",")}
     dashed = {int(i) for i in styles["stroke-dasharray:5 4"].split(",")}
@@ -332,6 +332,37 @@ def test_mermaid_shows_labels_junctions_status_and_relations(theory: cimo.Theory
     inferred = styles[f"stroke:{DEFAULT_STYLE.inferred},stroke-dasharray:5 4"].split(",")
     assert edges.index(f"  {short['retention']} -->|feeds| {short['trust-c']}") == int(inferred[0])
     assert len(inferred) == 2 and int(inferred[1]) >= len(edges)
+
+
+def test_mermaid_draws_any_of_groups_requires_and_inferred_elements(theory: cimo.Theory) -> None:
+    # Issue 16: R1's if_any [time, staffing] meets at an "or" junction that leads into
+    # both its mechanisms; learning requires trust-c; ownership's category and
+    # burnout's wording are inferred (dashed grey border, and a legend entry).
+    lines = mermaid(theory).splitlines()
+    short = {n.id: f"n{i}" for i, n in enumerate(theory.nodes)}
+    junction = next(m.group(1) for x in lines if (m := re.fullmatch(r'  (a\w+)\(\("or"\)\)', x)))
+    assert {f"  {short['time']} --- {junction}", f"  {short['staffing']} --- {junction}"} <= {
+        *lines
+    }
+    assert {f"  {junction} --> {short['ownership']}", f"  {junction} --> {short['learning']}"} <= {
+        *lines
+    }
+    assert f"  {short['trust-c']} -.->|requires| {short['learning']}" in lines
+    inferred = next(x for x in lines if x.startswith("  class ") and x.endswith(" inferred"))
+    assert set(inferred.split()[1].split(",")) == {
+        short["ownership"],
+        short["burnout"],
+        "legend_inferred",
+    }
+    assert any("requires: a condition of one mechanism" in x for x in lines)
+    plain = cimo.loads(
+        'format_version: "2.0"\nid: t\ntitle: T\nnodes:\n'
+        "  - {id: c, kind: context, label: C}\n  - {id: m, kind: mechanism, label: M}\n"
+        "  - {id: o, kind: outcome, label: O}\n"
+        "rules:\n  - {id: R1, if: [c], because: [m], then: [o]}\n"
+    )
+    text = mermaid(plain)  # the legend lists only what is drawn
+    assert "inferred" not in text and "requires" not in text and '(("or"))' not in text
 
 
 def test_a_printed_label_that_repeats_the_label_is_not_printed_again() -> None:

@@ -332,7 +332,11 @@ def test_diagrams_show_inline_in_notebooks(wfg: cimo.Theory) -> None:
     svg = d._repr_svg_()
     assert svg is not None and svg.lstrip().startswith("<?xml")
     bundle = d._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert set(bundle) == {"text/html", "image/svg+xml", "text/plain"}
+    # the HTML is the same SVG, inline, shrinking to the output cell (issue 16)
+    assert bundle["text/html"].startswith('<div class="cimo-diagram"><svg role="img"')
+    assert 'style="max-width:100%;height:auto"' in bundle["text/html"]
+    assert bundle["text/html"].count("<svg") == 1 and "<?xml" not in bundle["text/html"]
     assert (
         bundle["text/plain"]
         == str(d)

@@ -3,10 +3,11 @@
 Each test quotes the seed's own words (short, exact quotes of the seed texts
 000 Walker & Hall 2022, 001 Vivolo, Owen & Fisher, 002 Carrieri et al. 2020)
 and checks the encoding against them, so that a later edit cannot silently
-undo a correction. When the seed texts are at hand (``CIMO_SEEDS``, default
-``/work/shared/seeds``), ``test_every_quote_is_in_its_seed`` also checks that
-every quote below, and every statement and evidence quote of the two YAML
-examples, is in its seed word for word.
+undo a correction. ``test_every_quote_is_in_its_seed`` checks that every quote
+below, and every statement and evidence quote of the two YAML examples, is in
+its seed word for word, against the quoted passages of the seeds kept in
+``tests/data/seed-passages``; when the seed texts themselves are at hand
+(``CIMO_SEEDS``, default ``/work/shared/seeds``) the passages are checked against them.
 """
 
 from __future__ import annotations
@@ -420,9 +421,14 @@ def test_002_printed_numbers_and_headings_in_table_order(doctors: Theory) -> Non
     assert doctors.themes[2].label == Q002["headings"]
 
 
-# ------------------------------------------------------------------------ verbatim (seeds at hand)
+# ------------------------------------------------------------------------ verbatim
 
+#: The seed texts themselves, when at hand (they are not shipped with cimo).
 _SEEDS = Path(os.environ.get("CIMO_SEEDS", "/work/shared/seeds"))
+#: The passages of each seed that the tests and examples quote, as ``_normal`` text with
+#: 60 characters of the seed either side, one per line (written by ``_write_passages``).
+_PASSAGES = Path(__file__).parent / "data" / "seed-passages"
+_CONTEXT = 60
 
 
 def _normal(text: str) -> str:
@@ -456,14 +462,47 @@ def _printed(theory: Theory) -> list[str]:
     return [part.strip().rstrip(".") for t in texts for part in t.split("...") if part.strip()]
 
 
-@pytest.mark.skipif(not _SEEDS.is_dir(), reason="the seed texts are not at hand (CIMO_SEEDS)")
-def test_every_quote_is_in_its_seed(wfg: Theory, pwp: Theory) -> None:
-    checks = {
+def _quotes(wfg: Theory, pwp: Theory) -> dict[str, list[str]]:
+    return {
         "000": [*Q000.values(), *_printed(wfg)],
         "001": [*Q001.values(), *_printed(pwp)],
         "002": [q.replace("**", "") for q in Q002.values()],
     }
-    for prefix, quotes in checks.items():
+
+
+def _passages(prefix: str) -> list[str]:
+    return (_PASSAGES / f"{prefix}.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_every_quote_is_in_its_seed(wfg: Theory, pwp: Theory) -> None:
+    """Every quote is in its seed word for word: in the seed passages kept in tests/data."""
+    for prefix, quotes in _quotes(wfg, pwp).items():
+        passages = _passages(prefix)
+        missing = [q for q in quotes if not any(_normal(q) in p for p in passages)]
+        assert not missing, (prefix, missing, "edit the quote, or the seed passages (see below)")
+
+
+@pytest.mark.skipif(not _SEEDS.is_dir(), reason="the seed texts are not at hand (CIMO_SEEDS)")
+def test_the_kept_passages_are_the_seeds_words() -> None:
+    """Each kept passage is in its seed (the seeds themselves are not shipped)."""
+    for prefix in ("000", "001", "002"):
         seed = _seed(prefix)
-        missing = [q for q in quotes if _normal(q) not in seed]
-        assert not missing, (prefix, missing)
+        assert all(p in seed for p in _passages(prefix)), prefix
+
+
+def _write_passages(wfg: Theory, pwp: Theory) -> None:  # pragma: no cover - a maintainer's tool
+    """Rewrite tests/data/seed-passages from the seeds (after adding a quote).
+
+    ``python -c "import cimo, tests.test_seed_fidelity as t; t._write_passages(
+    cimo.load_example('work-focused-group-cbt'), cimo.load_example('pwp-resilience'))"``
+    """
+    _PASSAGES.mkdir(exist_ok=True)
+    for prefix, quotes in _quotes(wfg, pwp).items():
+        seed = _seed(prefix)
+        lines = []
+        for q in quotes:
+            at = seed.find(_normal(q))
+            assert at >= 0, (prefix, q)
+            lines.append(seed[max(0, at - _CONTEXT) : at + len(_normal(q)) + _CONTEXT])
+        text = "\n".join(sorted(set(lines))) + "\n"
+        (_PASSAGES / f"{prefix}.txt").write_text(text, encoding="utf-8")

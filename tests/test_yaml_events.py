@@ -11,10 +11,10 @@ key order included.
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 import pytest
 import yaml
+from _corpus import YAML_FILES, YAML_PIECES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,13 +24,7 @@ from cimo.io._yaml import _from_events, _PlainLoader, _Unusual, parse_yaml
 
 pytestmark = pytest.mark.skipif(not _yaml.HAVE_LIBYAML, reason="the event path needs libyaml")
 
-ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted(
-    p
-    for pattern in ("*.yaml", "*.yml")
-    for folder in ("tests/data", "cimo/examples", "examples", "docs")
-    for p in (ROOT / folder).rglob(pattern)
-)
+FILES = YAML_FILES
 
 #: Scalars whose type YAML 1.1 and 1.2, and PyYAML's resolvers, disagree about.
 TRICKY = [
@@ -194,33 +188,7 @@ def test_generated_documents_agree(data: object, flow: bool | None, canonical: b
     same(yaml.safe_dump(data, default_flow_style=flow, canonical=canonical, allow_unicode=True))
 
 
-fragments = st.sampled_from(
-    [
-        *TRICKY,
-        ": ",
-        "\n",
-        "\n  ",
-        "- ",
-        "[",
-        "]",
-        "{",
-        "}",
-        ", ",
-        "? ",
-        "&a ",
-        "*a",
-        "!!int ",
-        "'",
-        '"',
-        "|\n  ",
-        ">-\n  ",
-        "---\n",
-        "...\n",
-        "# c\n",
-        "\t",
-        "\\",
-    ]
-)
+fragments = st.sampled_from([*TRICKY, *YAML_PIECES, "'", '"', ">-\n  ", "...\n", "\t", "\\"])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from cimo._version import __version__
-from cimo.cli import _check, _core, _explore, _interop, _qdpx, _query, _render, _table_io
+from cimo.cli import (
+    _check,
+    _core,
+    _explore,
+    _interop,
+    _qdpx,
+    _query,
+    _render,
+    _report,
+    _table_io,
+)
 from cimo.cli._common import CimoGroup
 
 __all__ = ["app"]
@@ -48,4 +58,5 @@ _interop.register(app)
 _qdpx.register(app)
 _render.register(app)
 _explore.register(app)
+_report.register(app)
 _check.register(app)

@@ -69,10 +69,23 @@ _BY = Annotated[
 ]
 
 
-def _show(result: Result, format: AnswerFormat) -> None:
+_IDS = Annotated[
+    bool,
+    typer.Option(
+        "--ids",
+        help="Name elements by id in text and Markdown (by default by label; JSON always has ids).",
+    ),
+]
+
+
+def _show(result: Result, format: AnswerFormat, theory: Theory, *, ids: bool) -> None:
+    """Print a result: JSON with ids; text and Markdown with labels unless ``ids``."""
     if format == "json":
         emit(to_json(result.model_dump(mode="json")), None)
-    elif format == "markdown":
+        return
+    if not ids:
+        result = result.with_labels(theory)
+    if format == "markdown":
         emit(result._repr_markdown_(), None)
     else:
         emit(str(result), None)
@@ -120,6 +133,7 @@ def register(app: typer.Typer) -> None:
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
+        ids: _IDS = False,
     ) -> None:
         """Every way the theory produces OUTCOME, following chains upstream."""
         from cimo.query import explain
@@ -127,7 +141,7 @@ def register(app: typer.Typer) -> None:
         result = explain(
             _theory(ctx), outcome, include_refuted=include_refuted, stated_only=stated_only
         )
-        _show(result, format)
+        _show(result, format, _theory(ctx), ids=ids)
 
     @query.command("for-whom")
     @handle_errors
@@ -139,6 +153,7 @@ def register(app: typer.Typer) -> None:
         stated_only: _STATED = False,
         by: _BY = None,
         format: _FORMAT = "text",
+        ids: _IDS = False,
     ) -> None:
         """The minimal sets of contexts under which OUTCOME is expected, and its blockers.
 
@@ -156,7 +171,7 @@ def register(app: typer.Typer) -> None:
             stated_only=stated_only,
             by=by,
         )
-        _show(result, format)
+        _show(result, format, _theory(ctx), ids=ids)
 
     @query.command("pathways")
     @handle_errors
@@ -171,6 +186,7 @@ def register(app: typer.Typer) -> None:
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
+        ids: _IDS = False,
     ) -> None:
         """The chains of rules from an intervention or context to an outcome."""
         from cimo.query import pathways
@@ -184,7 +200,7 @@ def register(app: typer.Typer) -> None:
             include_refuted=include_refuted,
             stated_only=stated_only,
         )
-        _show(result, format)
+        _show(result, format, _theory(ctx), ids=ids)
 
     _register_more(query)
 
@@ -207,6 +223,7 @@ def register(app: typer.Typer) -> None:
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
+        ids: _IDS = False,
     ) -> None:
         """Reason forward: which rules fire, which are blocked, what is expected.
 
@@ -215,15 +232,16 @@ def register(app: typer.Typer) -> None:
         """
         from cimo.query import scenario
 
+        theory = read_theory(file)
         result = scenario(
-            read_theory(file),
+            theory,
             contexts=context or (),
             interventions=intervention or (),
             without=without or (),
             include_refuted=include_refuted,
             stated_only=stated_only,
         )
-        _show(result, format)
+        _show(result, format, theory, ids=ids)
 
 
 def _register_more(query: typer.Typer) -> None:
@@ -238,6 +256,7 @@ def _register_more(query: typer.Typer) -> None:
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
+        ids: _IDS = False,
     ) -> None:
         """The circumstances in which OUTCOME is expected: contexts, interventions, blockers."""
         from cimo.query import circumstances
@@ -249,7 +268,7 @@ def _register_more(query: typer.Typer) -> None:
             include_refuted=include_refuted,
             stated_only=stated_only,
         )
-        _show(result, format)
+        _show(result, format, _theory(ctx), ids=ids)
 
     @query.command("evidence")
     @handle_errors
@@ -261,6 +280,7 @@ def _register_more(query: typer.Typer) -> None:
         ] = 2,
         by: _BY = None,
         format: _FORMAT = "text",
+        ids: _IDS = False,
     ) -> None:
         """Who supports, refutes or refines each rule and mechanism; the demi-regularities.
 
@@ -269,15 +289,20 @@ def _register_more(query: typer.Typer) -> None:
         """
         from cimo.query import evidence
 
-        _show(evidence(_theory(ctx), min_witnesses=min_witnesses, by=by), format)
+        _show(
+            evidence(_theory(ctx), min_witnesses=min_witnesses, by=by),
+            format,
+            _theory(ctx),
+            ids=ids,
+        )
 
     @query.command("coverage")
     @handle_errors
-    def coverage_cmd(ctx: typer.Context, format: _FORMAT = "text") -> None:
+    def coverage_cmd(ctx: typer.Context, format: _FORMAT = "text", ids: _IDS = False) -> None:
         """Which mechanisms each intervention activates, and what nothing reaches."""
         from cimo.query import coverage
 
-        _show(coverage(_theory(ctx)), format)
+        _show(coverage(_theory(ctx)), format, _theory(ctx), ids=ids)
 
     @query.command("counterfactual")
     @handle_errors
@@ -296,6 +321,7 @@ def _register_more(query: typer.Typer) -> None:
         include_refuted: _REFUTED = False,
         stated_only: _STATED = False,
         format: _FORMAT = "text",
+        ids: _IDS = False,
     ) -> None:
         """What would be lost (and gained) in a scenario if a part were taken away.
 
@@ -312,7 +338,7 @@ def _register_more(query: typer.Typer) -> None:
             include_refuted=include_refuted,
             stated_only=stated_only,
         )
-        _show(counterfactual(theory, base, without=without), format)
+        _show(counterfactual(theory, base, without=without), format, theory, ids=ids)
 
     @query.command("chains")
     @handle_errors
@@ -321,11 +347,14 @@ def _register_more(query: typer.Typer) -> None:
         max_length: Annotated[int, typer.Option(min=1, help="The most links in one chain.")] = 12,
         limit: Annotated[int, typer.Option(min=1, help="The most chains.")] = 1000,
         format: _FORMAT = "text",
+        ids: _IDS = False,
     ) -> None:
         """The linked configurations: outcome-to-context chains, loops and blocks."""
         from cimo.query import chains
 
-        _show(chains(_theory(ctx), max_length=max_length, limit=limit), format)
+        _show(
+            chains(_theory(ctx), max_length=max_length, limit=limit), format, _theory(ctx), ids=ids
+        )
 
     @query.command("roll-up")
     @handle_errors

@@ -252,11 +252,15 @@ def register(app: typer.Typer) -> None:
                 )
             )
         if fmt == "mermaid":
-            if view is View.taxonomy or focus is not None or highlight is not None:
+            if view is View.taxonomy or highlight is not None:
                 raise UsageError(
-                    "--format mermaid draws the whole map or the rule cards: "
-                    "drop --view taxonomy, --focus and --scenario-*"
+                    "--format mermaid draws the map or the rule cards: "
+                    "drop --view taxonomy and --scenario-*"
                 )
+            if focus is not None:  # the part a focused map draws, and nothing else
+                from cimo.render._focus import focused
+
+                theory = focused(theory, focus, depth=depth)
             draw = mermaid_rules if view is View.rules else mermaid
             emit(draw(theory, style=chosen), output)
             return

@@ -23,8 +23,17 @@ __all__ = ["RULE_CHECKS_2", "THEORY_CHECKS_2", "declared_records"]
 _CONDITION = ("context", "outcome")
 
 
-def _file_keys(model: Any) -> frozenset[str]:
-    return frozenset(info.alias or name for name, info in model.model_fields.items())
+_FILE_KEYS: dict[type[Any], frozenset[str]] = {}
+
+
+def _file_keys(model: type[Any]) -> frozenset[str]:
+    """The keys a record of ``model`` may have in a file (aliases where fields have them)."""
+    keys = _FILE_KEYS.get(model)
+    if keys is None:
+        keys = _FILE_KEYS[model] = frozenset(
+            info.alias or name for name, info in model.model_fields.items()
+        )
+    return keys
 
 
 # --------------------------------------------------------------------------- rules
@@ -145,6 +154,8 @@ def _declared(c: _Checker, i: int, rule: Rule, who: str) -> None:
 
 def _inferred(c: _Checker, loc: tuple[str | int, ...], who: str, record: Any) -> None:
     """``inferred`` names fields (file keys) of its own record."""
+    if not record.inferred:
+        return
     keys = _file_keys(type(record)) - {"inferred", "id", "kind"}
     for j, key in enumerate(record.inferred):
         if key not in keys:

@@ -44,6 +44,7 @@ __all__ = [
     "GraphvizFormat",
     "ImageFormat",
     "ImportFormat",
+    "RealistReportFormat",
     "ReportFormat",
     "ResultFormat",
     "SpreadsheetFormat",
@@ -56,10 +57,11 @@ __all__ = [
 ]
 
 #: What a format is: a theory file, an exchange format for other tools, a
-#: spreadsheet, an image made by Graphviz, or plain text.
-FormatKind: TypeAlias = Literal["theory", "exchange", "table", "image", "text"]
+#: spreadsheet, an image made by Graphviz, plain text, or a document (text,
+#: tables and figures).
+FormatKind: TypeAlias = Literal["theory", "exchange", "table", "image", "text", "document"]
 #: What a file in the format holds.
-Content: TypeAlias = Literal["theory", "diagram", "cmo-table", "report", "answer"]
+Content: TypeAlias = Literal["theory", "diagram", "cmo-table", "report", "answer", "realist-report"]
 
 # The typed faces of the table below, for signatures and command-line choices
 # (a test checks that each agrees with the rows it stands for).
@@ -95,6 +97,8 @@ GraphvizFormat: TypeAlias = Literal["svg", "png", "pdf", "dot"]
 CmoTableFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
 #: Reports of ``cimo check``: every report format.
 ReportFormat: TypeAlias = Literal["text", "json", "sarif"]
+#: The realist report of ``cimo report`` (RAMESES II material).
+RealistReportFormat: TypeAlias = Literal["md", "html", "docx"]
 #: Results of the other reporting commands (query, summary, statements): text or JSON.
 ResultFormat: TypeAlias = Literal["text", "json"]
 #: Answers of ``cimo query`` and ``cimo scenario``: text, JSON, or the Markdown a notebook shows.
@@ -171,6 +175,12 @@ FORMATS: tuple[FileFormat, ...] = (
     _F("json", "text", "report", (".json",), "JSON report"),
     _F("sarif", "text", "report", (".sarif",), "SARIF 2.1.0 (code-scanning tools)"),
     _F("markdown", "text", "answer", (".markdown",), "Markdown, as a notebook shows an answer"),
+    _F("md", "document", "realist-report", (".md",),
+       "Markdown, with the figures as SVG files beside it"),
+    _F("html", "document", "realist-report", (".html", ".htm"),
+       "one self-contained HTML page, figures as inline SVG"),
+    _F("docx", "document", "realist-report", (".docx",),
+       "Word document, figures as PNG (needs cimo[docx])"),
 )  # fmt: skip
 
 

@@ -54,8 +54,11 @@ def scalar(value: Any) -> Any:
     ('["a", "b"]', 3)
     """
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=False)
+        return _encode(value)
     return value
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def validated(data: dict[str, Any]) -> Theory:
@@ -118,6 +121,9 @@ def check_xml_text(theory: Theory) -> None:
     ...     print(str(err).split(",")[0])
     /title holds the control character U+0007
     """
+    data = to_data(theory)
+    if not _NOT_XML.search(" ".join(_strings(data))):
+        return
 
     def walk(value: Any, path: str) -> None:
         if isinstance(value, str):
@@ -134,7 +140,22 @@ def check_xml_text(theory: Theory) -> None:
             for i, v in enumerate(value):
                 walk(v, f"{path}/{i}")
 
-    walk(to_data(theory), "")
+    walk(data, "")
+
+
+def _strings(data: Any) -> list[str]:
+    """Every string value in plain data, in no particular order."""
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
 
 
 def parse_json(text: str | bytes, *, what: str = "") -> Any:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
+from typing import Self, TypeVar
+
+from pydantic import PrivateAttr
 
 from cimo._util import suggest
 from cimo.errors import UnknownIdError
@@ -16,10 +23,15 @@ __all__ = [
     "Result",
     "RuleIndex",
     "check_ids",
+    "labelled",
+    "name",
+    "names",
     "rule_index",
     "set_aside_lines",
     "walk",
 ]
+
+_R = TypeVar("_R", bound="Result")
 
 #: How many search steps an enumeration (``for_whom``, ``pathways``) may take per
 #: result it may return (``limit``); past that it stops and says it was cut short.
@@ -33,26 +45,98 @@ _KIND_NAMES = {
 }
 
 
+#: The labels the result being printed shows instead of node ids (none: ids).
+_LABELS: ContextVar[Mapping[str, str]] = ContextVar(
+    "cimo_query_labels", default=MappingProxyType({})
+)
+
+
+def name(ident: str) -> str:
+    """The id, or the node's label in quotes while a result made with ``labels=True`` prints.
+
+    The quotes keep labels apart where the result joins them with "and" or
+    "or" (labels often hold those words). Rule ids (and anything that is not
+    a node id) stay as they are.
+    """
+    label = _LABELS.get().get(ident)
+    return ident if label is None else f"“{label}”"
+
+
+def names(ids: Iterable[str], sep: str = ", ") -> str:
+    """:func:`name` of each id, joined by ``sep``."""
+    return sep.join(map(name, ids))
+
+
+@contextmanager
+def _labelled(labels: Mapping[str, str]) -> Iterator[None]:
+    token = _LABELS.set(labels)
+    try:
+        yield
+    finally:
+        _LABELS.reset(token)
+
+
+# Characters that would turn a label into Markdown markup (emphasis, links, HTML, code, tables).
+_MARKDOWN = re.compile(r"([\\`*_\[\]<|])")
+
+
+def _md(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
 class Result(CimoModel):
     """Base of every query result: plain words for ``print``, Markdown for notebooks.
 
-    Subclasses give :meth:`_lines`, a heading and the lines under it; ``str``
-    indents the lines under the heading and ``_repr_markdown_`` makes them a
-    bulleted list under a bold heading. ``model_dump(mode="json")`` gives the
-    JSON form.
+    Subclasses give :meth:`_lines`, a heading and the lines under it, a line
+    indented two spaces a level under the line it belongs to; ``str``
+    indents the lines under the heading and ``_repr_markdown_`` makes them
+    (nested) bullets under a bold heading. ``model_dump(mode="json")`` gives
+    the JSON form, always with ids. A result made with ``labels=True`` (or
+    :meth:`with_labels`) prints each node's label instead of its id.
     """
+
+    _labels: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def with_labels(self, theory: Theory) -> Self:
+        """The same result, printing the labels of ``theory``'s nodes instead of their ids.
+
+        >>> import cimo
+        >>> from cimo.query import explain
+        >>> pwp = cimo.load_example("pwp-resilience")
+        >>> e = explain(pwp, "purpose-reaffirmed")
+        >>> str(e).splitlines()[0]
+        'How purpose-reaffirmed comes about'
+        >>> str(e.with_labels(pwp)).splitlines()[0]
+        'How “Sense of purpose and identity reaffirmed” comes about'
+        """
+        copy = self.model_copy()
+        copy._labels = {n.id: n.label for n in theory.nodes if n.label}
+        return copy
 
     def _lines(self) -> tuple[str, list[str]]:  # pragma: no cover - every subclass overrides
         return type(self).__name__, []
 
     def __str__(self) -> str:
-        head, lines = self._lines()
+        with _labelled(self._labels):
+            head, lines = self._lines()
         return "\n".join([head, *(f"  {line}" for line in lines)])
 
     def _repr_markdown_(self) -> str:
-        head, lines = self._lines()
-        body = "\n".join(f"- {line.strip()}" for line in lines)
+        with _labelled(self._labels):
+            head, lines = self._lines()
+        bullets = []
+        for line in lines:
+            text = line.lstrip(" ")
+            level = (len(line) - len(text)) // 2
+            bullets.append(f"{'    ' * level}- {_md(text)}")  # 4: CommonMark and Python-Markdown
+        body = "\n".join(bullets)
+        head = _md(head)
         return f"**{head}**\n\n{body}\n" if body else f"**{head}**\n"
+
+
+def labelled(result: _R, theory: Theory, labels: bool) -> _R:
+    """``result.with_labels(theory)`` when ``labels``, else ``result`` (for ``labels=``)."""
+    return result.with_labels(theory) if labels else result
 
 
 #: Where an id of each kind goes in the queries that take sets of ids (Python, CLI).

@@ -10,7 +10,7 @@ from cimo._util import plural
 from cimo.errors import UsageError
 from cimo.graph import ChainLink, chain_links
 from cimo.model import CimoModel, Theory
-from cimo.query._base import Result
+from cimo.query._base import Result, labelled, name, names
 
 __all__ = ["Chain", "Chains", "chains"]
 
@@ -25,7 +25,7 @@ class Chain(CimoModel):
     def __str__(self) -> str:
         parts = [self.links[0].upstream]
         for link in self.links:
-            word = f"{link.outcome} (as {link.via})" if link.via else link.outcome
+            word = f"{name(link.outcome)} (as {name(link.via)})" if link.via else name(link.outcome)
             parts += [word, link.downstream]
         return " -> ".join(parts) + (" (enters a loop)" if self.enters_loop else "")
 
@@ -43,12 +43,18 @@ class Chains(Result):
 
     def _lines(self) -> tuple[str, list[str]]:
         lines = [str(c) for c in self.chains] or ["no chains"]
-        lines += [f"loop: {', '.join(group)}" for group in self.loops]
-        lines += [f"blocks: {link}" for link in self.blocking]
+        lines += [f"loop: {names(group)}" for group in self.loops]
+        lines += [f"blocks: {_blocking(link)}" for link in self.blocking]
         if self.truncated:
             lines.append("(cut short: more chains exist; raise limit or max_length)")
         head = f"{plural(len(self.chains), 'chain')}, {plural(len(self.loops), 'loop')}"
         return head, lines
+
+
+def _blocking(link: ChainLink) -> str:
+    """``str(link)`` with the outcome (and the context it is) named as the result prints them."""
+    via = f" (as {name(link.via)})" if link.via else ""
+    return f"{link.upstream} -> {name(link.outcome)}{via} blocks {link.downstream}"
 
 
 def _walk(
@@ -93,7 +99,9 @@ def _walk(
             return truncated
 
 
-def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains:
+def chains(
+    theory: Theory, *, max_length: int = 12, limit: int = 1000, labels: bool = False
+) -> Chains:
     """The chains of the theory as a person reads them: rule -> outcome -> rule -> ...
 
     Loops are found once, with strongly connected components, and listed on
@@ -104,6 +112,7 @@ def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains
         theory: The theory.
         max_length: The most links in one chain.
         limit: The most chains returned.
+        labels: Print node labels instead of ids (:meth:`Result.with_labels`).
 
     Returns:
         The chains, the loops, and the blocking links; ``truncated`` when cut short.
@@ -155,9 +164,10 @@ def chains(theory: Theory, *, max_length: int = 12, limit: int = 1000) -> Chains
     truncated = False
     for start in starts + heads:
         truncated |= _walk(start[0], out_links, loop_of, found, max_length=max_length, limit=limit)
-    return Chains(
+    result = Chains(
         chains=tuple(found),
         loops=tuple(groups),
         blocking=tuple(link for link in every if link.blocking),
         truncated=truncated,
     )
+    return labelled(result, theory, labels)

@@ -9,7 +9,7 @@ from cimo._util import plural, suggest
 from cimo.core.index import index_of
 from cimo.errors import UnknownIdError
 from cimo.model import CimoModel, Evidence, Intensity, Rule, Theory
-from cimo.query._base import Result, rule_index, walk
+from cimo.query._base import Result, labelled, name, names, rule_index, walk
 from cimo.taxonomy import lineage, resolve_taxonomy
 
 __all__ = [
@@ -60,26 +60,26 @@ class Coverage(Result):
 
     def _lines(self) -> tuple[str, list[str]]:
         lines = [
-            f"{r.intervention} activates {', '.join(r.mechanisms) or 'no mechanism'}"
+            f"{name(r.intervention)} activates {names(r.mechanisms) or 'no mechanism'}"
             for r in self.interventions
         ]
         lines += [
-            f"component {c.category}/{c.aspect} activates {', '.join(c.mechanisms) or 'nothing'}"
+            f"component {c.category}/{c.aspect} activates {names(c.mechanisms) or 'nothing'}"
             for c in self.components
         ]
         if self.taxonomy and self.unused_taxa:
-            unused = ", ".join(self.unused_taxa)
+            unused = names(self.unused_taxa)
             lines.append(f"taxonomy {self.taxonomy}: mechanisms no rule uses: {unused}")
         elif self.taxonomy:
             lines.append(f"taxonomy {self.taxonomy}: every mechanism is used by some rule")
         if self.unreached_outcomes:
-            lines.append("outcomes no intervention reaches: " + ", ".join(self.unreached_outcomes))
+            lines.append("outcomes no intervention reaches: " + names(self.unreached_outcomes))
         else:
             lines.append("every outcome is reached from some intervention")
         return "Coverage", lines
 
 
-def coverage(theory: Theory) -> Coverage:
+def coverage(theory: Theory, *, labels: bool = False) -> Coverage:
     """Which mechanisms each intervention (and component) activates, and the gaps.
 
     An intervention activates the mechanisms of the rules naming it in WITH.
@@ -136,13 +136,14 @@ def coverage(theory: Theory) -> Coverage:
         lambda pos: rules[pos].outcomes + rules[pos].reduces,
         lambda o: (q for item in idx.feeds(o) for q in idx.waiting.get(item, ())),
     )
-    return Coverage(
+    result = Coverage(
         interventions=tuple(reach),
         components=components,
         taxonomy=taxonomy.id if taxonomy else None,
         unused_taxa=unused,
         unreached_outcomes=tuple(o.id for o in theory.outcomes if o.id not in reached),
     )
+    return labelled(result, theory, labels)
 
 
 _LEVELS: tuple[Intensity, ...] = ("low", "moderate", "high")
@@ -295,7 +296,8 @@ class DemiRegularity(CimoModel):
 
     def __str__(self) -> str:
         return (
-            f"{self.context} + {self.mechanism}: {plural(len(self.witnesses), 'witness')} "
+            f"{name(self.context)} + {name(self.mechanism)}: "
+            f"{plural(len(self.witnesses), 'witness')} "
             f"({', '.join(self.witnesses)}) in {', '.join(self.rules)}"
         )
 
@@ -323,7 +325,7 @@ class EvidenceSummary(Result):
             for r in self.rules
         ]
         lines += [
-            f"mechanism {m.mechanism}: {m.supports} supporting, {m.refutes} refuting, "
+            f"mechanism {name(m.mechanism)}: {m.supports} supporting, {m.refutes} refuting, "
             f"{m.refines} refining in {plural(len(m.rules), 'rule')}; "
             f"{plural(len(m.sources), 'source')}" + groups(m.groups)
             for m in sorted(self.mechanisms, key=lambda m: (-m.supports, m.refutes, m.mechanism))
@@ -339,7 +341,9 @@ def _witness(source: str | None, participant: str | None) -> str | None:
     return f"{source}/{participant}" if participant else source
 
 
-def evidence(theory: Theory, *, min_witnesses: int = 2, by: str | None = None) -> EvidenceSummary:
+def evidence(
+    theory: Theory, *, min_witnesses: int = 2, by: str | None = None, labels: bool = False
+) -> EvidenceSummary:
     """Who supports, refutes or refines each rule and mechanism; recurring C-M pairs.
 
     A **demi-regularity** is a context-mechanism pair (an IF item and a BECAUSE
@@ -426,10 +430,11 @@ def evidence(theory: Theory, *, min_witnesses: int = 2, by: str | None = None) -
         for (c, m), w in witnesses.items()
         if len(w) >= min_witnesses
     )
-    return EvidenceSummary(
+    result = EvidenceSummary(
         rules=tuple(per_rule),
         mechanisms=tuple(mechs),
         demi_regularities=demi,
         min_witnesses=min_witnesses,
         by=by,
     )
+    return labelled(result, theory, labels)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from cimo.core.vocabulary import MechanismMode, Status
 from cimo.model import CimoModel, Rule, Theory
-from cimo.query._base import Result, check_ids, set_aside_lines
+from cimo.query._base import Result, check_ids, labelled, name, names, set_aside_lines
 from cimo.query._index import RuleIndex, needs, rule_index
 
 __all__ = ["Explanation", "MechanismStep", "Way", "explain"]
@@ -24,11 +24,11 @@ class MechanismStep(CimoModel):
     then: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        text = self.mechanism
+        text = name(self.mechanism)
         if self.requires:
-            text += f" (if {' and '.join(self.requires)})"
+            text += f" (if {names(self.requires, ' and ')})"
         if self.then:
-            text += f" → {', '.join(self.then)}"
+            text += f" → {names(self.then)}"
         return text
 
 
@@ -81,11 +81,13 @@ class Way(CimoModel):
     def _condition(self) -> str:
         if self.context_unknown:
             return "IF (context unknown)"
-        parts = list(self.contexts)
-        parts += [f"({' or '.join(g)})" if len(g) > 1 else g[0] for g in self.context_groups]
+        parts = [name(c) for c in self.contexts]
+        parts += [
+            f"({names(g, ' or ')})" if len(g) > 1 else name(g[0]) for g in self.context_groups
+        ]
         text = "IF " + (" and ".join(parts) if parts else "in any circumstances")
         if self.modifiers:
-            text = f"WITHIN {' and '.join(self.modifiers)} {text}"
+            text = f"WITHIN {names(self.modifiers, ' and ')} {text}"
         return text
 
     def _because(self) -> str:
@@ -98,31 +100,32 @@ class Way(CimoModel):
 
     def _result(self) -> str:
         if self.effect == "reduces":
-            return f"REDUCES {', '.join(self.produces)}"
+            return f"REDUCES {names(self.produces)}"
         if self.effect == "otherwise":
-            return f"OTHERWISE {', '.join(self.produces)} (when its mechanisms do not fire)"
-        outcomes = list(self.produces)
+            return f"OTHERWISE {names(self.produces)} (when its mechanisms do not fire)"
+        outcomes = [name(o) for o in self.produces]
         for first, then in self.leads_to:
-            if first in outcomes:
-                outcomes[outcomes.index(first)] = f"{first}, leading to {then}"
+            if first in self.produces:
+                at = self.produces.index(first)
+                outcomes[at] = f"{name(first)}, leading to {name(then)}"
         text = f"THEN {', '.join(outcomes)}"
         return text + " (through what it feeds)" if self.effect == "feeds" else text
 
     def __str__(self) -> str:
         text = f"{self.rule}: {self._condition()}"
         if self.interventions:
-            text += f" WITH {' and '.join(self.interventions)}"
+            text += f" WITH {names(self.interventions, ' and ')}"
         if self.unless:
-            text += f" UNLESS {' or '.join(self.unless)}"
+            text += f" UNLESS {names(self.unless, ' or ')}"
         if self.moderators:
-            text += f" MODERATED BY {' and '.join(self.moderators)}"
+            text += f" MODERATED BY {names(self.moderators, ' and ')}"
         if self.despite:
-            text += f" DESPITE {' and '.join(self.despite)}"
+            text += f" DESPITE {names(self.despite, ' and ')}"
         text += f" {self._result()}"
         if self.mechanisms:
             text += f" BECAUSE {self._because()}"
         if self.otherwise and self.effect != "otherwise":
-            text += f" OTHERWISE {', '.join(self.otherwise)}"
+            text += f" OTHERWISE {names(self.otherwise)}"
         if self.status == "refuted":
             text += " [refuted]"
         return text
@@ -198,12 +201,41 @@ class Explanation(Result):
         if not self.ways:
             lines = ["no rule produces it"]
         else:
-            lines = [f"{_indent(w.depth)}{w}" for w in self.ways]
+            lines = [f"{_indent(w.depth)}{w}" for w in _nested(self.ways)]
         lines += [f"reduced by {w}" for w in self.reduced_by]
         if self.variants:
-            lines.append(f"counting its variants: {', '.join(self.variants)}")
+            lines.append(f"counting its variants: {names(self.variants)}")
         lines += set_aside_lines(self.set_aside)
-        return f"How {self.outcome} comes about", lines
+        return f"How {name(self.outcome)} comes about", lines
+
+
+def _nested(ways: tuple[Way, ...]) -> list[Way]:
+    """The ways in tree order: each upstream way right under the way it feeds.
+
+    A way ``n`` steps upstream goes under the first way one step nearer that
+    waits on something it produces (else under the last way one step nearer),
+    so an indented line always belongs to the line above it at one level less.
+    Linear: one pass to index what each way waits on, one walk of the tree.
+    """
+    waiting: dict[tuple[int, str], int] = {}
+    last_at: dict[int, int] = {}
+    children: dict[int | None, list[int]] = {}
+    for i, way in enumerate(ways):
+        parent = None
+        if way.depth > 0:
+            found = (waiting.get((way.depth - 1, item)) for item in way.produces)
+            parent = next((p for p in found if p is not None), last_at.get(way.depth - 1))
+        children.setdefault(parent, []).append(i)
+        last_at[way.depth] = i
+        for item in way.chained:
+            waiting.setdefault((way.depth, item), i)
+    order: list[Way] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        i = stack.pop()
+        order.append(ways[i])
+        stack.extend(reversed(children.get(i, [])))
+    return order
 
 
 _MAX_INDENT = 12
@@ -221,7 +253,12 @@ def _indent(depth: int) -> str:
 
 
 def explain(
-    theory: Theory, outcome: str, *, include_refuted: bool = False, stated_only: bool = False
+    theory: Theory,
+    outcome: str,
+    *,
+    include_refuted: bool = False,
+    stated_only: bool = False,
+    labels: bool = False,
 ) -> Explanation:
     """Every way the theory produces an outcome: rules, mechanisms, contexts, blockers.
 
@@ -239,6 +276,7 @@ def explain(
         outcome: The id of an outcome.
         include_refuted: Reason with refuted rules too.
         stated_only: Leave out ``feeds`` relations the source does not state.
+        labels: Print node labels instead of ids (:meth:`Result.with_labels`).
 
     Returns:
         The ways, nearest first, the rules that reduce the outcome, and the
@@ -286,7 +324,7 @@ def explain(
                 produces[pos].append(item)
     order = sorted(depth_of, key=lambda p: (depth_of[p], p))
     reducers = dict.fromkeys(p for t in targets for p in idx.reducers.get(t, ()))
-    return Explanation(
+    result = Explanation(
         outcome=outcome,
         ways=tuple(
             _way(rules[p], depth_of[p], tuple(produces[p]), effect_of[p], idx) for p in order
@@ -298,6 +336,7 @@ def explain(
         variants=idx.variants.get(outcome, ()),
         set_aside=idx.refuted_behind(seen_items),
     )
+    return labelled(result, theory, labels)
 
 
 def __getattr__(name: str) -> object:

@@ -8,7 +8,15 @@ from typing import Literal
 
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Context, Facets, Theory
-from cimo.query._base import STEPS_PER_RESULT, Result, check_ids, set_aside_lines
+from cimo.query._base import (
+    STEPS_PER_RESULT,
+    Result,
+    check_ids,
+    labelled,
+    name,
+    names,
+    set_aside_lines,
+)
 from cimo.query._coverage import GroupEvidence, group_by, group_order, groups_of
 from cimo.query._index import RuleIndex, rule_index
 
@@ -68,14 +76,14 @@ class ContextSet(CimoModel):
     """With ``for_whom(by=...)``: which kinds of people's accounts bear on its rules."""
 
     def __str__(self) -> str:
-        text = " and ".join(self.contexts) or "in any circumstances"
+        text = names(self.contexts, " and ") or "in any circumstances"
         if self.interventions:
-            text += f", with {' and '.join(self.interventions)}"
+            text += f", with {names(self.interventions, ' and ')}"
         if self.without:
-            text += f", when {' and '.join(self.without)} does not fire"
+            text += f", when {names(self.without, ' and ')} does not fire"
         if self.unless:
-            text += f", unless {' or '.join(self.unless)}"
-        tail = f" (as {self.outcome})" if self.outcome else ""
+            text += f", unless {names(self.unless, ' or ')}"
+        tail = f" (as {name(self.outcome)})" if self.outcome else ""
         if self.accounts:
             tail += "; accounts: " + "; ".join(map(str, self.accounts))
         chain = " -> ".join(self.rules) or "through links or feeds relations only"
@@ -111,7 +119,7 @@ class ForWhom(Result):
         if self.truncated:
             lines.append("(cut short: more sets exist; raise limit)")
         lines += set_aside_lines(self.set_aside)
-        head = f"For whom {self.outcome} is expected"
+        head = f"For whom {name(self.outcome)} is expected"
         return head + (f" (accounts by {self.by})" if self.by else ""), lines
 
 
@@ -341,6 +349,7 @@ def for_whom(
     include_refuted: bool = False,
     stated_only: bool = False,
     by: str | None = None,
+    labels: bool = False,
 ) -> ForWhom:
     """The sets of circumstances under which an outcome is expected, and what would block them.
 
@@ -375,6 +384,7 @@ def for_whom(
         include_refuted: Reason with refuted rules too.
         stated_only: Leave out ``feeds`` relations the source does not state.
         by: Group each route's evidence by this participant attribute.
+        labels: Print node labels instead of ids (:meth:`Result.with_labels`).
 
     Returns:
         The routes, the blockers, the context-unknown rules and the refuted
@@ -414,7 +424,7 @@ def for_whom(
         )
         for o, target in _minimal(routes)
     )
-    return ForWhom(
+    result = ForWhom(
         outcome=outcome,
         sets=sets,
         blockers=tuple(sorted({u for s in sets for u in s.unless})),
@@ -424,6 +434,7 @@ def for_whom(
         truncated=finder.truncated,
         by=by,
     )
+    return labelled(result, theory, labels)
 
 
 def _accounts(theory: Theory, by: str) -> Callable[[tuple[str, ...]], tuple[Accounts, ...]]:
@@ -465,7 +476,8 @@ class Circumstance(CimoModel):
         if self.facets is not None:
             extra += [f"{k}: {v}" for k, v in self.facets.model_dump(exclude_none=True).items()]
         tail = f" ({'; '.join(extra)})" if extra else ""
-        return f"{self.role} {self.context}: {self.label}{tail}"
+        shown = name(self.context)  # the label already, when printing labels
+        return f"{self.role} {shown if shown != self.context else shown + ': ' + self.label}{tail}"
 
 
 class Circumstances(Result):
@@ -483,7 +495,7 @@ class Circumstances(Result):
         lines = [str(c) for c in self.contexts] or ["no context bears on it"]
         if self.unknown:
             lines.append(f"context unknown: {', '.join(self.unknown)}")
-        return f"Circumstances of {self.outcome}", lines + set_aside_lines(self.set_aside)
+        return f"Circumstances of {name(self.outcome)}", lines + set_aside_lines(self.set_aside)
 
 
 def circumstances(
@@ -493,6 +505,7 @@ def circumstances(
     limit: int = 100,
     include_refuted: bool = False,
     stated_only: bool = False,
+    labels: bool = False,
 ) -> Circumstances:
     """The contexts under which an outcome is expected or blocked, with their facets.
 
@@ -528,10 +541,11 @@ def circumstances(
                     facets=node.facets,
                 )
             )
-    return Circumstances(
+    result = Circumstances(
         outcome=outcome,
         contexts=tuple(out),
         truncated=found.truncated,
         unknown=found.unknown,
         set_aside=found.set_aside,
     )
+    return labelled(result, theory, labels)

@@ -6,7 +6,15 @@ from typing import Literal
 
 from cimo.errors import UsageError
 from cimo.model import CimoModel, Rule, Theory
-from cimo.query._base import STEPS_PER_RESULT, Result, check_ids, set_aside_lines, walk
+from cimo.query._base import (
+    STEPS_PER_RESULT,
+    Result,
+    check_ids,
+    labelled,
+    name,
+    set_aside_lines,
+    walk,
+)
 from cimo.query._index import RuleIndex, needs, rule_index
 
 __all__ = ["Pathway", "Pathways", "pathways"]
@@ -28,7 +36,7 @@ class Pathway(CimoModel):
     def __str__(self) -> str:
         parts = [f"[{self.rules[0]}]"]
         for item, rule in zip(self.via, self.rules[1:], strict=True):
-            parts += [item, f"[{rule}]"]
+            parts += [name(item), f"[{rule}]"]
         return " -> ".join(parts)
 
 
@@ -49,15 +57,15 @@ class Pathways(Result):
 
     def _lines(self) -> tuple[str, list[str]]:
         lines = [
-            f"{self.source} -> {p} -> {p.outcome or self.target}"
-            + (f" (as a variant of {self.target})" if p.outcome else "")
+            f"{name(self.source)} -> {p} -> {name(p.outcome or self.target)}"
+            + (f" (as a variant of {name(self.target)})" if p.outcome else "")
             + (f" ({p.effect})" if p.effect != "then" else "")
             for p in self.paths
         ] or ["no pathway"]
         if self.note:
             lines.append(f"(cut short: {self.note})")
         lines += set_aside_lines(self.set_aside)
-        return f"Pathways from {self.source} to {self.target}", lines
+        return f"Pathways from {name(self.source)} to {name(self.target)}", lines
 
 
 def _upstream(idx: RuleIndex, targets: tuple[str, ...]) -> set[int]:
@@ -114,6 +122,7 @@ def pathways(
     limit: int = 100,
     include_refuted: bool = False,
     stated_only: bool = False,
+    labels: bool = False,
 ) -> Pathways:
     """The chains of rules from an intervention or context to an outcome.
 
@@ -135,6 +144,7 @@ def pathways(
         limit: The most pathways returned.
         include_refuted: Reason with refuted rules too.
         stated_only: Leave out ``feeds`` relations the source does not state.
+        labels: Print node labels instead of ids (:meth:`Result.with_labels`).
 
     Returns:
         The pathways, shortest first; ``truncated`` (with a ``note``) when
@@ -220,7 +230,7 @@ def pathways(
         "max_length": f"longer pathways than {max_length} rules exist (raise max_length)",
         "budget": f"the search took {limit * STEPS_PER_RESULT} steps (raise limit)",
     }
-    return Pathways(
+    result = Pathways(
         source=source,
         target=target,
         max_length=max_length,
@@ -234,3 +244,4 @@ def pathways(
             ]
         ),
     )
+    return labelled(result, theory, labels)

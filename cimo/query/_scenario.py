@@ -9,7 +9,7 @@ from pydantic import Field
 
 from cimo._util import paused_gc
 from cimo.model import CimoModel, Theory
-from cimo.query._base import Result, check_ids, set_aside_lines
+from cimo.query._base import Result, check_ids, labelled, name, names, set_aside_lines
 from cimo.query._engine import Run
 from cimo.query._index import has_context_condition, rule_index
 
@@ -47,9 +47,9 @@ class Qualified(CimoModel):
     def __str__(self) -> str:
         parts = []
         if self.moderated_by:
-            parts.append(f"moderated by {', '.join(self.moderated_by)}")
+            parts.append(f"moderated by {names(self.moderated_by)}")
         if self.despite:
-            parts.append(f"despite {', '.join(self.despite)}")
+            parts.append(f"despite {names(self.despite)}")
         return f"{self.rule} {'; '.join(parts)}"
 
 
@@ -112,22 +112,24 @@ class Scenario(Result):
     stated_only: bool = False
 
     def _lines(self) -> tuple[str, list[str]]:
-        given = ", ".join(self.contexts) or "nothing"
-        doing = ", ".join(self.interventions) or "no intervention"
+        given = names(self.contexts) or "nothing"
+        doing = names(self.interventions) or "no intervention"
         head = f"Scenario of {self.theory}: given {given}; with {doing}"
         if self.without:
-            head += f"; without {', '.join(self.without)}"
+            head += f"; without {names(self.without)}"
         lines = [f"fired: {', '.join(self.fired_rules) or 'none'}"]
-        lines += [f"blocked: {b.rule} (by {', '.join(b.by)})" for b in self.blockers]
+        lines += [f"blocked: {b.rule} (by {names(b.by)})" for b in self.blockers]
         if self.withheld_rules:
             lines.append(f"mechanisms did not fire: {', '.join(self.withheld_rules)}")
         lines += [str(q) for q in self.qualified]
-        lines.append(f"mechanisms: {', '.join(self.mechanisms) or 'none'}")
-        lines.append(f"outcomes: {', '.join(self.outcomes) or 'none'}")
+        lines.append(f"mechanisms: {names(self.mechanisms) or 'none'}")
+        lines.append(f"outcomes: {names(self.outcomes) or 'none'}")
         otherwise = [d for d in self.derivations if d.effect == "otherwise"]
-        lines += [f"otherwise: {d.outcome} ({d.rule}: mechanisms did not fire)" for d in otherwise]
+        lines += [
+            f"otherwise: {name(d.outcome)} ({d.rule}: mechanisms did not fire)" for d in otherwise
+        ]
         if self.reduced:
-            lines.append(f"reduced: {', '.join(self.reduced)}")
+            lines.append(f"reduced: {names(self.reduced)}")
         lines += set_aside_lines(self.set_aside)
         return head, lines
 
@@ -253,6 +255,7 @@ def scenario(
     without: Iterable[str] = (),
     include_refuted: bool = False,
     stated_only: bool = False,
+    labels: bool = False,
 ) -> Scenario:
     """Reason forward from given circumstances to everything the theory then expects.
 
@@ -292,6 +295,7 @@ def scenario(
             outcomes that never hold, mechanisms that do not work.
         include_refuted: Reason with refuted rules too.
         stated_only: Leave out ``feeds`` relations the source does not state.
+        labels: Print node labels instead of ids (:meth:`Result.with_labels`).
 
     Returns:
         The fired, blocked and withheld rules, activated mechanisms, expected
@@ -314,7 +318,7 @@ def scenario(
     ...                         "limited-supervision"]).blocked_rules
     ('burnout',)
     """
-    return _reason(
+    result = _reason(
         theory,
         check_ids(theory, contexts, _GIVEN, redirect=True),
         check_ids(theory, interventions, ("intervention",), redirect=True),
@@ -322,6 +326,7 @@ def scenario(
         include_refuted=include_refuted,
         stated_only=stated_only,
     )
+    return labelled(result, theory, labels)
 
 
 class Counterfactual(Result):
@@ -350,7 +355,7 @@ class Counterfactual(Result):
     """Refuted rules left out of either scenario whose conditions held."""
 
     def _lines(self) -> tuple[str, list[str]]:
-        head = f"Without {', '.join(self.removed)}"
+        head = f"Without {names(self.removed)}"
         lines: list[str] = []
         for word, pairs in (
             ("rules", (self.lost_rules, self.gained_rules)),
@@ -360,13 +365,12 @@ class Counterfactual(Result):
         ):
             lost, gained = pairs
             if lost:
-                lines.append(f"lost {word}: {', '.join(lost)}")
+                lines.append(f"lost {word}: {names(lost)}")
             if gained:
-                lines.append(f"gained {word}: {', '.join(gained)}")
+                lines.append(f"gained {word}: {names(gained)}")
         if self.gained_otherwise:
             lines.append(
-                "of which otherwise (mechanisms no longer fire): "
-                + ", ".join(self.gained_otherwise)
+                "of which otherwise (mechanisms no longer fire): " + names(self.gained_otherwise)
             )
         return head, (lines or ["nothing changes"]) + set_aside_lines(self.set_aside)
 
@@ -376,7 +380,9 @@ def _minus(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(x for x in a if x not in gone)
 
 
-def counterfactual(theory: Theory, base: Scenario, *, without: Iterable[str]) -> Counterfactual:
+def counterfactual(
+    theory: Theory, base: Scenario, *, without: Iterable[str], labels: bool = False
+) -> Counterfactual:
     """What would be lost (and gained) if an intervention, context or mechanism were taken away.
 
     The retroductive question of realist evaluation: "what wouldn't happen if
@@ -391,6 +397,7 @@ def counterfactual(theory: Theory, base: Scenario, *, without: Iterable[str]) ->
         theory: The theory the scenario was reasoned on.
         base: A scenario of that theory (from :func:`scenario`).
         without: The ids to take away (interventions, contexts, outcomes, mechanisms).
+        labels: Print node labels instead of ids (:meth:`Result.with_labels`).
 
     Returns:
         The lost and gained rules, mechanisms and outcomes, with both scenarios.
@@ -422,7 +429,7 @@ def counterfactual(theory: Theory, base: Scenario, *, without: Iterable[str]) ->
     )
     gained_outcomes = _minus(alternative.outcomes, base.outcomes)
     otherwise = {d.outcome for d in alternative.derivations if d.effect == "otherwise"}
-    return Counterfactual(
+    result = Counterfactual(
         base=base,
         alternative=alternative,
         removed=removed,
@@ -437,3 +444,4 @@ def counterfactual(theory: Theory, base: Scenario, *, without: Iterable[str]) ->
         gained_otherwise=tuple(o for o in gained_outcomes if o in otherwise),
         set_aside=tuple(dict.fromkeys((*base.set_aside, *alternative.set_aside))),
     )
+    return labelled(result, theory, labels)

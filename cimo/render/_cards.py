@@ -21,7 +21,7 @@ from cimo.model import Mechanism, MechanismLink, Rule, Theory
 from cimo.query import get_rule
 from cimo.render._common import State
 from cimo.render._figure import Diagram, make_diagram, new_graph
-from cimo.render._focus import focus_ids, rule_label, theme_names
+from cimo.render._focus import focused, rule_label, theme_names
 from cimo.render._look import (
     LEGEND,
     categories,
@@ -239,8 +239,9 @@ def rule_cards(
     >>> d.nodes == len(cimo.load_example("pwp-resilience").rules)
     True
     """
-    keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
-    rules = [r for r in theory.rules if keep is None or r.id in keep]
+    # Draw the focused part itself: no edge or legend entry of a rule outside it.
+    theory = focused(theory, focus, depth=depth) if focus is not None else theory
+    rules = list(theory.rules)
     g = new_graph(theory.id, style, "TB")
     g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
     names = theme_names(theory)

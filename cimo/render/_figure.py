@@ -6,6 +6,7 @@ Graphviz (through :mod:`cimo.render.backend`) only when asked for a picture.
 
 from __future__ import annotations
 
+import html
 import warnings
 from collections.abc import Collection
 from pathlib import Path
@@ -36,8 +37,9 @@ _SAVEABLE = tuple(f for f in select(content="diagram") if f.name != "mermaid")
 class Diagram(CimoModel):
     """A diagram as DOT text, with the engine chosen for its size.
 
-    It shows inline in Jupyter (``_repr_svg_``; needs Graphviz), and
-    ``str(diagram)`` describes it in words.
+    It shows inline in Jupyter (needs Graphviz), scaled down to the width of
+    the output cell (never up), with the elements' tooltips; ``str(diagram)``
+    describes it in words.
     """
 
     name: str
@@ -124,9 +126,17 @@ class Diagram(CimoModel):
     def _repr_mimebundle_(
         self, include: Collection[str] | None = None, exclude: Collection[str] | None = None
     ) -> dict[str, str]:
-        """SVG and a plain-text description; without Graphviz, the description says why."""
+        """The SVG that fits its cell (HTML), the SVG file, and a plain-text description.
+
+        Without Graphviz, the description says why.
+        """
         try:
-            bundle = {"image/svg+xml": self.svg(), "text/plain": str(self)}
+            svg = self.svg()
+            bundle = {
+                "text/html": fit_to_width(svg, description=str(self)),
+                "image/svg+xml": svg,
+                "text/plain": str(self),
+            }
         except RenderError as err:
             bundle = {"text/plain": f"{self}\n{err}"}
         if include:
@@ -134,6 +144,27 @@ class Diagram(CimoModel):
         if exclude:
             bundle = {k: v for k, v in bundle.items() if k not in exclude}
         return bundle
+
+
+def fit_to_width(svg: str, *, description: str) -> str:
+    """Graphviz's SVG as inline HTML that shrinks to its container's width (never grows).
+
+    Jupyter shows an ``image/svg+xml`` output at its drawn size, so a wide map
+    runs out of the output cell; as HTML, with ``max-width: 100%`` and
+    ``height: auto``, it keeps its proportions and stays whole.
+
+    >>> out = fit_to_width('<svg width="600pt" viewBox="0 0 600 80"></svg>', description="map")
+    >>> out.startswith('<div class="cimo-diagram"><svg role="img" aria-label="map"')
+    True
+    >>> 'style="max-width:100%;height:auto" width="600pt"' in out
+    True
+    """
+    root = svg[svg.index("<svg") + len("<svg") :].rstrip()
+    label = html.escape(description, quote=True)
+    return (
+        f'<div class="cimo-diagram"><svg role="img" aria-label="{label}" '
+        f'style="max-width:100%;height:auto"{root}</div>'
+    )
 
 
 def new_graph(name: str, style: Style, rankdir: str) -> DotGraph:

@@ -9,7 +9,7 @@ from cimo._util import suggest
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import Rule, Theory
 
-__all__ = ["focus_ids", "rule_label", "theme_names"]
+__all__ = ["focus_ids", "focused", "rule_label", "theme_names"]
 
 
 def focus_ids(theory: Theory, focus: str, *, depth: int = 1) -> frozenset[str]:
@@ -33,13 +33,31 @@ def focus_ids(theory: Theory, focus: str, *, depth: int = 1) -> frozenset[str]:
         UnknownIdError: ``focus`` names no node or rule.
         UsageError: ``depth`` is negative.
     """
+    part = focused(theory, focus, depth=depth)
+    return frozenset(n.id for n in part.nodes) | frozenset(r.id for r in part.rules)
+
+
+def focused(theory: Theory, focus: str, *, depth: int = 1) -> Theory:
+    """The part of the theory a diagram focused on ``focus`` draws: :func:`cimo.edit.focus`.
+
+    Diagrams draw this part, not the whole theory filtered by id, so an edge
+    or a legend entry that only a rule outside the focus would give is not drawn.
+
+    >>> import cimo
+    >>> theory = cimo.load_example("work-focused-group-cbt")
+    >>> [r.id for r in focused(theory, "relate", depth=1).rules]
+    ['figure-4']
+
+    Raises:
+        UnknownIdError: ``focus`` names no node or rule.
+        UsageError: ``depth`` is negative.
+    """
     if depth < 0:
         raise UsageError(f"depth must be 0 or more, got {depth}")
     if focus not in theory.index and focus not in theory.rule_index:
         known = [*theory.index, *theory.rule_index]
         raise UnknownIdError(focus, kind="node or rule", suggestions=suggest(focus, known))
-    part = edit.focus(theory, node=focus, steps=depth)
-    return frozenset(n.id for n in part.nodes) | frozenset(r.id for r in part.rules)
+    return edit.focus(theory, node=focus, steps=depth)
 
 
 def rule_label(rule: Rule) -> str:

@@ -29,7 +29,7 @@ from cimo.render._anyof import add_nested_edges
 from cimo.render._cards import rule_card, rule_cards
 from cimo.render._common import State
 from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
-from cimo.render._focus import focus_ids, rule_label, theme_names
+from cimo.render._focus import focus_ids, focused, rule_label, theme_names
 from cimo.render._look import (
     LEGEND,
     categories,
@@ -125,7 +125,7 @@ def theory_map(
         clusters: Box rule nodes by theme.
         legend: Add a legend.
         highlight: Pick these ids out and grey the rest (:meth:`Highlight.of` a result).
-        focus: Keep only what lies within ``depth`` steps of this id (:func:`focus_ids`).
+        focus: Keep only what lies within ``depth`` steps of this id (:func:`focused`).
         depth: Steps around ``focus``.
         engine: Force a layout engine (default: chosen by size,
             :func:`~cimo.render.backend.engine_for`).
@@ -142,9 +142,10 @@ def theory_map(
     """
     if layout == "rows":
         return configuration_rows(theory, style=style)
-    keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
-    nodes = [n for n in theory.nodes if keep is None or n.id in keep]
-    kept_rules = [r for r in theory.rules if keep is None or r.id in keep] if rules else []
+    # Draw the focused part itself: no edge or legend entry of a rule outside it.
+    theory = focused(theory, focus, depth=depth) if focus is not None else theory
+    nodes = list(theory.nodes)
+    kept_rules = list(theory.rules) if rules else []
     g = new_graph(theory.id, style, "LR")
     g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
     state = states(highlight)

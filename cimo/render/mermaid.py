@@ -7,9 +7,13 @@ Two views, as ``cimo render`` draws them with Graphviz:
   right by invisible links between the lanes; UNLESS edges dotted with a
   cross head, REDUCES edges with a cross head, chains thick; printed labels
   ("(C1)") before the wording; a rule's alternative mechanisms meet at an
-  "or" junction ("?" when the source leaves the combination unstated);
-  edges drawn only by refuted rules grey, only by hypothesised rules dashed;
-  the theory's relations labelled by type (inferred ones dashed grey);
+  "or" junction ("?" when the source leaves the combination unstated), and
+  so do the members of an any-of group (``if_any``) on their way into the
+  rule's mechanisms; a context one mechanism ``requires`` points at that
+  mechanism (dotted, labelled "requires"); edges drawn only by refuted
+  rules grey, only by hypothesised rules dashed; elements whose wording or
+  category the encoder inferred have a dashed grey border; the theory's
+  relations labelled by type (inferred ones dashed grey);
 * the **rule cards** (:func:`mermaid_rules`): each rule a card with its
   if-then-because statement (status tag first), boxed by theme label, chain
   edges between them; refuted cards grey, hypothesised cards dashed.
@@ -59,13 +63,15 @@ _ARROWS = {
     "disables": "-.-x",
     "reduces": "--x",
     "link": "==>",
+    "requires": "-.->",
 }
 _ARROW_WORDS = {
     "-->": "enables, triggers, produces",
     "-.-x": "UNLESS: disables",
     "--x": "reduces",
     "==>": "chain: an outcome feeds a later rule",
-    "---": "into a junction: or = any one mechanism, ? = combination unstated",
+    "---": "into a junction: or = any one of them, ? = combination unstated",
+    "-.->": "requires: a condition of one mechanism",
 }
 #: Legend words for the edge looks (``linkStyle``) a diagram uses.
 _LOOK_WORDS = {
@@ -133,7 +139,8 @@ def _legend(kinds: list[str], edges: _Edges, style: Style) -> list[str]:
     lines = ['  subgraph legend["Legend"]', "    direction TB"]
     for kind in kinds:
         open_, close = ("([", "])") if kind == "mechanism" else ("[", "]")
-        lines.append(f'    legend_{kind}{open_}"{kind.capitalize()}"{close}')
+        words = "inferred by the encoder" if kind == "inferred" else kind.capitalize()
+        lines.append(f'    legend_{kind}{open_}"{words}"{close}')
     samples = [(arrow, _ARROW_WORDS[arrow], "") for arrow in edges.arrows]
     samples += [("-->", _LOOK_WORDS[look], look) for look, ids in edges.looks.items() if ids]
     for i, (arrow, words, look) in enumerate(samples):
@@ -149,6 +156,11 @@ def _label(node: Node) -> str:
     words = node_words(node)
     printed = printed_label(node)
     return f"{bracketed(printed)} {words}" if printed else words
+
+
+def _inferred(node: Node) -> bool:
+    """Whether the encoder inferred the node's wording (or a mechanism's category)."""
+    return "label" in node.inferred or (isinstance(node, Mechanism) and "category" in node.inferred)
 
 
 def _nodes(theory: Theory, short: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -214,6 +226,28 @@ def _element_edges(theory: Theory, short: dict[str, str], edges: _Edges) -> list
     return lines
 
 
+def _nested_edges(theory: Theory, short: dict[str, str], edges: _Edges) -> list[str]:
+    """Each rule's any-of groups (an "or" junction into its mechanisms) and ``requires``."""
+    lines = []
+    for rule in theory.rules:
+        look = _look({rule.status})
+        targets = rule.mechanisms or (*rule.outcomes, *rule.reduces)
+        for g, group in enumerate(rule.context_groups):
+            head, arrow = short[group[0]], "-->"
+            if len(group) > 1:
+                head = f"a{short[rule.id]}_{g}"
+                lines.append(f'  {head}(("or"))')
+                lines += [edges.link(f"  {short[m]} --- {head}", look, "---") for m in group]
+            elif theory.index[group[0]].kind == "outcome":
+                arrow = "==>"  # a chain, as in the element edges
+            lines += [edges.link(f"  {head} {arrow} {short[t]}", look, arrow) for t in targets]
+        for link in rule.mechanism_links:
+            for need in link.requires:
+                line = f"  {short[need]} -.->|requires| {short[link.mechanism]}"
+                lines.append(edges.link(line, look, "-.->"))
+    return lines
+
+
 def _look(statuses: set[str]) -> str:
     if statuses == {"refuted"}:
         return "refuted"
@@ -245,10 +279,12 @@ def mermaid(theory: Theory, *, style: Style = DEFAULT_STYLE, legend: bool = True
         Mermaid text; put it in a fenced block tagged ``mermaid``.
     """
     short = {n.id: f"n{i}" for i, n in enumerate(theory.nodes)}
+    short |= {r.id: f"r{i}" for i, r in enumerate(theory.rules)}  # names any-of junctions
     lanes_lines, lanes = _nodes(theory, short)
     lines = ["flowchart LR", *lanes_lines]
     edges = _Edges()
     lines += _element_edges(theory, short, edges)
+    lines += _nested_edges(theory, short, edges)
     lines += _relations(theory, short, edges)
     # Invisible links keep the lanes left to right (and the legend after them).
     order = [f"lane_{k}" for k in lanes] + (["legend"] if legend and lanes else [])
@@ -261,11 +297,17 @@ def mermaid(theory: Theory, *, style: Style = DEFAULT_STYLE, legend: bool = True
             key = "cat_" + "".join(c if c.isalnum() else "_" for c in n.category)
             fills[key] = style.category_colour(n.category)
         members.setdefault(key, []).append(short[n.id])
+    inferred = [short[n.id] for n in theory.nodes if _inferred(n)]
     if legend and lanes:
-        lines += _legend(lanes, edges, style)
+        lines += _legend(lanes + (["inferred"] if inferred else []), edges, style)
         for kind in lanes:
             members.setdefault(kind, []).append(f"legend_{kind}")
-    return "\n".join(lines + _class_lines(members, fills, style) + edges.styles(style)) + "\n"
+    classes = _class_lines(members, fills, style)
+    if inferred:  # a second class on those nodes: the border only
+        classes.append(f"  classDef inferred stroke:{style.inferred},stroke-dasharray:5 4")
+        shown = inferred + (["legend_inferred"] if legend and lanes else [])
+        classes.append(f"  class {','.join(shown)} inferred")
+    return "\n".join(lines + classes + edges.styles(style)) + "\n"
 
 
 def mermaid_rules(theory: Theory, *, style: Style = DEFAULT_STYLE, legend: bool = True) -> str:
