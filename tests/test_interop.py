@@ -418,13 +418,26 @@ def test_codebook_is_valid_and_holds_the_four_kinds(example: cimo.Theory) -> Non
         "Interventions",
         "Mechanisms",
         "Outcomes",
+        "Rules",
+        "Evidence stance",
     ]
     assert all(g.get("isCodable") == "false" for g in groups)
     kinds: tuple[NodeKind, ...] = ("context", "intervention", "mechanism", "outcome")
-    for group, kind in zip(groups, kinds, strict=True):
+    for group, kind in zip(groups[:4], kinds, strict=True):
         assert [c.get("name") for c in group.findall("q:Code", ns)] == [
             n.label for n in example.of_kind(kind)
         ]
+    # A codable code per rule, described by its statement; the three stances.
+    rules = groups[4].findall("q:Code", ns)
+    assert [
+        c.findtext("q:Description", namespaces=ns).rsplit("cimo id: ", 1)[1] for c in rules
+    ] == [r.id for r in example.rules]
+    assert all(c.findtext("q:Description", namespaces=ns).startswith("[") for c in rules)
+    assert [c.get("name") for c in groups[5].findall("q:Code", ns)] == [
+        "supports",
+        "refutes",
+        "refines",
+    ]
     sets = doc.findall("q:Sets/q:Set", ns)
     assert [s.get("name") for s in sets] == [f"Rule {r.id}" for r in example.rules]
 
@@ -446,8 +459,44 @@ def test_codebook_valid_and_keeps_exactly_the_nodes_words(theory: cimo.Theory) -
         id=theory.id,
         title=theory.title,
         nodes=tuple(
-            kinds[n.kind](id=n.id, label=n.label, description=n.description) for n in by_kind
+            kinds[n.kind](id=n.id, label=n.label, description=n.description, **_defining(n))
+            for n in by_kind
         ),
+    )
+
+
+def _defining(node: cimo.model.Node) -> dict[str, Any]:
+    """The fields a code's description carries besides the description (on one line each)."""
+
+    def line(value: str | None) -> str | None:
+        return " ".join(value.split()) or None if value else None
+
+    if isinstance(node, cimo.Mechanism):
+        return {"resource": line(node.resource), "reasoning": line(node.reasoning)}
+    if isinstance(node, cimo.Context) and node.facets is not None:
+        kept = {k: line(v) for k, v in node.facets.model_dump().items() if line(v)}
+        return {"facets": cimo.model.Facets(**kept)} if kept else {}
+    return {}
+
+
+def test_codebook_gives_coders_the_definitions(wfg: cimo.Theory) -> None:
+    doc = _codes(to_qdc(wfg))
+    ns = {"q": "urn:QDA-XML:codebook:1.0"}
+    reflect = next(
+        c for c in doc.iter("{urn:QDA-XML:codebook:1.0}Code") if c.get("name") == "Reflect"
+    )
+    text = reflect.findtext("q:Description", namespaces=ns)
+    mechanism = next(n for n in wfg.nodes if n.id == "reflect")
+    assert isinstance(mechanism, cimo.Mechanism) and mechanism.resource and mechanism.reasoning
+    assert f"Resource: {' '.join(mechanism.resource.split())}" in text
+    assert f"Reasoning: {' '.join(mechanism.reasoning.split())}" in text
+    assert text.endswith("cimo id: reflect")
+    back = next(n for n in from_qdc(to_qdc(wfg)).nodes if n.id == "reflect")
+    assert isinstance(back, cimo.Mechanism)
+    assert (back.resource, back.reasoning, back.description) == (
+        mechanism.resource,
+        mechanism.reasoning,
+        mechanism.description,
     )
 
 

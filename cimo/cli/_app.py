@@ -12,6 +12,7 @@ from cimo.cli import (
     _core,
     _explore,
     _interop,
+    _qdpx,
     _query,
     _render,
     _report,
@@ -56,6 +57,7 @@ _table_io.register(app)
 _query.register(app)
 _interop.register(app)
 _sources.register(app)
+_qdpx.register(app)
 _render.register(app)
 _explore.register(app)
 _report.register(app)

@@ -11,6 +11,7 @@ for text), bound to the names of the format table
 * :mod:`cimo.exchange.kumu`: Kumu JSON blueprints (and Kumu's own exports), a Kumu view;
 * :mod:`cimo.exchange.dagitty`: the causal projection in DAGitty syntax, and pgmpy's DAG;
 * :mod:`cimo.exchange.qdc`: REFI-QDA codebooks;
+* :mod:`cimo.exchange.qdpx`: REFI-QDA projects (coded transcripts in as evidence, quotes out);
 * :mod:`cimo.exchange.causalmap`: Causal Map's links table;
 * :mod:`cimo.exchange.drawio`: draw.io / diagrams.net diagrams;
 * :mod:`cimo.exchange.table`: CMO tables in spreadsheets (CSV, XLSX);
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         kumu,
         networks,
         qdc,
+        qdpx,
         references,
         table,
     )
@@ -65,6 +67,7 @@ if not TYPE_CHECKING:
             "kumu",
             "networks",
             "qdc",
+            "qdpx",
             "references",
             "table",
         ),
@@ -96,6 +99,7 @@ __all__ = [
     "kumu",
     "networks",
     "qdc",
+    "qdpx",
     "read",
     "references",
     "table",
