@@ -242,7 +242,7 @@ def rule_cards(
     keep = focus_ids(theory, focus, depth=depth) if focus is not None else None
     rules = [r for r in theory.rules if keep is None or r.id in keep]
     g = new_graph(theory.id, style, "TB")
-    g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
+    g.attrs(label=Html(f"<B>{html_lines(theory.title, style.wrap * 3)}</B>"), labelloc="t")
     names = theme_names(theory)
     themes: dict[str | None, list[Rule]] = defaultdict(list)
     for r in rules:

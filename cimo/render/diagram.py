@@ -146,7 +146,7 @@ def theory_map(
     nodes = [n for n in theory.nodes if keep is None or n.id in keep]
     kept_rules = [r for r in theory.rules if keep is None or r.id in keep] if rules else []
     g = new_graph(theory.id, style, "LR")
-    g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
+    g.attrs(label=Html(f"<B>{html_lines(theory.title, style.wrap * 3)}</B>"), labelloc="t")
     state = states(highlight)
     shown: set[str] = set()
 
