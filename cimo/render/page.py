@@ -154,7 +154,7 @@ def printed_size(svg: bytes | str, page: Page) -> Printed:
     ...        'viewBox="0 0 400 100"><g transform="scale(1 1)">'
     ...        '<text font-size="11.00">x</text><text font-size="9.00">y</text></g></svg>')
     >>> printed_size(svg, PAGES["column"]).min_font_pt  # 9 pt × 241/400
-    5.4
+    5.42
     """
     data = svg.encode("utf-8") if isinstance(svg, str) else svg
     root = SafeET.fromstring(data)
@@ -289,6 +289,7 @@ def fit_page(
     page: Page | str = "a4",
     style: Style = DEFAULT_STYLE,
     min_font_pt: float = MIN_FONT_PT,
+    rows: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Fitted:
     """Draw ``theory`` to fit ``page`` with no text under ``min_font_pt`` (see the module docs).
@@ -300,6 +301,7 @@ def fit_page(
         page: A :class:`Page` or the name of a preset (:data:`PAGES`).
         style: Colours and fonts (its ``wrap`` is narrowed when labels must wrap).
         min_font_pt: The smallest text allowed, printed (points).
+        rows: Fall back to the configuration rows (and pages split by theme).
         timeout: Seconds each Graphviz run may take.
 
     Returns:
@@ -332,7 +334,7 @@ def fit_page(
                 found = fitter.fits([make(narrow)], f"labels wrapped at {wrap} characters{extra}")
         if found is not None:
             return found
-    found = _fit_rows(theory, style, fitter)
+    found = _fit_rows(theory, style, fitter) if rows else None
     if found is not None:
         return found
     best, how = fitter.best
@@ -382,7 +384,9 @@ def _fit_rows(theory: Theory, style: Style, fitter: _Fitter) -> Fitted | None:
     if sum(len(p) for p in parts) != len(ids):
         return None
     n = len(parts)
-    pages = [rows(set(part), f"{theory.title} ({i} of {n})") for i, part in enumerate(parts, 1)]
+    pages = [
+        rows(set(part), f"{theory.title} ({i}\u00a0of\u00a0{n})") for i, part in enumerate(parts, 1)
+    ]
     return fitter.fits(pages, f"{how}, split by theme onto {n} page{'s' if n != 1 else ''}")
 
 

@@ -184,7 +184,7 @@ def configuration_rows(
             )
         for rule in members:
             if stacked:
-                rows += _stacked(theory, rule, columns, numbered, width, style)
+                rows += _stacked(theory, rule, columns, width, style)
             else:
                 rows.append(_row(theory, rule, columns, numbered, width))
     table = (
@@ -224,12 +224,11 @@ def _stacked(
     theory: Theory,
     rule: Rule,
     columns: Sequence[tuple[str, tuple[tuple[str, str, str], ...], str]],
-    numbered: bool,
     width: int,
     style: Style,
 ) -> list[str]:
     """One configuration as a block: its number, then a row per column that has something."""
-    number = (rule.source_label or "") if numbered else rule.id
+    number = rule.source_label or rule.id
     refuted = rule.status == "refuted"
     head = (_marked(number, width) or " ") + (" [refuted]" if refuted else "")
     rows = [
