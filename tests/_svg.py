@@ -91,3 +91,14 @@ def printed_fonts(svg: bytes | str) -> tuple[float, float, list[float]]:
 
     walk(root, 1.0)
     return width, height, sizes
+
+
+def legend(source: str) -> dict[str, dict[str, str]]:
+    """The nodes of a map's legend (its samples of each kind and its table of lines), by id."""
+    return {k: v for k, v in dot_nodes(source).items() if k.split(":")[:2] == ["cimo", "legend"]}
+
+
+def legend_words(source: str) -> str:
+    """Everything the legend says, its samples' names and its lines, as one text."""
+    text = " ".join(node.get("label", "") for node in legend(source).values())
+    return re.sub(r'<BR ALIGN="\w+"/>', " ", text)

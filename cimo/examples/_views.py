@@ -62,7 +62,13 @@ def ordered_map(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
     for category in {m.category for m in theory.mechanisms if m.category}:
         members = [m for m in theory.mechanisms if m.category == category]
         if all("category" in m.inferred for m in members):
-            source = source.replace(f"Mechanism: {category}<", f"Mechanism: {category} (inferred)<")
+            for end in "<>":  # the legend's sample of the category: its label, its tooltip
+                source = source.replace(
+                    f"Mechanism: {category}{end}", f"Mechanism: {category} (inferred){end}"
+                )
+            source = source.replace(
+                f'tooltip="Mechanism: {category}"', f'tooltip="Mechanism: {category} (inferred)"'
+            )
     assert source.endswith("}")
     body = "".join(f"  {c}\n" for c in chains)
     return Diagram.model_validate({**diagram.model_dump(), "source": source[:-1] + body + "}\n"})

@@ -299,6 +299,7 @@ def rule_cards(
             kinds=[k for k in KINDS if any(n.kind == k for n in theory.nodes if n.id in used)],
             categories=categories(m for m in theory.mechanisms if m.id in used),
             keys=keys,
+            cell=True,
         ),
         shape="plaintext",
     )

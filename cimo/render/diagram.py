@@ -32,6 +32,7 @@ from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
 from cimo.render._focus import focus_ids, rule_label, theme_names
 from cimo.render._look import (
     LEGEND,
+    add_legend,
     categories,
     edge_attrs,
     edge_key,
@@ -191,20 +192,15 @@ def theory_map(
     if legend and lanes:
         if highlight is not None:
             shown |= {"picked", "greyed", "blocked-card" if kept_rules else "blocked-edge"}
-        g.aside(
-            LEGEND,
-            label=legend_table(
-                style,
-                kinds=[k for k in KINDS if by_kind[k]] + (["rule"] if kept_rules else []),
-                categories=categories(n for n in nodes if isinstance(n, Mechanism)),
-                keys=shown,
-            ),
-            shape="plaintext",
-            margin="0",
-        )
-        # Beside the middle of the last lane, so the lanes start right under the title.
         last = by_kind[lanes[-1]]
-        g.order(last[len(last) // 2], LEGEND)
+        add_legend(
+            g,
+            style,
+            kinds=[k for k in KINDS if by_kind[k]] + (["rule"] if kept_rules else []),
+            categories=categories(n for n in nodes if isinstance(n, Mechanism)),
+            keys=shown,
+            after=last[len(last) // 2],  # beside the middle of the last lane
+        )
     return make_diagram("map", theory.title, g, engine)
 
 
