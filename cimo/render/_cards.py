@@ -132,7 +132,8 @@ class _Card:
         return (
             f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="{style.kind_fill["rule"]}">'
             f'<FONT COLOR="{colour}">{title}</FONT><BR ALIGN="LEFT"/>'
-            f'<FONT POINT-SIZE="9" COLOR="{self.ink}">{sub}</FONT><BR ALIGN="LEFT"/></TD></TR>'
+            f'<FONT POINT-SIZE="{style.small_font_size}" COLOR="{self.ink}">{sub}</FONT>'
+            '<BR ALIGN="LEFT"/></TD></TR>'
         )
 
     def conditions(self) -> list[str]:

@@ -125,7 +125,8 @@ def rule_attrs(rule: Rule, label: str, style: Style, state: State) -> dict[str, 
     """
     text = label_html(label, style.wrap)
     if rule.actor:
-        text += '<BR/><FONT POINT-SIZE="9">' + html_text(f"for {rule.actor}") + "</FONT>"
+        small = style.small_font_size
+        text += f'<BR/><FONT POINT-SIZE="{small}">' + html_text(f"for {rule.actor}") + "</FONT>"
     base = "filled,rounded" + (",dashed" if rule.status == "hypothesised" else "")
     attrs: dict[str, str | Html | None] = {
         "label": Html(text),

@@ -285,7 +285,7 @@ def _junction(
         "shape": "circle",
         "fixedsize": "true",
         "width": "0.34",
-        "fontsize": "9",
+        "fontsize": style.small_font_size,
         "style": "filled" if alternatives else "filled,dashed",
         "fillcolor": style.background,
         "color": style.line,
@@ -431,7 +431,9 @@ def draw_relations(g: DotGraph, theory: Theory, kept: set[str], style: Style) ->
             to = f"cimo:file:{rel.to}"
             if to not in notes:
                 notes.add(to)
-                g.aside(to, label=Html(html_text(rel.to)), shape="note", fontsize="9")
+                g.aside(
+                    to, label=Html(html_text(rel.to)), shape="note", fontsize=style.small_font_size
+                )
         attrs: dict[str, str | Html | None] = dict(_RELATION_LOOK[rel.type])
         colour = style.chain if rel.type == "feeds" else style.line
         attrs |= {
