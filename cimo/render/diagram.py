@@ -218,6 +218,8 @@ def _add_lanes(
             )
             for ident in by_kind[kind]:
                 g.place(ident)
+        for ident in by_kind[kind]:  # the heading first in its column, and close to it
+            g.order(f"cimo:lane:{kind}", ident)
     for left, right in itertools.pairwise(lanes):
         g.order(f"cimo:lane:{left}", f"cimo:lane:{right}")
 
