@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _svg import printed_fonts
+from _svg import dot_nodes, legend_words, printed_fonts
 from typer.testing import CliRunner
 
 import cimo
 from cimo.cli import app
 from cimo.errors import UsageError
+from cimo.render.backend import layout_boxes
 from cimo.render.page import PAGES, fit_page, page_named, printed_size
 from cimo.render.rows import configuration_rows
 
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = sorted((ROOT / "tests" / "data" / "published").glob("*.yaml"))
 THEORIES = [e.name for e in cimo.list_examples()] + [str(p) for p in PUBLISHED]
 CM = 72 / 2.54
+PWP = cimo.load_example("pwp-resilience")
 
 
 def _short(name: str) -> str:
@@ -112,3 +114,38 @@ def test_a_png_page_is_300_dpi_at_print_width(tmp_path: Path) -> None:
     data = out.read_bytes()
     width = int.from_bytes(data[16:20], "big")
     assert abs(width - round(8.5 / 2.54 * 300)) <= 3
+
+
+def test_the_map_names_the_actors_whose_reasoning_a_mechanism_is() -> None:
+    theory = cimo.load(PUBLISHED[6])  # Bryne et al.: configurations for TADA teams, patients
+    nodes = dot_nodes(cimo.render.theory_map(theory).source)
+    for rule in theory.rules:
+        for m in rule.mechanisms if rule.actor else ():
+            assert f"for {rule.actor}" in nodes[m]["label"].replace('<BR ALIGN="CENTER"/>', " ")
+    assert "whose reasoning" in legend_words(cimo.render.theory_map(theory).source)
+    # with rule nodes, each rule names its own actor instead
+    with_rules = dot_nodes(cimo.render.theory_map(theory, rules=True).source)
+    assert not any("<I>for " in a.get("label", "") for a in with_rules.values())
+    assert "whose reasoning" not in legend_words(cimo.render.theory_map(PWP).source)
+
+
+def test_each_lane_heading_is_held_above_its_own_nodes() -> None:
+    source = cimo.render.theory_map(PWP).source
+    for kind in ("context", "mechanism", "outcome"):
+        for node in PWP.nodes:
+            if node.kind == kind:
+                assert f'"cimo:lane:{kind}" -> "{node.id}" [style="invis"]' in source
+
+
+def test_lane_headings_sit_close_to_their_nodes_in_the_drawing() -> None:
+    """No blank band: a heading is at most a node's height or two above its lane's top node."""
+    d = cimo.render.theory_map(cimo.load_example("work-focused-group-cbt"))
+    boxes = layout_boxes(d.source)
+    for kind in ("context", "intervention", "mechanism", "outcome"):
+        head = boxes[f"cimo:lane:{kind}"]
+        top = min(
+            boxes[n.id].y
+            for n in cimo.load_example("work-focused-group-cbt").nodes
+            if n.kind == kind and n.id in boxes
+        )
+        assert 0 < top - (head.y + head.height) < 60, kind

@@ -89,11 +89,18 @@ def node_attrs(
     state: State = "plain",
     printed: str | None = None,
     inferred: bool = False,
+    actors: Iterable[str] = (),
 ) -> dict[str, str | Html | None]:
+    """A node of a map; ``actors`` (whose reasoning a mechanism is) written small under it."""
     if is_elided(label, style.wrap, MAX_LABEL_LINES):  # the whole label shows on hover
         tooltip = label if tooltip is None else f"{label}\n\n{tooltip}"
+    text = label_html(label, style.wrap, printed=printed)
+    whose = ", ".join(actors)
+    if whose:
+        words = html_lines("for " + whose, style.wrap)
+        text += f'<BR/><FONT POINT-SIZE="{style.small_font_size}"><I>{words}</I></FONT>'
     attrs: dict[str, str | Html | None] = {
-        "label": Html(label_html(label, style.wrap, printed=printed)),
+        "label": Html(text),
         "shape": style.kind_shape[kind],
         "style": style.kind_style[kind],
         "fillcolor": fill or style.kind_fill[kind],
@@ -223,6 +230,7 @@ _LINES: dict[str, tuple[str, str, str]] = {
     "refuted": ("refuted", "──", "drawn by refuted rules only: grey"),
     "refuted-rule": ("refuted", "──", "refuted rule: grey, its name struck through"),
     "inferred": ("inferred", "- -", "inferred by the encoder, not printed by the source"),
+    "actor": ("text", "for …", "whose reasoning: the actor of the configurations"),
     "rel:feeds": ("chain", "─▶", "feeds: makes the next one hold"),
     "rel:counterpart-of": ("line", "◀─▶", "counterpart of (the opposite configuration)"),
     "rel:refines": ("line", "─▷", "refines"),

@@ -152,6 +152,12 @@ def theory_map(
     shown: set[str] = set()
 
     by_kind: dict[str, list[str]] = defaultdict(list)
+    # Without rule nodes, a mechanism names the actors of its rules (whose reasoning it is).
+    actors: dict[str, dict[str, None]] = defaultdict(dict)
+    for rule in theory.rules:
+        if rule.actor and not rules and (keep is None or rule.id in keep):
+            for m in rule.mechanisms:
+                actors[m][rule.actor] = None
     for node in nodes:
         by_kind[node.kind].append(node.id)
         fill = style.category_colour(node.category) if isinstance(node, Mechanism) else None
@@ -170,8 +176,10 @@ def theory_map(
                 state=state(node.id),
                 printed=printed_label(node),
                 inferred=guessed,
+                actors=actors.get(node.id, ()),
             ),
         )
+    shown |= {"actor"} if actors else set()
     lanes = [k for k in ("context", "intervention") if by_kind[k]]
     if kept_rules:
         lanes.append("rule")
