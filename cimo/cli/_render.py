@@ -148,18 +148,6 @@ def _draw(
     return taxonomy_tree(theory, style=style)
 
 
-def _drawn_part(name: str, theory: Theory, iteration: int | None) -> Theory:
-    """The part of a bundled example its own view draws (one iteration of a map)."""
-    from cimo.edit import focus
-    from cimo.examples import get_example
-
-    settings = get_example(name).view
-    number = iteration if iteration is not None else settings.iteration
-    if settings.layout == "map" and number is not None:
-        return focus(theory, iteration=number)
-    return theory
-
-
 def _fit(
     theory: Theory,
     draw: Callable[[Style, int], Diagram],
@@ -290,7 +278,7 @@ def register(app: typer.Typer) -> None:
         program; DOT and Mermaid text do not.
         """
         from cimo.edit import focus as focus_part
-        from cimo.examples import default_view
+        from cimo.examples import default_part, default_view
         from cimo.query import scenario
         from cimo.render.highlight import Highlight
         from cimo.render.mermaid import mermaid, mermaid_rules
@@ -350,7 +338,7 @@ def register(app: typer.Typer) -> None:
 
         if fitting:
             _fit(
-                _drawn_part(file, theory, iteration) if own_view else theory,
+                default_part(file, iteration=iteration) if own_view else theory,
                 draw,
                 view,
                 fmt,

@@ -32,7 +32,7 @@ from cimo.render.process import process_map
 from cimo.render.rows import configuration_rows
 from cimo.render.style import DEFAULT_STYLE, Style
 
-__all__ = ["ViewSettings", "connected_part", "draw_view", "ordered_map"]
+__all__ = ["ViewSettings", "connected_part", "draw_view", "ordered_map", "view_part"]
 
 
 def connected_part(theory: Theory) -> Theory:
@@ -101,6 +101,12 @@ def draw_view(
             end_label=settings.end_label,
             style=style,
         )
+    return ordered_map(connected_part(view_part(theory, settings, iteration)), style=style)
+
+
+def view_part(theory: Theory, settings: ViewSettings, iteration: int | None = None) -> Theory:
+    """The part of ``theory`` its view draws: one iteration of a map drawn by iteration."""
     number = iteration if iteration is not None else settings.iteration
-    part = focus(theory, iteration=number) if number is not None else theory
-    return ordered_map(connected_part(part), style=style)
+    if settings.layout != "map" or number is None:
+        return theory
+    return focus(theory, iteration=number)

@@ -9,10 +9,12 @@ printed size of its smallest text, and, while that is under
 1. the figure as asked;
 2. the same figure with labels wrapped narrower (20, then 14 characters);
 3. the configuration-rows layout (:func:`cimo.render.rows.configuration_rows`),
-   its cells wrapped at 34, 24, 18, 14 or 11 characters, the widest that fits
-   the page's width;
-4. those rows split by theme onto several pages (a theme too long for one
-   page is halved until each part fits).
+   its cells wrapped at 34, 24 or 18 characters; then stacked (each
+   configuration a block of Context / Intervention / Mechanism / Outcome
+   rows, two columns wide) at 44, 34 or 26; then cells of 14: the first
+   that fits the page's width;
+4. those rows split by theme onto several pages (whole themes share a page
+   while they fit; a theme too long for one page is halved until each part fits).
 
 The result (:class:`Fitted`) holds the pages and says which layout was
 chosen (``fitted.how``) and the printed size of its smallest text. Each page
@@ -246,8 +248,17 @@ def _with_graph_attrs(diagram: Diagram, **attrs: str) -> Diagram:
 
 
 _WRAPS = (20, 14)
-_ROW_WIDTHS = (34, 24, 18, 14)
-_STACKED_WIDTHS = (44, 34, 26)
+#: The rows' cell widths tried, in order: (characters, stacked?). Stacked blocks read
+#: better on a narrow page than cells of a dozen characters, which come last.
+_ROW_LADDER = (
+    (34, False),
+    (24, False),
+    (18, False),
+    (44, True),
+    (34, True),
+    (26, True),
+    (14, False),
+)
 
 #: A drawing of the theory in a given style.
 Draw: TypeAlias = Callable[[Style], Diagram]
@@ -351,8 +362,7 @@ def _fit_rows(theory: Theory, style: Style, fitter: _Fitter) -> Fitted | None:
     if not theory.rules:
         return None
     ids = [r.id for r in theory.rules]
-    ladder = [(w, False) for w in _ROW_WIDTHS] + [(w, True) for w in _STACKED_WIDTHS]
-    for cells, stacked in ladder:
+    for cells, stacked in _ROW_LADDER:
 
         def rows(
             only: set[str] | None = None,
