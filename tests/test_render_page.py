@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 import cimo
 from cimo.cli import app
 from cimo.errors import UsageError
+from cimo.render._look import node_words
 from cimo.render.backend import layout_boxes
 from cimo.render.page import PAGES, fit_page, page_named, printed_size
 from cimo.render.rows import configuration_rows
@@ -149,3 +151,26 @@ def test_lane_headings_sit_close_to_their_nodes_in_the_drawing() -> None:
             if n.kind == kind and n.id in boxes
         )
         assert 0 < top - (head.y + head.height) < 60, kind
+
+
+def test_a_pdf_page_is_exactly_as_wide_as_the_page(tmp_path: Path) -> None:
+    out = tmp_path / "t.pdf"
+    args = ["render", str(PUBLISHED[2]), "-o", str(out), "--page", "double-column"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", out.read_bytes())
+    assert box is not None
+    width, height = float(box.group(1)), float(box.group(2))
+    assert PAGES["double-column"].width_pt - 2 <= width <= PAGES["double-column"].width_pt + 1
+    assert height <= PAGES["double-column"].height_pt + 1  # type: ignore[operator]
+
+
+def test_narrower_labels_keep_all_their_words() -> None:
+    """Wrapped at 14 characters a label gets more lines, not an ellipsis."""
+    theory = cimo.load(PUBLISHED[2])
+    narrow = cimo.evolve(cimo.render.DEFAULT_STYLE, wrap=14)
+    nodes = dot_nodes(cimo.render.theory_map(theory, style=narrow).source)
+    for node in theory.nodes:
+        drawn = re.sub(r"<[^>]+>", " ", nodes[node.id]["label"])
+        assert "…" not in drawn
+        assert drawn.split()[-1] == node_words(node).split()[-1]

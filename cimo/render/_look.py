@@ -33,6 +33,7 @@ __all__ = [
 
 #: A node shows at most this many lines of its label (the tooltip has it all).
 MAX_LABEL_LINES = 8
+_WRAP = int(Style.model_fields["wrap"].default)  # the wrap MAX_LABEL_LINES is meant for
 
 # Ids of the parts of a picture that are not the theory's: a colon cannot occur in a cimo id.
 LEGEND = "cimo:legend"
@@ -92,9 +93,11 @@ def node_attrs(
     actors: Iterable[str] = (),
 ) -> dict[str, str | Html | None]:
     """A node of a map; ``actors`` (whose reasoning a mechanism is) written small under it."""
-    if is_elided(label, style.wrap, MAX_LABEL_LINES):  # the whole label shows on hover
+    # Narrower labels get more lines: a label keeps as many characters at any wrap.
+    most = max(MAX_LABEL_LINES, -(-MAX_LABEL_LINES * _WRAP // style.wrap))
+    if is_elided(label, style.wrap, most):  # the whole label shows on hover
         tooltip = label if tooltip is None else f"{label}\n\n{tooltip}"
-    text = label_html(label, style.wrap, printed=printed)
+    text = label_html(label, style.wrap, printed=printed, max_lines=most)
     whose = ", ".join(actors)
     if whose:
         words = html_lines("for " + whose, style.wrap)

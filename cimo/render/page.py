@@ -290,7 +290,8 @@ class _Fitter:
     def sized(self, diagram: Diagram, printed: Printed) -> Diagram:
         """The diagram drawn at its printed size (Graphviz shrinks it to ``size``)."""
         width, height = printed.width_pt / 72, printed.height_pt / 72
-        return _with_graph_attrs(diagram, size=f"{width:.3f},{height:.3f}")
+        # margin 0: Graphviz puts a 0.5 in margin around a PDF page otherwise
+        return _with_graph_attrs(diagram, size=f"{width:.3f},{height:.3f}", margin="0")
 
 
 def fit_page(
