@@ -174,3 +174,21 @@ def test_narrower_labels_keep_all_their_words() -> None:
         drawn = re.sub(r"<[^>]+>", " ", nodes[node.id]["label"])
         assert "…" not in drawn
         assert drawn.split()[-1] == node_words(node).split()[-1]
+
+
+def test_rule_cards_are_split_by_theme_onto_pages(tmp_path: Path) -> None:
+    out = tmp_path / "cards.svg"
+    args = ["render", "work-focused-group-cbt", "--view", "rules", "-o", str(out), "--page", "a4"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "rule cards, 1 to a row, split by theme onto" in result.stderr
+    files = sorted(tmp_path.glob("cards-*.svg"))
+    themes = {r.theme for r in cimo.load_example("work-focused-group-cbt").rules}
+    assert 1 < len(files) <= len(themes)
+    shown = ""
+    for file in files:
+        width, _, sizes = printed_fonts(file.read_bytes())
+        assert width <= PAGES["a4"].width_pt + 1 and min(sizes) >= 7
+        shown += file.read_text(encoding="utf-8").replace("&#45;", "-")
+    for rule in cimo.load_example("work-focused-group-cbt").rules:  # every card on some page
+        assert f"<title>{rule.id}</title>" in shown

@@ -27,7 +27,7 @@ from cimo.core.formats import (
 from cimo.errors import UsageError
 from cimo.model import Theory
 from cimo.render.backend import DEFAULT_TIMEOUT
-from cimo.render.page import PageName
+from cimo.render.page import PageName, Part
 from cimo.render.style import StyleName
 
 if TYPE_CHECKING:
@@ -148,6 +148,30 @@ def _draw(
     return taxonomy_tree(theory, style=style)
 
 
+def _card_pages(
+    theory: Theory, *, focus: str | None, depth: int, highlight: Highlight | None
+) -> list[tuple[str, Part]]:
+    """Rule cards of some rules, two or one to a row: for cards split by theme over pages."""
+    from cimo.render.diagram import rule_cards
+
+    def cards(columns: int) -> Part:
+        def draw(style: Style, ids: set[str] | None, title: str | None) -> Diagram:
+            return rule_cards(
+                theory,
+                style=style,
+                columns=columns,
+                rules=ids,
+                title=title,
+                focus=focus,
+                depth=depth,
+                highlight=highlight,
+            )
+
+        return draw
+
+    return [(f"rule cards, {c} to a row", cards(c)) for c in (2, 1)]
+
+
 def _fit(
     theory: Theory,
     draw: Callable[[Style, int], Diagram],
@@ -155,6 +179,7 @@ def _fit(
     fmt: DiagramFormat,
     output: Path | None,
     *,
+    parts: list[tuple[str, Part]],
     page: str | None,
     width_cm: float | None,
     style: Style,
@@ -168,7 +193,13 @@ def _fit(
     columns = (3, 2, 1) if view is View.rules else (3,)
     draws = [lambda s, c=c: draw(s, c) for c in columns]
     fitted = fit_page(
-        theory, draws, page=target, style=style, rows=view is not View.taxonomy, timeout=timeout
+        theory,
+        draws,
+        page=target,
+        style=style,
+        parts=parts,
+        rows=view is not View.taxonomy,
+        timeout=timeout,
     )
     if fmt == "dot" and (output is None or len(fitted.pages) == 1):
         emit(fitted.source(), output)
@@ -337,12 +368,16 @@ def register(app: typer.Typer) -> None:
             )
 
         if fitting:
+            part = default_part(file, iteration=iteration) if own_view else theory
             _fit(
-                default_part(file, iteration=iteration) if own_view else theory,
+                part,
                 draw,
                 view,
                 fmt,
                 output,
+                parts=_card_pages(part, focus=focus, depth=depth, highlight=highlight)
+                if view is View.rules
+                else [],
                 page=page,
                 width_cm=width_cm,
                 style=chosen,

@@ -53,6 +53,7 @@ __all__ = [
     "Fitted",
     "Page",
     "PageName",
+    "Part",
     "Printed",
     "fit_page",
     "page_named",
@@ -262,6 +263,8 @@ _ROW_LADDER = (
 
 #: A drawing of the theory in a given style.
 Draw: TypeAlias = Callable[[Style], Diagram]
+#: A drawing of some of its rules (all when None) under a title (the theory's when None).
+Part: TypeAlias = Callable[[Style, "set[str] | None", "str | None"], Diagram]
 
 
 class _Fitter:
@@ -301,6 +304,7 @@ def fit_page(
     page: Page | str = "a4",
     style: Style = DEFAULT_STYLE,
     min_font_pt: float = MIN_FONT_PT,
+    parts: Sequence[tuple[str, Part]] = (),
     rows: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Fitted:
@@ -313,6 +317,9 @@ def fit_page(
         page: A :class:`Page` or the name of a preset (:data:`PAGES`).
         style: Colours and fonts (its ``wrap`` is narrowed when labels must wrap).
         min_font_pt: The smallest text allowed, printed (points).
+        parts: Drawings of some of the rules (by id, under a title), each with
+            its name, split by theme onto pages before the rows are tried (the
+            one with the fewest pages, if no more than one a theme).
         rows: Fall back to the configuration rows (and pages split by theme).
         timeout: Seconds each Graphviz run may take.
 
@@ -346,6 +353,17 @@ def fit_page(
                 found = fitter.fits([make(narrow)], f"labels wrapped at {wrap} characters{extra}")
         if found is not None:
             return found
+    split: list[Fitted] = []
+    for name, part in parts:
+
+        def some(ids: set[str] | None, title: str | None, part: Part = part) -> Diagram:
+            return part(style, ids, title)
+
+        split += [f for f in [_split_pages(theory, some, fitter, name)] if f is not None]
+    # The fewest pages, if no more than one a theme (else the rows are more compact).
+    fewest = min(split, key=lambda f: len(f.pages), default=None)
+    if fewest is not None and len(fewest.pages) <= max(1, len(theme_groups(theory))):
+        return fewest
     found = _fit_rows(theory, style, fitter) if rows else None
     if found is not None:
         return found
@@ -362,7 +380,6 @@ def _fit_rows(theory: Theory, style: Style, fitter: _Fitter) -> Fitted | None:
     """The configuration rows: the widest cells that fit the width, then split by theme."""
     if not theory.rules:
         return None
-    ids = [r.id for r in theory.rules]
     for cells, stacked in _ROW_LADDER:
 
         def rows(
@@ -385,18 +402,28 @@ def _fit_rows(theory: Theory, style: Style, fitter: _Fitter) -> Fitted | None:
             break
     else:
         return None
+    return _split_pages(theory, rows, fitter, how)
+
+
+def _split_pages(
+    theory: Theory,
+    part: Callable[[set[str] | None, str | None], Diagram],
+    fitter: _Fitter,
+    how: str,
+) -> Fitted | None:
+    """Pages of ``part`` (some rules under a title), split by theme: each must fit."""
     parts: list[list[str]] = []  # whole themes share a page while they fit
     for _, members in theme_groups(theory):
-        for chunk in _split([r.id for r in members], rows, fitter):
-            if parts and _fit_one(rows(set(parts[-1] + chunk)), fitter):
+        for chunk in _split([r.id for r in members], part, fitter):
+            if parts and _fit_one(part(set(parts[-1] + chunk), None), fitter):
                 parts[-1] += chunk
             else:
                 parts.append(chunk)
-    if sum(len(p) for p in parts) != len(ids):
+    if sum(len(p) for p in parts) != len(theory.rules):
         return None
     n = len(parts)
     pages = [
-        rows(set(part), f"{theory.title} ({i}\u00a0of\u00a0{n})") for i, part in enumerate(parts, 1)
+        part(set(ids), f"{theory.title} ({i}\u00a0of\u00a0{n})") for i, ids in enumerate(parts, 1)
     ]
     return fitter.fits(pages, f"{how}, split by theme onto {n} page{'s' if n != 1 else ''}")
 
@@ -411,9 +438,11 @@ def _fit_one(diagram: Diagram, fitter: _Fitter) -> bool:
     return fitter.measure(diagram).min_font_pt >= fitter.minimum
 
 
-def _split(ids: list[str], rows: Callable[..., Diagram], fitter: _Fitter) -> list[list[str]]:
+def _split(
+    ids: list[str], rows: Callable[[set[str] | None, str | None], Diagram], fitter: _Fitter
+) -> list[list[str]]:
     """These rules as pages that each fit (halved while too tall); one rule is one page."""
-    if len(ids) == 1 or _fit_one(rows(set(ids)), fitter):
+    if len(ids) == 1 or _fit_one(rows(set(ids), None), fitter):
         return [ids]
     half = len(ids) // 2
     return _split(ids[:half], rows, fitter) + _split(ids[half:], rows, fitter)
