@@ -8,6 +8,8 @@ printed size of its smallest text, and, while that is under
 
 1. the figure as asked;
 2. the same figure with labels wrapped narrower (20, then 14 characters);
+   given ``parts`` (rule cards of some rules), those split by theme onto
+   pages, when that needs no more pages than there are themes;
 3. the configuration-rows layout (:func:`cimo.render.rows.configuration_rows`),
    its cells wrapped at 34, 24 or 18 characters; then stacked (each
    configuration a block of Context / Intervention / Mechanism / Outcome
