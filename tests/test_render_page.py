@@ -192,3 +192,14 @@ def test_rule_cards_are_split_by_theme_onto_pages(tmp_path: Path) -> None:
         shown += file.read_text(encoding="utf-8").replace("&#45;", "-")
     for rule in cimo.load_example("work-focused-group-cbt").rules:  # every card on some page
         assert f"<title>{rule.id}</title>" in shown
+
+
+def test_rows_say_each_status_when_the_statuses_differ() -> None:
+    """The rows are the paper's figure when a map does not fit: status must not vanish."""
+    source = configuration_rows(PWP).source  # supported and hypothesised rules
+    for rule in PWP.rules:
+        assert f"[{rule.status}]" in source
+    stacked = configuration_rows(PWP, stacked=True, rules={"burnout"}).source
+    assert "burnout [hypothesised]" in stacked
+    same = cimo.load(PUBLISHED[2])  # every rule hypothesised: nothing to tell apart
+    assert "[hypothesised]" not in configuration_rows(same).source

@@ -15,7 +15,8 @@ draws any theory that way (``cimo render --layout rows``,
   inferred says "(inferred)" and a part the source leaves out says
   "(missing in the source)";
 * the Intervention column appears only when some rule has an intervention;
-  a refuted rule is struck through and marked "[refuted]".
+  a refuted rule is struck through and marked "[refuted]"; when the rules'
+  statuses differ, every number says its rule's ("[hypothesised]").
 
 >>> import cimo
 >>> d = configuration_rows(cimo.load_example("doctors-mental-health"))
@@ -161,6 +162,7 @@ def configuration_rows(
     """
     columns = [c for c in _COLUMNS if c[2] != "intervention" or theory.interventions]
     numbered = any(r.source_label for r in theory.rules)
+    mixed = len({r.status for r in theory.rules}) > 1  # then every row says its status
     n_cols = 2 if stacked else len(columns) + 1
     across = width * (1 if stacked else len(columns))
     head = "".join(
@@ -183,10 +185,11 @@ def configuration_rows(
                 f"<B>{html_lines(heading, across, align='LEFT')}</B></TD></TR>"
             )
         for rule in members:
+            mark = f" [{rule.status}]" if mixed or rule.status == "refuted" else ""
             if stacked:
-                rows += _stacked(theory, rule, columns, width, style)
+                rows += _stacked(theory, rule, columns, width, style, mark)
             else:
-                rows.append(_row(theory, rule, columns, numbered, width))
+                rows.append(_row(theory, rule, columns, numbered, width, mark))
     table = (
         '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" '
         f'COLOR="{style.line}">' + "".join(rows) + "</TABLE>"
@@ -202,6 +205,7 @@ def _row(
     columns: Sequence[tuple[str, tuple[tuple[str, str, str], ...], str]],
     numbered: bool,
     width: int,
+    mark: str,
 ) -> str:
     number = (rule.source_label or "") if numbered else rule.id
     printed = _printed_cells(theory, rule) if rule.segments else {}
@@ -210,13 +214,12 @@ def _row(
         f"{left}{_cell(theory, rule, slots, kind, printed, width)}</TD>"
         for _, slots, kind in columns
     ]
-    no = _marked(number, 16) or " "
+    no = (_marked(number, 16) or " ") + (f"<BR/><I>{mark.strip()}</I>" if mark else "")
     if rule.status == "refuted":
         cells = [
             c.replace('VALIGN="TOP">', 'VALIGN="TOP"><S>', 1).replace("</TD>", "</S></TD>")
             for c in cells
         ]
-        no += " [refuted]"
     return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{no}</TD>{"".join(cells)}</TR>'
 
 
@@ -226,11 +229,12 @@ def _stacked(
     columns: Sequence[tuple[str, tuple[tuple[str, str, str], ...], str]],
     width: int,
     style: Style,
+    mark: str,
 ) -> list[str]:
     """One configuration as a block: its number, then a row per column that has something."""
     number = rule.source_label or rule.id
     refuted = rule.status == "refuted"
-    head = (_marked(number, width) or " ") + (" [refuted]" if refuted else "")
+    head = (_marked(number, width) or " ") + mark
     rows = [
         f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="{style.kind_fill["rule"]}">'
         f"<B>{head}</B></TD></TR>"
