@@ -12,7 +12,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from _svg import SVG, dot_edges, dot_nodes, svg_groups
+from _svg import SVG, dot_edges, dot_nodes, legend_words, svg_groups
+from _svg import legend as legend_nodes
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
@@ -225,7 +226,7 @@ def test_map_draws_status_junctions_labels_and_relations(theory: cimo.Theory) ->
     assert edges[("ownership", "learning")]["label"] == "rival of"
     assert ("R1", "cimo:or:R1") in edges and ("cimo:or:R1", "ownership") in edges
     assert ("R1", "ownership") not in edges
-    legend = nodes["cimo:legend"]["label"]
+    legend = legend_words(d.source)
     for words in (
         "OR: any one",
         "does not say how",
@@ -241,7 +242,20 @@ def test_map_draws_status_junctions_labels_and_relations(theory: cimo.Theory) ->
         assert words in legend, words  # fmt: skip
     for absent in ("chain:", "link:", "counterpart", "supersedes", "picked out", "(double)"):
         assert absent not in legend, absent
-    assert legend.count('STYLE="rounded"') == 4  # intervention, two mechanisms, rule
+    shapes = sorted(
+        (a["shape"], a["style"]) for a in legend_nodes(d.source).values() if "style" in a
+    )
+    # context, intervention, two mechanisms (work-focused, uncategorised), outcome, rule
+    assert shapes == sorted(
+        [
+            ("box", "filled"),
+            ("box", "filled,rounded"),
+            ("ellipse", "filled"),
+            ("ellipse", "filled"),
+            ("box", "filled,bold"),
+            ("box", "filled,rounded"),
+        ]
+    )
 
 
 def test_map_without_rule_nodes_joins_alternatives_at_a_junction(theory: cimo.Theory) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from _svg import dot_edges, dot_nodes, graphviz_spaces, svg_groups
+from _svg import dot_edges, dot_nodes, graphviz_spaces, legend_words, svg_groups
+from _svg import legend as legend_nodes
 
 import cimo
 from cimo.errors import UnknownIdError, UsageError
@@ -84,14 +85,26 @@ def test_map_with_rule_nodes_boxes_them_by_theme(pwp: cimo.Theory) -> None:
 
 
 def test_map_has_a_legend_naming_what_it_shows(wfg: cimo.Theory, pwp: cimo.Theory) -> None:
-    legend = dot_nodes(theory_map(wfg).source)["cimo:legend"]["label"]
+    source = theory_map(wfg).source
+    legend = legend_words(source)
     for words in ("Context", "Intervention", "Mechanism: work-focused", "Outcome"):
         assert words in legend
     # Issue 11: the legend lists only what the picture shows (the work-focused group CBT
     # theory has no UNLESS; it was listed before), and names kinds without "(double)".
     assert "UNLESS" not in legend and "(double)" not in legend
-    assert "UNLESS" in dot_nodes(theory_map(pwp).source)["cimo:legend"]["label"]
-    assert "cimo:legend" not in dot_nodes(theory_map(wfg, legend=False).source)
+    assert "UNLESS" in legend_words(theory_map(pwp).source)
+    assert not legend_words(theory_map(wfg, legend=False).source)
+    # Issue 16: each kind's sample is drawn as the map draws that kind (shape, style, fill,
+    # double border), so a greyscale print still tells a context from an intervention.
+    nodes = dot_nodes(source)
+    samples = {a["tooltip"]: a for k, a in legend_nodes(source).items() if k != "cimo:legend"}
+    for kind in ("context", "intervention", "mechanism", "outcome"):
+        drawn = next(nodes[n.id] for n in wfg.nodes if n.kind == kind and n.id in nodes)
+        sample = samples[next(t for t in samples if t.lower().startswith(kind))]
+        for attr in ("shape", "style", "peripheries"):
+            assert sample.get(attr) == drawn.get(attr), (kind, attr)
+    assert samples["Context"]["style"] != samples["Intervention"]["style"]  # box vs rounded
+    assert {a["shape"] for t, a in samples.items() if t.startswith("Mechanism")} == {"ellipse"}
 
 
 def test_greyscale_style_uses_no_colour(wfg: cimo.Theory) -> None:
@@ -155,8 +168,9 @@ def test_highlight_picks_out_a_result_and_greys_the_rest(pwp: cimo.Theory) -> No
     assert nodes["core-individual"]["color"] == DEFAULT_STYLE.blocked
     assert nodes["connecting-with-values"]["fontcolor"] == DEFAULT_STYLE.greyed
     edges = dot_edges(d.source)
-    assert {a["color"] for u, v, a in edges if v == "core-individual"} == {DEFAULT_STYLE.blocked}
-    assert "blocked rule" in nodes["cimo:legend"]["label"]
+    drawn = [(v, a) for _, v, a in edges if a.get("style") != "invis"]
+    assert {a["color"] for v, a in drawn if v == "core-individual"} == {DEFAULT_STYLE.blocked}
+    assert "blocked rule" in legend_words(d.source)
 
 
 def test_rule_card_shows_if_then_because_with_status_and_evidence(pwp: cimo.Theory) -> None:
@@ -372,6 +386,7 @@ def test_ids_of_legend_and_lanes_cannot_clash_with_the_theory() -> None:
         title="t",
         nodes=(cimo.Context(id="legend", label="A context called legend"),),
     )
-    nodes = dot_nodes(theory_map(theory).source)
+    d = theory_map(theory)
+    nodes = dot_nodes(d.source)
     assert nodes["legend"]["label"] == "A context called legend"
-    assert "Legend" in nodes["cimo:legend"]["label"]
+    assert "Legend" in d.source and "Context" in legend_words(d.source)

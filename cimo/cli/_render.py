@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 
@@ -26,6 +27,7 @@ from cimo.core.formats import (
 from cimo.errors import UsageError
 from cimo.model import Theory
 from cimo.render.backend import DEFAULT_TIMEOUT
+from cimo.render.page import PageName, Part
 from cimo.render.style import StyleName
 
 if TYPE_CHECKING:
@@ -121,6 +123,7 @@ def _draw(
     depth: int,
     highlight: Highlight | None,
     style: Style,
+    columns: int = 3,
 ) -> Diagram:
     """The diagram the options ask for (a bundled example's own view aside)."""
     from cimo.render.diagram import rule_cards, taxonomy_tree, theory_map
@@ -137,10 +140,78 @@ def _draw(
             theory, style=style, rules=rule_nodes, focus=focus, depth=depth, highlight=highlight
         )
     if view is View.rules:
-        return rule_cards(theory, style=style, focus=focus, depth=depth, highlight=highlight)
+        return rule_cards(
+            theory, style=style, focus=focus, depth=depth, highlight=highlight, columns=columns
+        )
     if focus is not None or highlight is not None:
         raise UsageError("--focus and --scenario-* work with --view map or --view rules")
     return taxonomy_tree(theory, style=style)
+
+
+def _card_pages(
+    theory: Theory, *, focus: str | None, depth: int, highlight: Highlight | None
+) -> list[tuple[str, Part]]:
+    """Rule cards of some rules, two or one to a row: for cards split by theme over pages."""
+    from cimo.render.diagram import rule_cards
+
+    def cards(columns: int) -> Part:
+        def draw(style: Style, ids: set[str] | None, title: str | None) -> Diagram:
+            return rule_cards(
+                theory,
+                style=style,
+                columns=columns,
+                rules=ids,
+                title=title,
+                focus=focus,
+                depth=depth,
+                highlight=highlight,
+            )
+
+        return draw
+
+    return [(f"rule cards, {c} to a row", cards(c)) for c in (2, 1)]
+
+
+def _fit(
+    theory: Theory,
+    draw: Callable[[Style, int], Diagram],
+    view: View | None,
+    fmt: DiagramFormat,
+    output: Path | None,
+    *,
+    parts: list[tuple[str, Part]],
+    page: str | None,
+    width_cm: float | None,
+    style: Style,
+    timeout: float,
+) -> None:
+    """Fit the drawing to the page, write its pages and say which layout was chosen."""
+    from cimo.render.page import fit_page, page_named
+
+    target = page_named(page, width_cm=width_cm)
+    # Rule cards are tried three, two and one to a row; the taxonomy is not a table of rules.
+    columns = (3, 2, 1) if view is View.rules else (3,)
+    draws = [lambda s, c=c: draw(s, c) for c in columns]
+    fitted = fit_page(
+        theory,
+        draws,
+        page=target,
+        style=style,
+        parts=parts,
+        rows=view is not View.taxonomy,
+        timeout=timeout,
+    )
+    if fmt == "dot" and (output is None or len(fitted.pages) == 1):
+        emit(fitted.source(), output)
+        typer.echo(str(fitted), err=True)
+        return
+    if output is None:
+        raise UsageError(f"--format {fmt} writes a file: give it with -o OUT")
+    for path in fitted.paths(output):
+        check_output(path)
+    image = cast("ImageFormat | Literal['dot']", fmt)
+    written = fitted.save(output, format=image, timeout=timeout)
+    typer.echo(f"wrote {', '.join(map(str, written))} ({fitted})", err=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -212,16 +283,33 @@ def register(app: typer.Typer) -> None:
         timeout: Annotated[
             float, typer.Option("--timeout", min=1, help="Stop Graphviz after this many seconds.")
         ] = DEFAULT_TIMEOUT,
+        page: Annotated[
+            PageName | None,
+            typer.Option(
+                "--page",
+                help="Fit the figure to a page (a4, letter, column ≈ 8.5 cm, double-column "
+                "≈ 17.5 cm, slide 16:9) with no text under 7 pt: labels wrapped, the "
+                "configuration-rows layout, or pages split by theme (it says which).",
+            ),
+        ] = None,
+        width_cm: Annotated[
+            float | None,
+            typer.Option(
+                "--width-cm", min=1, max=500, help="Fit the figure to this width (cm), as --page."
+            ),
+        ] = None,
     ) -> None:
         """Draw a theory: a map in four lanes (C, I, M, O), rule cards, or the taxonomy tree.
 
         With --scenario-context/--scenario-intervention the map or the cards pick out
         what the scenario fires, activates and expects, mark blocked rules, and grey
-        the rest. SVG, PNG and PDF need Graphviz's dot program; DOT and Mermaid text
-        do not.
+        the rest. With --page or --width-cm the figure is fitted to the page, and
+        written at its printed size (a PNG at 300 dpi); split over pages, it is
+        written as OUT-1.svg, OUT-2.svg, ... SVG, PNG and PDF need Graphviz's dot
+        program; DOT and Mermaid text do not.
         """
         from cimo.edit import focus as focus_part
-        from cimo.examples import default_view
+        from cimo.examples import default_part, default_view
         from cimo.query import scenario
         from cimo.render.highlight import Highlight
         from cimo.render.mermaid import mermaid, mermaid_rules
@@ -251,7 +339,10 @@ def register(app: typer.Typer) -> None:
                     without=scenario_without or (),
                 )
             )
+        fitting = page is not None or width_cm is not None
         if fmt == "mermaid":
+            if fitting:
+                raise UsageError("--page and --width-cm fit Graphviz pictures: drop -f mermaid")
             if view is View.taxonomy or highlight is not None:
                 raise UsageError(
                     "--format mermaid draws the map or the rule cards: "
@@ -264,10 +355,11 @@ def register(app: typer.Typer) -> None:
             draw = mermaid_rules if view is View.rules else mermaid
             emit(draw(theory, style=chosen), output)
             return
-        diagram = (
-            default_view(file, iteration=iteration, style=chosen)
-            if own_view
-            else _draw(
+
+        def draw(style: Style, columns: int = 3) -> Diagram:
+            if own_view:
+                return default_view(file, iteration=iteration, style=style)
+            return _draw(
                 theory,
                 view=view,
                 layout=layout,
@@ -275,9 +367,28 @@ def register(app: typer.Typer) -> None:
                 focus=focus,
                 depth=depth,
                 highlight=highlight,
-                style=chosen,
+                style=style,
+                columns=columns,
             )
-        )
+
+        if fitting:
+            part = default_part(file, iteration=iteration) if own_view else theory
+            _fit(
+                part,
+                draw,
+                view,
+                fmt,
+                output,
+                parts=_card_pages(part, focus=focus, depth=depth, highlight=highlight)
+                if view is View.rules
+                else [],
+                page=page,
+                width_cm=width_cm,
+                style=chosen,
+                timeout=timeout,
+            )
+            return
+        diagram = draw(chosen)
         if fmt == "dot":
             emit(diagram.source, output)
             return

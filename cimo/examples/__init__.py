@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Example",
     "ViewSettings",
+    "default_part",
     "default_view",
     "example_path",
     "get_example",
@@ -230,3 +231,18 @@ def default_view(name: str, *, iteration: int | None = None, style: Style | None
         iteration=iteration,
         style=style or DEFAULT_STYLE,
     )
+
+
+def default_part(name: str, *, iteration: int | None = None) -> Theory:
+    """The part of an example its default view draws (:func:`default_view`).
+
+    For ``work-focused-group-cbt``, drawn by iteration, that iteration's part;
+    for the others, the whole theory.
+
+    >>> part = default_part("work-focused-group-cbt")
+    >>> len(part.rules) < len(load_example("work-focused-group-cbt").rules)
+    True
+    """
+    from cimo.examples._views import view_part  # imported on use: it needs the renderers
+
+    return view_part(load_example(name), get_example(name).view, iteration)

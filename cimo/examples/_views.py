@@ -32,7 +32,7 @@ from cimo.render.process import process_map
 from cimo.render.rows import configuration_rows
 from cimo.render.style import DEFAULT_STYLE, Style
 
-__all__ = ["ViewSettings", "connected_part", "draw_view", "ordered_map"]
+__all__ = ["ViewSettings", "connected_part", "draw_view", "ordered_map", "view_part"]
 
 
 def connected_part(theory: Theory) -> Theory:
@@ -62,7 +62,13 @@ def ordered_map(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
     for category in {m.category for m in theory.mechanisms if m.category}:
         members = [m for m in theory.mechanisms if m.category == category]
         if all("category" in m.inferred for m in members):
-            source = source.replace(f"Mechanism: {category}<", f"Mechanism: {category} (inferred)<")
+            for end in "<>":  # the legend's sample of the category: its label, its tooltip
+                source = source.replace(
+                    f"Mechanism: {category}{end}", f"Mechanism: {category} (inferred){end}"
+                )
+            source = source.replace(
+                f'tooltip="Mechanism: {category}"', f'tooltip="Mechanism: {category} (inferred)"'
+            )
     assert source.endswith("}")
     body = "".join(f"  {c}\n" for c in chains)
     return Diagram.model_validate({**diagram.model_dump(), "source": source[:-1] + body + "}\n"})
@@ -95,6 +101,12 @@ def draw_view(
             end_label=settings.end_label,
             style=style,
         )
+    return ordered_map(connected_part(view_part(theory, settings, iteration)), style=style)
+
+
+def view_part(theory: Theory, settings: ViewSettings, iteration: int | None = None) -> Theory:
+    """The part of ``theory`` its view draws: one iteration of a map drawn by iteration."""
     number = iteration if iteration is not None else settings.iteration
-    part = focus(theory, iteration=number) if number is not None else theory
-    return ordered_map(connected_part(part), style=style)
+    if settings.layout != "map" or number is None:
+        return theory
+    return focus(theory, iteration=number)

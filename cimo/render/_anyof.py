@@ -39,7 +39,7 @@ def _any_junction(
         "shape": "circle",
         "fixedsize": "true",
         "width": "0.34",
-        "fontsize": "9",
+        "fontsize": style.small_font_size,
         "style": "filled",
         "fillcolor": style.background,
         "color": style.line,

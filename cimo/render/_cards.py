@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from cimo.core.vocabulary import KINDS
 from cimo.graph import chain_links
@@ -132,7 +132,8 @@ class _Card:
         return (
             f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="{style.kind_fill["rule"]}">'
             f'<FONT COLOR="{colour}">{title}</FONT><BR ALIGN="LEFT"/>'
-            f'<FONT POINT-SIZE="9" COLOR="{self.ink}">{sub}</FONT><BR ALIGN="LEFT"/></TD></TR>'
+            f'<FONT POINT-SIZE="{style.small_font_size}" COLOR="{self.ink}">{sub}</FONT>'
+            '<BR ALIGN="LEFT"/></TD></TR>'
         )
 
     def conditions(self) -> list[str]:
@@ -231,8 +232,13 @@ def rule_cards(
     highlight: Highlight | None = None,
     focus: str | None = None,
     depth: int = 1,
+    rules: Collection[str] | None = None,
+    title: str | None = None,
 ) -> Diagram:
     """Every rule as a card, boxed by theme, joined by chain edges (``cimo render --view rules``).
+
+    ``rules`` keeps only those rules (by id), under ``title`` (default: the
+    theory's), as when the cards are split over pages.
 
     >>> import cimo
     >>> d = rule_cards(cimo.load_example("pwp-resilience"))
@@ -241,12 +247,14 @@ def rule_cards(
     """
     # Draw the focused part itself: no edge or legend entry of a rule outside it.
     theory = focused(theory, focus, depth=depth) if focus is not None else theory
-    rules = list(theory.rules)
+    wanted = None if rules is None else set(rules)
+    shown = [r for r in theory.rules if wanted is None or r.id in wanted]
     g = new_graph(theory.id, style, "TB")
-    g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
+    heading = html_lines(title or theory.title, style.wrap * 3)
+    g.attrs(label=Html(f"<B>{heading}</B>"), labelloc="t")
     names = theme_names(theory)
     themes: dict[str | None, list[Rule]] = defaultdict(list)
-    for r in rules:
+    for r in shown:
         themes[r.theme].append(r)
     card_state = states(highlight)
 
@@ -278,10 +286,10 @@ def rule_cards(
                         g.order(left.id, right.id)
             for a, b in zip(members, members[columns:], strict=False):
                 g.order(a.id, b.id)
-    keys = {_STATUS_KEY[r.status] for r in rules}
+    keys = {_STATUS_KEY[r.status] for r in shown}
     if highlight is not None:
         keys |= {"picked", "greyed", "blocked-card"}
-    kept = {r.id for r in rules}
+    kept = {r.id for r in shown}
     seen: set[tuple[str, str]] = set()
     for link in chain_links(theory):
         pair = (link.upstream, link.downstream)
@@ -292,7 +300,7 @@ def rule_cards(
             attrs = edge_attrs(look, style, chain=not link.blocking)
             attrs["tooltip"] = str(link)
             g.edge(link.upstream, link.downstream, **attrs)
-    used = {ident for r in rules for _, _, ident in r.references()}
+    used = {ident for r in shown for _, _, ident in r.references()}
     g.aside(
         LEGEND,
         label=legend_table(
@@ -300,7 +308,10 @@ def rule_cards(
             kinds=[k for k in KINDS if any(n.kind == k for n in theory.nodes if n.id in used)],
             categories=categories(m for m in theory.mechanisms if m.id in used),
             keys=keys,
+            cell=True,
         ),
         shape="plaintext",
     )
+    if previous_row is not None:  # under the last row of cards: it costs height, not width
+        g.order(previous_row, LEGEND)
     return make_diagram("rules", theory.title, g)

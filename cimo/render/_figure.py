@@ -186,7 +186,12 @@ def new_graph(name: str, style: Style, rankdir: str) -> DotGraph:
             "fontcolor": style.text,
             "margin": "0.12,0.06",
         },
-        edge={"color": style.line, "arrowsize": "0.7", "fontname": style.font, "fontsize": "9"},
+        edge={
+            "color": style.line,
+            "arrowsize": "0.7",
+            "fontname": style.font,
+            "fontsize": style.small_font_size,
+        },
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 
 from cimo.model import Context, Mechanism, Node, Outcome, Rule
 from cimo.render._common import State
-from cimo.render.dot import Html, elide, html_lines, html_text, is_elided, wrap
+from cimo.render.dot import DotGraph, Html, elide, html_lines, html_text, is_elided, wrap
 from cimo.render.dot import tooltip as tooltip_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import Style
@@ -14,6 +15,7 @@ from cimo.render.style import Style
 __all__ = [
     "LEGEND",
     "MAX_LABEL_LINES",
+    "add_legend",
     "categories",
     "edge_attrs",
     "edge_key",
@@ -31,6 +33,7 @@ __all__ = [
 
 #: A node shows at most this many lines of its label (the tooltip has it all).
 MAX_LABEL_LINES = 8
+_WRAP = int(Style.model_fields["wrap"].default)  # the wrap MAX_LABEL_LINES is meant for
 
 # Ids of the parts of a picture that are not the theory's: a colon cannot occur in a cimo id.
 LEGEND = "cimo:legend"
@@ -87,11 +90,20 @@ def node_attrs(
     state: State = "plain",
     printed: str | None = None,
     inferred: bool = False,
+    actors: Iterable[str] = (),
 ) -> dict[str, str | Html | None]:
-    if is_elided(label, style.wrap, MAX_LABEL_LINES):  # the whole label shows on hover
+    """A node of a map; ``actors`` (whose reasoning a mechanism is) written small under it."""
+    # Narrower labels get more lines: a label keeps as many characters at any wrap.
+    most = max(MAX_LABEL_LINES, -(-MAX_LABEL_LINES * _WRAP // style.wrap))
+    if is_elided(label, style.wrap, most):  # the whole label shows on hover
         tooltip = label if tooltip is None else f"{label}\n\n{tooltip}"
+    text = label_html(label, style.wrap, printed=printed, max_lines=most)
+    whose = ", ".join(actors)
+    if whose:
+        words = html_lines("for " + whose, style.wrap)
+        text += f'<BR/><FONT POINT-SIZE="{style.small_font_size}"><I>{words}</I></FONT>'
     attrs: dict[str, str | Html | None] = {
-        "label": Html(label_html(label, style.wrap, printed=printed)),
+        "label": Html(text),
         "shape": style.kind_shape[kind],
         "style": style.kind_style[kind],
         "fillcolor": fill or style.kind_fill[kind],
@@ -123,7 +135,8 @@ def rule_attrs(rule: Rule, label: str, style: Style, state: State) -> dict[str, 
     """
     text = label_html(label, style.wrap)
     if rule.actor:
-        text += '<BR/><FONT POINT-SIZE="9">' + html_text(f"for {rule.actor}") + "</FONT>"
+        small = style.small_font_size
+        text += f'<BR/><FONT POINT-SIZE="{small}">' + html_text(f"for {rule.actor}") + "</FONT>"
     base = "filled,rounded" + (",dashed" if rule.status == "hypothesised" else "")
     attrs: dict[str, str | Html | None] = {
         "label": Html(text),
@@ -220,6 +233,7 @@ _LINES: dict[str, tuple[str, str, str]] = {
     "refuted": ("refuted", "──", "drawn by refuted rules only: grey"),
     "refuted-rule": ("refuted", "──", "refuted rule: grey, its name struck through"),
     "inferred": ("inferred", "- -", "inferred by the encoder, not printed by the source"),
+    "actor": ("text", "for …", "whose reasoning: the actor of the configurations"),
     "rel:feeds": ("chain", "─▶", "feeds: makes the next one hold"),
     "rel:counterpart-of": ("line", "◀─▶", "counterpart of (the opposite configuration)"),
     "rel:refines": ("line", "─▷", "refines"),
@@ -240,18 +254,20 @@ _KIND_NAMES = {
 }
 
 
-def swatch(kind: str, fill: str, border: str, *, dashed: bool = False) -> str:
-    """A small picture of a kind's shape: box, rounded box, oval, double box."""
+def swatch(kind: str, fill: str, border: str, *, dashed: bool = False, cell: bool = False) -> str:
+    """A small picture of a kind's shape: box, rounded box, double box (or, ``cell``, a cell)."""
     size = {"mechanism": (32, 20), "intervention": (30, 12)}.get(kind, (30, 14))
-    cell = f'<TR><TD WIDTH="{size[0]}" HEIGHT="{size[1]}"> </TD></TR>'
+    inner = f'<TR><TD WIDTH="{size[0]}" HEIGHT="{size[1]}"> </TD></TR>'
     look = ' STYLE="rounded"' if kind in ("intervention", "mechanism", "rule") else ""
     if dashed:
         look = ' STYLE="dashed"'
+    if cell:
+        look, inner = "", '<TR><TD WIDTH="30" HEIGHT="14"> </TD></TR>'
     table = (
         f'<TABLE{look} BORDER="1" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0" '
-        f'BGCOLOR="{fill}" COLOR="{border}">{cell}</TABLE>'
+        f'BGCOLOR="{fill}" COLOR="{border}">{inner}</TABLE>'
     )
-    if kind == "outcome":
+    if kind == "outcome" and not cell:
         table = (
             f'<TABLE BORDER="1" CELLBORDER="0" CELLPADDING="1" CELLSPACING="0" COLOR="{border}">'
             f"<TR><TD>{table}</TD></TR></TABLE>"
@@ -266,41 +282,117 @@ def legend_table(
     categories: Iterable[tuple[str | None, bool]] | Iterable[str | None],
     keys: Iterable[str] = (),
     notes: Iterable[tuple[str, str]] = (),
+    cell: bool = False,
 ) -> Html:
     """A legend of exactly what a picture shows, and nothing else.
 
-    Its kinds (as swatches of their shapes), mechanism categories (marked
-    "(inferred)" where the encoder guessed them) and the entries named by ``keys``.
+    Its kinds (as swatches of their shapes, or with ``cell`` of the table cells
+    rule cards draw them in), mechanism categories (marked "(inferred)" where
+    the encoder guessed them) and the entries named by ``keys``.
     """
-
-    def row(picture: str, text: str) -> str:
-        return f'<TR><TD>{picture}</TD><TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
-
-    def line(colour: str, glyph: str, text: str) -> str:
-        return row(f'<FONT COLOR="{colour}"><B>{html_text(glyph)}</B></FONT>', text)
-
     rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
     cats = [c if isinstance(c, tuple) else (c, False) for c in categories]
     for kind in kinds:
         if kind != "mechanism":
-            picture = swatch(kind, style.kind_fill[kind], style.kind_border[kind])
-            rows.append(row(picture, _KIND_NAMES.get(kind, kind.capitalize())))
+            picture = swatch(kind, style.kind_fill[kind], style.kind_border[kind], cell=cell)
+            rows.append(_row(picture, _KIND_NAMES.get(kind, kind.capitalize())))
             continue
         for category, guessed in cats or [(None, False)]:
             text = f"Mechanism: {category}" if category else "Mechanism"
             text += " (inferred)" if guessed else ""
             fill = style.category_colour(category)
-            rows.append(row(swatch("mechanism", fill, style.kind_border["mechanism"]), text))
+            picture = swatch("mechanism", fill, style.kind_border["mechanism"], cell=cell)
+            rows.append(_row(picture, text))
+    return _table(style, rows + _line_rows(style, keys, notes))
+
+
+def _row(picture: str, text: str, wrap: int | None = None) -> str:
+    words = html_text(text) if wrap is None else html_lines(text, wrap, align="LEFT")
+    return f'<TR><TD VALIGN="TOP">{picture}</TD><TD ALIGN="LEFT" BALIGN="LEFT">{words}</TD></TR>'
+
+
+def _line_rows(
+    style: Style,
+    keys: Iterable[str],
+    notes: Iterable[tuple[str, str]],
+    *,
+    wrap: int | None = None,
+) -> list[str]:
+    """A row for each legend entry named by ``keys`` (in legend order), then the notes."""
+
+    def line(colour: str, glyph: str, text: str) -> str:
+        return _row(f'<FONT COLOR="{colour}"><B>{html_text(glyph)}</B></FONT>', text, wrap)
+
     wanted = set(keys)
-    for key, (attr, glyph, text) in _LINES.items():
-        if key in wanted:
-            rows.append(line(str(getattr(style, attr)), glyph, text))
-    rows.extend(line(style.text, glyph, text) for glyph, text in notes)
-    body = "".join(rows)
+    rows = [
+        line(str(getattr(style, attr)), glyph, text)
+        for key, (attr, glyph, text) in _LINES.items()
+        if key in wanted
+    ]
+    return rows + [line(style.text, glyph, text) for glyph, text in notes]
+
+
+def _table(style: Style, rows: list[str], *, border: int = 1) -> Html:
     return Html(
-        f'<TABLE BORDER="1" BGCOLOR="{style.background}" CELLBORDER="0" CELLSPACING="2" '
-        f'CELLPADDING="3">{body}</TABLE>'
+        f'<TABLE BORDER="{border}" BGCOLOR="{style.background}" CELLBORDER="0" CELLSPACING="2" '
+        f'CELLPADDING="3">{"".join(rows)}</TABLE>'
     )
+
+
+def add_legend(
+    g: DotGraph,
+    style: Style,
+    *,
+    kinds: Iterable[str],
+    categories: Iterable[tuple[str | None, bool]],
+    keys: Iterable[str] = (),
+    after: str | None = None,
+) -> None:
+    """A legend in one framed column: a sample of each kind drawn as the map draws it, then lines.
+
+    Each sample is a node of the kind's own shape, fill and border (an oval
+    mechanism, a double-bordered outcome), named inside, so a greyscale print
+    still tells the kinds apart; the lines follow as :data:`LEGEND`, their
+    words wrapped as the labels are. The column is placed one rank after
+    ``after`` (the middle node of the last lane).
+    """
+    cats = list(categories)
+    samples: list[tuple[str, str, str | None]] = []  # (kind, text, fill)
+    for kind in kinds:
+        if kind != "mechanism":
+            samples.append((kind, _KIND_NAMES.get(kind, kind.capitalize()), None))
+            continue
+        for category, guessed in cats or [(None, False)]:
+            text = f"Mechanism: {category}" if category else "Mechanism"
+            samples.append((kind, text + (" (inferred)" if guessed else ""), category))
+    ids: list[str] = []
+    with (
+        g.subgraph(
+            "cluster_legend",
+            label=Html("<B>Legend</B>"),
+            style="rounded",
+            color=style.line,
+            fontcolor=style.text,
+            fontsize=style.font_size,
+        ),
+        g.subgraph("legend_column", rank="same"),
+    ):
+        for i, (kind, text, category) in enumerate(samples):
+            ident = f"{LEGEND}:{i}"
+            fill = style.category_colour(category) if kind == "mechanism" else None
+            attrs = node_attrs(kind, text, style, fill=fill, tooltip=text)
+            if kind == "rule":
+                attrs["style"] = "filled,rounded"
+            g.aside(ident, **attrs)
+            ids.append(ident)
+        lines = _line_rows(style, keys, (), wrap=max(style.wrap, 20))
+        if lines:
+            g.aside(LEGEND, label=_table(style, lines, border=0), shape="plaintext", margin="0")
+            ids.append(LEGEND)
+    for a, b in itertools.pairwise(ids):  # top to bottom (a rank of a left-right map)
+        g.order(b, a)
+    if after is not None and ids:
+        g.order(after, ids[len(ids) // 2])
 
 
 def categories(mechanisms: Iterable[Mechanism]) -> list[tuple[str | None, bool]]:

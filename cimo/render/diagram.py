@@ -32,6 +32,7 @@ from cimo.render._figure import Diagram, OutputFormat, make_diagram, new_graph
 from cimo.render._focus import focus_ids, focused, rule_label, theme_names
 from cimo.render._look import (
     LEGEND,
+    add_legend,
     categories,
     edge_attrs,
     edge_key,
@@ -147,11 +148,17 @@ def theory_map(
     nodes = list(theory.nodes)
     kept_rules = list(theory.rules) if rules else []
     g = new_graph(theory.id, style, "LR")
-    g.attrs(label=Html(f"<B>{html_text(theory.title)}</B>"), labelloc="t")
+    g.attrs(label=Html(f"<B>{html_lines(theory.title, style.wrap * 3)}</B>"), labelloc="t")
     state = states(highlight)
     shown: set[str] = set()
 
     by_kind: dict[str, list[str]] = defaultdict(list)
+    # Without rule nodes, a mechanism names the actors of its rules (whose reasoning it is).
+    actors: dict[str, dict[str, None]] = defaultdict(dict)
+    for rule in theory.rules:
+        if rule.actor and not rules and (keep is None or rule.id in keep):
+            for m in rule.mechanisms:
+                actors[m][rule.actor] = None
     for node in nodes:
         by_kind[node.kind].append(node.id)
         fill = style.category_colour(node.category) if isinstance(node, Mechanism) else None
@@ -170,8 +177,10 @@ def theory_map(
                 state=state(node.id),
                 printed=printed_label(node),
                 inferred=guessed,
+                actors=actors.get(node.id, ()),
             ),
         )
+    shown |= {"actor"} if actors else set()
     lanes = [k for k in ("context", "intervention") if by_kind[k]]
     if kept_rules:
         lanes.append("rule")
@@ -192,20 +201,15 @@ def theory_map(
     if legend and lanes:
         if highlight is not None:
             shown |= {"picked", "greyed", "blocked-card" if kept_rules else "blocked-edge"}
-        g.aside(
-            LEGEND,
-            label=legend_table(
-                style,
-                kinds=[k for k in KINDS if by_kind[k]] + (["rule"] if kept_rules else []),
-                categories=categories(n for n in nodes if isinstance(n, Mechanism)),
-                keys=shown,
-            ),
-            shape="plaintext",
-            margin="0",
-        )
-        # Beside the middle of the last lane, so the lanes start right under the title.
         last = by_kind[lanes[-1]]
-        g.order(last[len(last) // 2], LEGEND)
+        add_legend(
+            g,
+            style,
+            kinds=[k for k in KINDS if by_kind[k]] + (["rule"] if kept_rules else []),
+            categories=categories(n for n in nodes if isinstance(n, Mechanism)),
+            keys=shown,
+            after=last[len(last) // 2],  # beside the middle of the last lane
+        )
     return make_diagram("map", theory.title, g, engine)
 
 
@@ -223,6 +227,8 @@ def _add_lanes(
             )
             for ident in by_kind[kind]:
                 g.place(ident)
+        for ident in by_kind[kind]:  # the heading first in its column, and close to it
+            g.order(f"cimo:lane:{kind}", ident)
     for left, right in itertools.pairwise(lanes):
         g.order(f"cimo:lane:{left}", f"cimo:lane:{right}")
 
@@ -290,7 +296,7 @@ def _junction(
         "shape": "circle",
         "fixedsize": "true",
         "width": "0.34",
-        "fontsize": "9",
+        "fontsize": style.small_font_size,
         "style": "filled" if alternatives else "filled,dashed",
         "fillcolor": style.background,
         "color": style.line,
@@ -436,7 +442,9 @@ def draw_relations(g: DotGraph, theory: Theory, kept: set[str], style: Style) ->
             to = f"cimo:file:{rel.to}"
             if to not in notes:
                 notes.add(to)
-                g.aside(to, label=Html(html_text(rel.to)), shape="note", fontsize="9")
+                g.aside(
+                    to, label=Html(html_text(rel.to)), shape="note", fontsize=style.small_font_size
+                )
         attrs: dict[str, str | Html | None] = dict(_RELATION_LOOK[rel.type])
         colour = style.chain if rel.type == "feeds" else style.line
         attrs |= {

@@ -113,7 +113,7 @@ def process_map(
     bottom = y + 0.5
     g = new_graph(f"{theory.id}-process", style, "LR")
     g.attrs(
-        label=Html(f"<B>{html_text(theory.title)}</B>"),
+        label=Html(f"<B>{html_lines(theory.title, style.wrap * 3)}</B>"),
         labelloc="t",
         outputorder="nodesfirst",
         splines="true",

@@ -15,7 +15,8 @@ draws any theory that way (``cimo render --layout rows``,
   inferred says "(inferred)" and a part the source leaves out says
   "(missing in the source)";
 * the Intervention column appears only when some rule has an intervention;
-  a refuted rule is struck through and marked "[refuted]".
+  a refuted rule is struck through and marked "[refuted]"; when the rules'
+  statuses differ, every number says its rule's ("[hypothesised]").
 
 >>> import cimo
 >>> d = configuration_rows(cimo.load_example("doctors-mental-health"))
@@ -27,14 +28,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from cimo.model import Rule, Segment, Theory
 from cimo.render._figure import Diagram, make_diagram, new_graph
-from cimo.render.dot import Html, html_text, wrap
+from cimo.render.dot import Html, html_lines, html_text, wrap
 from cimo.render.style import DEFAULT_STYLE, Style
 
-__all__ = ["configuration_rows"]
+__all__ = ["configuration_rows", "theme_groups"]
 
 #: (heading, the rule slots a column shows: attribute, file key, prefix, kind)
 _COLUMNS: tuple[tuple[str, tuple[tuple[str, str, str], ...], str], ...] = (
@@ -111,19 +112,22 @@ def _cell(
             joiner = (
                 " or " if attr == "mechanisms" and rule.mechanism_mode == "alternatives" else "; "
             )
-            text = _marked(prefix + joiner.join(labels), width)
-            if key in rule.inferred:
-                text += " <I>(inferred)</I>"
-            parts.append(text)
+            guess = " \ue002" if key in rule.inferred else ""  # wrapped with the words
+            text = _marked(prefix + joiner.join(labels) + guess, width)
+            parts.append(text.replace("\ue002", "<I>(inferred)</I>"))
     if kind in rule.missing_parts:
-        parts.append("<I>(missing in the source)</I>")
+        parts.append(f"<I>{html_lines('(missing in the source)', width, align='LEFT')}</I>")
     return '<BR ALIGN="LEFT"/>'.join(parts) or " "
 
 
-def _groups(theory: Theory) -> list[tuple[str | None, list[Rule]]]:
+def theme_groups(
+    theory: Theory, only: Collection[str] | None = None
+) -> list[tuple[str | None, list[Rule]]]:
+    """The rules (``only`` these, when given) under their themes, in the themes' order."""
     by_theme: dict[str | None, list[Rule]] = defaultdict(list)
     for rule in theory.rules:
-        by_theme[rule.theme].append(rule)
+        if only is None or rule.id in only:
+            by_theme[rule.theme].append(rule)
     order = [t.id for t in theory.themes if t.id in by_theme]
     order += [t for t in by_theme if t is not None and t not in order]
     groups: list[tuple[str | None, list[Rule]]] = [(t, by_theme[t]) for t in order]
@@ -132,37 +136,60 @@ def _groups(theory: Theory) -> list[tuple[str | None, list[Rule]]]:
     return groups
 
 
-def configuration_rows(theory: Theory, *, style: Style = DEFAULT_STYLE, width: int = 34) -> Diagram:
+def configuration_rows(
+    theory: Theory,
+    *,
+    style: Style = DEFAULT_STYLE,
+    width: int = 34,
+    rules: Collection[str] | None = None,
+    title: str | None = None,
+    stacked: bool = False,
+) -> Diagram:
     """The theory as a table of configurations, one per row (see the module docs).
 
     Args:
         theory: The theory.
         style: Colours and fonts; the columns take the kinds' fill colours.
         width: Characters per line in a cell.
+        rules: Only these rules (by id), as when a table is split over pages.
+        title: The heading above the table (default: the theory's title).
+        stacked: Each configuration as a block of rows (Context, Intervention,
+            Mechanism, Outcome, one under the other) under its number: a
+            table two columns wide, for a narrow page.
 
     Returns:
         The diagram (one table; ``dot`` lays it out).
     """
     columns = [c for c in _COLUMNS if c[2] != "intervention" or theory.interventions]
     numbered = any(r.source_label for r in theory.rules)
-    n_cols = len(columns) + 1
+    mixed = len({r.status for r in theory.rules}) > 1  # then every row says its status
+    n_cols = 2 if stacked else len(columns) + 1
+    across = width * (1 if stacked else len(columns))
     head = "".join(
         f'<TD BGCOLOR="{style.kind_fill[kind]}"><B>{name}</B></TD>' for name, _, kind in columns
     )
     rows = [
-        f'<TR><TD COLSPAN="{n_cols}" BORDER="0"><B>{html_text(theory.title)}</B></TD></TR>',
-        f"<TR><TD><B>{'No.' if numbered else 'Rule'}</B></TD>{head}</TR>",
+        f'<TR><TD COLSPAN="{n_cols}" BORDER="0">'
+        f"<B>{html_lines(title or theory.title, max(40, across))}</B></TD></TR>",
     ]
+    if not stacked:
+        rows.append(f"<TR><TD><B>{'No.' if numbered else 'Rule'}</B></TD>{head}</TR>")
     labels = {t.id: (t.source_label, t.label) for t in theory.themes}
-    for theme, members in _groups(theory):
+    for theme, members in theme_groups(theory, rules):
         if theme is not None:
             printed, label = labels.get(theme, (None, theme))
             heading = f"{printed}: {label}" if printed else label
             rows.append(
-                f'<TR><TD COLSPAN="{n_cols}" ALIGN="LEFT" BGCOLOR="{style.kind_fill["rule"]}">'
-                f"<B>{html_text(heading)}</B></TD></TR>"
+                f'<TR><TD COLSPAN="{n_cols}" ALIGN="LEFT" BALIGN="LEFT" '
+                f'BGCOLOR="{style.kind_fill["rule"]}">'
+                f"<B>{html_lines(heading, across, align='LEFT')}</B></TD></TR>"
             )
-        rows.extend(_row(theory, rule, columns, numbered, width) for rule in members)
+        for rule in members:
+            mark = f" [{rule.status}]" if mixed or rule.status == "refuted" else ""
+            if stacked:
+                rows += _stacked(theory, rule, columns, width, style, mark)
+            else:
+                rows.append(_row(theory, rule, columns, numbered, width, mark))
     table = (
         '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" '
         f'COLOR="{style.line}">' + "".join(rows) + "</TABLE>"
@@ -178,6 +205,7 @@ def _row(
     columns: Sequence[tuple[str, tuple[tuple[str, str, str], ...], str]],
     numbered: bool,
     width: int,
+    mark: str,
 ) -> str:
     number = (rule.source_label or "") if numbered else rule.id
     printed = _printed_cells(theory, rule) if rule.segments else {}
@@ -186,11 +214,39 @@ def _row(
         f"{left}{_cell(theory, rule, slots, kind, printed, width)}</TD>"
         for _, slots, kind in columns
     ]
-    no = _marked(number, 16) or " "
+    no = (_marked(number, 16) or " ") + (f"<BR/><I>{mark.strip()}</I>" if mark else "")
     if rule.status == "refuted":
         cells = [
             c.replace('VALIGN="TOP">', 'VALIGN="TOP"><S>', 1).replace("</TD>", "</S></TD>")
             for c in cells
         ]
-        no += " [refuted]"
     return f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{no}</TD>{"".join(cells)}</TR>'
+
+
+def _stacked(
+    theory: Theory,
+    rule: Rule,
+    columns: Sequence[tuple[str, tuple[tuple[str, str, str], ...], str]],
+    width: int,
+    style: Style,
+    mark: str,
+) -> list[str]:
+    """One configuration as a block: its number, then a row per column that has something."""
+    number = rule.source_label or rule.id
+    refuted = rule.status == "refuted"
+    head = (_marked(number, width) or " ") + mark
+    rows = [
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="{style.kind_fill["rule"]}">'
+        f"<B>{head}</B></TD></TR>"
+    ]
+    printed = _printed_cells(theory, rule) if rule.segments else {}
+    for name, slots, kind in columns:
+        cell = _cell(theory, rule, slots, kind, printed, width)
+        if not cell.strip():
+            continue
+        cell = f"<S>{cell}</S>" if refuted else cell
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BGCOLOR="{style.kind_fill[kind]}">'
+            f'<B>{name}</B></TD><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{cell}</TD></TR>'
+        )
+    return rows

@@ -55,6 +55,8 @@ class Style(CimoModel):
     name: str = "default"
     font: str = "Helvetica"
     font_size: str = "11"
+    small_font_size: str = "10"
+    """Edge labels, "or" junctions, actors and the line under a rule card's name."""
     wrap: int = 28
     """Labels are wrapped at this many characters."""
     background: str = "white"
