@@ -341,19 +341,17 @@ def register(app: typer.Typer) -> None:
             )
         fitting = page is not None or width_cm is not None
         if fmt == "mermaid":
-            if fitting:
-                raise UsageError("--page and --width-cm fit Graphviz pictures: drop -f mermaid")
-            if view is View.taxonomy or highlight is not None:
+            if fitting or view is View.taxonomy or highlight is not None:
                 raise UsageError(
-                    "--format mermaid draws the map or the rule cards: "
-                    "drop --view taxonomy and --scenario-*"
+                    "--format mermaid draws the map or the rule cards as Mermaid lays them out: "
+                    "drop --page, --width-cm, --view taxonomy and --scenario-*"
                 )
             if focus is not None:  # the part a focused map draws, and nothing else
                 from cimo.render._focus import focused
 
                 theory = focused(theory, focus, depth=depth)
-            draw = mermaid_rules if view is View.rules else mermaid
-            emit(draw(theory, style=chosen), output)
+            text = mermaid_rules if view is View.rules else mermaid
+            emit(text(theory, style=chosen), output)
             return
 
         def draw(style: Style, columns: int = 3) -> Diagram:

@@ -156,7 +156,7 @@ def theory_map(
     # Without rule nodes, a mechanism names the actors of its rules (whose reasoning it is).
     actors: dict[str, dict[str, None]] = defaultdict(dict)
     for rule in theory.rules:
-        if rule.actor and not rules and (keep is None or rule.id in keep):
+        if rule.actor and not rules:
             for m in rule.mechanisms:
                 actors[m][rule.actor] = None
     for node in nodes:
