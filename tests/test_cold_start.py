@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("networkx", "yaml", "openpyxl", "graphviz", "hypothesis")
+HEAVY = ("networkx", "yaml", "openpyxl", "graphviz", "hypothesis", "docx")
 
 
 def _modules_after(code: str) -> set[str]:
