@@ -437,8 +437,10 @@ TABLE_CSS = """\
 .cimo-cmo-table thead th { background: #eeeeee; position: sticky; top: 0; }
 .cimo-cmo-table tr.theme th { background: #f5f5f5; font-size: 1.05em; }
 .cimo-cmo-table .recommendation { font-weight: normal; font-style: italic; }
+.cimo-cmo-table td { min-width: 7em; }
+.cimo-cmo-table td.no, .cimo-cmo-table td.rule { min-width: 0; }
+.cimo-cmo-table td.status { min-width: 0; white-space: nowrap; }
 .cimo-cmo-table td.evidence { min-width: 18em; }
-.cimo-cmo-table td.rule, .cimo-cmo-table td.status { white-space: nowrap; }
 """
 
 
