@@ -188,7 +188,7 @@ def test_markdown_and_html_tables_head_themes_with_their_recommendation(
     header = next(line for line in md.splitlines() if line.startswith("| No."))
     assert header == (
         "| No. | Rule | Programme theory | Actor | Context | Intervention "
-        "| Mechanism resource | Mechanism response | Outcome | Status | Evidence |"
+        "| Mechanism resource | Mechanism response | Outcome | Status |"  # no evidence: no column
     )
     root = lxml.html.fromstring(cmo_table(theory, format="html"))
     theme = root.find(".//tr[@class='theme']/th")

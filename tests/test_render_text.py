@@ -92,8 +92,8 @@ def test_csv_table_keeps_each_rule_its_printed_number_status_and_evidence(
         assert row["Theme"] == (labels[rule.theme] if rule.theme else "Other configurations")
         assert row.get("No.", "") == (rule.source_label or "")
         assert row["Status"] == rule.status
-        items = row["Evidence"].split("; ") if rule.evidence else []
-        text = row["Evidence"]
+        text = row.get("Evidence", "")  # no column when no rule has evidence
+        items = text.split("; ") if rule.evidence else []
         for e in rule.evidence:
             for part in (e.participant, e.source, e.locator):
                 assert part is None or part in text
@@ -310,11 +310,11 @@ def test_csv_and_markdown_tables_keep_every_rule_whatever_the_labels(theory: cim
     md = cmo_table(theory, format="md")
     # 2.0: an Actor column when a rule names an actor, a Programme theory column when
     # rules name one of several programme theories; issue 16: No. when a rule has a
-    # printed label, Intervention when one has an intervention, and the mechanism's
+    # printed label, Intervention and Evidence when one has some, and the mechanism's
     # resource and response apart when one of its mechanisms states a resource
     rules = theory.rules
     used = {m for r in rules for m in r.mechanisms}
-    columns = 6 + any(r.actor for r in rules)
+    columns = 5 + any(r.actor for r in rules) + any(r.evidence for r in rules)
     columns += len(theory.programme_theories) > 1 and any(r.programme_theory for r in rules)
     columns += any(r.source_label and r.source_label != r.id for r in rules)
     columns += any(r.interventions or "intervention" in r.missing_parts for r in rules)

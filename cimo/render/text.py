@@ -244,7 +244,7 @@ def _columns(theory: Theory) -> tuple[str, ...]:
     """The columns of this theory's table: those only some theories fill appear when used.
 
     "No." holds the number or label the source printed (when any rule has
-    one); Actor and Intervention appear when a rule has one; a programme
+    one); Actor, Intervention and Evidence appear when a rule has one; a programme
     theory column when a rule names one and the theory declares more than one
     (a single programme theory tells no rows apart); the mechanism's resource
     and response get a column each when a mechanism states its resource.
@@ -256,6 +256,7 @@ def _columns(theory: Theory) -> tuple[str, ...]:
         and any(r.programme_theory for r in rules),
         "Actor": any(r.actor for r in rules),
         "Intervention": any(r.interventions or "intervention" in r.missing_parts for r in rules),
+        "Evidence": any(r.evidence for r in rules),
     }
     split = _split_mechanisms(theory)
     used["Mechanism"] = not split
