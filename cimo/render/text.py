@@ -40,6 +40,8 @@ __all__ = [
     "TableFormat",
     "cmo_rows",
     "cmo_table",
+    "column_shares",
+    "is_wide",
     "latex_escape",
     "statement",
     "statements",
