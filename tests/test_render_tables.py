@@ -28,11 +28,32 @@ THEORIES = [
     *(e.name for e in cimo.list_examples()),
     "published:08-hagiwara-2013",
     "published:09-fothergill-2025",
+    "portrait",  # five columns: a portrait page
 ]
 runner = CliRunner()
 
 
 def _theory(name: str) -> cimo.Theory:
+    if name == "portrait":
+        words = "Interprofessional collaboration/communication in understaffed wards"
+        return cimo.Theory(
+            id="small",
+            title="A small theory: " + words,
+            nodes=(
+                cimo.Context(id="c", label=words),
+                cimo.Mechanism(id="m", label="Psychoeducation & self-management <50%>"),
+                cimo.Outcome(id="o", label="Fewer readmissions | shorter stays"),
+            ),
+            rules=(
+                cimo.Rule(
+                    id="a-rather_long.rule-identifier",
+                    contexts=("c",),
+                    mechanisms=("m",),
+                    outcomes=("o",),
+                    status="supported",
+                ),
+            ),
+        )
     if name.startswith("published:"):
         return cimo.load(PUBLISHED / f"{name.split(':')[1]}.yaml")
     return cimo.load_example(name)
@@ -128,6 +149,7 @@ def test_latex_table_compiles_with_no_overfull_box(
     pdftotext = program("pdftotext", "poppler-utils")
     theory = _theory(name)
     latex = cmo_table(theory, format="latex")
+    assert (r"\begin{landscape}" in latex) == is_wide(cmo_rows(theory), line=72)
     assert r"\begin{longtable}" in latex and r"\toprule" in latex and r"\caption{" in latex
     (tmp_path / "table.tex").write_text(latex, encoding="utf-8")
     (tmp_path / "paper.tex").write_text(

@@ -539,13 +539,13 @@ def column_shares(table: CmoRows, *, line: float, long_word: int = 12) -> tuple[
 def is_wide(table: CmoRows, *, line: float) -> bool:
     """True when the table wants a landscape page.
 
-    That is: more than six columns, or longest words that take more than two
-    thirds of a portrait line of ``line`` characters.
+    That is: more than six columns, or longest words that do not fit side by
+    side in a portrait line of ``line`` characters.
 
     >>> is_wide(CmoRows("t", ("Rule", "Status"), []), line=80)
     False
     """
-    return len(table.columns) > WIDE or sum(_room(table)[0]) > line * 2 / 3
+    return len(table.columns) > WIDE or sum(_room(table)[0]) > line
 
 
 # Characters of \footnotesize text in a line of the default article's text width and height
@@ -586,7 +586,7 @@ def _latex(table: CmoRows) -> str:
         for share in shares
     )
     head = " & ".join(rf"\textbf{{{latex_escape(c)}}}" for c in cols) + r" \\"
-    caption = latex_escape(table.title)
+    caption = _latex_prose(table.title)
     out = [
         f"% CMO table written by cimo: needs \\usepackage{{{_LATEX_PREAMBLE}}}"
         + (", pdflscape (landscape)" if wide else ""),
@@ -594,7 +594,7 @@ def _latex(table: CmoRows) -> str:
         r"\begingroup",
         size,
         r"\setlength{\tabcolsep}{3pt}",
-        r"\setlength{\LTcapwidth}{\dimexpr\linewidth-2\tabcolsep\relax}",
+        r"\setlength{\LTcapwidth}{\dimexpr\linewidth-4\tabcolsep\relax}",
         r"\setlength{\emergencystretch}{2em}",
         r"\begin{longtable}{" + spec + "}",
         rf"\caption{{{caption}}}\\",
