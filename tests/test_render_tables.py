@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -14,12 +15,14 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.section import WD_ORIENT
+from hypothesis import given, settings
 from typer.testing import CliRunner
 
 import cimo
 from cimo.cli import app
 from cimo.render.text import cmo_rows, cmo_table, is_wide
 from cimo.render.word import add_cmo_table, cmo_table_docx
+from cimo.strategies import theories
 
 Program = Callable[[str, str], str]
 PUBLISHED = Path(__file__).parent / "data" / "published"
@@ -250,3 +253,20 @@ def test_without_python_docx_the_error_says_what_to_install(
     result = runner.invoke(app, ["table", "pwp-resilience", "-o", "never-written.docx"])
     assert result.exit_code == 2 and "cimo[docx]" in result.output
     assert not Path("never-written.docx").exists()
+
+
+@settings(max_examples=30)
+@given(theories(max_nodes=8, max_rules=5))
+def test_every_theory_reads_back_from_docx(theory: cimo.Theory) -> None:
+    rows = cmo_rows(theory)
+    (table,) = docx.Document(io.BytesIO(cmo_table_docx(theory))).tables
+    body = [[c.text for c in row.cells] for row in table.rows[1:]]
+    cells = [row for row in body if len(set(row)) > 1 or len(rows.columns) == 1]
+    # control characters XML cannot hold become spaces; a CR reads back as a line break
+    wanted = [
+        [re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", "\n".join(c)).replace("\r", "\n") for c in row]
+        for _, _, group in rows.groups
+        for row in group
+    ]
+    assert len(body) == len(rows.groups) + len(theory.rules)
+    assert [r for r in wanted if len(set(r)) > 1] == cells

@@ -20,6 +20,7 @@ Needs python-docx (``pip install 'cimo[docx]'``).
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from cimo.errors import MissingDependencyError
@@ -85,6 +86,7 @@ def add_cmo_table(document: Document, theory: Theory, *, landscape: bool | None 
     line) a portrait document gets a new landscape section first, which goes
     on after the table (``document.add_section()`` and set it back for more
     portrait pages). Column widths follow the text each column holds.
+    Control characters, which XML cannot hold, become spaces.
 
     >>> import cimo, docx
     >>> doc = docx.Document()
@@ -102,7 +104,7 @@ def add_cmo_table(document: Document, theory: Theory, *, landscape: bool | None 
     columns = rows.columns
     text_width = _page(document, rows, landscape)
     caption = document.add_paragraph(style=_style(document, "Caption"))
-    caption.add_run(rows.title).bold = True
+    caption.add_run(_NOT_XML.sub(" ", rows.title)).bold = True
 
     table: Table = document.add_table(rows=1, cols=len(columns))
     table.style = _style(document, "Table Grid")
@@ -125,7 +127,7 @@ def add_cmo_table(document: Document, theory: Theory, *, landscape: bool | None 
         merged = row.cells[0].merge(row.cells[-1])
         _fill(merged, [theme], bold=True)
         if advice:
-            run = merged.add_paragraph().add_run(f"Recommendation: {advice}")
+            run = merged.add_paragraph().add_run(_NOT_XML.sub(" ", f"Recommendation: {advice}"))
             run.italic, run.font.size = True, Pt(8)
         _shade(merged, _THEME_SHADE)
         for paragraph in merged.paragraphs:  # keep the heading with its first row
@@ -156,6 +158,10 @@ def _page(document: Document, rows: CmoRows, landscape: bool | None) -> int:
     return int((section.page_width or 0) - margins)
 
 
+# Characters XML 1.0 cannot hold: Word documents get a space instead.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _fill(cell: _Cell, items: list[str], *, bold: bool = False) -> None:
     """Write the items of a cell, one paragraph each, in 8 pt."""
     from docx.shared import Pt
@@ -163,7 +169,7 @@ def _fill(cell: _Cell, items: list[str], *, bold: bool = False) -> None:
     for k, item in enumerate(items or [""]):
         paragraph = cell.paragraphs[0] if k == 0 else cell.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(2)
-        run = paragraph.add_run(item)
+        run = paragraph.add_run(_NOT_XML.sub(" ", item))
         run.font.size = Pt(8)
         run.bold = bold or None
 
