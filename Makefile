@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   ?= work-focused-group-cbt
 
-.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz chromium consumers js-lint js-format bench bench-full gallery fuzz clean
+.PHONY: help demo test lint typecheck pytest notebooks docs cli-docs graphviz chromium pdflatex libreoffice poppler consumers js-lint js-format bench bench-full gallery fuzz clean
 
 help:
 	@echo "make demo   - set up, then print the bundled '$(DEMO)' theory's summary, render it to $(DEMO).svg and write its explorer $(DEMO).html"
@@ -43,6 +43,28 @@ chromium:
 	else \
 		echo "Chromium is missing: install it (e.g. 'sudo apt-get install chromium'), or run 'make test PYTEST_ARGS=--skip-browser'"; \
 	fi
+
+# The table tests compile the LaTeX table with Debian's pdflatex, open the .docx table in
+# LibreOffice (headless, converted to PDF) and read the PDFs with poppler's pdftotext.
+# Install each from Debian when it is missing and we are root (else those tests skip, saying
+# which program is missing; --skip-office skips them anyway).
+pdflatex:
+	@$(call debian,pdflatex,texlive-latex-recommended,pdflatex (TeX Live))
+libreoffice:
+	@$(call debian,soffice,libreoffice-writer-nogui,LibreOffice Writer (soffice))
+poppler:
+	@$(call debian,pdftotext,poppler-utils,poppler's pdftotext and pdftoppm)
+
+# $(call debian,PROGRAM,PACKAGE,WHAT): install PACKAGE when PROGRAM is missing and we are root.
+define debian
+if command -v $(1) >/dev/null 2>&1; then :; \
+elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	echo "installing $(3) from Debian ($(2))..."; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+else \
+	echo "$(3) is missing: install it (e.g. 'sudo apt-get install $(2)'); the tests that need it skip, saying so"; \
+fi
+endef
 
 # The real consumers the exchange tests run (tests/test_consumers.py):
 # - JavaScript ones (graphology, graphology-gexf, d3-force, Cytoscape.js, mermaid under jsdom,
@@ -88,7 +110,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) graphviz chromium consumers
+pytest: $(STAMP) graphviz chromium consumers pdflatex libreoffice poppler
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Run every notebook top to bottom (nbmake); outputs are not kept in the files.

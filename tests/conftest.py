@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Skip the tests that run Graphviz's `dot` (they fail, not skip, when dot is missing).",
     )
     parser.addoption(
+        "--skip-office",
+        action="store_true",
+        help="Skip the table tests that run pdflatex, LibreOffice and pdftotext (without "
+        "them they fail when run as root, where `make test` installs them, else skip).",
+    )
+    parser.addoption(
         "--skip-browser",
         action="store_true",
         help="Skip the explorer's tests in headless Chromium (they fail, not skip, without it).",
@@ -39,7 +46,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for option, marker in (("--skip-exe", "exe"), ("--skip-browser", "browser")):
+    for option, marker in (
+        ("--skip-exe", "exe"),
+        ("--skip-browser", "browser"),
+        ("--skip-office", "office"),
+    ):
         if not config.getoption(option):
             continue
         skip = pytest.mark.skip(reason=f"{option} given")
@@ -51,6 +62,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def has_dot() -> bool:
     return shutil.which("dot") is not None
+
+
+@pytest.fixture(scope="session")
+def program() -> Callable[[str, str], str]:
+    """``program(name, package)``: the path of a Debian program a test runs.
+
+    Missing, the test fails when run as root (``make test`` installs it from Debian
+    then) and skips otherwise, naming the program and its package either way.
+    """
+
+    def find(name: str, package: str) -> str:
+        path = shutil.which(name)
+        if path is None:
+            message = (
+                f"{name} is missing: install Debian's {package} "
+                f"('sudo apt-get install {package}'; make test does so as root)"
+            )
+            if os.geteuid() == 0:
+                pytest.fail(message)
+            pytest.skip(message)
+        return path
+
+    return find
 
 
 @pytest.fixture(params=[e.name for e in cimo.list_examples()])

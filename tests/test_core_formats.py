@@ -21,6 +21,7 @@ from cimo.errors import UsageError
         (fmts.ImageFormat, fmts.select(kind="image")),
         (fmts.DiagramFormat, fmts.select(content="diagram")),
         (fmts.CmoTableFormat, fmts.select(content="cmo-table")),
+        (fmts.CmoTextFormat, fmts.select(content="cmo-table", kind="text")),
         (fmts.ReportFormat, fmts.select(content="report")),
         (fmts.RealistReportFormat, fmts.select(content="realist-report")),
     ],
@@ -125,7 +126,7 @@ def test_every_format_option_of_the_command_line_offers_the_registry_names() -> 
     answers = (*_RESULT_ROWS, *fmts.select(content="answer"))
     for command, option, choices in options:
         rows = _COMMAND_FORMATS.get((command, option), _RESULT_ROWS)
-        if command.startswith("query ") or command == "scenario":
+        if command.startswith("query ") or command in ("scenario", "statements"):
             rows = answers  # and Markdown, as a notebook shows the answer
         assert set(choices) == set(fmts.names(rows)), (command, option)
 

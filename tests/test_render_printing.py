@@ -142,14 +142,14 @@ def test_a_list_of_labels_reads_back_unambiguously(labels: list[str], word: str)
 
 def _rows(theory: cimo.Theory) -> dict[str, dict[str, str]]:
     rows = csv.DictReader(io.StringIO(cmo_table(theory, format="csv")))
-    return {r["Rule"].split("; ")[0]: r for r in rows}
+    return {r["Rule"]: r for r in rows}
 
 
 def test_table_cells_show_every_part(theory: cimo.Theory) -> None:
     rows = _rows(theory)
     r1 = rows["R1"]
     assert r1["Theme"] == "Theme 2: Lean in primary care (inferred)"
-    assert r1["Rule"] == "R1; CMOc5"
+    assert (r1["No."], r1["Rule"]) == ("CMOc5", "R1")  # issue 16: as printed, and the id
     assert (r1["Programme theory"], r1["Actor"], r1["Status"]) == ("UK case", "GPs", "refuted")
     assert "; ((C3) Protected time or Chronic understaffing); " in r1["Context"]
     assert "(C1) Lean training, Toyota style (inferred)" in r1["Context"]
@@ -160,9 +160,10 @@ def test_table_cells_show_every_part(theory: cimo.Theory) -> None:
         "unless: Stigma about asking for help",
     ):
         assert words in r1["Context"]  # fmt: skip
-    assert r1["Mechanism"] == (
-        "(M1) Ownership; resource: Time to meet; response: Staff feel heard; "
-        "behaviour: Staff raise problems; "
+    # issue 16: a mechanism stating its resource gives resource and response a column each
+    assert r1["Mechanism resource"] == "(M1) Ownership: Time to meet"
+    assert r1["Mechanism response"] == (
+        "(M1) Ownership; Staff feel heard; behaviour: Staff raise problems; "
         "OR (M2) Vicarious learning (if (C5) Trust in managers) → (O2) Staff retention"
     )
     assert r1["Outcome"] == (
@@ -171,10 +172,11 @@ def test_table_cells_show_every_part(theory: cimo.Theory) -> None:
     )
     r2, r3 = rows["R2"], rows["R3"]
     assert r2["Context"] == "in any circumstances"
-    assert r2["Mechanism"].endswith("(M2) Vicarious learning; (combination unstated)")
+    assert r2["Mechanism response"].endswith("(M2) Vicarious learning; (combination unstated)")
     assert r2["Outcome"] == "Burnout (inferred) (mixed, inferred)"
     assert r3["Context"] == "(context missing in the source)"
-    assert r3["Mechanism"] == "(M3) trusted relationships (absent); polarity: negative"
+    assert r3["Mechanism resource"] == ""
+    assert r3["Mechanism response"] == "(M3) trusted relationships (absent); polarity: negative"
     assert r3["Outcome"] == "reduces: Burnout (inferred) (mixed, inferred)"
 
 
@@ -186,8 +188,8 @@ def test_markdown_and_html_tables_head_themes_with_their_recommendation(
     assert "Recommendation: Train managers in Lean, Six Sigma; then audit." in md
     header = next(line for line in md.splitlines() if line.startswith("| No."))
     assert header == (
-        "| No. | Rule | Programme theory | Actor | Context | Intervention | Mechanism "
-        "| Outcome | Status | Evidence |"
+        "| No. | Rule | Programme theory | Actor | Context | Intervention "
+        "| Mechanism resource | Mechanism response | Outcome | Status |"  # no evidence: no column
     )
     root = lxml.html.fromstring(cmo_table(theory, format="html"))
     theme = root.find(".//tr[@class='theme']/th")

@@ -77,18 +77,29 @@ def test_statements_cover_every_rule_in_order(example: cimo.Theory) -> None:
     assert s._repr_markdown_().startswith(f"**{example.title}**")
 
 
-def test_csv_table_has_one_numbered_row_per_rule_with_theme(example: cimo.Theory) -> None:
+def test_csv_table_keeps_each_rule_its_printed_number_status_and_evidence(
+    example: cimo.Theory,
+) -> None:
+    # Issue 16 (S26): no renumbering; "No." is what the source printed, "Rule" the id,
+    # and the evidence is its quotes with who said them and where, not a count.
     rows = list(csv.DictReader(io.StringIO(cmo_table(example, format="csv"))))
-    assert [r["No."] for r in rows] == [str(i) for i in range(1, len(example.rules) + 1)]
-    by_id = {r["Rule"].split("; ")[0]: r for r in rows}
+    assert len(rows) == len(example.rules)
+    by_id = {r["Rule"]: r for r in rows}
     assert set(by_id) == {r.id for r in example.rules}
     labels = _headings(example)
     for rule in example.rules:
         row = by_id[rule.id]
         assert row["Theme"] == (labels[rule.theme] if rule.theme else "Other configurations")
-        assert row["Evidence"] == str(len(rule.evidence))
-        if rule.source_label and rule.source_label != rule.id:
-            assert row["Rule"] == f"{rule.id}; {rule.source_label}"
+        assert row.get("No.", "") == (rule.source_label or "")
+        assert row["Status"] == rule.status
+        text = row.get("Evidence", "")  # no column when no rule has evidence
+        items = text.split("; ") if rule.evidence else []
+        for e in rule.evidence:
+            for part in (e.participant, e.source, e.locator):
+                assert part is None or part in text
+            if e.quote:
+                assert f"“{e.quote.strip()}”" in text
+        assert len(items) >= len(rule.evidence)
 
 
 def _headings(theory: cimo.Theory) -> dict[str, str]:
@@ -117,7 +128,7 @@ def test_markdown_table_heads_each_theme(pwp: cimo.Theory) -> None:
     headings = [line[4:] for line in md.splitlines() if line.startswith("### ")]
     labels = _headings(pwp)
     assert headings == list(dict.fromkeys(labels[r.theme] for r in pwp.rules if r.theme))
-    assert md.count("| No. | Rule |") == 4
+    assert md.count("| Rule | Context |") == 4  # pwp prints no numbers: no "No." column
 
 
 def test_html_table_parses_and_escapes() -> None:
@@ -132,13 +143,18 @@ def test_html_table_parses_and_escapes() -> None:
         rules=(cimo.Rule(id="R1", contexts=("c",), outcomes=("o",), theme="t-u"),),
     )
     root = etree.fromstring(cmo_table(theory, format="html"))
-    assert root.find("caption").text == "A <b>bold</b> & odd theory"
+    # issue 16: a wrapper holding the default styles (scoped to the class) and the table
+    assert root.get("class") == "cimo-cmo" and ".cimo-cmo-table" in root.find("style").text
+    table = root.find("table")
+    assert table.get("class") == "cimo-cmo-table"
+    assert table.find("caption").text == "A <b>bold</b> & odd theory"
     cells = [td.text for td in root.iter("td")]
-    assert cells[2] == 'Pipe | "quote" <tag> & 50%_{x}'
+    assert cells[1] == 'Pipe | "quote" <tag> & 50%_{x}'
     md = cmo_table(theory, format="md")
     assert 'Pipe \\| "quote" &lt;tag&gt; &amp; 50%_{x}' in md  # HTML shows, never runs
     latex = cmo_table(theory, format="latex")
-    assert r'Pipe | "quote" <tag> \& 50\%\_\{x\}' in latex
+    # the default (OT1) font would set < as ¡ and | as a dash: they are escaped too
+    assert r'Pipe \textbar{} "quote" \textless{}tag\textgreater{} \& 50\%\_\{x\}' in latex
     assert r"Out\textbackslash{}come \#1 \textasciitilde{} \textasciicircum{}" in latex
     assert r"\textbf{T \& U}" in latex
     with pytest.raises(UsageError, match="md, html, csv or latex"):
@@ -146,8 +162,9 @@ def test_html_table_parses_and_escapes() -> None:
 
 
 def test_latex_escape_covers_every_special_character() -> None:
-    assert latex_escape("\\&%$#_{}~^") == (
+    assert latex_escape("\\&%$#_{}~^<>|→") == (
         r"\textbackslash{}\&\%\$\#\_\{\}\textasciitilde{}\textasciicircum{}"
+        r"\textless{}\textgreater{}\textbar{}$\rightarrow$"
     )
 
 
@@ -282,7 +299,7 @@ def test_csv_and_markdown_tables_keep_every_rule_whatever_the_labels(theory: cim
     rows = [{k: csv_unprotect(v) for k, v in row.items()} for row in raw]  # formula guard off
     assert len(rows) == len(theory.rules)
     for row, rule in zip(rows, sorted(theory.rules, key=_theme_order(theory)), strict=True):
-        assert row["Rule"].split("; ")[0] == rule.id
+        assert row["Rule"] == rule.id and row["Status"] == rule.status
         # 2.0: an element's cell item is its wording, after the label the source printed
         # ("(C1) ") and before its marks ("(inferred)", "…")
         cells = row["Context"].split("; ")[: len(rule.contexts)]
@@ -292,9 +309,16 @@ def test_csv_and_markdown_tables_keep_every_rule_whatever_the_labels(theory: cim
         )
     md = cmo_table(theory, format="md")
     # 2.0: an Actor column when a rule names an actor, a Programme theory column when
-    # rules name one of several programme theories
-    columns = 8 + any(r.actor for r in theory.rules)
-    columns += len(theory.programme_theories) > 1 and any(r.programme_theory for r in theory.rules)
+    # rules name one of several programme theories; issue 16: No. when a rule has a
+    # printed label, Intervention and Evidence when one has some, and the mechanism's
+    # resource and response apart when one of its mechanisms states a resource
+    rules = theory.rules
+    used = {m for r in rules for m in r.mechanisms}
+    columns = 5 + any(r.actor for r in rules) + any(r.evidence for r in rules)
+    columns += len(theory.programme_theories) > 1 and any(r.programme_theory for r in rules)
+    columns += any(r.source_label and r.source_label != r.id for r in rules)
+    columns += any(r.interventions or "intervention" in r.missing_parts for r in rules)
+    columns += any(m.resource for m in theory.mechanisms if m.id in used)
     for line in md.split("\n"):
         assert "\r" not in line
         if line.startswith("| "):
@@ -315,11 +339,25 @@ def _theme_order(theory: cimo.Theory) -> Callable[[cimo.Rule], int]:
 def test_latex_escape_leaves_no_special_character_bare(text: str) -> None:
     escaped = latex_escape(text)
     bare = escaped
-    for token in (r"\textbackslash{}", r"\textasciitilde{}", r"\textasciicircum{}"):
+    for token in (
+        r"\textbackslash{}",
+        r"\textasciitilde{}",
+        r"\textasciicircum{}",
+        r"\textless{}",
+        r"\textgreater{}",
+        r"\textbar{}",
+        r"$\rightarrow$",
+        r"$\leftarrow$",
+        r"$\leftrightarrow$",
+        r"$\leq$",
+        r"$\geq$",
+        r"$\neq$",
+        r"$\approx$",
+    ):
         bare = bare.replace(token, "")
     for c in "&%$#_{}":
         bare = bare.replace("\\" + c, "")
-    assert not any(c in bare for c in "\\&%$#_{}~^")
+    assert not any(c in bare for c in "\\&%$#_{}~^<>|")
 
 
 def test_html_and_markdown_tables_display_as_such_in_a_notebook() -> None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 import typer
 
 from cimo.cli._common import (
-    TextOrJson,
     check_output,
     emit,
     handle_errors,
@@ -18,10 +17,15 @@ from cimo.cli._common import (
     to_json,
 )
 from cimo.core.formats import (
+    AnswerFormat,
     CmoTableFormat,
     DiagramFormat,
+    FileFormat,
     ImageFormat,
     format_for_suffix,
+    names,
+    select,
+    spell_suffixes,
     verify_format,
 )
 from cimo.errors import UsageError
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from cimo.render.diagram import Diagram
     from cimo.render.highlight import Highlight
     from cimo.render.style import Style
+    from cimo.render.text import TableFormat
 
 __all__ = ["register"]
 
@@ -99,18 +104,38 @@ def _ids(flag: str, help: str) -> Any:
     return typer.Option(flag, metavar="ID", help=help)
 
 
-def _pick_format(fmt: DiagramFormat | None, output: Path | None) -> DiagramFormat:
+def _pick_format(
+    fmt: str | None, output: Path | None, *, pool: tuple[FileFormat, ...], default: str
+) -> str:
+    """The format asked for, else the one OUT's suffix implies (among ``pool``), else ``default``.
+
+    Raises:
+        UsageError: OUT's suffix names no such format, or another one than --format.
+    """
+    guessed = format_for_suffix(output, among=pool) if output is not None else None
     if fmt is not None:
+        if guessed is not None and guessed.name != fmt:
+            raise UsageError(
+                f"{str(output)!r} is named as a {guessed.name} file, but --format {fmt} was "
+                f"given: name the file {Path(str(output)).stem}"
+                f"{next(f.suffix for f in pool if f.name == fmt)}, or drop --format"
+            )
         return fmt
     if output is None:
-        return "dot"
-    guessed = format_for_suffix(output, content="diagram")
+        return default
     if guessed is None:
         raise UsageError(
-            f"cannot tell the format of {str(output)!r} from its suffix; "
-            "pass --format svg|png|pdf|dot|mermaid"
+            f"cannot tell the format of {str(output)!r} from its suffix: end the name in "
+            f"{spell_suffixes(pool)}, or pass --format {'|'.join(names(pool))}"
         )
-    return cast("DiagramFormat", guessed.name)
+    return guessed.name
+
+
+#: The formats of ``cimo statements``: plain text, JSON and Markdown.
+_STATEMENT_FORMATS = (
+    *(f for f in select(content="report") if f.name in ("text", "json")),
+    *select(content="answer"),
+)
 
 
 def _draw(
@@ -315,7 +340,10 @@ def register(app: typer.Typer) -> None:
         from cimo.render.mermaid import mermaid, mermaid_rules
         from cimo.render.style import STYLES
 
-        fmt = _pick_format(format, output)
+        fmt = cast(
+            "DiagramFormat",
+            _pick_format(format, output, pool=select(content="diagram"), default="dot"),
+        )
         theory = read_theory(file)
         own_view = (
             view is None
@@ -396,13 +424,22 @@ def register(app: typer.Typer) -> None:
         diagram.save(check_output(output), format=image, timeout=timeout)
         typer.echo(f"wrote {output} ({diagram})", err=True)
 
+    _register_texts(app)
+
+
+def _register_texts(app: typer.Typer) -> None:
+    """Add the commands that write the theory as text: ``table`` and ``statements``."""
+
     @app.command()
     @handle_errors
     def table(
         file: FileArg,
         format: Annotated[
-            CmoTableFormat, typer.Option("--format", "-f", help="Table format.")
-        ] = "md",
+            CmoTableFormat | None,
+            typer.Option(
+                "--format", "-f", help="Table format (default: from OUT's suffix, else md)."
+            ),
+        ] = None,
         output: OutputOpt = None,
         csv_protection: Annotated[
             bool,
@@ -415,11 +452,27 @@ def register(app: typer.Typer) -> None:
         theme: ThemeOpt = None,
         actor: ActorOpt = None,
     ) -> None:
-        """Print the CMO table: numbered configurations grouped by theme."""
+        """Print or write the CMO table: configurations grouped by theme, with their evidence.
+
+        The format comes from OUT's suffix (.md, .html, .csv, .tex, .docx) unless
+        --format names it. LaTeX is a longtable (needs the booktabs, longtable, array
+        and ragged2e packages; pdflscape when landscape); .docx needs python-docx
+        (pip install 'cimo[docx]').
+        """
         from cimo.render.text import cmo_table
 
+        fmt = _pick_format(format, output, pool=select(content="cmo-table"), default="md")
         theory = _part(read_theory(file), theme, actor)
-        text = cmo_table(theory, format=format, csv_protection=csv_protection)
+        if fmt == "docx":
+            from cimo.io import atomic_write
+            from cimo.render.word import cmo_table_docx
+
+            if output is None:
+                raise UsageError("--format docx writes a file: give it with -o OUT.docx")
+            atomic_write(check_output(output), cmo_table_docx(theory))
+            typer.echo(f"wrote {output}", err=True)
+            return
+        text = cmo_table(theory, format=cast("TableFormat", fmt), csv_protection=csv_protection)
         emit(text, output)
 
     @app.command(name="statements")
@@ -427,8 +480,11 @@ def register(app: typer.Typer) -> None:
     def statements_command(
         file: FileArg,
         format: Annotated[
-            TextOrJson, typer.Option("--format", "-f", help="Output format.")
-        ] = "text",
+            AnswerFormat | None,
+            typer.Option(
+                "--format", "-f", help="Output format (default: from OUT's suffix, else text)."
+            ),
+        ] = None,
         output: OutputOpt = None,
         as_printed: Annotated[
             bool,
@@ -441,9 +497,18 @@ def register(app: typer.Typer) -> None:
         theme: ThemeOpt = None,
         actor: ActorOpt = None,
     ) -> None:
-        """Print every rule as an if-then-because statement, starting with its status."""
+        """Print every rule as an if-then-because statement, starting with its status.
+
+        The format comes from OUT's suffix (.txt, .json, .md) unless --format names it.
+        """
         from cimo.render.text import statements
 
+        fmt = _pick_format(format, output, pool=_STATEMENT_FORMATS, default="text")
         result = statements(_part(read_theory(file), theme, actor), as_printed=as_printed)
-        text = to_json(result.model_dump(mode="json")) if format == "json" else str(result)
+        if fmt == "json":
+            text = to_json(result.model_dump(mode="json"))
+        elif fmt == "markdown":
+            text = result._repr_markdown_()
+        else:
+            text = str(result)
         emit(text, output)

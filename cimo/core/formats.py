@@ -36,6 +36,7 @@ __all__ = [
     "FORMATS",
     "AnswerFormat",
     "CmoTableFormat",
+    "CmoTextFormat",
     "Content",
     "DiagramFormat",
     "ExportFormat",
@@ -57,8 +58,8 @@ __all__ = [
 ]
 
 #: What a format is: a theory file, an exchange format for other tools, a
-#: spreadsheet, an image made by Graphviz, plain text, or a document (text,
-#: tables and figures).
+#: spreadsheet, an image made by Graphviz, plain text, or a document (a Word table,
+#: or a report of text, tables and figures).
 FormatKind: TypeAlias = Literal["theory", "exchange", "table", "image", "text", "document"]
 #: What a file in the format holds.
 Content: TypeAlias = Literal["theory", "diagram", "cmo-table", "report", "answer", "realist-report"]
@@ -94,7 +95,9 @@ DiagramFormat: TypeAlias = Literal["svg", "png", "pdf", "dot", "mermaid"]
 #: The diagram formats made from DOT text: the images and the DOT source (all but Mermaid).
 GraphvizFormat: TypeAlias = Literal["svg", "png", "pdf", "dot"]
 #: Text renderings of the CMO table.
-CmoTableFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
+CmoTableFormat: TypeAlias = Literal["md", "html", "csv", "latex", "docx"]
+#: CMO tables as text (:func:`cimo.render.cmo_table`).
+CmoTextFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
 #: Reports of ``cimo check``: every report format.
 ReportFormat: TypeAlias = Literal["text", "json", "sarif"]
 #: The realist report of ``cimo report`` (RAMESES II material).
@@ -111,7 +114,7 @@ class FileFormat:
 
     Attributes:
         name: The name used in ``format=`` arguments and command-line choices.
-        kind: What it is (theory file, exchange, table, image or text).
+        kind: What it is (theory file, exchange, table, image, text or document).
         content: What it holds (theory, diagram, CMO table or report).
         suffixes: The file suffixes it goes by, lower case with the dot; the first is usual.
         description: One line, for help texts.
@@ -167,14 +170,15 @@ FORMATS: tuple[FileFormat, ...] = (
     _F("pdf", "image", "diagram", (".pdf",), "PDF document (needs Graphviz)"),
     _F("dot", "text", "diagram", (".dot", ".gv"), "Graphviz DOT source"),
     _F("mermaid", "text", "diagram", (".mmd", ".mermaid"), "Mermaid flowchart"),
-    _F("md", "text", "cmo-table", (".md",), "Markdown table"),
-    _F("html", "text", "cmo-table", (".html",), "HTML table"),
+    _F("md", "text", "cmo-table", (".md", ".markdown"), "Markdown table"),
+    _F("html", "text", "cmo-table", (".html", ".htm"), "HTML table, default styles"),
     _F("csv", "text", "cmo-table", (".csv",), "CSV table"),
-    _F("latex", "text", "cmo-table", (".tex",), "LaTeX table"),
+    _F("latex", "text", "cmo-table", (".tex",), "LaTeX longtable (booktabs)"),
+    _F("docx", "document", "cmo-table", (".docx",), "Word document (needs python-docx)"),
     _F("text", "text", "report", (".txt",), "plain text report"),
     _F("json", "text", "report", (".json",), "JSON report"),
     _F("sarif", "text", "report", (".sarif",), "SARIF 2.1.0 (code-scanning tools)"),
-    _F("markdown", "text", "answer", (".markdown",), "Markdown, as a notebook shows an answer"),
+    _F("markdown", "text", "answer", (".md", ".markdown"), "Markdown, as a notebook shows it"),
     _F("md", "document", "realist-report", (".md",),
        "Markdown, with the figures as SVG files beside it"),
     _F("html", "document", "realist-report", (".html", ".htm"),

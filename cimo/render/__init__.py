@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from cimo.render.mermaid import mermaid, mermaid_rules
     from cimo.render.style import DEFAULT_STYLE, GREYSCALE_STYLE, STYLES, Style
     from cimo.render.text import TableFormat, cmo_table, statement, statements
+    from cimo.render.word import add_cmo_table, cmo_table_docx
 
 if not TYPE_CHECKING:
     __getattr__, __dir__ = attach(
@@ -54,6 +55,7 @@ if not TYPE_CHECKING:
             "cimo.render.mermaid": ["mermaid", "mermaid_rules"],
             "cimo.render.style": ["DEFAULT_STYLE", "GREYSCALE_STYLE", "STYLES", "Style"],
             "cimo.render.text": ["TableFormat", "cmo_table", "statement", "statements"],
+            "cimo.render.word": ["add_cmo_table", "cmo_table_docx"],
         },
     )
 
@@ -68,7 +70,9 @@ __all__ = [
     "RenderError",
     "Style",
     "TableFormat",
+    "add_cmo_table",
     "cmo_table",
+    "cmo_table_docx",
     "engine_for",
     "explorer",
     "focus_ids",
