@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -28,12 +28,23 @@ __all__ = [
     "EXIT_OK",
     "CimoGroup",
     "TextOrJson",
+    "TheoryOutput",
     "check_id",
     "check_output",
     "emit",
     "handle_errors",
     "note_input",
     "read_theory",
+]
+
+#: ``-o/--output`` of the commands that write a theory (YAML on stdout by default).
+TheoryOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="The theory file to write (.yaml or .json); default: YAML on stdout.",
+    ),
 ]
 
 #: Exit codes shared by every command.

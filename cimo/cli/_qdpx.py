@@ -9,6 +9,7 @@ import typer
 
 from cimo.cli._common import (
     TextOrJson,
+    TheoryOutput,
     check_output,
     emit,
     handle_errors,
@@ -33,14 +34,7 @@ def register(app: typer.Typer) -> None:
         project: Annotated[
             Path, typer.Argument(metavar="PROJECT", help="A REFI-QDA project (.qdpx).")
         ],
-        output: Annotated[
-            Path | None,
-            typer.Option(
-                "--output",
-                "-o",
-                help="The theory file to write (.yaml or .json); default: YAML on stdout.",
-            ),
-        ] = None,
+        output: TheoryOutput = None,
         map_: Annotated[
             Path | None,
             typer.Option(

@@ -10,6 +10,7 @@ import typer
 from cimo.cli._common import (
     CimoGroup,
     TextOrJson,
+    TheoryOutput,
     check_output,
     emit,
     handle_errors,
@@ -54,14 +55,7 @@ def register(app: typer.Typer) -> None:
                 "Zotero, EndNote or Mendeley export them.",
             ),
         ],
-        output: Annotated[
-            Path | None,
-            typer.Option(
-                "--output",
-                "-o",
-                help="The theory file to write (.yaml or .json); default: YAML on stdout.",
-            ),
-        ] = None,
+        output: TheoryOutput = None,
     ) -> None:
         """Add the references of REFS to the theory's sources, or update the ones they match.
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cimo.cli._common import (
+    TheoryOutput,
     check_id,
     check_output,
     emit,
@@ -44,14 +45,7 @@ def register(app: typer.Typer) -> None:
         table: Annotated[
             Path, typer.Argument(metavar="IN", help="A CMO table: a .csv, .tsv or .xlsx file.")
         ],
-        output: Annotated[
-            Path | None,
-            typer.Option(
-                "--output",
-                "-o",
-                help="The theory file to write (.yaml or .json); default: YAML on stdout.",
-            ),
-        ] = None,
+        output: TheoryOutput = None,
         map_: Annotated[
             list[str] | None,
             typer.Option(
