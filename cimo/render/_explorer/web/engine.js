@@ -277,7 +277,7 @@
     return { inner, outer, giver, reached };
   }
 
-  /** What mechanism k needs from outside, and the mechanisms that fire on the way (InRule.chain). */
+  /** What mechanism k needs from outside, and the mechanisms firing on the way (InRule.chain). */
   function chainOf(seq, mechs, k) {
     const queue = [k];
     const seen = new Set([k]);
@@ -569,8 +569,10 @@
             if (!left) {
               this.tryFire(pos, k);
             }
-          } else if (this.lookedAtAgain(pos, k, item, left) && (state === ENABLED || state === FALLEN)) {
-            this.tryFire(pos);
+          } else if (this.lookedAtAgain(pos, k, item, left)) {
+            if (state === ENABLED || state === FALLEN) {
+              this.tryFire(pos);
+            }
           }
         }
       }
