@@ -199,13 +199,18 @@ def _nested(
     results = (*picked["then"], *picked["reduces"])
     outcomes = (*results, *picked["otherwise"])
     links: list[MechanismLink] = []
-    for m, requires, then in drawn.get("links", ()):
+    for m, requires, then, after in drawn.get("links", ()):
         mechanism = pick(picked["because"], m)
         if mechanism is not None and all(k.mechanism != mechanism for k in links):
+            # ``after``: the mechanism fires after an earlier one of the rule, needing
+            # an outcome it gives (sequential mechanisms within one rule)
+            given = [o for k in links for o in k.then if o in picked["then"]]
+            earlier = pick(given, after)
+            needed = (*picks(conditions, requires), *([earlier] if earlier else []))
             links.append(
                 MechanismLink(
                     mechanism=mechanism,
-                    requires=picks(conditions, requires),
+                    requires=tuple(dict.fromkeys(needed)),
                     then=picks(results, then),
                 )
             )

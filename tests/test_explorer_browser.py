@@ -122,9 +122,7 @@ def test_clicking_a_rule_shows_status_theme_and_every_piece_of_evidence(opened: 
 def _a_route(theory: cimo.Theory) -> q.ContextSet | None:
     """A route with contexts to some outcome, or None when the engine finds none.
 
-    (06-flynn-2021 has none: its configuration's fourth mechanism needs the
-    outcome the first three produce within the same rule, which the engine
-    does not yet reason through; the page must then agree that there is none.)
+    (When there is none, the page must agree that there is none.)
     """
     for outcome in theory.outcomes:
         for route in q.for_whom(theory, outcome.id).sets:

@@ -79,8 +79,9 @@ def _step_end(c: _Checker, loc: tuple[str | int, ...], rule: Rule, who: str, ref
 def _mechanism_links(c: _Checker, i: int, rule: Rule, who: str) -> None:
     """Each ``because`` object names one of the rule's mechanisms, once."""
     seen: set[str] = set()
+    mechanisms = set(rule.mechanisms)  # a set: a rule may have many mechanisms
     for j, link in enumerate(rule.mechanism_links):
-        if link.mechanism not in rule.mechanisms:
+        if link.mechanism not in mechanisms:
             c.add(
                 "cimo.unknown_id",
                 ("rules", i, "mechanism_links", j, "mechanism"),

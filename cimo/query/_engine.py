@@ -7,8 +7,11 @@ delivered. Then no UNLESS item may hold (else it is **blocked**). A rule whose
 conditions hold and that is not blocked **fires** when its mechanisms do, per
 its ``mechanism_mode`` (``together``/``unstated``: all; ``alternatives``: at
 least one), a mechanism firing when it is not taken away and its own
-``requires`` hold. When they never do, the rule **falls through** and its
-OTHERWISE outcomes hold.
+``requires`` hold. A mechanism may require an outcome another mechanism of
+the same rule gives: the rule's mechanisms then fire in sequence, each once
+its requirements are met from outside or by the mechanisms fired before it
+(a fixed point within the rule, :func:`~cimo.query._index.in_order`). When
+they never do, the rule **falls through** and its OTHERWISE outcomes hold.
 
 Each rule is looked at only when an item it waits on comes to hold (the
 index groups rules by what they wait on), so the cost grows with the part of
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from cimo.query._index import RuleIndex
+from cimo.query._index import RuleIndex, in_order
 
 __all__ = ["Run"]
 
@@ -42,8 +45,10 @@ class Run:
         self.need: dict[int, int] = {}
         self.groups: dict[int, set[int]] = {}
         self.reqs: dict[tuple[int, int], int] = {}
+        self.outer: dict[tuple[int, int], int] = {}
         self.state: dict[int, str] = {}
-        self.fired_mechs: dict[int, list[int]] = {}
+        self.fired_mechs: dict[int, dict[int, None]] = {}
+        self.then_of: dict[int, frozenset[str]] = {}
         self.events: list[tuple[int, str]] = []
         self.blocked: list[tuple[int, tuple[str, ...]]] = []
         self.pending: list[int] = []
@@ -144,11 +149,26 @@ class Run:
             return any(possible(k) for k in range(len(mechs)))
         return all(possible(k) for k in range(len(mechs)))
 
-    def try_fire(self, pos: int) -> None:
-        """Fire the rule (or more of its mechanisms) if its mechanisms fire now."""
+    def _in_sequence(self, pos: int) -> list[int]:
+        """The mechanisms of a sequential rule that fire now, in order (within the rule)."""
+        inner = self.idx.sequential[pos].inner
+        mechs, held, removed = self.idx.mechs[pos], self.held, self.removed
+        gives = {o for o in inner if o not in removed}
+        return in_order(mechs, gives, held.__contains__, lambda k: mechs[k].id not in removed)
+
+    def try_fire(self, pos: int, only: int | None = None) -> None:
+        """Fire the rule (or more of its mechanisms) if its mechanisms fire now.
+
+        ``only``: of a rule that has fired, the one mechanism that may fire now.
+        """
         mechs = self.idx.mechs[pos]
-        done = self.fired_mechs.setdefault(pos, [])
-        ready = [k for k in range(len(mechs)) if k not in done and self._mech_fires(pos, k)]
+        done = self.fired_mechs.setdefault(pos, {})
+        if self.state[pos] == _FIRED and only is not None:
+            ready = [only] if only not in done and self._mech_fires(pos, only) else []
+        elif self.state[pos] != _FIRED and pos in self.idx.sequential:
+            ready = [k for k in self._in_sequence(pos) if k not in done]
+        else:
+            ready = [k for k in range(len(mechs)) if k not in done and self._mech_fires(pos, k)]
         rule = self.rules[pos]
         if self.state[pos] != _FIRED:
             alternatives = rule.mechanism_mode == "alternatives"
@@ -162,9 +182,13 @@ class Run:
                 self.reach(target)
             if alternatives and len(ready) < sum(m.id not in self.removed for m in mechs):
                 self.partial.append(pos)
-        then = set(rule.outcomes)
+        if not ready:
+            return
+        then = self.then_of.get(pos)
+        if then is None:  # built once a rule: a rule may fire its mechanisms one at a time
+            then = self.then_of[pos] = frozenset(rule.outcomes)
         for k in ready:
-            done.append(k)
+            done[k] = None
             self.activate(mechs[k].id)
             for o in mechs[k].then:
                 if o in then:
@@ -178,6 +202,23 @@ class Run:
             self.hold(o)
 
     # ------------------------------------------------------------------ the fixed point
+
+    def _looked_at_again(self, pos: int, k: int, item: str, left: int) -> bool:
+        """Whether ``item`` coming to hold (mechanism ``k`` requires it) may fire more of the rule.
+
+        For most rules: when it was the mechanism's last requirement. For a rule
+        with sequential mechanisms also when it is an inner outcome (given from
+        outside) or the last item the mechanism needs from outside.
+        """
+        seq = self.idx.sequential.get(pos)
+        if seq is None:
+            return not left
+        if item in seq.inner:
+            return True
+        key = (pos, k)
+        outer = self.outer.get(key, seq.outer[k]) - 1
+        self.outer[key] = outer
+        return not outer
 
     def drain(self) -> None:
         idx, rules, need, reqs = self.idx, self.rules, self.need, self.reqs
@@ -200,8 +241,12 @@ class Run:
                         self.check(pos)
             for pos, k in idx.requiring.get(item, ()):
                 key = (pos, k)
-                reqs[key] = reqs.get(key, len(idx.mechs[pos][k].requires)) - 1
-                if not reqs[key] and self.state.get(pos) in (_ENABLED, _FIRED, _FALLEN):
+                left = reqs[key] = reqs.get(key, len(idx.mechs[pos][k].requires)) - 1
+                state = self.state.get(pos)
+                if state == _FIRED:
+                    if not left:
+                        self.try_fire(pos, k)
+                elif self._looked_at_again(pos, k, item, left) and state in (_ENABLED, _FALLEN):
                     self.try_fire(pos)
 
     def _outputs(self, pos: int) -> list[str]:

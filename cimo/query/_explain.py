@@ -74,7 +74,8 @@ class Way(CimoModel):
     leads_to: tuple[tuple[str, str], ...] = ()
     """Outcome to outcome inside the configuration, in order ("O1, leading to O2")."""
     chained: tuple[str, ...]
-    """The items it waits on that other rules can produce (followed upstream)."""
+    """The items it waits on that other rules can produce (followed upstream); not an
+    outcome one of its own mechanisms gives another (they fire in sequence)."""
     status: Status
     statement: str | None = None
 
@@ -163,10 +164,21 @@ def _way(
         reduces=rule.reduces,
         otherwise=rule.otherwise,
         leads_to=tuple((s.from_, s.to) for s in rule.outcome_steps),
-        chained=tuple(c for c in needs(rule) if idx.derivable(c)),
+        chained=_chained(idx, pos),
         status=rule.status,
         statement=rule.statement,
     )
+
+
+def _chained(idx: RuleIndex, pos: int) -> tuple[str, ...]:
+    """What the rule waits on that reasoning can make hold: followed upstream.
+
+    An outcome one of its mechanisms gives another (they fire in sequence
+    within the rule) is not waited on.
+    """
+    seq = idx.sequential.get(pos)
+    inside = seq.inside if seq is not None else ()
+    return tuple(c for c in needs(idx.rules[pos]) if c not in inside and idx.derivable(c))
 
 
 class Explanation(Result):
@@ -316,8 +328,8 @@ def explain(
                     "otherwise" if how == "otherwise" else "then" if how == "then" else "feeds"
                 )
                 produces[pos] = []
-                for c in needs(rules[pos]):
-                    if c not in seen_items and idx.derivable(c):
+                for c in _chained(idx, pos):
+                    if c not in seen_items:
                         seen_items.add(c)
                         frontier.append((c, depth + 1))
             if depth_of[pos] == depth and item not in produces[pos]:

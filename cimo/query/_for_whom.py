@@ -247,9 +247,17 @@ class _Sets:
             tied = [m for m in mechs if target in m.then]
         else:  # "fires": the rule's firing feeds the target, whichever mechanisms fire
             tied = []
+        seq = idx.sequential.get(pos)
         if alternatives:
-            return [(m.requires, frozenset([m.id]), none) for m in (tied or mechs)]
-        requires = tuple(dict.fromkeys(r for m in mechs for r in m.requires))
+            return [
+                (*seq.chain(mechs, k), none)  # after the mechanisms giving what it needs
+                if seq is not None and seq.reached[k]
+                else (m.requires, frozenset([m.id]), none)
+                for k, m in enumerate(mechs)
+                if not tied or m in tied
+            ]
+        inside = seq.inside if seq is not None and all(seq.reached) else ()
+        requires = tuple(dict.fromkeys(r for m in mechs for r in m.requires if r not in inside))
         return [(requires, frozenset(m.id for m in mechs), none)]
 
     def of_rule(self, pos: int, how: str, target: str) -> _Search:

@@ -15,14 +15,23 @@ table, one per ``(include_refuted, stated_only)``; the theory is never changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 
 from cimo._util import SideTable, paused_gc
 from cimo.core.index import index_of
 from cimo.model import Rule, Theory
 
-__all__ = ["Mech", "RuleIndex", "clear_cache", "rule_index"]
+__all__ = [
+    "InRule",
+    "Mech",
+    "RuleIndex",
+    "clear_cache",
+    "in_order",
+    "in_rule",
+    "mechanisms_of",
+    "rule_index",
+]
 
 
 @dataclass(frozen=True)
@@ -34,13 +43,134 @@ class Mech:
     then: tuple[str, ...] = ()
 
 
-def _mechs(rule: Rule) -> tuple[Mech, ...]:
+def mechanisms_of(rule: Rule) -> tuple[Mech, ...]:
+    """The rule's mechanisms, each with its own ``requires`` and ``then``."""
     links = {link.mechanism: link for link in rule.mechanism_links}
     out = []
     for m in rule.mechanisms:
         link = links.get(m)
         out.append(Mech(m) if link is None else Mech(m, link.requires, link.then))
     return tuple(out)
+
+
+def in_order(
+    mechs: tuple[Mech, ...],
+    gives: Container[str],
+    met: Callable[[str], bool],
+    usable: Callable[[int], bool],
+) -> list[int]:
+    """The mechanisms of one rule that fire, in firing order (their positions).
+
+    A mechanism fires once each item it ``requires`` is ``met`` (holds) or is
+    an outcome in ``gives`` that a mechanism fired before it gives (its own
+    ``then``): the rule's mechanisms fire in sequence, within the rule. A
+    mechanism that is not ``usable`` (taken away) never fires. One pass over
+    the rule's links.
+
+    >>> steps = (Mech("m1", then=("o1",)), Mech("m2", requires=("o1", "c"), then=("o2",)))
+    >>> in_order(steps, {"o1"}, lambda r: r == "c", lambda k: True)
+    [0, 1]
+    >>> in_order(steps, {"o1"}, lambda r: False, lambda k: True)
+    [0]
+    """
+    waiting: dict[str, list[int]] = {}
+    left: list[int] = []
+    order: list[int] = []
+    for k, m in enumerate(mechs):
+        n = 0
+        for r in dict.fromkeys(m.requires):
+            if not met(r):
+                n += 1
+                waiting.setdefault(r, []).append(k)
+        left.append(n)
+        if not n and usable(k):
+            order.append(k)
+    given: set[str] = set()
+    i = 0
+    while i < len(order):
+        for o in mechs[order[i]].then:
+            if o in gives and o not in given:
+                given.add(o)
+                for j in waiting.get(o, ()):
+                    left[j] -= 1
+                    if not left[j] and usable(j):
+                        order.append(j)
+        i += 1
+    return order
+
+
+@dataclass(frozen=True)
+class InRule:
+    """How the mechanisms of one rule feed each other (a rule with sequential mechanisms).
+
+    A mechanism may ``require`` an outcome another mechanism of the same rule
+    gives ("... (O), this drives people to ... (M)"): it fires after that one,
+    within the rule.
+    """
+
+    inner: frozenset[str]
+    """Outcomes a mechanism of the rule gives that another of its mechanisms requires."""
+    outer: tuple[int, ...]
+    """Per mechanism: how many of its ``requires`` are not inner (come from outside)."""
+    giver: dict[str, int]
+    """Per inner outcome the rule gives itself once what it needs from outside holds:
+    the first mechanism to give it."""
+    reached: tuple[bool, ...]
+    """Per mechanism: whether it fires once what it needs from outside holds (not
+    when it waits, in a loop within the rule, on an inner outcome only another rule gives)."""
+
+    @property
+    def inside(self) -> frozenset[str]:
+        """The inner outcomes the rule gives itself (never waited on from outside)."""
+        return frozenset(self.giver)
+
+    def chain(self, mechs: tuple[Mech, ...], k: int) -> tuple[tuple[str, ...], frozenset[str]]:
+        """What must hold from outside for mechanism ``k`` to fire, and what fires on the way.
+
+        The mechanisms on the way are ``k`` itself and, breadth first, the
+        givers of what it needs. Only for a ``reached`` mechanism. Costs the length of the chain.
+        """
+        queue, seen, outside = [k], {k}, []
+        for j in queue:
+            for r in mechs[j].requires:
+                g = self.giver.get(r) if r in self.inner else None
+                if g is None:
+                    outside.append(r)
+                elif g not in seen:
+                    seen.add(g)
+                    queue.append(g)
+        return tuple(dict.fromkeys(outside)), frozenset(mechs[j].id for j in queue)
+
+
+def in_rule(rule: Rule, mechs: tuple[Mech, ...] | None = None) -> InRule | None:
+    """How the rule's mechanisms feed each other; None when none requires another's outcome.
+
+    >>> from cimo.model import Rule
+    >>> r = Rule.model_validate({"id": "r", "if": ["c"], "because": ["m1", "m2"],
+    ...     "then": ["o1", "o2"], "mechanism_links": [{"mechanism": "m1", "then": ["o1"]},
+    ...     {"mechanism": "m2", "requires": ["o1", "c2"], "then": ["o2"]}]})
+    >>> seq = in_rule(r)
+    >>> mechs = mechanisms_of(r)
+    >>> sorted(seq.inside), seq.chain(mechs, 1)[0], sorted(seq.chain(mechs, 1)[1])
+    (['o1'], ('c2',), ['m1', 'm2'])
+    """
+    if not rule.mechanism_links:
+        return None
+    mechs = mechanisms_of(rule) if mechs is None else mechs
+    outcomes = set(rule.outcomes)
+    own = {o for m in mechs for o in m.then if o in outcomes}
+    inner = frozenset(r for m in mechs for r in m.requires if r in own)
+    if not inner:
+        return None
+    reached = [False] * len(mechs)
+    giver: dict[str, int] = {}
+    for k in in_order(mechs, inner, lambda r: r not in inner, lambda k: True):
+        reached[k] = True
+        for o in mechs[k].then:
+            if o in inner:
+                giver.setdefault(o, k)
+    outer = tuple(sum(r not in inner for r in dict.fromkeys(m.requires)) for m in mechs)
+    return InRule(inner, outer, giver, tuple(reached))
 
 
 def _add(table: dict[str, list[int]], key: str, pos: int) -> None:
@@ -132,6 +262,8 @@ class RuleIndex:
     """Set-aside refuted rules that wait on the item or deliver it (WITH)."""
     starters: list[int] = field(default_factory=list)
     """Rules that can fire and wait on no item (``if: any`` with no other condition)."""
+    sequential: dict[int, InRule] = field(default_factory=dict)
+    """Rules one of whose mechanisms requires an outcome another of its mechanisms gives."""
 
     def derivable(self, item: str) -> bool:
         """Whether reasoning can make ``item`` hold (a rule produces it, or something feeds it)."""
@@ -233,9 +365,12 @@ def _index_refuted(idx: RuleIndex, pos: int, rule: Rule) -> None:
 
 
 def _index_rule(idx: RuleIndex, pos: int, rule: Rule) -> None:
-    mechs = _mechs(rule)
+    mechs = mechanisms_of(rule)
     tied = {o for m in mechs for o in m.then}
     idx.mechs.append(mechs)
+    seq = in_rule(rule, mechs)
+    if seq is not None:
+        idx.sequential[pos] = seq
     idx.free_then.append(tuple(o for o in rule.outcomes if o not in tied))
     idx.free_reduces.append(tuple(o for o in rule.reduces if o not in tied))
     required = tuple(dict.fromkeys((*rule.contexts, *rule.modifiers)))

@@ -269,7 +269,7 @@ def _rule_fields(
             # format 2.0 (indices: see make.rule)
             "any_context": st.booleans(),
             "if_any": st.lists(st.lists(_INDEX, min_size=2, max_size=2), max_size=1),
-            "links": st.lists(st.tuples(_INDEX, _INDICES, _INDICES), max_size=2),
+            "links": st.lists(st.tuples(_INDEX, _INDICES, _INDICES, _optional(_INDEX)), max_size=2),
             "steps": st.lists(st.tuples(_INDEX, _INDEX), max_size=1),
             "missing_parts": st.lists(_choices(MissingPart), unique=True, max_size=1).map(tuple),
             "actor": _optional(st.sampled_from(_ACTORS)),
@@ -298,7 +298,9 @@ def rules(
 
     Args:
         contexts: Ids that may stand in ``if``/``unless``/``despite``/``if_any`` and a
-            mechanism's ``requires`` (contexts and outcomes).
+            mechanism's ``requires`` (contexts and outcomes); a mechanism may also
+            require an outcome an earlier mechanism of the rule gives, so that the
+            rule's mechanisms fire in sequence.
         interventions: Ids for ``with``.
         mechanisms: Ids for ``because``.
         outcomes: Ids for ``then``/``reduces``/``otherwise``.

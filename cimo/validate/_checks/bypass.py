@@ -31,6 +31,7 @@ from collections.abc import Iterator
 
 from cimo.model import Rule
 from cimo.query import scenario
+from cimo.query._index import in_order, in_rule, mechanisms_of
 from cimo.validate._checks._shared import names
 from cimo.validate._index import Index, can_fire, required
 from cimo.validate._registry import Raw, check
@@ -147,8 +148,10 @@ def _still_gives(b: Rule, a: Rule, held: frozenset[str], u: str, outcome: str, s
         members = frozenset(group)
         if members.isdisjoint(held) and not any(g <= members for g in a_groups):
             return False
-    links = {link.mechanism: link for link in b.mechanism_links}
-    fired = {m for m in b.mechanisms if m not in links or frozenset(links[m].requires) <= held}
+    mechs = mechanisms_of(b)
+    seq = in_rule(b, mechs)
+    inner = seq.inner if seq is not None else frozenset()
+    fired = {mechs[k].id for k in in_order(mechs, inner, held.__contains__, lambda k: True)}
     if b.mechanisms:
         if b.mechanism_mode == "alternatives" and not fired:
             return False

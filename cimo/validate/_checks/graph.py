@@ -11,6 +11,7 @@ import networkx as nx
 from cimo.core.vocabulary import SLOTS
 from cimo.graph import from_successors
 from cimo.model import Rule
+from cimo.query._index import in_rule
 from cimo.validate._checks._shared import names
 from cimo.validate._index import Index
 from cimo.validate._registry import Raw, check
@@ -115,10 +116,16 @@ def _successors(ix: Index) -> dict[str, list[str]]:
 
 
 def _consumed_by(r: Rule) -> list[str]:
-    """What decides whether the rule fires (as :attr:`Index.consumers` indexes it)."""
+    """What decides whether the rule fires (as :attr:`Index.consumers` indexes it).
+
+    Not an outcome one of its mechanisms gives another: they fire in sequence
+    within the rule (:func:`cimo.query._index.in_rule`), which is no loop.
+    """
     refs = [*r.contexts, *r.unless, *r.modifiers]
     refs += [c for group in r.context_groups for c in group]
-    refs += [c for link in r.mechanism_links for c in link.requires]
+    seq = in_rule(r)
+    inside = seq.inside if seq is not None else frozenset()
+    refs += [c for link in r.mechanism_links for c in link.requires if c not in inside]
     return list(dict.fromkeys(refs))
 
 

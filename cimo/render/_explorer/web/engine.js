@@ -130,6 +130,7 @@
       refutedProducers: new Map(),
       refutedNaming: new Map(),
       starters: [],
+      sequential: new Map(),
     };
     for (const [id, kind] of data.kinds) {
       idx.kinds.set(id, kind);
@@ -153,6 +154,10 @@
     const mechs = rule.mechs;
     const tied = new Set(mechs.flatMap((m) => m.then));
     idx.mechs.push(mechs);
+    const seq = rule.mechs.length ? inRule(rule, mechs) : null;
+    if (seq !== null) {
+      idx.sequential.set(pos, seq);
+    }
     idx.freeThen.push(rule.then.filter((o) => !tied.has(o)));
     idx.freeReduces.push(rule.reduces.filter((o) => !tied.has(o)));
     const required = unique([...rule.contexts, ...rule.modifiers]);
@@ -211,6 +216,86 @@
     }
   }
 
+  /**
+   * The mechanisms of one rule that fire, in firing order (cimo.query._index.in_order):
+   * each once what it requires is met, or is an outcome in `gives` that a
+   * mechanism fired before it gives.
+   */
+  function inOrder(mechs, gives, met, usable) {
+    const waiting = new Map();
+    const left = [];
+    const order = [];
+    mechs.forEach((m, k) => {
+      let n = 0;
+      for (const r of unique(m.requires)) {
+        if (!met(r)) {
+          n += 1;
+          push(waiting, r, k);
+        }
+      }
+      left.push(n);
+      if (!n && usable(k)) {
+        order.push(k);
+      }
+    });
+    const given = new Set();
+    for (let i = 0; i < order.length; i++) {
+      for (const o of mechs[order[i]].then) {
+        if (gives.has(o) && !given.has(o)) {
+          given.add(o);
+          for (const j of getList(waiting, o)) {
+            left[j] -= 1;
+            if (!left[j] && usable(j)) {
+              order.push(j);
+            }
+          }
+        }
+      }
+    }
+    return order;
+  }
+
+  /** How a rule's mechanisms feed each other (cimo.query._index.in_rule), or null. */
+  function inRule(rule, mechs) {
+    const outcomes = new Set(rule.then);
+    const own = new Set(mechs.flatMap((m) => m.then).filter((o) => outcomes.has(o)));
+    const inner = new Set(mechs.flatMap((m) => m.requires).filter((r) => own.has(r)));
+    if (!inner.size) {
+      return null;
+    }
+    const reached = mechs.map(() => false);
+    const giver = new Map();
+    for (const k of inOrder(mechs, inner, (r) => !inner.has(r), () => true)) {
+      reached[k] = true;
+      for (const o of mechs[k].then) {
+        if (inner.has(o) && !giver.has(o)) {
+          giver.set(o, k);
+        }
+      }
+    }
+    const outer = mechs.map((m) => unique(m.requires).filter((r) => !inner.has(r)).length);
+    return { inner, outer, giver, reached };
+  }
+
+  /** What mechanism k needs from outside, and the mechanisms firing on the way (InRule.chain). */
+  function chainOf(seq, mechs, k) {
+    const queue = [k];
+    const seen = new Set([k]);
+    const outside = [];
+    for (let i = 0; i < queue.length; i++) {
+      for (const r of mechs[queue[i]].requires) {
+        const g = seq.inner.has(r) ? seq.giver.get(r) : undefined;
+        if (g === undefined) {
+          outside.push(r);
+        } else if (!seen.has(g)) {
+          seen.add(g);
+          queue.push(g);
+        }
+      }
+    }
+    return [unique(outside), queue.map((j) => mechs[j].id)];
+  }
+
   function derivable(idx, item) {
     return idx.producers.has(item) || idx.fallbacks.has(item) || idx.fedBy.has(item);
   }
@@ -230,8 +315,10 @@
       this.need = new Map();
       this.groups = new Map();
       this.reqs = new Map();
+      this.outer = new Map();
       this.state = new Map();
       this.firedMechs = new Map();
+      this.thenOf = new Map();
       this.events = [];
       this.blocked = [];
       this.pending = [];
@@ -354,16 +441,50 @@
       return mechs.every(possible);
     }
 
-    tryFire(pos) {
+    inSequence(pos) {
+      const inner = this.idx.sequential.get(pos).inner;
+      const mechs = this.idx.mechs[pos];
+      const gives = new Set([...inner].filter((o) => !this.removed.has(o)));
+      return inOrder(
+        mechs,
+        gives,
+        (r) => this.held.has(r),
+        (k) => !this.removed.has(mechs[k].id),
+      );
+    }
+
+    lookedAtAgain(pos, k, item, left) {
+      const seq = this.idx.sequential.get(pos);
+      if (seq === undefined) {
+        return !left;
+      }
+      if (seq.inner.has(item)) {
+        return true;
+      }
+      const key = pos + ":" + k;
+      const outer = (this.outer.has(key) ? this.outer.get(key) : seq.outer[k]) - 1;
+      this.outer.set(key, outer);
+      return !outer;
+    }
+
+    tryFire(pos, only) {
       const mechs = this.idx.mechs[pos];
       if (!this.firedMechs.has(pos)) {
-        this.firedMechs.set(pos, []);
+        this.firedMechs.set(pos, new Set());
       }
       const done = this.firedMechs.get(pos);
-      const ready = [];
-      for (let k = 0; k < mechs.length; k++) {
-        if (!done.includes(k) && this.mechFires(pos, k)) {
-          ready.push(k);
+      let ready = [];
+      if (this.state.get(pos) === FIRED && only !== undefined) {
+        if (!done.has(only) && this.mechFires(pos, only)) {
+          ready.push(only);
+        }
+      } else if (this.state.get(pos) !== FIRED && this.idx.sequential.has(pos)) {
+        ready = this.inSequence(pos).filter((k) => !done.has(k));
+      } else {
+        for (let k = 0; k < mechs.length; k++) {
+          if (!done.has(k) && this.mechFires(pos, k)) {
+            ready.push(k);
+          }
         }
       }
       const rule = this.rules[pos];
@@ -385,9 +506,15 @@
           this.partial.push(pos);
         }
       }
-      const then = new Set(rule.then);
+      if (!ready.length) {
+        return;
+      }
+      if (!this.thenOf.has(pos)) {
+        this.thenOf.set(pos, new Set(rule.then));
+      }
+      const then = this.thenOf.get(pos);
       for (const k of ready) {
-        done.push(k);
+        done.add(k);
         this.activate(mechs[k].id);
         for (const o of mechs[k].then) {
           if (then.has(o)) {
@@ -438,8 +565,14 @@
           const left = this.reqsLeft(pos, k) - 1;
           this.reqs.set(pos + ":" + k, left);
           const state = this.state.get(pos);
-          if (!left && (state === ENABLED || state === FIRED || state === FALLEN)) {
-            this.tryFire(pos);
+          if (state === FIRED) {
+            if (!left) {
+              this.tryFire(pos, k);
+            }
+          } else if (this.lookedAtAgain(pos, k, item, left)) {
+            if (state === ENABLED || state === FALLEN) {
+              this.tryFire(pos);
+            }
           }
         }
       }
@@ -847,10 +980,19 @@
       } else {
         tied = [];
       }
+      const seq = idx.sequential.get(pos);
       if (alternatives) {
-        return (tied.length ? tied : mechs).map((m) => [m.requires, [m.id], []]);
+        const out = [];
+        mechs.forEach((m, k) => {
+          if (!tied.length || tied.includes(m)) {
+            const reached = seq !== undefined && seq.reached[k];
+            out.push(reached ? [...chainOf(seq, mechs, k), []] : [m.requires, [m.id], []]);
+          }
+        });
+        return out;
       }
-      const requires = unique(mechs.flatMap((m) => m.requires));
+      const inside = seq !== undefined && seq.reached.every(Boolean) ? seq.giver : new Map();
+      const requires = unique(mechs.flatMap((m) => m.requires.filter((r) => !inside.has(r))));
       return [[requires, mechs.map((m) => m.id), []]];
     }
 
