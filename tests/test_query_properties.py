@@ -69,7 +69,8 @@ def _enrich_rule(
         if draw(st.integers(0, 3)):
             # often after an earlier mechanism: it needs an outcome that one gives
             given = [o for k in links for o in k["then"] if o in rule.outcomes]
-            after = (draw(st.sampled_from(given)),) if given and draw(st.booleans()) else ()
+            chained: bool = bool(given) and draw(st.booleans())
+            after = (draw(st.sampled_from(given)),) if chained else ()
             requires = (*_some(draw, items, 1 if after else 2), *after)
             then = _some(draw, results, 1)
             if not then and rule.outcomes and draw(st.booleans()):  # an outcome to go on from
