@@ -41,7 +41,6 @@ from cimo.core._base import (
     JSON_OR_ID,
     LIST,
     NESTED,
-    NESTED_WORDING,
     PLAIN,
     RECORDS,
     WORDING,
@@ -73,6 +72,8 @@ from cimo.core.nodes import Component, Context, Facets, Intervention, Mechanism,
 from cimo.core.records import (
     Annotation,
     AttributeValue,
+    Evidence,
+    Iteration,
     MechanismLink,
     OutcomeStep,
     Participant,
@@ -80,6 +81,7 @@ from cimo.core.records import (
     Relation,
     RelationEnd,
     Segment,
+    Source,
     Theme,
 )
 from cimo.core.structure import STRUCTURAL_CODES, structural_errors
@@ -159,35 +161,6 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------- rules
-
-
-class Evidence(CimoModel):
-    """Where a rule comes from, and what that source does to it.
-
-    >>> Evidence(source="lexis-2011", locator="Table S2", stance="supports",
-    ...          kind="realist-synthesis").stance
-    'supports'
-    """
-
-    source: Annotated[Id | None, NESTED] = None
-    """The id of a :class:`Source` of the theory."""
-    locator: Annotated[str | None, NESTED] = None
-    """Page, table, line or timestamp within the source."""
-    quote: Annotated[str | None, NESTED] = None
-    """The excerpt, verbatim."""
-    kind: Annotated[Id | None, NESTED] = None
-    """realist-evaluation (primary), realist-synthesis (secondary), focus-group, interview, ..."""
-    stance: Annotated[EvidenceStance | None, NESTED] = None
-    """supports, refutes or refines the rule (a witness), or ``source`` (it only says
-    where the rule comes from). No default: None when the encoder did not say."""
-    participant: Annotated[str | None, NESTED] = None
-    """Who said it: the id of a declared :class:`Participant` (whose attributes then
-    apply), or free text (a role or pseudonym: 'former service-user')."""
-    incidence: Annotated[Annotated[int, Field(ge=0)] | None, NESTED] = None
-    """How many participants (or sources) said it."""
-    intensity: Annotated[Intensity | None, NESTED] = None
-    """How strongly it was said: low, moderate or high."""
-    note: Annotated[str | None, NESTED_WORDING] = None
 
 
 # The file shapes of ``if`` (a list of ids, or ``any``) and ``because`` (ids or objects).
@@ -408,73 +381,6 @@ class Link(CimoModel):
     outcome: Annotated[Id, EDGES]
     context: Annotated[Id, EDGES]
     note: Annotated[str | None, WORDING] = None
-
-
-# --------------------------------------------------------------------------- provenance
-
-
-class Source(CimoModel):
-    """A study, document or data set that evidence comes from, and how the review appraised it.
-
-    The bibliographic fields are those a reference manager keeps (named as in
-    CSL-JSON), so sources come in from Zotero, EndNote or Mendeley and go back
-    out as BibTeX or CSL-JSON (:mod:`cimo.exchange.references`). The appraisal
-    follows realist synthesis (RAMESES item 8, Wong et al. 2013; Dada et al.
-    2023): each of ``relevance``, ``richness`` and ``rigour`` is ``high``,
-    ``moderate`` or ``low``, with a note saying why. Evidence summaries show
-    it and can leave out evidence from sources rated below a level
-    (:func:`cimo.query.evidence`).
-
-    >>> s = Source(id="wong-2013", citation="Wong et al. (2013)", rigour="high",
-    ...            relevance="moderate", relevance_note="synthesis standards, not a trial")
-    >>> s.appraisal("rigour"), s.appraisal("richness")
-    ('high', None)
-    """
-
-    id: Annotated[Id, NESTED]
-    citation: Annotated[Label, NESTED_WORDING]
-    """The reference as the theory prints it."""
-    type: Annotated[Id | None, NESTED] = None
-    """The kind of source, as a CSL item type: ``article-journal``, ``book``, ``chapter``,
-    ``report``, ``thesis``, ``webpage``, ``interview``, ``dataset``, ..."""
-    authors: Annotated[tuple[Label, ...], NESTED] = ()
-    """The authors in order, each ``Family, Given`` (an organisation: its name alone)."""
-    title: Annotated[str | None, NESTED] = None
-    container: Annotated[str | None, NESTED] = None
-    """Where it appeared: the journal, the book of a chapter, the website."""
-    year: Annotated[int | None, NESTED] = None
-    volume: Annotated[str | None, NESTED] = None
-    issue: Annotated[str | None, NESTED] = None
-    pages: Annotated[str | None, NESTED] = None
-    """The page range (``372-397``) or article number."""
-    publisher: Annotated[str | None, NESTED] = None
-    doi: Annotated[str | None, NESTED] = None
-    """The DOI (``10.1108/MHRJ-12-2020-0094``); sources are matched by it on import."""
-    url: Annotated[str | None, NESTED] = None
-    relevance: Annotated[Appraisal | None, NESTED] = None
-    """Can the source contribute to building or testing the programme theory?"""
-    relevance_note: Annotated[str | None, NESTED_WORDING] = None
-    """Why: the judgement behind ``relevance``."""
-    richness: Annotated[Appraisal | None, NESTED] = None
-    """How much the source says about contexts and mechanisms (thick, explanatory data)
-    rather than outcomes alone."""
-    richness_note: Annotated[str | None, NESTED_WORDING] = None
-    rigour: Annotated[Appraisal | None, NESTED] = None
-    """Is the method that produced the data credible and trustworthy?"""
-    rigour_note: Annotated[str | None, NESTED_WORDING] = None
-
-    def appraisal(self, criterion: AppraisalCriterion) -> Appraisal | None:
-        """The rating on one criterion (``relevance``, ``richness`` or ``rigour``), or None."""
-        value: Appraisal | None = getattr(self, criterion)
-        return value
-
-
-class Iteration(CimoModel):
-    """One iteration of a programme theory (theories are refined in iterations)."""
-
-    number: Annotated[Annotated[int, Field(ge=1)], NESTED]
-    label: Annotated[Label, NESTED_WORDING]
-    description: Annotated[str | None, NESTED_WORDING] = None
 
 
 # --------------------------------------------------------------------------- settings
