@@ -104,10 +104,12 @@ def test_initial_and_refined_programme_theory_are_the_two_iterations(wfg_report:
         (figure,) = [b for b in section.blocks if isinstance(b, Figure)]
         assert figure.diagram.name == "map"
         (table,) = _tables(section, "cmoc")
-        assert [r[1][0] for r in table.rows] == rules
+        at = table.columns.index("Rule")
+        assert [r[at][0] for r in table.rows] == rules
         assert table.columns[-1] == "Illustrative quotes"
     (table,) = _tables(refined, "cmoc")
-    quotes = {r[1][0]: _text(r[-1]) for r in table.rows}
+    at = table.columns.index("Rule")
+    quotes = {r[at][0]: _text(r[-1]) for r in table.rows}
     assert quotes["work-supports-recovery"].startswith("“The main goal should be to help")
     assert "walker-mhrj" in quotes["work-supports-recovery"]
     assert quotes["retain"] == ""
