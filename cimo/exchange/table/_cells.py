@@ -377,3 +377,26 @@ def write_cells(
         writer.writerows([protect(cell) for cell in row] for row in table.rows)
         return atomic_write(file, buffer.getvalue())
     return atomic_write(file, xlsx_bytes(table.headers, table.rows, file, sheet))
+
+
+def frame_table(frame: Any) -> Table:
+    """The cells of a pandas DataFrame (duck-typed: pandas is not imported here)."""
+    rows = tuple(
+        tuple(_frame_text(value) for value in row)
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return Table(
+        headers=tuple(str(c).strip() for c in frame.columns),
+        rows=rows,
+        header_row=0,
+        file="DataFrame",
+    )
+
+
+def _frame_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None, NaN
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return "" if text in ("nan", "NaT", "<NA>") else text.strip()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypedDict, Unpack, get_args
 
@@ -21,14 +21,27 @@ from pydantic import ValidationError
 from cimo._util import ReadableIds as _Ids
 from cimo._util import did_you_mean, paused_gc
 from cimo._util import readable_slug as _slug
-from cimo.core._base import ID_PATTERN
 from cimo.core.data import invalid_theory_error
 from cimo.core.migrate import theme_id, theme_records
 from cimo.core.source import TableSource, register_table
-from cimo.core.vocabulary import EvidenceStance, NodeKind, RelationType, Status
+from cimo.core.vocabulary import EvidenceStance, NodeKind, Status
 from cimo.errors import UsageError
-from cimo.exchange.table._cells import Table, raise_problems, read_cells
+from cimo.exchange.table._cells import Table, frame_table, raise_problems, read_cells
 from cimo.exchange.table._evidence import parse_evidence
+from cimo.exchange.table._layout import (
+    NONE,
+    OR,
+    STATUS_WORDS,
+    TAG,
+    bold_names,
+    first_of,
+    heading_rows,
+    is_id,
+    plain,
+    split_cell,
+    theme_text,
+)
+from cimo.exchange.table._links import Cells, Where, row_links, rule_relations
 from cimo.exchange.table._roles import (
     ROLE_OF_KEYWORD,
     SLOT_OF_ROLE,
@@ -49,7 +62,7 @@ from cimo.model import (
     Theory,
 )
 
-__all__ = ["TableOptions", "TableWarning", "read_table", "table_to_theory", "theme_text"]
+__all__ = ["TableOptions", "TableWarning", "read_table", "table_to_theory"]
 
 
 class TableWarning(UserWarning):
@@ -162,35 +175,8 @@ def read_table(
     return table_to_theory(cells, **options)
 
 
-def frame_table(frame: Any) -> Table:
-    """The cells of a pandas DataFrame (duck-typed: pandas is not imported here)."""
-    rows = tuple(
-        tuple(_frame_text(value) for value in row)
-        for row in frame.itertuples(index=False, name=None)
-    )
-    return Table(
-        headers=tuple(str(c).strip() for c in frame.columns),
-        rows=rows,
-        header_row=0,
-        file="DataFrame",
-    )
-
-
-def _frame_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):  # None, NaN
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    return "" if text in ("nan", "NaT", "<NA>") else text.strip()
-
-
 # --------------------------------------------------------------------------- text helpers
 
-BOLD = re.compile(r"<b>(.*?)</b>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"</?b>", re.IGNORECASE)
-_TRAILING = re.compile(r"(?:[\s,;:.]|\b(?:and|or)\b)+$", re.IGNORECASE)
-_LEADING = re.compile(r"^[\s,;:.]+")
 _NODE_CLASS: Mapping[NodeKind, type[Any]] = {
     "context": Context,
     "intervention": Intervention,
@@ -210,74 +196,7 @@ _FIELD_ROLE: Mapping[str, Role] = {
 }
 
 
-def _split(cell: str, separator: str) -> list[str]:
-    parts = cell.replace("\r\n", "\n").split("\n")
-    if separator:
-        parts = [p for part in parts for p in part.split(separator)]
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _bold_names(cell: str) -> list[str] | None:
-    """The bold words of a mechanism cell, or ``None`` when the markup is broken."""
-    names = []
-    for span in BOLD.findall(cell):
-        name = _LEADING.sub("", _TRAILING.sub("", span.strip()))
-        names.append(re.sub(r"\s+", " ", name))
-    if not names or not all(names) or len(_TAG.findall(cell)) != 2 * len(names):
-        return None
-    return names
-
-
-def _plain(cell: str) -> str:
-    return re.sub(r"[ \t]+", " ", _TAG.sub("", cell)).strip()
-
-
-def _first(values: Sequence[str] | None) -> str | None:
-    return values[0] if values else None
-
-
 # --------------------------------------------------------------------------- the reader
-
-_Cells = dict[Role, list[str]]
-_Where = tuple[int | None, int | None]
-_NONE = frozenset({"-", "–", "—", "n/a", "na", "none"})
-_OR = frozenset({"or", "OR", "Or"})
-_HEADING = re.compile(
-    r"^(?P<label>(?:theme|group|section|part|domain|category|cluster)\s+[\w.]{1,6})"
-    r"\s*[:.–—-]\s+(?P<text>\S.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
-_STATUS_WORDS: Mapping[str, Status] = {
-    **{s: s for s in get_args(Status)},
-    "hypothesized": "hypothesised",
-    "hypothesis": "hypothesised",
-    "tentative": "hypothesised",
-    "confirmed": "supported",
-    "support": "supported",
-    "refine": "refined",
-    "refuted": "refuted",
-    "rejected": "refuted",
-    "disconfirmed": "refuted",
-}
-_RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
-
-
-def theme_text(text: str) -> tuple[str, str | None]:
-    """The label of a theme heading and the label printed before it.
-
-    >>> theme_text("Theme 1: Making space to talk")
-    ('Making space to talk', 'Theme 1')
-    >>> theme_text("Reducing mental ill-health: Prevention")
-    ('Reducing mental ill-health: Prevention', None)
-    """
-    found = _HEADING.match(text.strip())
-    if found is None:
-        return text.strip(), None
-    return found["text"].strip(), found["label"]
-
-
-def _is_id(text: str) -> bool:
-    return re.fullmatch(ID_PATTERN, text) is not None
 
 
 class _Reader:
@@ -302,14 +221,14 @@ class _Reader:
         self.ids = _Ids()
         self.node_ids: dict[tuple[str | None, ...], str] = {}
         self.nodes: list[Node] = []
-        self.node_origin: list[_Where] = []
-        self.link_origin: list[_Where] = []
+        self.node_origin: list[Where] = []
+        self.link_origin: list[Where] = []
         self.sources: dict[str, Source] = {}
         source = options.get("source")
         if source is not None:
             self.sources[source.id] = source
         self.relations: list[dict[str, Any]] = []
-        self.relation_origin: list[_Where] = []
+        self.relation_origin: list[Where] = []
         self.rows: list[int] = []  # the table row of each rule
         self.fragments: list[str] = []
 
@@ -318,12 +237,14 @@ class _Reader:
 
     def theory(self, options: TableOptions) -> Theory:
         """Read the table; raise every problem found, or return the theory."""
-        headings = self.headings()
+        headings = heading_rows(self.table, self.roles)
         self.rows = [i for i in range(len(self.table.rows)) if i not in headings]
         values = {i: self.row_values(i) for i in self.rows}
         rule_ids = {i: self.rule_id(i, values[i]) for i in self.rows}
         slots = {i: self.row_refs(i, values[i]) for i in self.rows}
-        links = self.links(values, slots)
+        links, self.link_origin = row_links(
+            self.rows, values, slots, self.by_label, self.where.get("links"), self.problem
+        )
         themes: dict[str, str] = {}
         theme_labels: dict[str, str | None] = {}
         rules = []
@@ -332,14 +253,17 @@ class _Reader:
             if i in headings:
                 heading = headings[i]
                 continue
-            theme = _first(values[i].get("theme")) or heading
+            theme = first_of(values[i].get("theme")) or heading
             theme_ref = None
             if theme is not None:
                 label, printed = theme_text(theme)
                 theme_ref = theme_id(label, themes)
                 theme_labels.setdefault(label, printed)
             rules.append(self.rule(i, rule_ids[i], values[i], slots[i], theme_ref))
-        self.read_relations(values, rule_ids)
+        if "relations" in self.where:
+            self.relations, self.relation_origin = rule_relations(
+                self.rows, values, rule_ids, self.by_label, self.where["relations"], self.problem
+            )
         records = [
             {
                 **record,
@@ -367,35 +291,11 @@ class _Reader:
         register_table(theory, TableSource(self.table.file, self.table.sheet, rows))
         return theory
 
-    def headings(self) -> dict[int, str]:
-        """The theme-heading rows: one value, merged across the row or in the first column.
-
-        A lone value in a first column of node values is a rule with one part;
-        in a first column of row IDs, a heading only when it reads like one
-        ("Theme 2: ...", or three words or more).
-        """
-        first = self.roles[0] if self.roles else "ignore"
-        merged = set(self.table.merged_rows)
-        found: dict[int, str] = {}
-        for i, row in enumerate(self.table.rows):
-            filled = [j for j, cell in enumerate(row) if cell]
-            if len(filled) != 1 or len(row) < 2:
-                continue
-            text = _plain(row[filled[0]])
-            reads_as_heading = (
-                first not in ("id", "rule") or _HEADING.match(text) or len(text.split()) > 2
-            )
-            if self.table.row_number(i) in merged or (
-                filled[0] == 0 and first not in SLOT_OF_ROLE and reads_as_heading
-            ):
-                found[i] = text
-        return found
-
     # Pass 1: values of every cell, the row IDs, and every outcome text (contexts worded
     # like an outcome are that outcome: a chain).
 
-    def row_values(self, i: int) -> _Cells:
-        cells: _Cells = {}
+    def row_values(self, i: int) -> Cells:
+        cells: Cells = {}
         for j, role in enumerate(self.roles):
             if role != "ignore":
                 cells.setdefault(role, []).extend(self.cell_values(i, j, role))
@@ -407,9 +307,9 @@ class _Reader:
         if role == "id" and cell:
             self.row_label(i, j, cell)
         if role in ("id", "rule", "theme", "status", "actor"):
-            return [_plain(cell)] if cell else []
+            return [plain(cell)] if cell else []
         if role not in ("mechanism", "reasoning", "resource"):
-            cell = _plain(cell) if _TAG.search(cell) and _bold_names(cell) else cell
+            cell = plain(cell) if TAG.search(cell) and bold_names(cell) else cell
         parts = self.split(cell, i, j, role)
         if role in ("evidence", "mechanism", "reasoning", "resource"):
             return parts  # entries may repeat; a mechanism repeated is checked as a node
@@ -419,25 +319,14 @@ class _Reader:
         return list(dict.fromkeys(parts))
 
     def split(self, cell: str, i: int, j: int, role: Role) -> list[str]:
-        r"""The values of a cell: one per line, or per separator (``\\`` escapes it)."""
-        lines = cell.replace("\r\n", "\n").split("\n")
-        sep = self.separator
-        if not sep:
-            return [p.strip() for p in lines if p.strip()]
-        parts: list[str] = []
-        for line in lines:
-            pieces = re.split(rf"(?<!\\){re.escape(sep)}", line)
-            pieces = [p.replace("\\" + sep, sep).strip() for p in pieces]
-            if len(pieces) > 1 and role not in ("evidence", "relations", "links"):
-                for piece in pieces[1:]:
-                    if piece[:1].islower():
-                        self.fragments.append(
-                            f"{self.table.error('', row=i, column=j)}".rstrip(": ")
-                            + f": splitting on {sep!r} left {piece[:40]!r}, which starts in "
-                            "lower case; if the cell is prose, leave out the separator"
-                        )
-                        break
-            parts.extend(p for p in pieces if p)
+        parts, fragments = split_cell(cell, self.separator, role)
+        if fragments:
+            where = f"{self.table.error('', row=i, column=j)}".rstrip(": ")
+            self.fragments.extend(
+                f"{where}: splitting on {self.separator!r} left {piece[:40]!r}, which starts "
+                "in lower case; if the cell is prose, leave out the separator"
+                for piece in fragments
+            )
         return parts
 
     def warn_fragments(self) -> None:
@@ -459,8 +348,8 @@ class _Reader:
 
     # Pass 2: ids (rules first, then nodes in order of first appearance).
 
-    def rule_id(self, i: int, cells: _Cells) -> str:
-        given = _first(cells.get("rule"))
+    def rule_id(self, i: int, cells: Cells) -> str:
+        given = first_of(cells.get("rule"))
         if given:
             if given in self.ids.used:
                 self.problem(
@@ -469,7 +358,7 @@ class _Reader:
                     i,
                     self.where["rule"],
                 )
-            elif not _is_id(given):
+            elif not is_id(given):
                 self.problem(
                     f"{given!r} is not a rule id: use letters, digits, '-', '_' and '.' "
                     f"(e.g. {_slug(given, 'rule')!r})",
@@ -478,7 +367,7 @@ class _Reader:
                 )
             else:
                 return self.ids.take(given)
-        label = _first(cells.get("id"))
+        label = first_of(cells.get("id"))
         if label:
             base = _slug(label, "row")
             base = base if base[0].isalpha() else f"row-{base}"
@@ -488,8 +377,8 @@ class _Reader:
             base = f"row-{self.table.row_number(i)}"
         return self.ids.take(base)
 
-    def row_refs(self, i: int, cells: _Cells) -> _Cells:
-        refs: _Cells = {"mechanism": []}
+    def row_refs(self, i: int, cells: Cells) -> Cells:
+        refs: Cells = {"mechanism": []}
         for j, role in enumerate(self.roles):
             if j == self.mechanism_column:
                 refs["mechanism"] = self.mechanisms(i, cells)
@@ -520,7 +409,7 @@ class _Reader:
         kind: NodeKind,
         label: str,
         extra: dict[str, Any],
-        where: _Where,
+        where: Where,
     ) -> str:
         ident = self.node_ids.get(key)
         if ident is None:
@@ -529,12 +418,12 @@ class _Reader:
             self.node_origin.append(where)
         return ident
 
-    def mechanisms(self, i: int, cells: _Cells) -> list[str]:
+    def mechanisms(self, i: int, cells: Cells) -> list[str]:
         """The mechanisms of a row: named in the mechanism column, else by the response."""
         named = self.naming_role
         if named is None:
             return []
-        values = [v for v in cells.get(named, ()) if v not in _OR]
+        values = [v for v in cells.get(named, ()) if v not in OR]
         j = self.where[named]
         parallel: dict[str, list[str | None]] = {}
         roles: tuple[Role, ...] = ("resource", "reasoning")
@@ -542,12 +431,12 @@ class _Reader:
             field = str(role)
             if role not in self.where:
                 continue
-            given = [v for v in cells.get(role, ()) if v not in _OR]
+            given = [v for v in cells.get(role, ()) if v not in OR]
             if role == named:
-                parallel[field] = [_plain(v) for v in given]
+                parallel[field] = [plain(v) for v in given]
             elif len(values) <= 1:
                 text = "\n".join(given).strip()
-                parallel[field] = [None if text.casefold() in _NONE or not text else text]
+                parallel[field] = [None if text.casefold() in NONE or not text else text]
             elif len(given) != len(values) and given:
                 self.problem(
                     f"this row names {len(values)} mechanisms in column "
@@ -557,12 +446,12 @@ class _Reader:
                     self.where[role],
                 )
             else:
-                parallel[field] = [None if v.casefold() in _NONE else v for v in given]
+                parallel[field] = [None if v.casefold() in NONE else v for v in given]
         found: list[str] = []
         for k, value in enumerate(values):
             extra = {f: v[k] for f, v in parallel.items() if k < len(v) and v[k] is not None}
-            if _TAG.search(value):
-                names = _bold_names(value)
+            if TAG.search(value):
+                names = bold_names(value)
                 if names is None:
                     self.problem(
                         "the bold markup is broken: every <b> needs a </b> around some words",
@@ -570,7 +459,7 @@ class _Reader:
                         j,
                     )
                     continue
-                extra = {"description": value, "reasoning": _plain(value), **extra}
+                extra = {"description": value, "reasoning": plain(value), **extra}
                 for name in names:
                     key = ("marked", value, name, extra.get("resource"), extra["reasoning"])
                     found.append(self.make(key, "mechanism", name, dict(extra), (i, j)))
@@ -580,33 +469,33 @@ class _Reader:
         self.check_repeats(i, j, found)
         return list(dict.fromkeys(found))
 
-    def alternatives(self, cells: _Cells) -> bool:
+    def alternatives(self, cells: Cells) -> bool:
         return any(
-            v in _OR for r in ("mechanism", "reasoning", "resource") for v in cells.get(r, ())
+            v in OR for r in ("mechanism", "reasoning", "resource") for v in cells.get(r, ())
         )
 
     # The rule of one row.
 
     def rule(
-        self, i: int, ident: str, cells: _Cells, refs: _Cells, theme: str | None
+        self, i: int, ident: str, cells: Cells, refs: Cells, theme: str | None
     ) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": ident,
-            "source_label": _first(cells.get("id")),
+            "source_label": first_of(cells.get("id")),
             "theme": theme,
-            "actor": _first(cells.get("actor")),
+            "actor": first_of(cells.get("actor")),
             "evidence": self.evidence(i),
             **{slot.attr: tuple(refs.get(role, ())) for role, slot in SLOT_OF_ROLE.items()},
         }
         if self.alternatives(cells):
             data["mechanism_mode"] = "alternatives"
-        status = _first(cells.get("status"))
+        status = first_of(cells.get("status"))
         if status:
-            known = _STATUS_WORDS.get(status.strip().casefold())
+            known = STATUS_WORDS.get(status.strip().casefold())
             if known is None:
                 self.problem(
                     f"the status {status!r} is not one cimo knows"
-                    + did_you_mean(status.casefold(), _STATUS_WORDS)
+                    + did_you_mean(status.casefold(), STATUS_WORDS)
                     + f"; write one of {', '.join(get_args(Status))}",
                     i,
                     self.where["status"],
@@ -647,80 +536,11 @@ class _Reader:
 
     def source(self, text: str) -> str:
         """The id of the source an evidence line names, declared on first sight."""
-        ident = text if _is_id(text) else _slug(text, "source")
+        ident = text if is_id(text) else _slug(text, "source")
         known = self.sources.get(ident)
         if known is None:
             self.sources[ident] = Source(id=ident, citation=text)
         return ident
-
-    def read_relations(self, values: dict[int, _Cells], rule_ids: dict[int, str]) -> None:
-        """``TYPE TARGET`` lines of the relations column: from this row's rule to TARGET."""
-        if "relations" not in self.where:
-            return
-        j = self.where["relations"]
-        known = set(rule_ids.values())
-        for i in self.rows:
-            for line in values[i].get("relations", ()):
-                kind, _, target = line.partition(" ")
-                target = target.strip()
-                if target in self.by_label and target not in known:
-                    target = rule_ids[self.by_label[target]]
-                if kind not in _RELATION_TYPES or not target:
-                    self.problem(
-                        f"the relation {line!r} is not 'TYPE RULE'; TYPE is one of "
-                        f"{', '.join(_RELATION_TYPES)}"
-                        + (did_you_mean(kind, _RELATION_TYPES) if kind else ""),
-                        i,
-                        j,
-                    )
-                    continue
-                self.relations.append({"type": kind, "from": rule_ids[i], "to": target})
-                self.relation_origin.append((i, j))
-
-    # Pass 3: links between rows ("this row's context is row N's outcome").
-
-    def links(self, values: dict[int, _Cells], slots: dict[int, _Cells]) -> list[Link]:
-        links: dict[tuple[str, str], Link] = {}
-        for i in self.rows:
-            for ref in values[i].get("links", ()):
-                pair = self.link(i, ref, slots)
-                if pair is not None and pair not in links:
-                    links[pair] = Link(outcome=pair[0], context=pair[1])
-                    self.link_origin.append((i, self.where["links"]))
-        return list(links.values())
-
-    def link(self, i: int, ref: str, slots: dict[int, _Cells]) -> tuple[str, str] | None:
-        j = self.where["links"]
-        target = self.by_label.get(ref)
-        if target is None:
-            self.problem(
-                f"the link names row ID {ref!r}, which no row has"
-                + did_you_mean(ref, self.by_label)
-                + "; a Links cell holds the IDs of the rows whose outcome is this "
-                "row's context",
-                i,
-                j,
-            )
-            return None
-        produced, contexts = slots[target].get("outcome", []), slots[i].get("context", [])
-        if len(produced) != 1 or len(contexts) != 1:
-            self.problem(
-                f"the link to row {ref!r} needs one outcome there and one context here "
-                f"(found {len(produced)} and {len(contexts)}); split the rows, or join "
-                "the nodes by hand with cimo.Link",
-                i,
-                j,
-            )
-            return None
-        if produced[0] == contexts[0]:
-            self.problem(
-                f"this row's context is worded exactly like row {ref!r}'s outcome, so the "
-                "two are already one node (a chain); leave the Links cell empty",
-                i,
-                j,
-            )
-            return None
-        return produced[0], contexts[0]
 
     # The theory, and its structural problems located in the table.
 
@@ -752,7 +572,7 @@ class _Reader:
                 self.problem(p.message + (f" ({p.hint})" if p.hint else ""), *self.locate(p.loc))
             return None
 
-    def locate(self, loc: tuple[str | int, ...]) -> _Where:
+    def locate(self, loc: tuple[str | int, ...]) -> Where:
         """The data row and column of a location in the theory document."""
         if len(loc) < 2 or not isinstance(loc[1], int):
             return None, None

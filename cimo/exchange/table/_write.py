@@ -13,7 +13,7 @@ from cimo.core.index import index_of
 from cimo.errors import UsageError
 from cimo.exchange.table._cells import Table, write_cells
 from cimo.exchange.table._evidence import evidence_line
-from cimo.exchange.table._read import BOLD, _plain, theme_text
+from cimo.exchange.table._layout import BOLD, plain, theme_text
 from cimo.exchange.table._roles import HEADERS, ROLES, SLOT_OF_ROLE, Role
 from cimo.model import Mechanism, Rule, Theory
 
@@ -139,7 +139,7 @@ def _marked(m: Mechanism) -> bool:
 
 def _reasoning(m: Mechanism) -> str | None:
     """The reasoning a Response column must carry (not the one its bold sentence gives)."""
-    if _marked(m) and m.reasoning == _plain(m.description or ""):
+    if _marked(m) and m.reasoning == plain(m.description or ""):
         return None
     return m.reasoning
 
