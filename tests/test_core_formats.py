@@ -33,8 +33,14 @@ def test_each_literal_names_exactly_its_rows(
 
 
 def test_names_are_unique_within_a_kind_and_suffixes_are_lower_case() -> None:
-    keys = [(f.kind, f.name) for f in fmts.FORMATS]
+    # A name means one format among those of a kind that hold one content (a Word
+    # document is a CMO table for `cimo table` and a realist report for `cimo report`).
+    keys = [(f.kind, f.content, f.name) for f in fmts.FORMATS]
     assert len(keys) == len(set(keys))
+    # the kinds looked up by name alone (verify_format) hold each name once
+    for kind in ("theory", "exchange", "table", "image", "references"):
+        named = [f.name for f in fmts.select(kind=kind)]
+        assert len(named) == len(set(named)), kind
     for f in fmts.FORMATS:
         assert f.suffixes and all(s.startswith(".") and s == s.lower() for s in f.suffixes)
         assert f.readable or f.writable
@@ -95,6 +101,7 @@ _COMMAND_FORMATS = {
     ("check", "format"): fmts.select(content="report"),
     ("export", "to"): fmts.select(kind="exchange", writable=True),
     ("import", "from_"): fmts.select(kind="exchange", readable=True),
+    ("sources export", "format"): fmts.select(kind="references", writable=True),
 }
 
 
@@ -129,6 +136,13 @@ def test_every_format_option_of_the_command_line_offers_the_registry_names() -> 
         if command.startswith("query ") or command in ("scenario", "statements"):
             rows = answers  # and Markdown, as a notebook shows the answer
         assert set(choices) == set(fmts.names(rows)), (command, option)
+
+
+def test_reference_formats_are_the_rows_of_their_kind() -> None:
+    assert get_args(fmts.ReferenceFormat) == fmts.names(fmts.select(kind="references"))
+    assert get_args(fmts.ReferenceExportFormat) == fmts.names(
+        fmts.select(kind="references", writable=True)
+    )
 
 
 def test_result_format_names_the_reports_but_sarif() -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 
+from cimo._files import check_regular_output
 from cimo.cli._common import (
     check_output,
     emit,
@@ -109,9 +110,17 @@ def _pick_format(
 ) -> str:
     """The format asked for, else the one OUT's suffix implies (among ``pool``), else ``default``.
 
+    ``default`` is also the format of an OUT whose name has no suffix.
+
+    OUT is checked first: a folder, device or link loop, or an input of the
+    command, is named as such whatever its suffix.
+
     Raises:
         UsageError: OUT's suffix names no such format, or another one than --format.
+        OutputError: OUT cannot be written (see :func:`check_regular_output`).
     """
+    if output is not None:
+        check_regular_output(check_output(output))
     guessed = format_for_suffix(output, among=pool) if output is not None else None
     if fmt is not None:
         if guessed is not None and guessed.name != fmt:
@@ -121,7 +130,7 @@ def _pick_format(
                 f"{next(f.suffix for f in pool if f.name == fmt)}, or drop --format"
             )
         return fmt
-    if output is None:
+    if output is None or not Path(str(output)).suffix:  # no suffix to go by
         return default
     if guessed is None:
         raise UsageError(
@@ -461,8 +470,8 @@ def _register_texts(app: typer.Typer) -> None:
         """
         from cimo.render.text import cmo_table
 
-        fmt = _pick_format(format, output, pool=select(content="cmo-table"), default="md")
         theory = _part(read_theory(file), theme, actor)
+        fmt = _pick_format(format, output, pool=select(content="cmo-table"), default="md")
         if fmt == "docx":
             from cimo.io import atomic_write
             from cimo.render.word import cmo_table_docx
@@ -503,8 +512,9 @@ def _register_texts(app: typer.Typer) -> None:
         """
         from cimo.render.text import statements
 
+        theory = _part(read_theory(file), theme, actor)
         fmt = _pick_format(format, output, pool=_STATEMENT_FORMATS, default="text")
-        result = statements(_part(read_theory(file), theme, actor), as_printed=as_printed)
+        result = statements(theory, as_printed=as_printed)
         if fmt == "json":
             text = to_json(result.model_dump(mode="json"))
         elif fmt == "markdown":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
@@ -18,6 +18,7 @@ from cimo.cli._common import (
     read_theory,
     to_json,
 )
+from cimo.core.formats import ReferenceExportFormat
 from cimo.core.vocabulary import APPRAISAL_CRITERIA
 from cimo.errors import UsageError
 from cimo.io import dumps, format_of
@@ -88,7 +89,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         format: Annotated[
-            Literal["bibtex", "csl-json"] | None,
+            ReferenceExportFormat | None,
             typer.Option("--format", "-f", help="The format on stdout (default: bibtex)."),
         ] = None,
     ) -> None:

@@ -46,6 +46,8 @@ __all__ = [
     "ImageFormat",
     "ImportFormat",
     "RealistReportFormat",
+    "ReferenceExportFormat",
+    "ReferenceFormat",
     "ReportFormat",
     "ResultFormat",
     "SpreadsheetFormat",
@@ -60,9 +62,13 @@ __all__ = [
 #: What a format is: a theory file, an exchange format for other tools, a
 #: spreadsheet, an image made by Graphviz, plain text, or a document (a Word table,
 #: or a report of text, tables and figures).
-FormatKind: TypeAlias = Literal["theory", "exchange", "table", "image", "text", "document"]
+FormatKind: TypeAlias = Literal[
+    "theory", "exchange", "table", "image", "text", "document", "references"
+]
 #: What a file in the format holds.
-Content: TypeAlias = Literal["theory", "diagram", "cmo-table", "report", "answer", "realist-report"]
+Content: TypeAlias = Literal[
+    "theory", "diagram", "cmo-table", "report", "answer", "realist-report", "sources"
+]
 
 # The typed faces of the table below, for signatures and command-line choices
 # (a test checks that each agrees with the rows it stands for).
@@ -102,6 +108,10 @@ CmoTextFormat: TypeAlias = Literal["md", "html", "csv", "latex"]
 ReportFormat: TypeAlias = Literal["text", "json", "sarif"]
 #: The realist report of ``cimo report`` (RAMESES II material).
 RealistReportFormat: TypeAlias = Literal["md", "html", "docx"]
+#: Reference managers' files: a theory's sources (:mod:`cimo.exchange.references`).
+ReferenceFormat: TypeAlias = Literal["bibtex", "ris", "csl-json"]
+#: The reference formats cimo writes (``cimo sources export``).
+ReferenceExportFormat: TypeAlias = Literal["bibtex", "csl-json"]
 #: Results of the other reporting commands (query, summary, statements): text or JSON.
 ResultFormat: TypeAlias = Literal["text", "json"]
 #: Answers of ``cimo query`` and ``cimo scenario``: text, JSON, or the Markdown a notebook shows.
@@ -114,8 +124,9 @@ class FileFormat:
 
     Attributes:
         name: The name used in ``format=`` arguments and command-line choices.
-        kind: What it is (theory file, exchange, table, image, text or document).
-        content: What it holds (theory, diagram, CMO table or report).
+        kind: What it is (theory file, exchange, table, image, text, document or
+            reference file).
+        content: What it holds (theory, diagram, CMO table, report or sources).
         suffixes: The file suffixes it goes by, lower case with the dot; the first is usual.
         description: One line, for help texts.
         readable: cimo reads it.
@@ -185,6 +196,12 @@ FORMATS: tuple[FileFormat, ...] = (
        "one self-contained HTML page, figures as inline SVG"),
     _F("docx", "document", "realist-report", (".docx",),
        "Word document, figures as PNG (needs cimo[docx])"),
+    _F("bibtex", "references", "sources", (".bib", ".bibtex"), "BibTeX (Zotero, Mendeley, JabRef)",
+       readable=True),
+    _F("ris", "references", "sources", (".ris",), "RIS (EndNote, Zotero)", readable=True,
+       writable=False),
+    _F("csl-json", "references", "sources", (".json",), "CSL-JSON (Zotero, citeproc)",
+       readable=True),
 )  # fmt: skip
 
 

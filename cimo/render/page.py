@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
 import defusedxml.ElementTree as SafeET
 from pydantic import Field
 
+from cimo.core.formats import GraphvizFormat
 from cimo.errors import RenderError, UsageError
 from cimo.model import CimoModel, Theory
 from cimo.render._figure import Diagram
@@ -225,7 +226,7 @@ class Fitted(CimoModel):
         self,
         path: str | Path,
         *,
-        format: Literal["svg", "png", "pdf", "dot"] | None = None,
+        format: GraphvizFormat | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> list[Path]:
         """Write every page (atomically, each after Graphviz succeeded); PNG at 300 dpi."""

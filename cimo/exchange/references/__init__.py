@@ -23,13 +23,14 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from cimo._files import atomic_write, read_file_bytes
 from cimo._util import plural, slug
 from cimo.core._base import ID_PATTERN
+from cimo.core.formats import ReferenceExportFormat, ReferenceFormat, format_for_suffix
 from cimo.edit import evolve
 from cimo.errors import FileFormatError, UsageError
 from cimo.exchange.references._bibtex import read_bibtex, write_bibtex
@@ -50,15 +51,6 @@ __all__ = [
     "write_references",
 ]
 
-#: The reference formats: ``bibtex`` (``.bib``), ``ris`` (``.ris``, read only) and
-#: ``csl-json`` (``.json``).
-ReferenceFormat: TypeAlias = Literal["bibtex", "ris", "csl-json"]
-_SUFFIXES: dict[str, ReferenceFormat] = {
-    ".bib": "bibtex",
-    ".bibtex": "bibtex",
-    ".ris": "ris",
-    ".json": "csl-json",
-}
 #: The bibliographic fields of a source (what a reference file carries).
 _BIBLIOGRAPHIC = (
     "type", "authors", "title", "container", "year", "volume", "issue", "pages", "publisher",
@@ -75,13 +67,13 @@ def reference_format(path: str | Path) -> ReferenceFormat:
     Raises:
         UsageError: for a suffix that is not ``.bib``, ``.ris`` or ``.json``.
     """
-    found = _SUFFIXES.get(Path(path).suffix.lower())
+    found = format_for_suffix(path, kind="references")
     if found is None:
         raise UsageError(
             f"{path}: not a reference file by its name; use .bib (BibTeX), .ris (RIS) "
             "or .json (CSL-JSON)"
         )
-    return found
+    return cast("ReferenceFormat", found.name)
 
 
 def normalise_doi(doi: str) -> str:
@@ -312,7 +304,7 @@ def _given(ref: Source) -> list[str]:
 # --------------------------------------------------------------------------- writing
 
 
-def dumps_references(sources: Sequence[Source], *, format: Literal["bibtex", "csl-json"]) -> str:
+def dumps_references(sources: Sequence[Source], *, format: ReferenceExportFormat) -> str:
     r"""Sources as BibTeX or CSL-JSON text.
 
     A source with no title (only a citation) is written with its citation as
