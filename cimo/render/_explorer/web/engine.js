@@ -265,7 +265,12 @@
     }
     const reached = mechs.map(() => false);
     const giver = new Map();
-    for (const k of inOrder(mechs, inner, (r) => !inner.has(r), () => true)) {
+    for (const k of inOrder(
+      mechs,
+      inner,
+      (r) => !inner.has(r),
+      () => true,
+    )) {
       reached[k] = true;
       for (const o of mechs[k].then) {
         if (inner.has(o) && !giver.has(o)) {
