@@ -110,8 +110,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The tests run on every core (pytest-xdist; each file on one worker). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) graphviz chromium consumers pdflatex libreoffice poppler
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Run every notebook top to bottom (nbmake); outputs are not kept in the files.
 notebooks: $(STAMP) graphviz

@@ -312,7 +312,16 @@ def test_docx_reads_back_and_converts_to_pdf(tmp_path: Path, wfg_report: Report)
     landscape = [s for s in doc.sections if s.page_width > s.page_height]  # type: ignore[operator]
     assert landscape, "the CMOC tables are set on landscape pages"
     done = subprocess.run(
-        [_soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        [
+            _soffice(),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",  # its own profile
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
         capture_output=True,
         timeout=240,
         check=False,
