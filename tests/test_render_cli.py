@@ -181,3 +181,14 @@ def test_render_highlights_a_scenario(pwp: cimo.Theory) -> None:
 def test_render_scenario_bad_input(args: tuple[str, ...]) -> None:
     code, _, err = run("render", "pwp-resilience", *args)
     assert code == 2 and err.startswith("error: ")
+
+
+def test_a_picture_name_without_a_suffix_is_refused_but_text_gets_its_default(
+    tmp_path: Path,
+) -> None:
+    picture = runner.invoke(app, ["render", "pwp-resilience", "-o", str(tmp_path / "figure")])
+    assert picture.exit_code == 2 and "cannot tell the format" in picture.output
+    assert not (tmp_path / "figure").exists()
+    text = runner.invoke(app, ["statements", "pwp-resilience", "-o", str(tmp_path / "notes")])
+    assert text.exit_code == 0, text.output
+    assert (tmp_path / "notes").read_text(encoding="utf-8").startswith("1. ")

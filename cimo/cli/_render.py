@@ -106,11 +106,17 @@ def _ids(flag: str, help: str) -> Any:
 
 
 def _pick_format(
-    fmt: str | None, output: Path | None, *, pool: tuple[FileFormat, ...], default: str
+    fmt: str | None,
+    output: Path | None,
+    *,
+    pool: tuple[FileFormat, ...],
+    default: str,
+    bare_is_default: bool = False,
 ) -> str:
     """The format asked for, else the one OUT's suffix implies (among ``pool``), else ``default``.
 
-    ``default`` is also the format of an OUT whose name has no suffix.
+    With ``bare_is_default``, ``default`` is also the format of an OUT whose name
+    has no suffix (the text commands); otherwise such a name is refused.
 
     OUT is checked first: a folder, device or link loop, or an input of the
     command, is named as such whatever its suffix.
@@ -130,7 +136,7 @@ def _pick_format(
                 f"{next(f.suffix for f in pool if f.name == fmt)}, or drop --format"
             )
         return fmt
-    if output is None or not Path(str(output)).suffix:  # no suffix to go by
+    if output is None or (bare_is_default and not Path(str(output)).suffix):
         return default
     if guessed is None:
         raise UsageError(
@@ -471,7 +477,9 @@ def _register_texts(app: typer.Typer) -> None:
         from cimo.render.text import cmo_table
 
         theory = _part(read_theory(file), theme, actor)
-        fmt = _pick_format(format, output, pool=select(content="cmo-table"), default="md")
+        fmt = _pick_format(
+            format, output, pool=select(content="cmo-table"), default="md", bare_is_default=True
+        )
         if fmt == "docx":
             from cimo.io import atomic_write
             from cimo.render.word import cmo_table_docx
@@ -513,7 +521,9 @@ def _register_texts(app: typer.Typer) -> None:
         from cimo.render.text import statements
 
         theory = _part(read_theory(file), theme, actor)
-        fmt = _pick_format(format, output, pool=_STATEMENT_FORMATS, default="text")
+        fmt = _pick_format(
+            format, output, pool=_STATEMENT_FORMATS, default="text", bare_is_default=True
+        )
         result = statements(theory, as_printed=as_printed)
         if fmt == "json":
             text = to_json(result.model_dump(mode="json"))
