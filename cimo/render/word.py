@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from docx.document import Document
     from docx.table import Table, _Cell, _Row
 
-__all__ = ["add_cmo_table", "cmo_table_docx"]
+__all__ = ["add_cmo_table", "add_rows_table", "cmo_table_docx"]
 
 # Points per character of 8 pt text (Calibri, the default template's font, with room to spare).
 _CHAR = 4.2
@@ -97,14 +97,41 @@ def add_cmo_table(document: Document, theory: Theory, *, landscape: bool | None 
     Raises:
         cimo.MissingDependencyError: python-docx is not installed.
     """
+    return add_rows_table(document, cmo_rows(theory), landscape=landscape)
+
+
+def add_rows_table(
+    document: Document,
+    rows: CmoRows,
+    *,
+    caption: str | None = None,
+    landscape: bool | None = None,
+) -> Table:
+    """Add any table shaped like :func:`cimo.render.text.cmo_rows` to ``document``.
+
+    The one python-docx table writer: :func:`add_cmo_table` and the RAMESES
+    report's tables (:mod:`cimo.render.report`) both use it. ``caption``
+    replaces the table's title as the bold caption; a group whose heading is
+    empty gets no heading row. Everything else is as :func:`add_cmo_table`.
+
+    >>> import docx
+    >>> from cimo.render.text import CmoRows
+    >>> doc = docx.Document()
+    >>> rows = CmoRows("Sources", ("Id", "Citation"), [("", None, [(["s1"], ["Pawson 2006"])])])
+    >>> [c.text for c in add_rows_table(doc, rows, caption="Table 1. Sources").rows[1].cells]
+    ['s1', 'Pawson 2006']
+
+    Raises:
+        cimo.MissingDependencyError: python-docx is not installed.
+    """
     _docx()
     from docx.shared import Emu, Pt
 
-    rows = cmo_rows(theory)
     columns = rows.columns
     text_width = _page(document, rows, landscape)
-    caption = document.add_paragraph(style=_style(document, "Caption"))
-    caption.add_run(_NOT_XML.sub(" ", rows.title)).bold = True
+    title = document.add_paragraph(style=_style(document, "Caption"))
+    title.paragraph_format.keep_with_next = True
+    title.add_run(_NOT_XML.sub(" ", rows.title if caption is None else caption)).bold = True
 
     table: Table = document.add_table(rows=1, cols=len(columns))
     table.style = _style(document, "Table Grid")
@@ -122,22 +149,30 @@ def add_cmo_table(document: Document, theory: Theory, *, landscape: bool | None 
         _fill(cell, [name], bold=True)
         _shade(cell, _HEAD_SHADE)
     for theme, advice, group in rows.groups:
-        row = table.add_row()  # type: ignore[no-untyped-call]
-        _row_flags(row, "w:cantSplit")
-        merged = row.cells[0].merge(row.cells[-1])
-        _fill(merged, [theme], bold=True)
-        if advice:
-            run = merged.add_paragraph().add_run(_NOT_XML.sub(" ", f"Recommendation: {advice}"))
-            run.italic, run.font.size = True, Pt(8)
-        _shade(merged, _THEME_SHADE)
-        for paragraph in merged.paragraphs:  # keep the heading with its first row
-            paragraph.paragraph_format.keep_with_next = True
+        if theme or advice:
+            _heading_row(table, theme, advice)
         for cells in group:
             row = table.add_row()  # type: ignore[no-untyped-call]
             for cell, items, width in zip(row.cells, cells, widths, strict=True):
                 cell.width = width
                 _fill(cell, items)
     return table
+
+
+def _heading_row(table: Table, theme: str, advice: str | None) -> None:
+    """A theme's heading row: one shaded cell across the table, kept with the next row."""
+    from docx.shared import Pt
+
+    row = table.add_row()  # type: ignore[no-untyped-call]
+    _row_flags(row, "w:cantSplit")
+    merged = row.cells[0].merge(row.cells[-1])
+    _fill(merged, [theme], bold=True)
+    if advice:
+        run = merged.add_paragraph().add_run(_NOT_XML.sub(" ", f"Recommendation: {advice}"))
+        run.italic, run.font.size = True, Pt(8)
+    _shade(merged, _THEME_SHADE)
+    for paragraph in merged.paragraphs:  # keep the heading with its first row
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _page(document: Document, rows: CmoRows, landscape: bool | None) -> int:

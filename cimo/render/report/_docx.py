@@ -1,10 +1,10 @@
 """The .docx writer of a :class:`Report` (python-docx, the ``cimo[docx]`` extra).
 
-Headings, paragraphs, gaps (italic, marked), numbered tables with a repeated
-header row and theme rows, and figures as PNG drawn by Graphviz at the text
-width. Tables with six or more columns go on landscape pages. Every table is
-written by :func:`add_table`, the one function to swap for another table
-builder.
+Headings, paragraphs, gaps (italic, marked), numbered tables and figures as
+PNG drawn by Graphviz at the text width. Tables with seven or more columns go
+on landscape pages. Tables are written by cimo's one python-docx table
+writer, :func:`cimo.render.word.add_rows_table` (the ``cimo table`` command's
+too), with a header row repeated on every page and shaded theme rows.
 """
 
 from __future__ import annotations
@@ -153,95 +153,19 @@ def _add_figure(doc: Document, figure: Figure, number: int, data: bytes) -> None
 
 
 def add_table(doc: Document, table: Table, *, number: int) -> None:
-    """Write one table: caption, a header row repeated on every page, theme rows, cells.
+    """Write one table with cimo's one python-docx table writer.
 
-    The one place tables are built: a different builder (for the CMOC table,
-    ``table.name == "cmoc"``) can be dispatched from here.
+    That is :func:`cimo.render.word.add_rows_table`: a bold caption, a header
+    row repeated on every page, shaded theme rows and column widths that
+    follow the text. The page's orientation is already set by the report.
     """
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from cimo.render._table_writers import CmoRows, Groups
+    from cimo.render.word import add_rows_table
 
-    caption = doc.add_paragraph()
-    caption.paragraph_format.keep_with_next = True
-    caption.add_run(f"Table {number}. {table.caption}").bold = True
-    grid = doc.add_table(rows=1, cols=len(table.columns))
-    grid.style = "Table Grid"
-    header = grid.rows[0]
-    mark = OxmlElement("w:tblHeader")
-    mark.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(mark)
-    for cell, name in zip(header.cells, table.columns, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(name)
-        run.bold = True
-        run.font.size = Pt(8.5)
-        _shade(cell, "E8E8E8")
-    for group in table.groups:
-        if group.heading:
-            row = grid.add_row()
-            merged = row.cells[0].merge(row.cells[-1])
-            run = merged.paragraphs[0].add_run(group.heading)
-            run.bold = run.italic = True
-            run.font.size = Pt(8.5)
-            _shade(merged, "F4F4F4")
-        for values in group.rows:
-            cells = grid.add_row().cells
-            for cell, lines in zip(cells, values, strict=True):
-                _fill(cell, lines)
-    _widths(grid, table, _text_width(doc))
+    groups: Groups = [
+        (g.heading or "", None, [tuple(list(c) for c in row) for row in g.rows])
+        for g in table.groups
+    ]
+    rows = CmoRows(table.caption, table.columns, groups)
+    add_rows_table(doc, rows, caption=f"Table {number}. {table.caption}", landscape=False)
     doc.add_paragraph()
-
-
-def _widths(grid: Any, table: Table, total: int) -> None:
-    """Share the text width among the columns.
-
-    Each column gets room for its longest word (up to 16 characters of 8.5 pt
-    text), and the rest of the width by how much text its cells typically hold.
-    """
-    from docx.shared import Emu
-
-    char, pad = 62_000, 170_000  # EMU: an average 8.5 pt character; the cell margins
-    least, more = [], []
-    for j, name in enumerate(table.columns):
-        sizes = sorted(sum(len(x) for x in row[j]) for row in table.rows) or [0]
-        typical = sizes[len(sizes) * 3 // 4]  # the upper quartile, so one long cell does not rule
-        words = [w for row in table.rows for x in row[j] for w in x.split()] + name.split()
-        longest = min(max((len(w) for w in words), default=1), 16)
-        least.append(longest * char + pad)
-        more.append(max(min(typical, 60) - longest, 0))
-    spare = total - sum(least)
-    if spare < 0:
-        share = [int(w * total / sum(least)) for w in least]
-    else:
-        share = [w + int(spare * m / (sum(more) or 1)) for w, m in zip(least, more, strict=True)]
-    grid.autofit = False
-    for column, width in zip(grid.columns, share, strict=True):
-        column.width = Emu(width)
-    for row in grid.rows:
-        cells = row.cells
-        if len({id(c._tc) for c in cells}) < len(cells):
-            continue  # a theme row: one cell merged across the table
-        for cell, width in zip(cells, share, strict=True):
-            cell.width = Emu(width)
-
-
-def _fill(cell: Any, lines: tuple[str, ...]) -> None:
-    from docx.shared import Pt
-
-    first = cell.paragraphs[0]
-    for i, line in enumerate(lines):
-        p = first if i == 0 else cell.add_paragraph()
-        run = p.add_run(" ".join(line.split()))
-        run.font.size = Pt(8.5)
-
-
-def _shade(cell: Any, colour: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour)
-    cell._tc.get_or_add_tcPr().append(shading)
