@@ -59,6 +59,24 @@ def test_map_shapes_and_colours_by_kind_and_category(wfg: cimo.Theory) -> None:
     assert nodes["relate"]["shape"] == "ellipse"
 
 
+@pytest.mark.parametrize("style", [DEFAULT_STYLE, GREYSCALE_STYLE], ids=lambda s: s.name)
+def test_each_mechanism_category_of_a_theory_has_a_fill_of_its_own(
+    pwp: cimo.Theory, style: cimo.render.Style
+) -> None:
+    # pwp-resilience's three categories: a hash into the palette gave two of them one fill
+    categories = {m.id: m.category for m in pwp.mechanisms if m.category}
+    assert len(set(categories.values())) == 3
+    nodes = dot_nodes(theory_map(pwp, style=style).source)
+    fills = {
+        cat: {nodes[m]["fillcolor"] for m, c in categories.items() if c == cat}
+        for cat in categories.values()
+    }
+    assert all(len(f) == 1 for f in fills.values()), fills
+    assert len({f.pop() for f in fills.values()}) == 3, fills
+    cards = rule_cards(pwp, style=style).source  # the cards colour mechanisms alike
+    assert all(style.for_theory(pwp).category_colour(c) in cards for c in fills)
+
+
 def test_map_edges_are_the_element_graph_with_unless_and_chains_distinct(
     pwp: cimo.Theory,
 ) -> None:

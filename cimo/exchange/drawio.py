@@ -75,6 +75,7 @@ def to_drawio(theory: Theory, *, style: Style = DEFAULT_STYLE) -> str:
         UsageError: if the theory holds characters XML cannot carry.
         RenderError: if Graphviz's ``dot`` is missing (it places the boxes).
     """
+    style = style.for_theory(theory)
     check_xml_text(theory)
     boxes = layout_boxes(theory_map(theory, style=style, legend=False).source)
     lanes: dict[str, list[str]] = defaultdict(list)

@@ -218,6 +218,7 @@ def rule_card(theory: Theory, rule: str, *, style: Style = DEFAULT_STYLE) -> Dia
     Raises:
         UnknownIdError: ``rule`` is not a rule of the theory.
     """
+    style = style.for_theory(theory)
     r = get_rule(theory, rule)
     g = new_graph(r.id, style, "TB")
     g.node(r.id, label=_card(theory, r, style), shape="plaintext", margin="0")
@@ -245,6 +246,7 @@ def rule_cards(
     >>> d.nodes == len(cimo.load_example("pwp-resilience").rules)
     True
     """
+    style = style.for_theory(theory)
     # Draw the focused part itself: no edge or legend entry of a rule outside it.
     theory = focused(theory, focus, depth=depth) if focus is not None else theory
     wanted = None if rules is None else set(rules)

@@ -141,6 +141,7 @@ def theory_map(
     >>> 'arrowhead="tee"' in d.source and 'subgraph "cluster_theme_0"' in d.source
     True
     """
+    style = style.for_theory(theory)
     if layout == "rows":
         return configuration_rows(theory, style=style)
     # Draw the focused part itself: no edge or legend entry of a rule outside it.
@@ -477,6 +478,7 @@ def taxonomy_tree(theory: Theory, *, style: Style = DEFAULT_STYLE) -> Diagram:
     >>> d.nodes
     43
     """
+    style = style.for_theory(theory)
     taxonomy = resolve_taxonomy(theory)
     entries = _taxonomy_entries(taxonomy) if taxonomy else _category_entries(theory)
     used = {m.taxon for m in theory.mechanisms if m.taxon}

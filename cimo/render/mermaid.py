@@ -278,6 +278,7 @@ def mermaid(theory: Theory, *, style: Style = DEFAULT_STYLE, legend: bool = True
     Returns:
         Mermaid text; put it in a fenced block tagged ``mermaid``.
     """
+    style = style.for_theory(theory)
     short = {n.id: f"n{i}" for i, n in enumerate(theory.nodes)}
     short |= {r.id: f"r{i}" for i, r in enumerate(theory.rules)}  # names any-of junctions
     lanes_lines, lanes = _nodes(theory, short)
@@ -322,6 +323,7 @@ def mermaid_rules(theory: Theory, *, style: Style = DEFAULT_STYLE, legend: bool 
     >>> text.splitlines()[0], "==>" in text
     ('flowchart TB', True)
     """
+    style = style.for_theory(theory)
     short = {r.id: f"r{i}" for i, r in enumerate(theory.rules)}
     names = theme_names(theory)
     themes: dict[str | None, list[str]] = defaultdict(list)

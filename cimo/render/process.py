@@ -90,6 +90,7 @@ def process_map(
     Raises:
         UsageError: ``phases`` is empty, or ``core`` is not one of them.
     """
+    style = style.for_theory(theory)
     if not phases:
         raise UsageError("process_map needs the phases (tags of the elements), in order")
     if core is not None and core not in phases:

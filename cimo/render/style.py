@@ -3,9 +3,11 @@
 Two styles are built in: :data:`DEFAULT_STYLE`, coloured for screens and
 print, and :data:`GREYSCALE_STYLE` for journals that print in black and
 white. Mechanisms are coloured by category as in seed 000's Table 3 key:
-work-focused red, psychological green, relationship-focused blue; any other
-category gets a stable colour from the palette (the same category always gets
-the same colour, on every run and machine).
+work-focused red, psychological green, relationship-focused blue. Every view
+gives a theory's other categories palette colours of their own, in the order
+of their names (:meth:`Style.for_theory`), so two categories share a colour
+only when the palette runs out; a category met without its theory gets a
+stable colour from the palette (the same on every run and machine).
 
 >>> from cimo.render.style import DEFAULT_STYLE, GREYSCALE_STYLE
 >>> DEFAULT_STYLE.category_colour("work-focused")
@@ -21,11 +23,14 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import AfterValidator, Field, PlainSerializer
 
 from cimo.model import CimoModel
+
+if TYPE_CHECKING:
+    from cimo.model import Theory
 
 __all__ = ["DEFAULT_STYLE", "GREYSCALE_STYLE", "STYLES", "Style", "StyleName"]
 
@@ -137,6 +142,33 @@ class Style(CimoModel):
     """Colour of refuted rules (also struck through) and of edges only refuted rules draw."""
     inferred: str = "#9e9e9e"
     """Colour of what the encoder inferred (also dashed): elements, relations."""
+
+    def for_theory(self, theory: Theory) -> Style:
+        """This style with a fill of its own for each mechanism category of ``theory``.
+
+        Categories without a fill in :attr:`category_fill` take the palette's
+        colours in the order of their names, skipping colours the fixed
+        categories use; only a theory with more categories than the palette
+        has colours repeats one. Every view calls this first.
+
+        >>> import cimo
+        >>> from cimo.render.style import GREYSCALE_STYLE
+        >>> theory = cimo.load_example("pwp-resilience")
+        >>> cats = sorted({m.category for m in theory.mechanisms if m.category})
+        >>> style = GREYSCALE_STYLE.for_theory(theory)
+        >>> len({style.category_colour(c) for c in cats}) == len(cats)
+        True
+        """
+        cats = sorted(
+            {m.category for m in theory.mechanisms if m.category} - set(self.category_fill)
+        )
+        if not cats:
+            return self
+        taken = set(self.category_fill.values())
+        free = [c for c in self.palette if c not in taken] or list(self.palette)
+        fills = dict(self.category_fill)
+        fills.update((cat, free[k % len(free)]) for k, cat in enumerate(cats))
+        return self.model_copy(update={"category_fill": _read_only(fills)})
 
     def category_colour(self, category: str | None) -> str:
         """The fill of a mechanism of this category (the plain mechanism fill when None)."""

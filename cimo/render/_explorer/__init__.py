@@ -127,6 +127,7 @@ def explorer(
     >>> page.size < 500_000
     True
     """
+    style = style.for_theory(theory)
     diagram = theory_map(theory, style=style, rules=True)
     data = explorer_data(theory)
     data["svg"] = _svg_text(diagram.svg(timeout=timeout))
