@@ -3,8 +3,9 @@
 Each file encodes one published review or evaluation in format 2.0. The
 features each source shows are listed in ``notes/INDEX.md``; the tests find
 them in the loaded theories (``FEATURES``), so a feature listed there and lost
-from the files, or a feature no source prints that a file claims without
-marking it inferred, fails here.
+from the files, a printed feature (S) that no file holds as stated, or a
+feature no source prints that a file claims without marking it inferred,
+fails here.
 """
 
 from __future__ import annotations
@@ -69,10 +70,10 @@ def _fan_out(rule: cimo.Rule) -> int:
 # --------------------------------------------------------------------------- every file
 
 
-def test_there_are_ten_sources_and_forty_or_more_configurations(
+def test_there_are_eleven_sources_and_forty_or_more_configurations(
     theories: dict[str, cimo.Theory],
 ) -> None:
-    assert len(FILES) == 10
+    assert len(FILES) == 11
     counts = {name: configurations(t) for name, t in theories.items()}
     assert all(n >= 1 for n in counts.values())
     assert sum(counts.values()) >= 40
@@ -365,6 +366,11 @@ def _shown(where: str) -> bool:
     return not where.startswith("**none") or "I only" in where or "I:" in where
 
 
+def _printed(where: str) -> bool:
+    """Whether a source prints the feature (S), so a file must hold it as stated."""
+    return where == "all" or where.startswith("S:") or "; S:" in where or " S: " in where
+
+
 def _marked_inferred(record: Any, key: str) -> bool:
     if isinstance(record, cimo.Relation):
         return not record.stated
@@ -382,7 +388,11 @@ def test_index_feature_is_encoded_or_honestly_absent(
     feature: str, where: str, theories: dict[str, cimo.Theory]
 ) -> None:
     found = FEATURES[feature](list(theories.values()))
-    if _shown(where):
+    if _printed(where):
+        # A source prints it: some file holds it as stated, not as the encoder's reading.
+        stated = [rec for rec, key in found if not _marked_inferred(rec, key)]
+        assert stated, f"no file encodes {feature!r} as stated ({where})"
+    elif _shown(where):
         assert found, f"no file encodes {feature!r} ({where})"
     else:
         # No source prints it: a file may only hold it as the encoder's inference.

@@ -43,6 +43,7 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("fan-out", "08-hagiwara-2013.yaml", "table-5"),
     Pattern("mechanism-condition", "09-fothergill-2025.yaml", "CMO2"),
     Pattern("if-then-missing", "10-ofosu-2023.yaml", "theory-3"),
+    Pattern("context-or-tension", "11-taylor-2024.yaml", "cmo-6"),
 )
 
 
