@@ -465,6 +465,22 @@ def test_codebook_valid_and_keeps_exactly_the_nodes_words(theory: cimo.Theory) -
     )
 
 
+@settings(max_examples=40)
+@given(theories(labels=xml_labels))
+def test_codebook_text_is_what_elementtree_writes(theory: cimo.Theory) -> None:
+    # cimo writes the codebook as text directly (fast); it must be byte for byte what
+    # ElementTree writes for the same tree: escaping, attribute order, indentation, empty tags.
+    import xml.etree.ElementTree as ET
+
+    from cimo.exchange.qdc import NAMESPACE
+
+    text = to_qdc(theory)
+    ET.register_namespace("", NAMESPACE)
+    root = ET.fromstring(text.encode())
+    ET.indent(root)
+    assert text == '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
 def _defining(node: cimo.model.Node) -> dict[str, Any]:
     """The fields a code's description carries besides the description (on one line each)."""
 
