@@ -56,11 +56,12 @@ def scalar(value: Any) -> Any:
     ('["a", "b"]', 3)
     """
     if isinstance(value, list | dict):
-        return _encode(value)
+        return encode_json(value)
     return value
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+#: JSON text of a list or record, UTF-8 kept (what :func:`scalar` makes of one).
+encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def validated(data: dict[str, Any]) -> Theory:
