@@ -39,7 +39,7 @@ from cimo._merging import (
     union,
     unique,
 )
-from cimo._util import normalise_label, plural
+from cimo._util import normalise_label, paused_gc, plural
 from cimo.core.data import rename_ids, to_data
 from cimo.core.vocabulary import SLOTS, field_policy
 from cimo.errors import UsageError
@@ -364,6 +364,7 @@ class _Fold:
         return out, resolved
 
 
+@paused_gc()  # many small dicts, no cycles
 def merge(
     theories: Sequence[Theory],
     *,

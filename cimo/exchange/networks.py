@@ -34,6 +34,7 @@ import networkx as nx
 import pydantic_core
 from networkx.readwrite.gexf import GEXFWriter
 
+from cimo._util import paused_gc
 from cimo._version import __version__
 from cimo.core.data import to_data
 from cimo.core.vocabulary import KINDS, SLOT, SLOTS, NetworkPolicy, field_policy
@@ -123,6 +124,7 @@ _Edges = dict[tuple[str, str], dict[str, Any]]
 _Parts = tuple[dict[str, Any], dict[str, dict[str, Any]], _Edges]
 
 
+@paused_gc()  # many small dicts, no cycles
 def _network_parts(theory: Theory) -> _Parts:
     """The network's graph attributes, vertices and edges, as plain dicts in file order.
 
@@ -478,6 +480,7 @@ def node_link_data(theory: Theory) -> dict[str, Any]:
     }
 
 
+@paused_gc()  # many small dicts, no cycles
 def to_node_link(theory: Theory) -> str:
     """The theory as node-link JSON text; :func:`from_node_link` reads it back whole.
 

@@ -38,6 +38,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from cimo._util import paused_gc
 from cimo._version import __version__
 from cimo.core.vocabulary import EvidenceStance, NodeKind
 from cimo.errors import FileFormatError
@@ -97,6 +98,7 @@ def uuid5_text(name: str) -> str:
 _URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
 
 
+@paused_gc()  # many small objects, no cycles
 def to_qdc(theory: Theory) -> str:
     """The theory as a REFI-QDA codebook (XML text, valid against the Codebook 1.0 schema).
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo._util import paused_gc
 from cimo._util import readable_slug as _slug
 from cimo.core.index import index_of
 from cimo.errors import UsageError
@@ -23,6 +24,7 @@ __all__ = ["theory_to_table", "write_table"]
 _REQUIRED: frozenset[Role] = frozenset({"rule", "status", "context", "mechanism", "outcome"})
 
 
+@paused_gc()  # many small objects, no cycles
 def theory_to_table(
     theory: Theory,
     *,
