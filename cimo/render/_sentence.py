@@ -137,7 +137,7 @@ def _structured(theory: Theory, r: Rule, *, labels: bool = True, w: Words | None
     if r.despite:
         parts.append(f"{_mark(r, 'DESPITE', 'despite')} {w.all(r.despite)}")
     then = join(_outcome_items(w, r.outcomes, r), "and")
-    reduces = join(_outcome_items(w, r.reduces, r), "and")
+    reduces = join(_outcome_items(w, r.reduces, r), "and") if r.reduces else ""
     if then:
         parts.append(f"{_mark(r, 'THEN', 'then')} {then}")
     if reduces:
