@@ -293,14 +293,15 @@ class _Reader:
         if role in ("id", "rule", "theme", "status", "actor"):
             return [plain(cell)] if cell else []
         if role not in ("mechanism", "reasoning", "resource"):
-            cell = plain(cell) if TAG.search(cell) and bold_names(cell) else cell
+            cell = plain(cell) if "<" in cell and TAG.search(cell) and bold_names(cell) else cell
         parts = self.split(cell, i, j, role)
         if role in ("evidence", "mechanism", "reasoning", "resource"):
             return parts  # entries may repeat; a mechanism repeated is checked as a node
-        repeated = next((p for n, p in enumerate(parts) if p in parts[:n]), None)
-        if repeated is not None:
+        unique = list(dict.fromkeys(parts))
+        if len(unique) != len(parts):
+            repeated = next(p for n, p in enumerate(parts) if p in parts[:n])
             self.problem(f"{repeated!r} appears twice in this cell; name it once", i, j)
-        return list(dict.fromkeys(parts))
+        return unique
 
     def split(self, cell: str, i: int, j: int, role: Role) -> list[str]:
         parts, fragments = split_cell(cell, self.separator, role)
