@@ -11,6 +11,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 
 from cimo._json import parse_json as strict_json
 from cimo._util import slug
@@ -127,8 +128,11 @@ def check_xml_text(theory: Theory) -> None:
     # The theory's JSON (made in Rust) writes a control character as an escape (``\b``,
     # ``\f``, ``\u0007``): text with none of those escapes, nor U+FFFE or U+FFFF, is fine.
     # Anything else (a literal backslash before b, f or u too) gets the exact walk below.
-    if not _MAYBE_NOT_XML.search(theory.model_dump_json(exclude_defaults=True)):
-        return
+    try:
+        if not _MAYBE_NOT_XML.search(theory.model_dump_json(exclude_defaults=True)):
+            return
+    except PydanticSerializationError:  # text JSON cannot hold (a lone surrogate): walk it
+        pass
     data = to_data(theory)
     if not _NOT_XML.search(" ".join(_strings(data))):
         return
