@@ -98,6 +98,15 @@ OPERATIONS = [
         baseline=dump_json,
         baseline_name="json.dumps(to_data(theory))",
         goal=1.5,
+        note=(
+            "above the goal (about 2x at 1k and 10k). The export starts from the baseline's "
+            "own `to_data` (about 0.65x the baseline by itself), then reshapes it in Python "
+            "into vertices (every list or record field as JSON text, what GraphML and "
+            "networkx readers need) and one edge per slot entry (about 0.4x), makes the "
+            "node-link records (about 0.3x) and writes them indented with pydantic-core "
+            "(about 0.25x; the edge list once, its text repeated under `edges`). Each step "
+            "is one pass; the baseline does only the first and a compact dump."
+        ),
     ),
     Operation(
         name="export qdc",
@@ -105,5 +114,14 @@ OPERATIONS = [
         baseline=dump_json,
         baseline_name="json.dumps(to_data(theory))",
         goal=1.5,
+        note=(
+            "above the goal (about 2.5-3x; 9-10x before issue 18). The codebook describes "
+            "each rule by its if-then-because statement, worded in Python per rule as "
+            "`cimo statements` words it (about 0.9x the baseline by itself, each element's "
+            "wording made once), checks every text field for characters XML cannot carry "
+            "(one scan of the theory's JSON, about 0.3x), and writes a code per node and "
+            "rule and a set per rule as XML text directly, with their UUID5 GUIDs (about "
+            "1x). The baseline words nothing; the statements are what coders code against."
+        ),
     ),
 ]

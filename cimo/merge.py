@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel, JsonValue, ValidationError
+from pydantic import BaseModel, JsonValue, TypeAdapter, ValidationError
 
 from cimo._merging import (
     Chooser,
@@ -39,7 +39,7 @@ from cimo._merging import (
     union,
     unique,
 )
-from cimo._util import normalise_label, plural
+from cimo._util import normalise_label, paused_gc, plural
 from cimo.core.data import rename_ids, to_data
 from cimo.core.vocabulary import SLOTS, field_policy
 from cimo.errors import UsageError
@@ -142,6 +142,10 @@ class Provenance(CimoModel):
         return f"{self.kind} {self.id}: {', '.join(self.inputs)}"
 
 
+#: The provenance of a merge, validated in one call (faster than a model per record).
+_PROVENANCE: TypeAdapter[tuple[Provenance, ...]] = TypeAdapter(tuple[Provenance, ...])
+
+
 class MergeResult(CimoModel):
     """The merged theory (None when there are conflicts), its provenance and its conflicts."""
 
@@ -202,6 +206,11 @@ def _combine(
     base: dict[str, Any], other: dict[str, Any], policies: _Policies, *, wording_free: bool
 ) -> tuple[dict[str, Any], list[str]]:
     """Fold ``other`` into ``base``: fill gaps, unite lists, name the fields that clash."""
+    if base == other:  # the same record in two inputs (common): nothing to fill or clash
+        out = dict(base)
+        if base.get("inferred"):
+            out["inferred"] = list(dict.fromkeys(base["inferred"]))
+        return out, []
     out = dict(base)
     clashes: list[str] = []
     defaults = policies.defaults
@@ -355,6 +364,7 @@ class _Fold:
         return out, resolved
 
 
+@paused_gc()  # many small dicts, no cycles
 def merge(
     theories: Sequence[Theory],
     *,
@@ -485,13 +495,15 @@ def merge(
         open_, done = fold.conflicts(fold_kinds, choose)
         conflicts += open_
         resolved += done
-    provenance = tuple(
-        Provenance.model_construct(  # made here of plain strings: nothing to validate
-            kind="rule" if kinds[key] == "rule" else rec["kind"],
-            id=key,
-            inputs=tuple(dict.fromkeys(items.origin[key])),
-        )
-        for key, rec in items.data.items()
+    provenance = _PROVENANCE.validate_python(
+        [
+            {
+                "kind": "rule" if kinds[key] == "rule" else rec["kind"],
+                "id": key,
+                "inputs": tuple(dict.fromkeys(items.origin[key])),
+            }
+            for key, rec in items.data.items()
+        ]
     )
     merged: Theory | None = None
     if not conflicts:
@@ -519,7 +531,9 @@ def merge(
                 )
                 for e in err.errors()
             ]
-    return MergeResult(
+    # Every part is validated already (the theory just now): constructing the result
+    # again would run the theory's structural checks a second time.
+    return MergeResult.model_construct(
         inputs=names,
         theory=merged,
         provenance=provenance,

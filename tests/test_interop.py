@@ -143,6 +143,20 @@ def test_xml_formats_refuse_control_characters() -> None:
             export_text(theory, format=fmt)
 
 
+def test_xml_check_finds_control_characters_in_any_field_and_only_those() -> None:
+    # The check scans the theory's JSON first (escapes such as \b, \f, \u0007): a control
+    # character deep in a record is still found and located, a backslash the user typed
+    # before b, f or u is not one, and a lone surrogate (no JSON for it) is walked as before.
+    rule = {"id": "r", "then": ["o"], "evidence": [{"note": "x\x0cy"}]}
+    data = {"id": "t", "title": "T", "nodes": [{"id": "o", "kind": "outcome", "label": "O"}]}
+    deep = cimo.Theory.model_validate({**data, "rules": [rule]})
+    with pytest.raises(UsageError, match=r"/rules/0/evidence/0/note holds .* U\+000C"):
+        export_text(deep, format="qdc")
+    for label in ("C:\\bin\\files \\u2028", "a\ud800b"):
+        theory = cimo.Theory(id="t", title="T", nodes=(cimo.Context(id="c", label=label),))
+        assert f'name="{label}"' in to_qdc(theory)
+
+
 def test_bad_network_files_get_clear_messages() -> None:
     with pytest.raises(FileFormatError, match="'kind' is 'person'"):
         from_node_link(json.dumps({"directed": True, "nodes": [{"id": "a", "kind": "person"}]}))
@@ -463,6 +477,22 @@ def test_codebook_valid_and_keeps_exactly_the_nodes_words(theory: cimo.Theory) -
             for n in by_kind
         ),
     )
+
+
+@settings(max_examples=40)
+@given(theories(labels=xml_labels))
+def test_codebook_text_is_what_elementtree_writes(theory: cimo.Theory) -> None:
+    # cimo writes the codebook as text directly (fast); it must be byte for byte what
+    # ElementTree writes for the same tree: escaping, attribute order, indentation, empty tags.
+    import xml.etree.ElementTree as ET
+
+    from cimo.exchange.qdc import NAMESPACE
+
+    text = to_qdc(theory)
+    ET.register_namespace("", NAMESPACE)
+    root = ET.fromstring(text.encode())
+    ET.indent(root)
+    assert text == '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
 def _defining(node: cimo.model.Node) -> dict[str, Any]:

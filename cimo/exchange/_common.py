@@ -11,6 +11,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 
 from cimo._json import parse_json as strict_json
 from cimo._util import slug
@@ -29,6 +30,8 @@ __all__ = [
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: What :data:`_NOT_XML` text looks like inside JSON (or a backslash the user wrote).
+_MAYBE_NOT_XML = re.compile(r"\\[bfu]|[\ufffe\uffff]")
 
 
 def fresh_id(text: str, taken: set[str]) -> str:
@@ -54,11 +57,12 @@ def scalar(value: Any) -> Any:
     ('["a", "b"]', 3)
     """
     if isinstance(value, list | dict):
-        return _encode(value)
+        return encode_json(value)
     return value
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+#: JSON text of a list or record, UTF-8 kept (what :func:`scalar` makes of one).
+encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def validated(data: dict[str, Any]) -> Theory:
@@ -121,6 +125,14 @@ def check_xml_text(theory: Theory) -> None:
     ...     print(str(err).split(",")[0])
     /title holds the control character U+0007
     """
+    # The theory's JSON (made in Rust) writes a control character as an escape (``\b``,
+    # ``\f``, ``\u0007``): text with none of those escapes, nor U+FFFE or U+FFFF, is fine.
+    # Anything else (a literal backslash before b, f or u too) gets the exact walk below.
+    try:
+        if not _MAYBE_NOT_XML.search(theory.model_dump_json(exclude_defaults=True)):
+            return
+    except PydanticSerializationError:  # text JSON cannot hold (a lone surrogate): walk it
+        pass
     data = to_data(theory)
     if not _NOT_XML.search(" ".join(_strings(data))):
         return

@@ -34,11 +34,19 @@ import networkx as nx
 import pydantic_core
 from networkx.readwrite.gexf import GEXFWriter
 
+from cimo._util import paused_gc
 from cimo._version import __version__
 from cimo.core.data import to_data
 from cimo.core.vocabulary import KINDS, SLOT, SLOTS, NetworkPolicy, field_policy
 from cimo.errors import FileFormatError
-from cimo.exchange._common import check_xml_text, parse_json, safe_xml, scalar, validated
+from cimo.exchange._common import (
+    check_xml_text,
+    encode_json,
+    parse_json,
+    safe_xml,
+    scalar,
+    validated,
+)
 from cimo.exchange._graphml import graphml_text
 from cimo.model import CimoModel, Node, Rule, Theory
 
@@ -116,6 +124,7 @@ _Edges = dict[tuple[str, str], dict[str, Any]]
 _Parts = tuple[dict[str, Any], dict[str, dict[str, Any]], _Edges]
 
 
+@paused_gc()  # many small dicts, no cycles
 def _network_parts(theory: Theory) -> _Parts:
     """The network's graph attributes, vertices and edges, as plain dicts in file order.
 
@@ -131,19 +140,28 @@ def _network_parts(theory: Theory) -> _Parts:
         for k, v in data.items()
         if k not in _GRAPH_FIELDS
     }
+    plain = (list, dict)  # scalar(), inlined: this runs for every field of every record
     vertices: dict[str, dict[str, Any]] = {
-        node["id"]: {k: scalar(v) for k, v in node.items() if k != "id"}
+        node["id"]: {
+            k: encode_json(v) if isinstance(v, plain) else v for k, v in node.items() if k != "id"
+        }
         for node in data.get("nodes", ())
     }
     edges: _Edges = {}
     for rule in data.get("rules", ()):
         rid = rule["id"]
-        attrs = {k: scalar(v) for k, v in rule.items() if k != "id" and k not in SLOT}
+        attrs = {
+            k: encode_json(v) if isinstance(v, plain) else v
+            for k, v in rule.items()
+            if k != "id" and k not in SLOT
+        }
         if rule.get("if") == "any":
             attrs["if"] = "any"
         vertices[rid] = {"kind": "rule", "label": rule.get("source_label") or rid, **attrs}
         for keyword, into_rule in _SLOT_SIDES:
-            items = rule.get(keyword, ())
+            items = rule.get(keyword)
+            if not items:
+                continue
             for pos, ref in enumerate(items if isinstance(items, list) else ()):
                 edge: dict[str, Any] = {"slot": keyword, "position": pos}
                 if isinstance(ref, dict):  # a because object: the edge carries it
@@ -462,12 +480,21 @@ def node_link_data(theory: Theory) -> dict[str, Any]:
     }
 
 
+@paused_gc()  # many small dicts, no cycles
 def to_node_link(theory: Theory) -> str:
     """The theory as node-link JSON text; :func:`from_node_link` reads it back whole.
 
     Written by pydantic-core's JSON encoder (indented, UTF-8 kept as it is).
     """
-    return pydantic_core.to_json(node_link_data(theory), indent=2).decode() + "\n"
+    data = node_link_data(theory)
+    # "edges" repeats "links" (the same list): written once, its text used twice. Both are
+    # top-level keys, so they are indented alike; "links" is the last key written, and no
+    # line inside a value starts with two spaces and a quote (the values are indented deeper).
+    del data["edges"]
+    text = pydantic_core.to_json(data, indent=2).decode()
+    key = '\n  "links": '
+    links = text[text.rindex(key) + len(key) : -2]
+    return f'{text[:-2]},\n  "edges": {links}\n}}\n'
 
 
 def to_graphology(theory: Theory) -> str:

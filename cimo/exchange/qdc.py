@@ -32,17 +32,20 @@ other fields are not in a codebook and are lost; sets are not read.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from itertools import chain
 from typing import Any
 
+from cimo._util import paused_gc
 from cimo._version import __version__
-from cimo.core.vocabulary import EvidenceStance, NodeKind
+from cimo.core.vocabulary import SLOTS, EvidenceStance, NodeKind
 from cimo.errors import FileFormatError
 from cimo.exchange._common import check_xml_text, fresh_id, safe_xml, validated
 from cimo.model import Context, Mechanism, Node, Theory
-from cimo.render import statement
+from cimo.render._sentence import structured_statements
 
 __all__ = ["NAMESPACE", "RULES_GROUP", "STANCES", "STANCES_GROUP", "from_qdc", "to_qdc"]
 
@@ -76,9 +79,28 @@ _ID_LINE = re.compile(r"(?:^|\n)cimo id: (\S+)\s*$")
 
 
 def _guid(theory: Theory, *parts: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "cimo:" + ":".join((theory.id, *parts))))
+    return uuid5_text(f"cimo:{':'.join((theory.id, *parts))}")
 
 
+def uuid5_text(name: str) -> str:
+    """``str(uuid.uuid5(uuid.NAMESPACE_URL, name))``, without making a UUID object.
+
+    >>> uuid5_text("cimo:t:node:a") == str(uuid.uuid5(uuid.NAMESPACE_URL, "cimo:t:node:a"))
+    True
+    """
+    sha1 = hashlib.sha1(_URL_NAMESPACE + name.encode(), usedforsecurity=False)
+    digest = bytearray(sha1.digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
+_SLOT_ATTRS = tuple(slot.attr for slot in SLOTS)
+
+
+@paused_gc()  # many small objects, no cycles
 def to_qdc(theory: Theory) -> str:
     """The theory as a REFI-QDA codebook (XML text, valid against the Codebook 1.0 schema).
 
@@ -86,17 +108,44 @@ def to_qdc(theory: Theory) -> str:
         UsageError: if a label or description holds a character XML cannot carry.
     """
     check_xml_text(theory)
-    ET.register_namespace("", NAMESPACE)
-    root = ET.Element(f"{_NS}CodeBook", origin=f"cimo {__version__}")
-    add_codes(theory, ET.SubElement(root, f"{_NS}Codes"), ns=_NS)
-    add_sets(theory, root, ns=_NS)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+    origin = escape_attribute(f"cimo {__version__}")
+    sets = sets_xml(theory, level=1)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<CodeBook xmlns="{NAMESPACE}" origin="{origin}">\n'
+        f"  <Codes>{codes_xml(theory, level=2)}\n  </Codes>{sets}\n</CodeBook>\n"
+    )
 
 
 def code_guid(theory: Theory, what: str, ident: str) -> str:
     """The GUID cimo gives the code of a node (``what="node"``), rule or stance."""
     return _guid(theory, {"rule": "rule-code"}.get(what, what), ident)
+
+
+def escape_attribute(text: str) -> str:
+    """An attribute value escaped as :mod:`xml.etree.ElementTree` writes it.
+
+    >>> escape_attribute('a "b" <&>' + chr(10))
+    'a &quot;b&quot; &lt;&amp;&gt;&#10;'
+    """
+    return text.translate(_ATTRIBUTE) if _NEEDS_ESCAPE.search(text) else text
+
+
+def escape_text(text: str) -> str:
+    """Element text escaped as :mod:`xml.etree.ElementTree` writes it (``&``, ``<``, ``>``).
+
+    >>> escape_text("a < b & c")
+    'a &lt; b &amp; c'
+    """
+    return text.translate(_TEXT) if _NEEDS_ESCAPE.search(text) else text
+
+
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;"}
+    | {"\t": "&#09;"}
+)
+_NEEDS_ESCAPE = re.compile('[&<>"\r\n\t]')
 
 
 def _definition(node: Node) -> str:
@@ -120,73 +169,26 @@ def _defining_fields(node: Node) -> list[tuple[str, str | None]]:
     return []
 
 
-def _code(
-    parent: ET.Element,
-    ns: str,
-    guid: str,
-    name: str,
-    color: str,
-    description: str | None,
-    *,
-    codable: bool = True,
-) -> ET.Element:
-    code = ET.SubElement(
-        parent,
-        f"{ns}Code",
-        guid=guid,
-        name=name,
-        isCodable="true" if codable else "false",
-        color=color,
+def _code(pad: str, guid: str, name: str, color: str, description: str, *, codable: bool) -> str:
+    """A ``<Code>`` with its ``<Description>``, open (codable ones closed) after a newline."""
+    head = (
+        f'{pad}<Code guid="{guid}" name="{escape_attribute(name)}" '
+        f'isCodable="{"true" if codable else "false"}" color="{color}">'
+        f"{pad}  <Description>{escape_text(description)}</Description>"
     )
-    if description is not None:
-        ET.SubElement(code, f"{ns}Description").text = description
-    return code
+    return f"{head}{pad}</Code>" if codable else head
+
+
+def _group(pad: str, guid: str, name: str, color: str, description: str, codes: list[str]) -> str:
+    """A top-level (not codable) code holding ``codes``."""
+    return (
+        f"{_code(pad, guid, name, color, description, codable=False)}{''.join(codes)}{pad}</Code>"
+    )
 
 
 def add_codes(theory: Theory, codes: ET.Element, *, ns: str) -> None:
     """Add cimo's code tree under ``codes``: the four kinds, the rules, the stances."""
-    for kind, (name, color) in _GROUPS.items():
-        group = _code(
-            codes,
-            ns,
-            _guid(theory, "group", kind),
-            name,
-            color,
-            f"The {name.lower()} of the programme theory {theory.title!r} ({theory.id}).",
-            codable=False,
-        )
-        for node in theory.of_kind(kind):
-            guid = code_guid(theory, "node", node.id)
-            _code(group, ns, guid, node.label, color, _definition(node))
-    if theory.rules:
-        group = _code(
-            codes,
-            ns,
-            _guid(theory, "group", "rules"),
-            RULES_GROUP,
-            _RULE_COLOR,
-            "The configurations (IF context THEN outcome BECAUSE mechanism) of the programme "
-            "theory: code a passage that speaks to a whole configuration here.",
-            codable=False,
-        )
-        for rule in theory.rules:
-            guid = code_guid(theory, "rule", rule.id)
-            name = f"Rule {rule.source_label or rule.id}"
-            text = f"{statement(theory, rule)}\n\ncimo id: {rule.id}"
-            _code(group, ns, guid, name, _RULE_COLOR, text)
-    group = _code(
-        codes,
-        ns,
-        _guid(theory, "group", "stances"),
-        STANCES_GROUP,
-        _STANCE_COLOR,
-        "Code a passage with one of these as well as with a rule or node code to say what "
-        "it does to the configuration: supports, refutes or refines it.",
-        codable=False,
-    )
-    for stance in STANCES:
-        text = f"The passage {stance} the configuration it is coded with.\n\ncimo id: {stance}"
-        _code(group, ns, code_guid(theory, "stance", stance), stance, _STANCE_COLOR, text)
+    codes.extend(_parsed(codes_xml(theory, level=0), ns))
 
 
 def add_sets(theory: Theory, root: ET.Element, *, ns: str, ref: str = "guid") -> None:
@@ -194,17 +196,100 @@ def add_sets(theory: Theory, root: ET.Element, *, ns: str, ref: str = "guid") ->
 
     ``ref`` is the attribute naming a member (``guid`` in codebooks, ``targetGUID`` in projects).
     """
-    named = [r for r in theory.rules if any(True for _ in r.references())]
-    if named:
-        sets = ET.SubElement(root, f"{ns}Sets")
-        for rule in named:
-            s = ET.SubElement(
-                sets, f"{ns}Set", guid=_guid(theory, "rule", rule.id), name=f"Rule {rule.id}"
+    root.extend(_parsed(sets_xml(theory, level=0, ref=ref), ns))
+
+
+def _parsed(xml: str, ns: str) -> list[ET.Element]:
+    """The elements of an XML fragment cimo wrote, their tags in the namespace ``ns``."""
+    return list(safe_xml(f'<_ xmlns="{ns[1:-1]}">{xml}</_>', what="REFI-QDA codes"))
+
+
+def codes_xml(theory: Theory, *, level: int) -> str:
+    """The code tree of :func:`add_codes` as XML text: the four kinds, the rules, the stances.
+
+    Each code is on a line of its own, indented by two spaces per ``level``.
+    """
+    pad = "\n" + "  " * level
+    inner = pad + "  "
+    out = []
+    for kind, (name, color) in _GROUPS.items():
+        codes = [
+            _code(
+                inner,
+                code_guid(theory, "node", node.id),
+                node.label,
+                color,
+                _definition(node),
+                codable=True,
             )
-            if rule.statement:
-                ET.SubElement(s, f"{ns}Description").text = rule.statement
-            for member in dict.fromkeys(m for _, _, m in rule.references()):
-                ET.SubElement(s, f"{ns}MemberCode", {ref: code_guid(theory, "node", member)})
+            for node in theory.of_kind(kind)
+        ]
+        about = f"The {name.lower()} of the programme theory {theory.title!r} ({theory.id})."
+        out.append(_group(pad, _guid(theory, "group", kind), name, color, about, codes))
+    if theory.rules:
+        codes = [
+            _code(
+                inner,
+                code_guid(theory, "rule", rule.id),
+                f"Rule {rule.source_label or rule.id}",
+                _RULE_COLOR,
+                f"{text}\n\ncimo id: {rule.id}",
+                codable=True,
+            )
+            for rule, text in zip(theory.rules, structured_statements(theory), strict=True)
+        ]
+        about = (
+            "The configurations (IF context THEN outcome BECAUSE mechanism) of the programme "
+            "theory: code a passage that speaks to a whole configuration here."
+        )
+        out.append(
+            _group(pad, _guid(theory, "group", "rules"), RULES_GROUP, _RULE_COLOR, about, codes)
+        )
+    codes = [
+        _code(
+            inner,
+            code_guid(theory, "stance", stance),
+            stance,
+            _STANCE_COLOR,
+            f"The passage {stance} the configuration it is coded with.\n\ncimo id: {stance}",
+            codable=True,
+        )
+        for stance in STANCES
+    ]
+    about = (
+        "Code a passage with one of these as well as with a rule or node code to say what "
+        "it does to the configuration: supports, refutes or refines it."
+    )
+    out.append(
+        _group(pad, _guid(theory, "group", "stances"), STANCES_GROUP, _STANCE_COLOR, about, codes)
+    )
+    return "".join(out)
+
+
+def sets_xml(theory: Theory, *, level: int, ref: str = "guid") -> str:
+    """The ``<Sets>`` element of :func:`add_sets` as XML text ("" when no rule names a node)."""
+    pad = "\n" + "  " * level
+    inner = pad + "    "
+    member: dict[str, str] = {}  # the member element of each node's code, made once
+    out = []
+    for rule in theory.rules:
+        # The ids of rule.references(), read straight from the slots (this runs per rule).
+        members = dict.fromkeys(chain.from_iterable(getattr(rule, a) for a in _SLOT_ATTRS))
+        if not members:
+            continue
+        guid = _guid(theory, "rule", rule.id)
+        out.append(f'{pad}  <Set guid="{guid}" name="{escape_attribute(f"Rule {rule.id}")}">')
+        if rule.statement:
+            out.append(f"{inner}<Description>{escape_text(rule.statement)}</Description>")
+        for m in members:
+            element = member.get(m)
+            if element is None:
+                element = member[m] = (
+                    f'{inner}<MemberCode {ref}="{code_guid(theory, "node", m)}" />'
+                )
+            out.append(element)
+        out.append(f"{pad}  </Set>")
+    return f"{pad}<Sets>{''.join(out)}{pad}</Sets>" if out else ""
 
 
 def _local(tag: str) -> str:

@@ -22,7 +22,14 @@ from cimo.model import CimoModel, Rule, Theory
 from cimo.query import get_rule
 from cimo.render._words import Item, Words, join
 
-__all__ = ["Statement", "StatementForm", "Statements", "statement", "statements"]
+__all__ = [
+    "Statement",
+    "StatementForm",
+    "Statements",
+    "statement",
+    "statements",
+    "structured_statements",
+]
 
 #: Where a statement's text comes from: the rule's structure, its ``segments`` (the
 #: source's printed order) or its ``statement`` text.
@@ -62,6 +69,8 @@ def _if_clause(w: Words, r: Rule) -> str | None:
 
 def _outcome_items(w: Words, ids: tuple[str, ...], r: Rule) -> list[Item]:
     """The outcomes of one list, each step inside the list printed "O1, leading to O2"."""
+    if not r.outcome_steps:
+        return [w.item(i) for i in dict.fromkeys(ids)]
     inside = set(ids)
     after: dict[str, list[str]] = defaultdict(list)
     following: dict[str, list[str]] = defaultdict(list)
@@ -88,8 +97,8 @@ def _outcome_items(w: Words, ids: tuple[str, ...], r: Rule) -> list[Item]:
 
 def _because(w: Words, r: Rule) -> str:
     links = {link.mechanism: link for link in r.mechanism_links}
-    items = []
-    for m in r.mechanisms:
+    items = [] if links else w.items(r.mechanisms)
+    for m in r.mechanisms if links else ():
         item = w.item(m)
         link = links.get(m)
         if link is not None and link.requires:
@@ -105,8 +114,8 @@ def _because(w: Words, r: Rule) -> str:
     return text
 
 
-def _structured(theory: Theory, r: Rule, *, labels: bool = True) -> str:
-    w = Words(theory, labels=labels)
+def _structured(theory: Theory, r: Rule, *, labels: bool = True, w: Words | None = None) -> str:
+    w = w or Words(theory, labels=labels)
     lead = []
     if r.actor:
         lead.append(f"{_mark(r, 'FOR', 'actor')} {r.actor}")
@@ -128,7 +137,7 @@ def _structured(theory: Theory, r: Rule, *, labels: bool = True) -> str:
     if r.despite:
         parts.append(f"{_mark(r, 'DESPITE', 'despite')} {w.all(r.despite)}")
     then = join(_outcome_items(w, r.outcomes, r), "and")
-    reduces = join(_outcome_items(w, r.reduces, r), "and")
+    reduces = join(_outcome_items(w, r.reduces, r), "and") if r.reduces else ""
     if then:
         parts.append(f"{_mark(r, 'THEN', 'then')} {then}")
     if reduces:
@@ -166,6 +175,18 @@ def _printed(theory: Theory, r: Rule) -> tuple[StatementForm, str]:
     if r.statement:
         return "statement", f"[{r.status}] {r.statement.strip()}"
     return "structured", _structured(theory, r)
+
+
+def structured_statements(theory: Theory) -> list[str]:
+    """Every rule's structured statement (:func:`statement`), in file order, worded once each.
+
+    >>> import cimo
+    >>> theory = cimo.load_example("pwp-resilience")
+    >>> structured_statements(theory) == [statement(theory, r) for r in theory.rules]
+    True
+    """
+    w = Words(theory)
+    return [_structured(theory, r, w=w) for r in theory.rules]
 
 
 def statement(theory: Theory, rule: str | Rule, *, as_printed: bool = False) -> str:
@@ -258,8 +279,11 @@ def statements(theory: Theory, *, as_printed: bool = False) -> Statements:
     three-levels: [hypothesised] IF (inferred) Employees with ... WITH ...
     """
     items = []
+    w = Words(theory)
     for r in theory.rules:
-        form, text = _printed(theory, r) if as_printed else ("structured", _structured(theory, r))
+        form, text = (
+            _printed(theory, r) if as_printed else ("structured", _structured(theory, r, w=w))
+        )
         items.append(
             Statement(rule=r.id, source_label=r.source_label, text=text, status=r.status, form=form)
         )

@@ -99,7 +99,7 @@ class Item:
 
     def show(self, quoted: bool = False) -> str:
         text = f"“{self.text}”" if quoted and self.quotable else self.text
-        return f"{self.prefix}{text}{self.suffix}"
+        return f"{self.prefix}{text}{self.suffix}" if self.prefix or self.suffix else text
 
     def plus(self, suffix: str) -> Item:
         return replace(self, suffix=self.suffix + suffix)
@@ -113,10 +113,10 @@ def join(items: list[Item], word: str) -> str:
     >>> join([Item("Rock and roll")], "and")
     'Rock and roll'
     """
-    quoted = len(items) > 1 and any(i.risky(word) for i in items)
+    if len(items) <= 1:
+        return items[0].show() if items else ""
+    quoted = any(i.risky(word) for i in items)
     shown = [i.show(quoted) for i in items]
-    if len(shown) <= 1:
-        return "".join(shown)
     return ", ".join(shown[:-1]) + f" {word} " + shown[-1]
 
 
@@ -128,12 +128,19 @@ class Words:
         self.labels = labels
         self.sentence = sentence
         """True in sentences (a final stop dropped); False in table cells (labels exact)."""
+        self._items: dict[str, Item] = {}  # each element worded once (items are immutable)
 
     def node(self, ident: str) -> Node | None:
         return self.theory.index.get(ident)
 
     def item(self, ident: str) -> Item:
         """The item of one element (an unknown id is shown as the id)."""
+        item = self._items.get(ident)
+        if item is None:
+            item = self._items[ident] = self._word(ident)
+        return item
+
+    def _word(self, ident: str) -> Item:
         node = self.node(ident)
         if node is None:
             return Item(ident)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import get_args
 
 from cimo.core._base import ID_PATTERN
@@ -60,12 +61,22 @@ def split_cell(cell: str, separator: str | None, role: Role) -> tuple[list[str],
     parts: list[str] = []
     fragments: list[str] = []
     for line in lines:
-        pieces = re.split(rf"(?<!\\){re.escape(separator)}", line)
+        if separator not in line:
+            if piece := line.strip():
+                parts.append(piece)
+            continue
+        pieces = _separator(separator).split(line)
         pieces = [p.replace("\\" + separator, separator).strip() for p in pieces]
         if len(pieces) > 1 and role not in ("evidence", "relations", "links"):
             fragments.extend(next(([p] for p in pieces[1:] if p[:1].islower()), []))
         parts.extend(p for p in pieces if p)
     return parts, fragments
+
+
+@cache
+def _separator(separator: str) -> re.Pattern[str]:
+    """A separator not escaped by a backslash."""
+    return re.compile(rf"(?<!\\){re.escape(separator)}")
 
 
 def bold_names(cell: str) -> list[str] | None:

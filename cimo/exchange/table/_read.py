@@ -50,17 +50,7 @@ from cimo.exchange.table._roles import (
     header_stance,
     map_line,
 )
-from cimo.model import (
-    Context,
-    Evidence,
-    Intervention,
-    Link,
-    Mechanism,
-    Node,
-    Outcome,
-    Source,
-    Theory,
-)
+from cimo.model import Link, Source, Theory
 
 __all__ = ["TableOptions", "TableWarning", "read_table", "table_to_theory"]
 
@@ -177,12 +167,6 @@ def read_table(
 
 # --------------------------------------------------------------------------- text helpers
 
-_NODE_CLASS: Mapping[NodeKind, type[Any]] = {
-    "context": Context,
-    "intervention": Intervention,
-    "mechanism": Mechanism,
-    "outcome": Outcome,
-}
 #: The column of each field of a rule, for locating the theory's structural problems.
 _FIELD_ROLE: Mapping[str, Role] = {
     **ROLE_OF_KEYWORD,
@@ -220,7 +204,7 @@ class _Reader:
         self.outcome_texts: set[str] = set()
         self.ids = _Ids()
         self.node_ids: dict[tuple[str | None, ...], str] = {}
-        self.nodes: list[Node] = []
+        self.nodes: list[dict[str, Any]] = []
         self.node_origin: list[Where] = []
         self.link_origin: list[Where] = []
         self.sources: dict[str, Source] = {}
@@ -309,14 +293,15 @@ class _Reader:
         if role in ("id", "rule", "theme", "status", "actor"):
             return [plain(cell)] if cell else []
         if role not in ("mechanism", "reasoning", "resource"):
-            cell = plain(cell) if TAG.search(cell) and bold_names(cell) else cell
+            cell = plain(cell) if "<" in cell and TAG.search(cell) and bold_names(cell) else cell
         parts = self.split(cell, i, j, role)
         if role in ("evidence", "mechanism", "reasoning", "resource"):
             return parts  # entries may repeat; a mechanism repeated is checked as a node
-        repeated = next((p for n, p in enumerate(parts) if p in parts[:n]), None)
-        if repeated is not None:
+        unique = list(dict.fromkeys(parts))
+        if len(unique) != len(parts):
+            repeated = next(p for n, p in enumerate(parts) if p in parts[:n])
             self.problem(f"{repeated!r} appears twice in this cell; name it once", i, j)
-        return list(dict.fromkeys(parts))
+        return unique
 
     def split(self, cell: str, i: int, j: int, role: Role) -> list[str]:
         parts, fragments = split_cell(cell, self.separator, role)
@@ -414,7 +399,8 @@ class _Reader:
         ident = self.node_ids.get(key)
         if ident is None:
             ident = self.node_ids[key] = self.ids.take(_slug(label, kind))
-            self.nodes.append(_NODE_CLASS[kind](id=ident, label=label, **extra))
+            # Plain data: the theory validates every node at once (see build).
+            self.nodes.append({"id": ident, "kind": kind, "label": label, **extra})
             self.node_origin.append(where)
         return ident
 
@@ -504,8 +490,9 @@ class _Reader:
                 data["status"] = known
         return data
 
-    def evidence(self, i: int) -> tuple[Evidence, ...]:
-        found: list[Evidence] = []
+    def evidence(self, i: int) -> list[dict[str, str | None]]:
+        """The evidence of row ``i``, as plain data (validated with the theory)."""
+        found: list[dict[str, str | None]] = []
         for j, role in enumerate(self.roles):
             if role != "evidence":
                 continue
@@ -521,18 +508,16 @@ class _Reader:
                     )
                     continue
                 found.append(
-                    Evidence.model_validate(
-                        {
-                            "participant": text.participant,
-                            "source": None if text.source is None else self.source(text.source),
-                            "locator": text.locator,
-                            "quote": text.quote,
-                            "stance": text.stance,
-                            "note": text.note,
-                        }
-                    )
+                    {
+                        "participant": text.participant,
+                        "source": None if text.source is None else self.source(text.source),
+                        "locator": text.locator,
+                        "quote": text.quote,
+                        "stance": text.stance,
+                        "note": text.note,
+                    }
                 )
-        return tuple(found)
+        return found
 
     def source(self, text: str) -> str:
         """The id of the source an evidence line names, declared on first sight."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from cimo._util import paused_gc
 from cimo._util import readable_slug as _slug
 from cimo.core.index import index_of
 from cimo.errors import UsageError
@@ -15,7 +16,7 @@ from cimo.exchange.table._cells import Table, write_cells
 from cimo.exchange.table._evidence import evidence_line
 from cimo.exchange.table._layout import BOLD, plain, theme_text
 from cimo.exchange.table._roles import HEADERS, ROLES, SLOT_OF_ROLE, Role
-from cimo.model import Mechanism, Rule, Theory
+from cimo.model import Mechanism, Node, Rule, Theory
 
 __all__ = ["theory_to_table", "write_table"]
 
@@ -23,6 +24,7 @@ __all__ = ["theory_to_table", "write_table"]
 _REQUIRED: frozenset[Role] = frozenset({"rule", "status", "context", "mechanism", "outcome"})
 
 
+@paused_gc()  # many small objects, no cycles
 def theory_to_table(
     theory: Theory,
     *,
@@ -168,6 +170,10 @@ class _Cells:
     linked: Mapping[str, list[str]]
     relations: Mapping[str, list[str]]
     source_text: Mapping[str, str]
+    index: Mapping[str, Node] = field(default_factory=dict)
+    """The theory's nodes by id (looked up once, not per cell)."""
+    mechanism_cells: dict[str, dict[str, Mechanism]] = field(default_factory=dict)
+    """Each rule's :meth:`mechanism_values`, made once for its three cells."""
 
     @classmethod
     def of(cls, theory: Theory, separator: str | None) -> _Cells:
@@ -187,7 +193,7 @@ class _Cells:
             for s in theory.sources
             if _slug(s.citation, "source") == s.id and not set(",()\n").intersection(s.citation)
         }
-        return cls(theory, separator, producer, linked, relations, source_text)
+        return cls(theory, separator, producer, linked, relations, source_text, theory.index)
 
     def join(self, values: Iterable[str]) -> str:
         """Values in one cell: one per line, or joined by the separator (escaped inside)."""
@@ -217,14 +223,17 @@ class _Cells:
         return self.labels(getattr(rule, SLOT_OF_ROLE[role].attr))
 
     def labels(self, ids: Iterable[str]) -> str:
-        index = self.theory.index
+        index = self.index
         return self.join(index[i].label for i in ids)
 
     def mechanism_values(self, rule: Rule) -> dict[str, Mechanism]:
         """Each value of the mechanism cell (a label, or a bold sentence) and its mechanism."""
-        values: dict[str, Mechanism] = {}
+        made = self.mechanism_cells.get(rule.id)
+        if made is not None:
+            return made
+        values: dict[str, Mechanism] = self.mechanism_cells.setdefault(rule.id, {})
         for ident in rule.mechanisms:
-            m = self.theory.index[ident]
+            m = self.index[ident]
             assert isinstance(m, Mechanism)
             values.setdefault(m.description if _marked(m) and m.description else m.label, m)
         return values
