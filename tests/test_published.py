@@ -174,8 +174,8 @@ def test_round_trips_yaml_json_and_node_link(path: Path) -> None:
 
 
 # What a CMO table row holds: the rule's id, printed label, theme, status and actor, the
-# labels in each node column, each mechanism's resource and response, AND/OR, and each
-# evidence entry (participant, source, locator, quote, stance, note).
+# labels in each node column, each mechanism's resource and response, AND/OR, each
+# evidence entry (participant, source, locator, quote, stance, note) and each annotation.
 _COLUMNS = ("contexts", "unless", "interventions", "mechanisms", "outcomes", "reduces")
 
 
@@ -190,6 +190,7 @@ def table_row(theory: cimo.Theory, rule: cimo.Rule) -> tuple[Any, ...]:
     evidence = tuple(
         (e.participant, e.source, e.locator, e.quote, e.stance, e.note) for e in rule.evidence
     )
+    notes = tuple((a.kind, a.text, a.counters, a.source, a.locator) for a in rule.annotations)
     alternatives = rule.mechanism_mode == "alternatives" and len(rule.mechanisms) > 1
     return (
         rule.id,
@@ -200,6 +201,7 @@ def table_row(theory: cimo.Theory, rule: cimo.Rule) -> tuple[Any, ...]:
         slots,
         parts,
         evidence,
+        notes,
         alternatives,
     )
 

@@ -233,14 +233,21 @@ def column_shares(table: CmoRows, *, line: float, long_word: int = 12) -> tuple[
     ``-``, ``_``, ``.`` and ``/``; in the other columns words longer than
     ``long_word`` characters are left to hyphenate), then the rest of the line in proportion to
     the text it holds per row (so that every column takes about as many
-    lines).
+    lines). When the longest words do not fit side by side, the ids and
+    status words keep their room and the other columns share what is left.
 
     >>> rows = CmoRows("t", ("Rule", "Evidence"), [("T", (), [(["R1"], ["x " * 60])])])
     >>> [round(x, 2) for x in column_shares(rows, line=80)]
     [0.1, 0.9]
     """
     need, amount = _room(table, long_word)
-    rest = max(0.0, line - sum(need))
+    rest = line - sum(need)
+    if rest < 0:  # too many columns: ids and status words keep their room, prose hyphenates
+        kept = [c in _UNBROKEN for c in table.columns]
+        fixed = sum(n for n, k in zip(need, kept, strict=True) if k)
+        scale = max(0.0, line - fixed) / max(1.0, sum(need) - fixed)
+        need = [n if k else n * scale for n, k in zip(need, kept, strict=True)]
+        rest = 0.0
     weight = amount
     total = sum(weight) or 1.0
     widths = [n + rest * w / total for n, w in zip(need, weight, strict=True)]

@@ -26,6 +26,7 @@ from cimo.core.migrate import theme_id, theme_records
 from cimo.core.source import TableSource, register_table
 from cimo.core.vocabulary import EvidenceStance, NodeKind, Status
 from cimo.errors import UsageError
+from cimo.exchange.table._annotations import header_kind, parse_annotation
 from cimo.exchange.table._cells import Table, frame_table, raise_problems, read_cells
 from cimo.exchange.table._evidence import parse_evidence
 from cimo.exchange.table._layout import (
@@ -191,6 +192,7 @@ _FIELD_ROLE: Mapping[str, Role] = {
     "source_label": "id",
     "theme": "theme",
     "evidence": "evidence",
+    "annotations": "annotations",
     "status": "status",
     "actor": "actor",
 }
@@ -230,6 +232,7 @@ class _Reader:
         self.relations: list[dict[str, Any]] = []
         self.relation_origin: list[Where] = []
         self.rows: list[int] = []  # the table row of each rule
+        self.rule_of_label: dict[str, str] = {}
         self.fragments: list[str] = []
 
     def problem(self, message: str, row: int | None, column: int | None) -> None:
@@ -241,6 +244,8 @@ class _Reader:
         self.rows = [i for i in range(len(self.table.rows)) if i not in headings]
         values = {i: self.row_values(i) for i in self.rows}
         rule_ids = {i: self.rule_id(i, values[i]) for i in self.rows}
+        # an annotation names the rules it counters by rule id or by row ID
+        self.rule_of_label = {label: rule_ids[i] for label, i in self.by_label.items()}
         slots = {i: self.row_refs(i, values[i]) for i in self.rows}
         links, self.link_origin = row_links(
             self.rows, values, slots, self.by_label, self.where.get("links"), self.problem
@@ -311,7 +316,7 @@ class _Reader:
         if role not in ("mechanism", "reasoning", "resource"):
             cell = plain(cell) if TAG.search(cell) and bold_names(cell) else cell
         parts = self.split(cell, i, j, role)
-        if role in ("evidence", "mechanism", "reasoning", "resource"):
+        if role in ("evidence", "annotations", "mechanism", "reasoning", "resource"):
             return parts  # entries may repeat; a mechanism repeated is checked as a node
         repeated = next((p for n, p in enumerate(parts) if p in parts[:n]), None)
         if repeated is not None:
@@ -485,6 +490,7 @@ class _Reader:
             "theme": theme,
             "actor": first_of(cells.get("actor")),
             "evidence": self.evidence(i),
+            "annotations": self.annotations(i),
             **{slot.attr: tuple(refs.get(role, ())) for role, slot in SLOT_OF_ROLE.items()},
         }
         if self.alternatives(cells):
@@ -533,6 +539,29 @@ class _Reader:
                     )
                 )
         return tuple(found)
+
+    def annotations(self, i: int) -> list[dict[str, Any]]:
+        """The annotations of row ``i``: one per line of each annotations column."""
+        found: list[dict[str, Any]] = []
+        known = set(self.rule_of_label.values())
+        for j, role in enumerate(self.roles):
+            if role != "annotations":
+                continue
+            kind = header_kind(self.table.headers[j])
+            for line in self.split(self.table.rows[i][j], i, j, role):
+                note = parse_annotation(line, kind=kind)
+                found.append(
+                    {
+                        "kind": note.kind,
+                        "text": note.text,
+                        "counters": [
+                            c if c in known else self.rule_of_label.get(c, c) for c in note.counters
+                        ],
+                        "source": None if note.source is None else self.source(note.source),
+                        "locator": note.locator,
+                    }
+                )
+        return found
 
     def source(self, text: str) -> str:
         """The id of the source an evidence line names, declared on first sight."""
