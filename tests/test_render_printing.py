@@ -235,6 +235,16 @@ def test_statements_print_each_annotation_under_its_rule(theory: cimo.Theory) ->
     assert json.loads(as_json.output)["items"][3]["notes"] == [_COUNTER, _FORMAL]
 
 
+def test_a_theory_in_a_notebook_shows_annotations_under_statements(
+    theory: cimo.Theory,
+) -> None:
+    from cimo.render.notebook import theory_markdown
+
+    lines = theory_markdown(theory).splitlines()
+    r3 = next(k for k, line in enumerate(lines) if line.startswith("3. \\[supported\\]"))
+    assert lines[r3 + 1].startswith("   - Tension: Speaking up vs keeping one")
+
+
 def test_tables_print_annotations_in_a_notes_column(theory: cimo.Theory) -> None:
     rows = _rows(theory)
     assert [rows[r]["Notes"] for r in ("R1", "R2", "R3", "R4")] == [

@@ -26,13 +26,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from cimo._util import normalise_label
 from cimo.core.vocabulary import ANNOTATION_WORDS
+from cimo.exchange.table._cells import Table
 from cimo.exchange.table._evidence import head_parts, outside_brackets
+from cimo.exchange.table._roles import Role
 from cimo.model import Annotation
 
-__all__ = ["AnnotationText", "annotation_line", "header_kind", "parse_annotation"]
+__all__ = [
+    "AnnotationText",
+    "Reader",
+    "annotation_line",
+    "header_kind",
+    "parse_annotation",
+    "row_annotations",
+]
 
 #: Each kind by its printed name and its file name, folded ("formal theory").
 _KINDS: dict[str, str] = {
@@ -97,3 +107,44 @@ def annotation_line(note: Annotation | AnnotationText, *, source: str | None = N
         inside = ", ".join(x for x in (source or note.source or "", note.locator) if x is not None)
         head += f" ({inside})"
     return f"{head}: {note.text}"
+
+
+class Reader(Protocol):
+    """What :func:`row_annotations` needs of the table reader."""
+
+    table: Table
+    roles: tuple[Role, ...]
+    row_rule: dict[str, str]
+    """The rule id of each row ID."""
+
+    def split(self, cell: str, i: int, j: int, role: Role) -> list[str]: ...
+
+    def source(self, text: str) -> str: ...
+
+
+def row_annotations(reader: Reader, i: int) -> list[dict[str, Any]]:
+    """The annotations of data row ``i``, as file data: one per line of each annotations column.
+
+    A countered rule named by a row's printed ID becomes that row's rule id; a
+    source named by its text is declared by the reader.
+    """
+    known = set(reader.row_rule.values())
+    found: list[dict[str, Any]] = []
+    for j, role in enumerate(reader.roles):
+        if role != "annotations":
+            continue
+        kind = header_kind(reader.table.headers[j])
+        for line in reader.split(reader.table.rows[i][j], i, j, role):
+            note = parse_annotation(line, kind=kind)
+            found.append(
+                {
+                    "kind": note.kind,
+                    "text": note.text,
+                    "counters": [
+                        c if c in known else reader.row_rule.get(c, c) for c in note.counters
+                    ],
+                    "source": None if note.source is None else reader.source(note.source),
+                    "locator": note.locator,
+                }
+            )
+    return found

@@ -26,7 +26,7 @@ from cimo.core.migrate import theme_id, theme_records
 from cimo.core.source import TableSource, register_table
 from cimo.core.vocabulary import EvidenceStance, NodeKind, Status
 from cimo.errors import UsageError
-from cimo.exchange.table._annotations import header_kind, parse_annotation
+from cimo.exchange.table._annotations import row_annotations
 from cimo.exchange.table._cells import Table, frame_table, raise_problems, read_cells
 from cimo.exchange.table._evidence import parse_evidence
 from cimo.exchange.table._layout import (
@@ -232,7 +232,6 @@ class _Reader:
         self.relations: list[dict[str, Any]] = []
         self.relation_origin: list[Where] = []
         self.rows: list[int] = []  # the table row of each rule
-        self.rule_of_label: dict[str, str] = {}
         self.fragments: list[str] = []
 
     def problem(self, message: str, row: int | None, column: int | None) -> None:
@@ -244,8 +243,7 @@ class _Reader:
         self.rows = [i for i in range(len(self.table.rows)) if i not in headings]
         values = {i: self.row_values(i) for i in self.rows}
         rule_ids = {i: self.rule_id(i, values[i]) for i in self.rows}
-        # an annotation names the rules it counters by rule id or by row ID
-        self.rule_of_label = {label: rule_ids[i] for label, i in self.by_label.items()}
+        self.row_rule = {label: rule_ids[i] for label, i in self.by_label.items()}  # by row ID
         slots = {i: self.row_refs(i, values[i]) for i in self.rows}
         links, self.link_origin = row_links(
             self.rows, values, slots, self.by_label, self.where.get("links"), self.problem
@@ -490,7 +488,7 @@ class _Reader:
             "theme": theme,
             "actor": first_of(cells.get("actor")),
             "evidence": self.evidence(i),
-            "annotations": self.annotations(i),
+            "annotations": row_annotations(self, i),
             **{slot.attr: tuple(refs.get(role, ())) for role, slot in SLOT_OF_ROLE.items()},
         }
         if self.alternatives(cells):
@@ -539,29 +537,6 @@ class _Reader:
                     )
                 )
         return tuple(found)
-
-    def annotations(self, i: int) -> list[dict[str, Any]]:
-        """The annotations of row ``i``: one per line of each annotations column."""
-        found: list[dict[str, Any]] = []
-        known = set(self.rule_of_label.values())
-        for j, role in enumerate(self.roles):
-            if role != "annotations":
-                continue
-            kind = header_kind(self.table.headers[j])
-            for line in self.split(self.table.rows[i][j], i, j, role):
-                note = parse_annotation(line, kind=kind)
-                found.append(
-                    {
-                        "kind": note.kind,
-                        "text": note.text,
-                        "counters": [
-                            c if c in known else self.rule_of_label.get(c, c) for c in note.counters
-                        ],
-                        "source": None if note.source is None else self.source(note.source),
-                        "locator": note.locator,
-                    }
-                )
-        return found
 
     def source(self, text: str) -> str:
         """The id of the source an evidence line names, declared on first sight."""
