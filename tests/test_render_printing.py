@@ -282,6 +282,20 @@ def test_word_table_prints_annotations(theory: cimo.Theory) -> None:
     assert notes == {"R1": "", "R2": "", "R3": _TENSION, "R4": f"{_COUNTER}\n{_FORMAL}"}
 
 
+def test_configuration_rows_have_a_notes_column_when_a_rule_has_annotations(
+    theory: cimo.Theory, pwp: cimo.Theory
+) -> None:
+    from cimo.render.rows import configuration_rows
+
+    source = configuration_rows(theory).source
+    words = " ".join(re.sub(r"<[^>]+>", " ", source).split())
+    assert "<B>Notes</B>" in source and _TENSION in words and f"{_COUNTER} {_FORMAL}" in words
+    stacked = configuration_rows(theory, stacked=True, rules={"R3"}).source
+    assert "<B>Notes</B>" in stacked
+    assert "<B>Notes</B>" not in configuration_rows(theory, rules={"R1", "R2"}).source
+    assert "<B>Notes</B>" not in configuration_rows(pwp).source
+
+
 def test_rule_cards_print_one_row_per_annotation(theory: cimo.Theory) -> None:
     r4 = dot_nodes(rule_card(theory, "R4").source)["R4"]["label"]
     counter, formal = r4.index("<B>COUNTER-STRATEGY</B>"), r4.index("<B>FORMAL THEORY</B>")
