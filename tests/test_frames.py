@@ -34,6 +34,18 @@ def test_rules_frame_has_plain_columns(team: cimo.Theory) -> None:
     assert all(not isinstance(v, tuple) for v in frame.to_numpy().ravel())
 
 
+def test_rules_frame_lists_annotations_by_kind() -> None:
+    theory = cimo.load(Path(__file__).resolve().parent / "data" / "printing-2.0.yaml")
+    frame = cimo.to_frame(theory)
+    assert list(frame["annotations"]) == [
+        "",
+        "",
+        "Tension: Speaking up vs keeping one's post",
+        "Counter-strategy: Peer mentors outside the practice; "
+        "Formal theory: Psychological safety (Edmondson 1999)",
+    ]
+
+
 def test_nodes_and_evidence_frames(team: cimo.Theory) -> None:
     nodes = cimo.to_frame(team, what="nodes")
     mechanisms = nodes[nodes["kind"] == "mechanism"]

@@ -24,10 +24,12 @@ import yaml
 from _svg import svg_groups
 
 import cimo
+from cimo.core.vocabulary import ANNOTATION_WORDS
 from cimo.exchange.networks import from_node_link, to_node_link
 from cimo.exchange.table import TableWarning, read_table, write_table
 from cimo.io import file_version
-from cimo.render import cmo_table, statements, theory_map
+from cimo.render import cmo_table, rule_card, statements, theory_map
+from cimo.render.text import cmo_rows
 from cimo.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +131,40 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
+ANNOTATED = [p for p in FILES if "annotations:" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("path", ANNOTATED, ids=lambda p: p.stem)
+def test_annotations_are_printed_in_statements_tables_and_cards(path: Path) -> None:
+    """Issue 11: a tension or recommendation printed by the source is printed by cimo too."""
+    theory = _load(path)
+    items = {s.rule: s for s in statements(theory, as_printed=True).items}
+    rows = cmo_rows(theory)
+    notes, at = rows.columns.index("Notes"), rows.columns.index("Rule")
+    cells = {row[at][0]: row[notes] for _, _, group in rows.groups for row in group}
+    annotated = [r for r in theory.rules if r.annotations]
+    assert annotated
+    for rule in annotated:
+        card = _words(re.sub(r"<[^>]+>", " ", rule_card(theory, rule.id).source))
+        for k, note in enumerate(rule.annotations):
+            kind, text = ANNOTATION_WORDS[note.kind], note.text.strip()
+            assert items[rule.id].notes[k].startswith(f"{kind}: {text}"), rule.id
+            assert cells[rule.id][k].startswith(f"{kind}: {text}"), rule.id
+            where = ", ".join(x for x in (note.source, note.locator) if x)
+            assert where in items[rule.id].notes[k] and where in cells[rule.id][k]
+            # a card cuts a long text as it cuts long labels, and keeps where it is from
+            start = " ".join(text.split()[:8])
+            assert _words(f"{kind} {start}") in card and _words(where) in card, rule.id
+
+
+def test_every_taylor_configuration_prints_its_tension() -> None:
+    theory = _load(DATA / "11-taylor-2024.yaml")
+    lines = str(statements(theory)).splitlines()
+    starts = [k for k, line in enumerate(lines) if re.match(r"\d+\. cmo-", line)]
+    assert len(starts) == len(theory.rules)
+    assert all(lines[k + 1].startswith("   Tension: ") for k in starts)
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_round_trips_yaml_json_and_node_link(path: Path) -> None:
     theory = _load(path)
@@ -138,8 +174,8 @@ def test_round_trips_yaml_json_and_node_link(path: Path) -> None:
 
 
 # What a CMO table row holds: the rule's id, printed label, theme, status and actor, the
-# labels in each node column, each mechanism's resource and response, AND/OR, and each
-# evidence entry (participant, source, locator, quote, stance, note).
+# labels in each node column, each mechanism's resource and response, AND/OR, each
+# evidence entry (participant, source, locator, quote, stance, note) and each annotation.
 _COLUMNS = ("contexts", "unless", "interventions", "mechanisms", "outcomes", "reduces")
 
 
@@ -154,6 +190,7 @@ def table_row(theory: cimo.Theory, rule: cimo.Rule) -> tuple[Any, ...]:
     evidence = tuple(
         (e.participant, e.source, e.locator, e.quote, e.stance, e.note) for e in rule.evidence
     )
+    notes = tuple((a.kind, a.text, a.counters, a.source, a.locator) for a in rule.annotations)
     alternatives = rule.mechanism_mode == "alternatives" and len(rule.mechanisms) > 1
     return (
         rule.id,
@@ -164,6 +201,7 @@ def table_row(theory: cimo.Theory, rule: cimo.Rule) -> tuple[Any, ...]:
         slots,
         parts,
         evidence,
+        notes,
         alternatives,
     )
 

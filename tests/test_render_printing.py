@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -189,7 +190,7 @@ def test_markdown_and_html_tables_head_themes_with_their_recommendation(
     header = next(line for line in md.splitlines() if line.startswith("| No."))
     assert header == (
         "| No. | Rule | Programme theory | Actor | Context | Intervention "
-        "| Mechanism resource | Mechanism response | Outcome | Status |"  # no evidence: no column
+        "| Mechanism resource | Mechanism response | Outcome | Notes | Status |"  # no evidence
     )
     root = lxml.html.fromstring(cmo_table(theory, format="html"))
     theme = root.find(".//tr[@class='theme']/th")
@@ -204,6 +205,106 @@ def test_markdown_and_html_tables_head_themes_with_their_recommendation(
 def test_optional_columns_appear_only_when_used(pwp: cimo.Theory) -> None:
     header = cmo_table(pwp, format="csv").splitlines()[0]
     assert "Actor" not in header and "Programme theory" not in header
+    assert "Notes" not in header  # no rule of pwp has an annotation
+
+
+# --------------------------------------------------------------------------- annotations
+
+_TENSION = "Tension: Speaking up vs keeping one's post (walker-2022, Table 2, row 3)"
+_COUNTER = "Counter-strategy against R1 (CMOc5): Peer mentors outside the practice"
+_FORMAL = "Formal theory: Psychological safety (Edmondson 1999)"
+_THEME = (
+    "Recommendation: Train managers in Lean, Six Sigma; then audit.",
+    "Facilitator: A practice manager who guards the huddle time",
+)
+
+
+def test_statements_print_each_annotation_under_its_rule(theory: cimo.Theory) -> None:
+    for as_printed in (False, True):
+        s = statements(theory, as_printed=as_printed)
+        assert [i.notes for i in s.items] == [(), (), (_TENSION,), (_COUNTER, _FORMAL)]
+        lines = str(s).splitlines()
+        r3 = next(k for k, line in enumerate(lines) if line.startswith("3. R3"))
+        assert lines[r3 + 1] == f"   {_TENSION}"
+        assert lines[-2:] == [f"   {_COUNTER}", f"   {_FORMAL}"]
+        md = s._repr_markdown_().splitlines()
+        assert md[-2:] == [f"   - {_COUNTER}", f"   - {_FORMAL}"]
+    cli = CliRunner().invoke(app, ["statements", str(DATA)])
+    assert cli.exit_code == 0 and f"\n   {_TENSION}\n4. R4" in cli.output
+    as_json = CliRunner().invoke(app, ["statements", str(DATA), "--format", "json"])
+    assert json.loads(as_json.output)["items"][3]["notes"] == [_COUNTER, _FORMAL]
+
+
+def test_a_theory_in_a_notebook_shows_annotations_under_statements(
+    theory: cimo.Theory,
+) -> None:
+    from cimo.render.notebook import theory_markdown
+
+    lines = theory_markdown(theory).splitlines()
+    r3 = next(k for k, line in enumerate(lines) if line.startswith("3. \\[supported\\]"))
+    assert lines[r3 + 1].startswith("   - Tension: Speaking up vs keeping one")
+
+
+def test_tables_print_annotations_in_a_notes_column(theory: cimo.Theory) -> None:
+    rows = _rows(theory)
+    assert [rows[r]["Notes"] for r in ("R1", "R2", "R3", "R4")] == [
+        "",
+        "",
+        _TENSION,
+        f"{_COUNTER}; {_FORMAL}",
+    ]
+    md = cmo_table(theory, format="md")
+    assert f"\n\n{_THEME[0]}\n\n{_THEME[1]}\n\n| No." in md  # under the theme's heading
+    r4 = next(line for line in md.splitlines() if line.startswith("|  | R4 |"))
+    assert f"| {_COUNTER}<br>{_FORMAL} |" in r4
+    root = lxml.html.fromstring(cmo_table(theory, format="html"))
+    notes = [td.text_content() for td in root.iterfind(".//td[@class='notes']")]
+    assert notes == ["", "", _TENSION, _COUNTER + _FORMAL]
+    spans = root.findall(".//tr[@class='theme']/th/span[@class='recommendation']")
+    assert [x.text for x in spans] == list(_THEME)
+    latex = cmo_table(theory, format="latex")
+    assert r"\newline Facilitator: A practice manager who guards the huddle time}" in latex
+    assert (
+        r"Counter-strategy against R1 (CMOc5): Peer mentors outside the practice\newline" in latex
+    )
+
+
+def test_word_table_prints_annotations(theory: cimo.Theory) -> None:
+    import docx
+
+    from cimo.render.word import cmo_table_docx
+
+    (table,) = docx.Document(io.BytesIO(cmo_table_docx(theory))).tables
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    column, rule = cells[0].index("Notes"), cells[0].index("Rule")
+    assert cells[1][0] == "\n".join(("Theme 2: Lean in primary care (inferred)", *_THEME))
+    notes = {row[rule]: row[column] for row in cells[1:] if row[rule] != row[column]}
+    assert notes == {"R1": "", "R2": "", "R3": _TENSION, "R4": f"{_COUNTER}\n{_FORMAL}"}
+
+
+def test_configuration_rows_have_a_notes_column_when_a_rule_has_annotations(
+    theory: cimo.Theory, pwp: cimo.Theory
+) -> None:
+    from cimo.render.rows import configuration_rows
+
+    source = configuration_rows(theory).source
+    words = " ".join(re.sub(r"<[^>]+>", " ", source).split())
+    assert "<B>Notes</B>" in source and _TENSION in words and f"{_COUNTER} {_FORMAL}" in words
+    stacked = configuration_rows(theory, stacked=True, rules={"R3"}).source
+    assert "<B>Notes</B>" in stacked
+    assert "<B>Notes</B>" not in configuration_rows(theory, rules={"R1", "R2"}).source
+    assert "<B>Notes</B>" not in configuration_rows(pwp).source
+
+
+def test_rule_cards_print_one_row_per_annotation(theory: cimo.Theory) -> None:
+    r4 = dot_nodes(rule_card(theory, "R4").source)["R4"]["label"]
+    counter, formal = r4.index("<B>COUNTER-STRATEGY</B>"), r4.index("<B>FORMAL THEORY</B>")
+    assert r4.index("<B>BECAUSE</B>") < counter < r4.index("against R1 (CMOc5): Peer") < formal
+    assert "Psychological safety (Edmondson" in r4[formal:]
+    r3 = dot_nodes(rule_card(theory, "R3").source)["R3"]["label"]
+    assert "<B>TENSION</B>" in r3 and "walker-2022, Table 2, row 3" in r3
+    r1 = dot_nodes(rule_card(theory, "R1").source)["R1"]["label"]
+    assert "TENSION" not in r1 and "COUNTER" not in r1
 
 
 # --------------------------------------------------------------------------- pictures

@@ -77,8 +77,8 @@ def test_docx_reads_back_every_cell(theory: cimo.Theory) -> None:
     header = table.rows[0]._tr.trPr
     assert header is not None and header.find(docx.oxml.ns.qn("w:tblHeader")) is not None
     expected: list[list[str]] = []
-    for theme, advice, group in rows.groups:
-        heading = theme + (f"\nRecommendation: {advice}" if advice else "")
+    for theme, notes, group in rows.groups:
+        heading = "\n".join((theme, *notes))
         expected.append([heading] * len(rows.columns))  # one merged cell across the row
         expected += [["\n".join(cell) for cell in row] for row in group]
     assert cells[1:] == expected

@@ -14,6 +14,7 @@ from lxml import etree
 
 import cimo
 from cimo._util import csv_unprotect
+from cimo.core.vocabulary import ANNOTATION_WORDS
 from cimo.errors import UnknownIdError, UsageError
 from cimo.render import cmo_table, mermaid, mermaid_rules, statement, statements
 from cimo.render.notebook import theory_markdown
@@ -307,6 +308,10 @@ def test_csv_and_markdown_tables_keep_every_rule_whatever_the_labels(theory: cim
         assert all(label in cell for cell, label in zip(cells, named, strict=True)) or any(
             "; " in label for label in named
         )
+        # issue 11: every annotation of the rule is in its Notes cell, named by its kind
+        for note in rule.annotations:
+            assert f"{ANNOTATION_WORDS[note.kind]}" in row["Notes"]
+            assert note.text.strip() in row["Notes"]
     md = cmo_table(theory, format="md")
     # 2.0: an Actor column when a rule names an actor, a Programme theory column when
     # rules name one of several programme theories; issue 16: No. when a rule has a
@@ -319,6 +324,7 @@ def test_csv_and_markdown_tables_keep_every_rule_whatever_the_labels(theory: cim
     columns += any(r.source_label and r.source_label != r.id for r in rules)
     columns += any(r.interventions or "intervention" in r.missing_parts for r in rules)
     columns += any(m.resource for m in theory.mechanisms if m.id in used)
+    columns += any(r.annotations for r in rules)
     for line in md.split("\n"):
         assert "\r" not in line
         if line.startswith("| "):

@@ -107,12 +107,34 @@ def test_initial_and_refined_programme_theory_are_the_two_iterations(wfg_report:
         at = table.columns.index("Rule")
         assert [r[at][0] for r in table.rows] == rules
         assert table.columns[-1] == "Illustrative quotes"
+    # issue 11: the rules' annotations in a column of their own, when a rule has one
+    (table,) = _tables(initial, "cmoc")
+    at = table.columns.index("Rule")
+    notes = {r[at][0]: r[table.columns.index("Notes")] for r in table.rows}
+    assert notes == {"three-levels": (), "lexis-2011": notes["lexis-2011"]}
+    assert notes["lexis-2011"][0].startswith("Note: These mechanisms may be crucial")
     (table,) = _tables(refined, "cmoc")
+    assert "Notes" not in table.columns  # no rule of the refined theory has an annotation
     at = table.columns.index("Rule")
     quotes = {r[at][0]: _text(r[-1]) for r in table.rows}
     assert quotes["work-supports-recovery"].startswith("“The main goal should be to help")
     assert "walker-mhrj" in quotes["work-supports-recovery"]
     assert quotes["retain"] == ""
+
+
+def test_the_cmoc_table_prints_rule_and_theme_annotations() -> None:
+    from cimo.render.report._build import cmoc_table
+
+    theory = cimo.load(ROOT / "tests" / "data" / "printing-2.0.yaml")
+    table = cmoc_table(theory, caption="CMOCs")
+    notes, at = table.columns.index("Notes"), table.columns.index("Rule")
+    cells = {r[at][0]: r[notes] for r in table.rows}
+    assert cells["R1"] == () and cells["R3"][0].startswith("Tension: Speaking up vs keeping")
+    assert cells["R4"][0].startswith("Counter-strategy against R1 (CMOc5): Peer mentors")
+    heading = table.groups[0].heading or ""
+    assert heading.startswith("Theme 2: Lean in primary care")
+    assert heading.endswith("(Facilitator: A practice manager who guards the huddle time)")
+    assert "(Recommendation: Train managers in Lean" in heading
 
 
 def test_the_trail_is_read_from_the_diff(wfg_report: Report) -> None:

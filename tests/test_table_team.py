@@ -228,6 +228,48 @@ def test_cells_merged_down_rows_are_still_refused(tmp_path: Path) -> None:
         read_cells(tmp_path / "m.xlsx")
 
 
+# --------------------------------------------------------------------------- annotations
+
+
+def test_tensions_and_recommendations_columns_are_annotations(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "No.,Context,Mechanism,Outcome,Tensions,Recommendations\n"
+        "CMO 1,Blame culture,Defensive practice,Secondary trauma,"
+        "Collective vs individual accountability,\n"
+        'CMO 2,Peer support,Feeling heard,Retention,"Counter-strategy against CMO 1 '
+        '(Taylor 2024, Table 1): Schwartz rounds\nNote: asked twice",Fund the rounds\n',
+        encoding="utf-8",
+    )
+    theory = read_table(path)
+    first, second = (r.annotations for r in theory.rules)
+    assert [(a.kind, a.text) for a in first] == [
+        ("tension", "Collective vs individual accountability")
+    ]
+    counter, note, advice = second
+    assert (counter.kind, counter.counters, counter.text) == (
+        "counter-strategy",
+        (theory.rules[0].id,),  # named by the row's printed ID
+        "Schwartz rounds",
+    )
+    assert (counter.source, counter.locator) == ("taylor-2024", "Table 1")
+    assert {s.id: s.citation for s in theory.sources} == {"taylor-2024": "Taylor 2024"}
+    assert (note.kind, note.text) == ("note", "asked twice")
+    assert (advice.kind, advice.text) == ("recommendation", "Fund the rounds")
+    # written back as one Annotations column, one kind-prefixed line each, and read again
+    out = write_table(theory, tmp_path / "back.csv")
+    assert read_table(out).rules[1].annotations == second
+
+
+def test_an_annotation_against_an_unknown_row_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "No.,C,M,O,Annotations\n1,a,m,o,Facilitator against 7: mentors\n", encoding="utf-8"
+    )
+    with pytest.raises(TableError, match=r"t\.csv, row 2, column 'Annotations' \(E\): .*'7'"):
+        read_table(path)
+
+
 # --------------------------------------------------------------------------- round trips
 
 

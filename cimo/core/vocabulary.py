@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeAlias, get_args
 
 __all__ = [
+    "ANNOTATION_WORDS",
     "APPRAISAL_CRITERIA",
     "KINDS",
     "KIND_WORDS",
@@ -109,6 +110,18 @@ Severity: TypeAlias = Literal["error", "warning", "info"]
 KINDS: tuple[NodeKind, ...] = get_args(NodeKind)
 #: The appraisal criteria, in the order realist reviews report them.
 APPRAISAL_CRITERIA: tuple[AppraisalCriterion, ...] = get_args(AppraisalCriterion)
+#: How each kind of annotation is named where it is printed ("Tension: ..."); tables read
+#: these names back.
+ANNOTATION_WORDS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "tension": "Tension",
+        "facilitator": "Facilitator",
+        "counter-strategy": "Counter-strategy",
+        "recommendation": "Recommendation",
+        "formal-theory": "Formal theory",
+        "note": "Note",
+    }
+)
 #: Each kind with its article, for messages ("is an outcome").
 KIND_WORDS: MappingProxyType[str, str] = MappingProxyType(
     {

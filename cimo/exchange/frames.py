@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from cimo.core.index import index_of
+from cimo.core.vocabulary import ANNOTATION_WORDS
 from cimo.errors import MissingDependencyError, UsageError
 from cimo.model import Rule, Theory
 
@@ -59,7 +60,8 @@ def to_frame(theory: Theory, *, what: FrameKind = "rules", separator: str = "; "
         theory: The theory.
         what: ``"rules"`` (rule id, printed number, theme label, status,
             actor, the labels of each slot joined by ``separator``, the
-            mechanism mode, the number of evidence entries and of distinct
+            mechanism mode, the annotations as "Kind: text" joined by
+            ``separator``, the number of evidence entries and of distinct
             participants), ``"nodes"`` (id, kind, label, description,
             resource, reasoning, and the number of rules naming the node) or
             ``"evidence"`` (rule, theme, status, participant, source,
@@ -86,7 +88,7 @@ def _theme(theory: Theory, rule: Rule) -> str | None:
 def _rules(theory: Theory, separator: str) -> tuple[list[str], list[list[Any]]]:
     index = theory.index
     columns = ["rule", "number", "theme", "status", "actor"]
-    columns += [name for name, _ in _SLOTS] + ["mode", "evidence", "participants"]
+    columns += [name for name, _ in _SLOTS] + ["mode", "annotations", "evidence", "participants"]
     rows = [
         [
             rule.id,
@@ -96,6 +98,9 @@ def _rules(theory: Theory, separator: str) -> tuple[list[str], list[list[Any]]]:
             rule.actor,
             *(separator.join(index[i].label for i in getattr(rule, attr)) for _, attr in _SLOTS),
             rule.mechanism_mode,
+            separator.join(
+                f"{ANNOTATION_WORDS[a.kind]}: {a.text.strip()}" for a in rule.annotations
+            ),
             len(rule.evidence),
             len({e.participant for e in rule.evidence if e.participant}),
         ]

@@ -6,7 +6,9 @@ by label and its evidence count; every slot of the rule has a row (WITHIN, IF,
 ONE OF, UNLESS, WITH, MODERATED BY, DESPITE, THEN, REDUCES, BECAUSE,
 OTHERWISE), each element with the label the source printed in bold.
 Alternative mechanisms are joined by "or" rows; a slot the encoder inferred is
-marked "(inferred)".
+marked "(inferred)". Each annotation of the rule gets a row of its own under
+the slots, named by its kind (TENSION, COUNTER-STRATEGY against the rules it
+works against, RECOMMENDATION, ...), with its source and locator.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
-from cimo.core.vocabulary import KINDS
+from cimo.core.vocabulary import ANNOTATION_WORDS, KINDS
 from cimo.graph import chain_links
 from cimo.model import Mechanism, MechanismLink, Rule, Theory
 from cimo.query import get_rule
@@ -31,7 +33,7 @@ from cimo.render._look import (
     node_words,
     states,
 )
-from cimo.render._words import printed_label
+from cimo.render._words import annotation_parts, printed_label
 from cimo.render.dot import Html, html_lines, html_text
 from cimo.render.highlight import Highlight
 from cimo.render.style import DEFAULT_STYLE, Style
@@ -180,9 +182,34 @@ class _Card:
             self.row("OTHERWISE", self.items(r.otherwise), "otherwise"),
         ]
 
+    def annotations(self) -> list[str]:
+        """One row per annotation: its kind, then the rules it counters and its text.
+
+        The text is cut as long labels are (the tables and statements print it
+        whole); its source and locator follow on a small line of their own.
+        """
+        out = []
+        for note in self.rule.annotations:
+            head, text, where = annotation_parts(self.theory, note)
+            kind = ANNOTATION_WORDS[note.kind]
+            against = head[len(kind) :].strip()
+            body = label_html(f"{against}: {text}" if against else text, self.width, align="LEFT")
+            if where:
+                small = html_lines(where, self.width + 10, align="LEFT")
+                body += (
+                    f'<BR ALIGN="LEFT"/><FONT POINT-SIZE="{self.style.small_font_size}">'
+                    f"{small}</FONT>"
+                )
+            cell = (
+                '<TR><TD ALIGN="LEFT" BALIGN="LEFT">'
+                f'<FONT COLOR="{self.ink}">{body}</FONT></TD></TR>'
+            )
+            out.append(self.row(kind.upper(), cell))
+        return out
+
     def html(self) -> Html:
         r, style = self.rule, self.style
-        rows = [self.head(), *self.conditions(), *self.results()]
+        rows = [self.head(), *self.conditions(), *self.results(), *self.annotations()]
         declared = set(r.missing_parts)
         gaps = [
             p for p in r.missing if p not in declared and not (p == "context" and r.any_context)

@@ -20,7 +20,7 @@ from typing import Literal, TypeAlias
 from cimo._util import markdown_text
 from cimo.model import CimoModel, Rule, Theory
 from cimo.query import get_rule
-from cimo.render._words import Item, Words, join
+from cimo.render._words import Item, Words, annotation_line, join
 
 __all__ = [
     "Statement",
@@ -237,10 +237,12 @@ class Statement(CimoModel):
     form: StatementForm = "structured"
     """``structured`` (built from the rule), ``segments`` (the source's order) or
     ``statement`` (the rule's own statement text)."""
+    notes: tuple[str, ...] = ()
+    """The rule's annotations, one line each, named by kind ("Tension: ...")."""
 
     def __str__(self) -> str:
         label = f" ({self.source_label})" if self.source_label else ""
-        return f"{self.rule}{label}: {self.text}"
+        return f"{self.rule}{label}: {self.text}" + "".join(f"\n  {n}" for n in self.notes)
 
 
 class Statements(CimoModel):
@@ -252,13 +254,16 @@ class Statements(CimoModel):
     """True when the items are the source's printed forms (each says which form it is)."""
 
     def _line(self, s: Statement) -> str:
-        if not self.as_printed:
-            return str(s)
         label = f" ({s.source_label})" if s.source_label else ""
-        return f"{s.rule}{label}, {_FORM_NOTE[s.form]}: {s.text}"
+        form = f", {_FORM_NOTE[s.form]}" if self.as_printed else ""
+        return f"{s.rule}{label}{form}: {s.text}"
 
     def __str__(self) -> str:
-        return "\n".join(f"{i}. {self._line(s)}" for i, s in enumerate(self.items, 1))
+        # each annotation on a line of its own, under its statement
+        return "\n".join(
+            f"{i}. {self._line(s)}" + "".join(f"\n   {n}" for n in s.notes)
+            for i, s in enumerate(self.items, 1)
+        )
 
     def _repr_markdown_(self) -> str:
         md = markdown_text
@@ -267,11 +272,16 @@ class Statements(CimoModel):
             label = f" ({md(s.source_label)})" if s.source_label else ""
             note = f" _({_FORM_NOTE[s.form]})_" if self.as_printed else ""
             lines.append(f"{i}. **{s.rule}**{label}{note}: {md(s.text)}")
+            lines += [f"   - {md(n)}" for n in s.notes]
         return "\n".join(lines) + "\n"
 
 
 def statements(theory: Theory, *, as_printed: bool = False) -> Statements:
     """Every rule of the theory as a sentence, in file order (:func:`statement`).
+
+    Each statement carries the rule's annotations (``notes``: "Tension: ...",
+    "Counter-strategy against R3: ...", with source and locator), printed on
+    lines of their own under it.
 
     >>> import cimo
     >>> s = statements(cimo.load_example("work-focused-group-cbt"))
@@ -284,7 +294,15 @@ def statements(theory: Theory, *, as_printed: bool = False) -> Statements:
         form, text = (
             _printed(theory, r) if as_printed else ("structured", _structured(theory, r, w=w))
         )
+        notes = tuple(annotation_line(theory, a) for a in r.annotations)
         items.append(
-            Statement(rule=r.id, source_label=r.source_label, text=text, status=r.status, form=form)
+            Statement(
+                rule=r.id,
+                source_label=r.source_label,
+                text=text,
+                status=r.status,
+                form=form,
+                notes=notes,
+            )
         )
     return Statements(title=theory.title, items=tuple(items), as_printed=as_printed)

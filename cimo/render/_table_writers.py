@@ -6,7 +6,7 @@ Private to :mod:`cimo.render.text`, which builds the rows from a theory
 :func:`column_shares`, :func:`is_wide`). The column shares are also read by
 :mod:`cimo.render.word`.
 
->>> rows = CmoRows("Demo", ("Rule", "Status"), [("Theme", None, [(["R1"], ["supported"])])])
+>>> rows = CmoRows("Demo", ("Rule", "Status"), [("Theme", (), [(["R1"], ["supported"])])])
 >>> print(WRITERS["md"](rows))
 ### Theme
 <BLANKLINE>
@@ -39,8 +39,9 @@ __all__ = [
     "write_csv",
 ]
 
-# Themes in order, each with its recommendation and rows; a row is its cells, a cell its items.
-Groups: TypeAlias = list[tuple[str, str | None, list[tuple[list[str], ...]]]]
+# Themes in order, each with the lines under its heading (its recommendation, its annotations)
+# and its rows; a row is its cells, a cell its items.
+Groups: TypeAlias = list[tuple[str, tuple[str, ...], list[tuple[list[str], ...]]]]
 
 
 class CmoRows(NamedTuple):
@@ -49,8 +50,9 @@ class CmoRows(NamedTuple):
     Attributes:
         title: The theory's title (the caption).
         columns: The column headings.
-        groups: One ``(theme heading, recommendation or None, rows)`` per theme, in
-            order; a row holds one cell per column, a cell its items (lines).
+        groups: One ``(theme heading, notes, rows)`` per theme, in order: the
+            notes are the lines printed under the heading ("Recommendation: ...",
+            "Tension: ..."); a row holds one cell per column, a cell its items (lines).
     """
 
     title: str
@@ -121,10 +123,9 @@ def latex_escape(text: str) -> str:
 def _markdown(table: CmoRows) -> str:
     cols = table.columns
     lines: list[str] = []
-    for theme, advice, rows in table.groups:
+    for theme, notes, rows in table.groups:
         lines += [f"### {_md_cell([theme])}", ""]
-        if advice:
-            lines += [f"Recommendation: {_md_cell([advice])}", ""]
+        lines += [x for note in notes for x in (_md_cell([note]), "")]
         lines.append("| " + " | ".join(cols) + " |")
         lines.append("|" + "|".join("---:" if c == "No." else "---" for c in cols) + "|")
         lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
@@ -164,11 +165,9 @@ def _html(table: CmoRows) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
     classes = [html.escape(_slug(c)) for c in cols]
     body: list[str] = []
-    for theme, advice, rows in table.groups:
-        note = (
-            f'<br><span class="recommendation">Recommendation: {html.escape(advice)}</span>'
-            if advice
-            else ""
+    for theme, notes, rows in table.groups:
+        note = "".join(
+            f'<br><span class="recommendation">{html.escape(line)}</span>' for line in notes
         )
         body.append(
             f'<tr class="theme"><th colspan="{len(cols)}">{html.escape(theme)}{note}</th></tr>'
@@ -234,14 +233,21 @@ def column_shares(table: CmoRows, *, line: float, long_word: int = 12) -> tuple[
     ``-``, ``_``, ``.`` and ``/``; in the other columns words longer than
     ``long_word`` characters are left to hyphenate), then the rest of the line in proportion to
     the text it holds per row (so that every column takes about as many
-    lines).
+    lines). When the longest words do not fit side by side, the ids and
+    status words keep their room and the other columns share what is left.
 
-    >>> rows = CmoRows("t", ("Rule", "Evidence"), [("T", None, [(["R1"], ["x " * 60])])])
+    >>> rows = CmoRows("t", ("Rule", "Evidence"), [("T", (), [(["R1"], ["x " * 60])])])
     >>> [round(x, 2) for x in column_shares(rows, line=80)]
     [0.1, 0.9]
     """
     need, amount = _room(table, long_word)
-    rest = max(0.0, line - sum(need))
+    rest = line - sum(need)
+    if rest < 0:  # too many columns: ids and status words keep their room, prose hyphenates
+        kept = [c in _UNBROKEN for c in table.columns]
+        fixed = sum(n for n, k in zip(need, kept, strict=True) if k)
+        scale = max(0.0, line - fixed) / max(1.0, sum(need) - fixed)
+        need = [n if k else n * scale for n, k in zip(need, kept, strict=True)]
+        rest = 0.0
     weight = amount
     total = sum(weight) or 1.0
     widths = [n + rest * w / total for n, w in zip(need, weight, strict=True)]
@@ -327,10 +333,9 @@ def _latex(table: CmoRows) -> str:
     ]
     plain = {i for i, c in enumerate(cols) if c in _UNBROKEN}
     evidence = cols.index("Evidence") if "Evidence" in cols else None
-    for g, (theme, advice, rows) in enumerate(table.groups):
+    for g, (theme, notes, rows) in enumerate(table.groups):
         heading = rf"\textbf{{{latex_escape(theme)}}}"
-        if advice:
-            heading += rf" --- Recommendation: {latex_escape(advice)}"
+        heading += "".join(rf"\newline {latex_escape(line)}" for line in notes)
         if g:
             out.append(r"\midrule")
         out.append(

@@ -26,9 +26,19 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from cimo.model import Mechanism, Node, Theory
+from cimo.core.vocabulary import ANNOTATION_WORDS
+from cimo.model import Annotation, Mechanism, Node, Theory
 
-__all__ = ["Item", "Words", "bracketed", "join", "phrase", "printed_label"]
+__all__ = [
+    "Item",
+    "Words",
+    "annotation_line",
+    "annotation_parts",
+    "bracketed",
+    "join",
+    "phrase",
+    "printed_label",
+]
 
 
 def phrase(label: str) -> str:
@@ -174,3 +184,45 @@ class Words:
     def plain(self, ident: str) -> str:
         """One element's wording with its printed label and marks, never quoted."""
         return self.item(ident).show()
+
+
+def annotation_line(theory: Theory, note: Annotation) -> str:
+    """An annotation as one printed line: kind, the rules it works against, text, source.
+
+    A countered rule is named by its id, then the label its source printed
+    ("against cmo-5 (5)"), as statements name rules; the source and locator
+    follow the text in brackets.
+
+    >>> import cimo
+    >>> from cimo.model import Annotation
+    >>> theory = cimo.load_example("pwp-resilience")
+    >>> rule = theory.rules[0].id
+    >>> note = Annotation(kind="counter-strategy", text="Peer mentors", counters=(rule,))
+    >>> annotation_line(theory, note)
+    'Counter-strategy against individual-challenges: Peer mentors'
+    >>> annotation_line(theory, Annotation(kind="tension", text="Time vs trust", locator="p. 4"))
+    'Tension: Time vs trust (p. 4)'
+    """
+    head, text, where = annotation_parts(theory, note)
+    return f"{head}: {text}" + (f" ({where})" if where else "")
+
+
+def annotation_parts(theory: Theory, note: Annotation) -> tuple[str, str, str]:
+    """An annotation's head (kind, the rules it works against), text, and source and locator.
+
+    >>> import cimo
+    >>> from cimo.model import Annotation
+    >>> annotation_parts(cimo.load_example("pwp-resilience"), Annotation(kind="note", text="x"))
+    ('Note', 'x', '')
+    """
+    head = ANNOTATION_WORDS[note.kind]
+    if note.counters:
+        rules = theory.rule_index
+        names = []
+        for ident in note.counters:
+            rule = rules.get(ident)
+            printed = rule.source_label if rule is not None else None
+            names.append(f"{ident} ({printed})" if printed and printed != ident else ident)
+        head += " against " + ", ".join(names)
+    where = ", ".join(x for x in (note.source, note.locator) if x)
+    return head, note.text.strip(), where

@@ -53,7 +53,9 @@ def theory_markdown(theory: Theory, *, max_statements: int = 5) -> str:
     if items:
         lines.append("**If-then-because statements:**")
         lines.append("")
-        lines += [f"{i}. {_md(st.text)}" for i, st in enumerate(items[:max_statements], 1)]
+        for i, st in enumerate(items[:max_statements], 1):
+            lines.append(f"{i}. {_md(st.text)}")
+            lines += [f"   - {_md(note)}" for note in st.notes]  # its annotations
         if len(items) > max_statements:
             lines.append(f"\n... and {len(items) - max_statements} more (`cimo.render.statements`)")
     return "\n".join(lines) + "\n"

@@ -14,7 +14,10 @@ draws any theory that way (``cimo render --layout rows``,
   contexts and REDUCES outcomes are written as such; a part the encoder
   inferred says "(inferred)" and a part the source leaves out says
   "(missing in the source)";
-* the Intervention column appears only when some rule has an intervention;
+* the Intervention column appears only when some rule has an intervention,
+  a Notes column (each annotation of the rule, named by its kind: "Tension:
+  ...", as published tables print a Tensions column) only when some rule has
+  an annotation;
   a refuted rule is struck through and marked "[refuted]"; when the rules'
   statuses differ, every number says its rule's ("[hypothesised]").
 
@@ -32,6 +35,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from cimo.model import Rule, Segment, Theory
 from cimo.render._figure import Diagram, make_diagram, new_graph
+from cimo.render._words import annotation_line
 from cimo.render.dot import Html, html_lines, html_text, wrap
 from cimo.render.style import DEFAULT_STYLE, Style
 
@@ -44,6 +48,8 @@ _COLUMNS: tuple[tuple[str, tuple[tuple[str, str, str], ...], str], ...] = (
     ("Mechanism", (("mechanisms", "because", ""),), "mechanism"),
     ("Outcome", (("outcomes", "then", ""), ("reduces", "reduces", "REDUCES ")), "outcome"),
 )
+#: The column of a rule's annotations (the "kind" names no slot; its cells are not slots).
+_NOTES: tuple[str, tuple[tuple[str, str, str], ...], str] = ("Notes", (), "notes")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 
 
@@ -101,7 +107,10 @@ def _cell(
     width: int,
 ) -> str:
     parts: list[str] = []
-    if printed.get(kind):
+    if kind == "notes":
+        lines = [annotation_line(theory, note) for note in rule.annotations]
+        parts += [html_lines(line, width, align="LEFT") for line in lines]
+    elif printed.get(kind):
         parts.append(_marked(" ".join(printed[kind]), width))
     else:
         for attr, key, prefix in slots:
@@ -118,6 +127,11 @@ def _cell(
     if kind in rule.missing_parts:
         parts.append(f"<I>{html_lines('(missing in the source)', width, align='LEFT')}</I>")
     return '<BR ALIGN="LEFT"/>'.join(parts) or " "
+
+
+def _fill(style: Style, kind: str) -> str:
+    """The heading fill of a column: its kind's, the background for the notes."""
+    return style.background if kind == "notes" else style.kind_fill[kind]
 
 
 def theme_groups(
@@ -161,12 +175,14 @@ def configuration_rows(
         The diagram (one table; ``dot`` lays it out).
     """
     columns = [c for c in _COLUMNS if c[2] != "intervention" or theory.interventions]
+    if any(r.annotations for _, group in theme_groups(theory, rules) for r in group):
+        columns.append(_NOTES)
     numbered = any(r.source_label for r in theory.rules)
     mixed = len({r.status for r in theory.rules}) > 1  # then every row says its status
     n_cols = 2 if stacked else len(columns) + 1
     across = width * (1 if stacked else len(columns))
     head = "".join(
-        f'<TD BGCOLOR="{style.kind_fill[kind]}"><B>{name}</B></TD>' for name, _, kind in columns
+        f'<TD BGCOLOR="{_fill(style, kind)}"><B>{name}</B></TD>' for name, _, kind in columns
     )
     rows = [
         f'<TR><TD COLSPAN="{n_cols}" BORDER="0">'
@@ -246,7 +262,7 @@ def _stacked(
             continue
         cell = f"<S>{cell}</S>" if refuted else cell
         rows.append(
-            f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BGCOLOR="{style.kind_fill[kind]}">'
+            f'<TR><TD ALIGN="LEFT" VALIGN="TOP" BGCOLOR="{_fill(style, kind)}">'
             f'<B>{name}</B></TD><TD ALIGN="LEFT" BALIGN="LEFT" VALIGN="TOP">{cell}</TD></TR>'
         )
     return rows

@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from cimo.core.formats import CmoTextFormat as TableFormat
 from cimo.errors import UsageError
-from cimo.model import Evidence, Mechanism, Outcome, Rule, Theory
+from cimo.model import Evidence, Mechanism, Outcome, Rule, Theme, Theory
 from cimo.render._common import Html, Markdown
 from cimo.render._sentence import Statement, Statements, statement, statements
 from cimo.render._table_writers import (
@@ -32,7 +32,7 @@ from cimo.render._table_writers import (
     latex_escape,
     write_csv,
 )
-from cimo.render._words import Item, Words, join
+from cimo.render._words import Item, Words, annotation_line, join
 
 __all__ = [
     "TABLE_CSS",
@@ -62,6 +62,7 @@ _ALL_COLUMNS = (
     "Mechanism resource",
     "Mechanism response",
     "Outcome",
+    "Notes",
     "Status",
     "Evidence",
 )
@@ -77,9 +78,9 @@ def cmo_rows(theory: Theory) -> CmoRows:
     >>> rows = cmo_rows(cimo.load_example("pwp-resilience"))
     >>> rows.columns
     ('Rule', 'Context', 'Mechanism resource', 'Mechanism response', 'Outcome', 'Status', 'Evidence')
-    >>> heading, advice, first = rows.groups[0]
-    >>> heading, first[0][0]
-    ('Phase 1: Work-related challenges', ['individual-challenges'])
+    >>> heading, notes, first = rows.groups[0]
+    >>> heading, notes, first[0][0]
+    ('Phase 1: Work-related challenges', (), ['individual-challenges'])
     """
     columns, groups = _groups(theory)
     return CmoRows(theory.title, columns, groups)
@@ -112,6 +113,7 @@ def _cells(w: Words, r: Rule, *, split: bool) -> dict[str, list[str]]:
         "Context": context,
         "Intervention": intervention,
         "Outcome": _outcome_cell(w, r),
+        "Notes": [annotation_line(w.theory, a) for a in r.annotations],
         "Status": [r.status],
         "Evidence": [_evidence_item(e) for e in r.evidence],
     }
@@ -231,8 +233,9 @@ def _columns(theory: Theory) -> tuple[str, ...]:
     """The columns of this theory's table: those only some theories fill appear when used.
 
     "No." holds the number or label the source printed (when any rule has
-    one); Actor, Intervention and Evidence appear when a rule has one; a programme
-    theory column when a rule names one and the theory declares more than one
+    one); Actor, Intervention, Notes (annotations) and Evidence appear when a
+    rule has one; a programme theory column when a rule names one and the
+    theory declares more than one
     (a single programme theory tells no rows apart); the mechanism's resource
     and response get a column each when a mechanism states its resource.
     """
@@ -243,6 +246,7 @@ def _columns(theory: Theory) -> tuple[str, ...]:
         and any(r.programme_theory for r in rules),
         "Actor": any(r.actor for r in rules),
         "Intervention": any(r.interventions or "intervention" in r.missing_parts for r in rules),
+        "Notes": any(r.annotations for r in rules),
         "Evidence": any(r.evidence for r in rules),
     }
     split = _split_mechanisms(theory)
@@ -276,9 +280,16 @@ def _groups(theory: Theory) -> tuple[tuple[str, ...], Groups]:
             heading = f"{record.source_label}: {heading}"
         if record is not None and "theme" in {k for r in grouped[theme] for k in r.inferred}:
             heading += " (inferred)"
-        advice = record.recommendation if record is not None else None
-        out.append((heading, advice, rows))
+        out.append((heading, _theme_notes(theory, record), rows))
     return columns, out
+
+
+def _theme_notes(theory: Theory, theme: Theme | None) -> tuple[str, ...]:
+    """The lines under a theme's heading: its recommendation, then its annotations."""
+    if theme is None:
+        return ()
+    advice = (f"Recommendation: {theme.recommendation}",) if theme.recommendation else ()
+    return advice + tuple(annotation_line(theory, a) for a in theme.annotations)
 
 
 def cmo_table(theory: Theory, *, format: TableFormat = "md", csv_protection: bool = True) -> str:
@@ -291,11 +302,14 @@ def cmo_table(theory: Theory, *, format: TableFormat = "md", csv_protection: boo
     response and behaviour; alternatives marked ``OR``; when a mechanism
     states its resource, resource and response get a column each), outcome
     (REDUCES and OTHERWISE marked, with polarity, measures and "leading to"
-    steps), status and evidence (each quote with who said it and where:
-    participant; source, locator; a stance other than "supports" in brackets).
+    steps), notes (the rule's annotations, one line each, named by kind:
+    "Tension: ...", "Counter-strategy against R3: ..."), status and evidence
+    (each quote with who said it and where: participant; source, locator; a
+    stance other than "supports" in brackets).
     Elements show the label the source printed before their wording ("(C1)
     Lean"). CSV is flat, with a ``Theme`` column; the other formats head each
-    group with its theme (and its recommendation). HTML carries its default
+    group with its theme (and under it the theme's recommendation and
+    annotations). HTML carries its default
     styles (:data:`TABLE_CSS`, scoped to the class ``cimo-cmo-table``). LaTeX
     is a ``longtable`` with booktabs rules and a caption, its columns shares
     of the line width (needs the booktabs, longtable, array and ragged2e

@@ -79,7 +79,7 @@ def add_cmo_table(document: Document, theory: Theory, *, landscape: bool | None 
     """Add the CMO table of ``theory`` to ``document``: a caption, then the table.
 
     One row per rule, in file order within its theme; each theme opens with a
-    heading row across the table (with its recommendation). Cells hold the
+    heading row across the table (with its recommendation and annotations). Cells hold the
     items :func:`cimo.render.cmo_table` shows, one paragraph each. The header
     row repeats on every page. With ``landscape`` (the default when the table
     has more than six columns, or its longest words do not fit a portrait
@@ -92,7 +92,7 @@ def add_cmo_table(document: Document, theory: Theory, *, landscape: bool | None 
     >>> doc = docx.Document()
     >>> table = add_cmo_table(doc, cimo.load_example("work-focused-group-cbt"))
     >>> doc.sections[-1].orientation.name, len(table.columns)
-    ('LANDSCAPE', 9)
+    ('LANDSCAPE', 10)
 
     Raises:
         cimo.MissingDependencyError: python-docx is not installed.
@@ -117,7 +117,7 @@ def add_rows_table(
     >>> import docx
     >>> from cimo.render.text import CmoRows
     >>> doc = docx.Document()
-    >>> rows = CmoRows("Sources", ("Id", "Citation"), [("", None, [(["s1"], ["Pawson 2006"])])])
+    >>> rows = CmoRows("Sources", ("Id", "Citation"), [("", (), [(["s1"], ["Pawson 2006"])])])
     >>> [c.text for c in add_rows_table(doc, rows, caption="Table 1. Sources").rows[1].cells]
     ['s1', 'Pawson 2006']
 
@@ -148,9 +148,9 @@ def add_rows_table(
         cell.width = width
         _fill(cell, [name], bold=True)
         _shade(cell, _HEAD_SHADE)
-    for theme, advice, group in rows.groups:
-        if theme or advice:
-            _heading_row(table, theme, advice)
+    for theme, notes, group in rows.groups:
+        if theme or notes:
+            _heading_row(table, theme, notes)
         for cells in group:
             row = table.add_row()  # type: ignore[no-untyped-call]
             for cell, items, width in zip(row.cells, cells, widths, strict=True):
@@ -159,16 +159,19 @@ def add_rows_table(
     return table
 
 
-def _heading_row(table: Table, theme: str, advice: str | None) -> None:
-    """A theme's heading row: one shaded cell across the table, kept with the next row."""
+def _heading_row(table: Table, theme: str, notes: tuple[str, ...]) -> None:
+    """A theme's heading row: one shaded cell across the table, kept with the next row.
+
+    The theme's notes (its recommendation, its annotations) follow in small italics.
+    """
     from docx.shared import Pt
 
     row = table.add_row()  # type: ignore[no-untyped-call]
     _row_flags(row, "w:cantSplit")
     merged = row.cells[0].merge(row.cells[-1])
     _fill(merged, [theme], bold=True)
-    if advice:
-        run = merged.add_paragraph().add_run(_NOT_XML.sub(" ", f"Recommendation: {advice}"))
+    for line in notes:
+        run = merged.add_paragraph().add_run(_NOT_XML.sub(" ", line))
         run.italic, run.font.size = True, Pt(8)
     _shade(merged, _THEME_SHADE)
     for paragraph in merged.paragraphs:  # keep the heading with its first row

@@ -7,8 +7,9 @@ used by a rule, and sources cited by their ids. Within that, every field a
 table carries is drawn: rule ids, printed numbers, themes (with printed
 labels), status, actor, the six node slots, chains (an outcome used as a
 context), mechanisms with resource and response, alternatives, evidence
-entries with participant, source, locator, quote, stance and note, and
-relations from rule to rule.
+entries with participant, source, locator, quote, stance and note,
+annotations (kind, text, countered rules, source, locator), and relations
+from rule to rule.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 from cimo._util import ReadableIds as _Ids
 from cimo._util import readable_slug as _slug
 from cimo.core.migrate import theme_id
-from cimo.core.vocabulary import EvidenceStance, RelationType, Status
+from cimo.core.vocabulary import AnnotationKind, EvidenceStance, RelationType, Status
 from cimo.model import Theory
 from cimo.strategies._parts import _IDS
 
@@ -68,6 +69,17 @@ def _evidence(draw: st.DrawFn, sources: list[str]) -> dict[str, Any]:
         "quote": quote,
         "stance": stance,
         "note": note,
+    }
+
+
+@st.composite
+def _annotation(draw: st.DrawFn, sources: list[str], rules: list[str]) -> dict[str, Any]:
+    return {
+        "kind": draw(st.sampled_from(get_args(AnnotationKind))),
+        "text": draw(_QUOTES),
+        "counters": draw(st.lists(st.sampled_from(rules), unique=True, max_size=2)),
+        "source": draw(st.none() | st.sampled_from(sources)),
+        "locator": draw(st.none() | st.sampled_from(["p. 4", "Table 1, CMO 6, Tension"])),
     }
 
 
@@ -140,7 +152,8 @@ def table_theories(draw: st.DrawFn, *, max_rules: int = 5) -> Theory:
         if theme is not None and theme not in theme_printed:
             theme_printed[theme] = draw(st.none() | st.sampled_from(["Theme 1", "Theme 2"]))
         evidence = draw(st.lists(_evidence(source_ids), max_size=3))
-        for e in evidence:
+        annotations = draw(st.lists(_annotation(source_ids, rule_ids), max_size=2))
+        for e in (*evidence, *annotations):
             if e.get("source") and e["source"] not in sources:
                 sources.append(e["source"])
         alternatives = len(s["mechanisms"]) > 1 and draw(st.booleans())
@@ -153,6 +166,7 @@ def table_theories(draw: st.DrawFn, *, max_rules: int = 5) -> Theory:
                 "actor": draw(st.none() | st.sampled_from(["GP", "service user"])),
                 "mechanism_mode": "alternatives" if alternatives else "together",
                 "evidence": evidence,
+                "annotations": annotations,
                 **{slot: [node_ids[key] for key in s[slot]] for slot in _SLOT_ORDER},
             }
         )

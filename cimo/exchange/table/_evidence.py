@@ -28,13 +28,14 @@ back, so every part survives the trip.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import get_args
 
 from cimo.core.vocabulary import EvidenceStance
 from cimo.model import Evidence
 
-__all__ = ["EvidenceText", "evidence_line", "parse_evidence"]
+__all__ = ["EvidenceText", "evidence_line", "head_parts", "outside_brackets", "parse_evidence"]
 
 _STANCES: tuple[str, ...] = get_args(EvidenceStance)
 _REST = re.compile(
@@ -45,17 +46,23 @@ _REST = re.compile(
 )
 
 
-def _split_head(line: str) -> tuple[str, str]:
-    """The line cut where the head ends: at a quote, ``[`` or a dash outside brackets."""
+def outside_brackets(line: str, stop: Callable[[str, int], bool]) -> int | None:
+    """The first position outside round brackets where ``stop(line, k)`` holds, or None."""
     depth = 0
     for k, ch in enumerate(line):
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(depth - 1, 0)
-        elif depth == 0 and (ch in '"“[' or line.startswith(" — ", k)):
-            return line[:k], line[k:].strip()
-    return line, ""
+        elif depth == 0 and stop(line, k):
+            return k
+    return None
+
+
+def _split_head(line: str) -> tuple[str, str]:
+    """The line cut where the head ends: at a quote, ``[`` or a dash outside brackets."""
+    k = outside_brackets(line, lambda text, k: text[k] in '"“[' or text.startswith(" — ", k))
+    return (line, "") if k is None else (line[:k], line[k:].strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,7 @@ class EvidenceText:
     note: str | None = None
 
 
-def _head(head: str) -> tuple[str | None, str | None, str | None]:
+def head_parts(head: str) -> tuple[str | None, str | None, str | None]:
     """The participant, source and locator of ``PARTICIPANT (SOURCE, LOCATOR)``."""
     head = head.strip().rstrip(":").strip()
     if not head.endswith(")"):
@@ -118,7 +125,7 @@ def parse_evidence(
     found = _REST.match(rest)
     if found is None or (found["quote"] is None and found["stance"] not in _STANCES):
         return EvidenceText(note=line, stance=stance)
-    participant, source, locator = _head(head)
+    participant, source, locator = head_parts(head)
     return EvidenceText(
         participant=participant,
         source=source,

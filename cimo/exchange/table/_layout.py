@@ -50,7 +50,7 @@ def split_cell(cell: str, separator: str | None, role: Role) -> tuple[list[str],
     r"""The values of a cell, one per line or per separator (``\\`` escapes it).
 
     Also the first piece of each line split that starts in lower case (prose
-    split by mistake), except in the evidence, relations and links columns.
+    split by mistake), except in the evidence, annotations, relations and links columns.
 
     >>> split_cell("Work; Stress\\; worry\nAnd so; on", ";", "context")
     (['Work', 'Stress; worry', 'And so', 'on'], ['on'])
@@ -67,7 +67,7 @@ def split_cell(cell: str, separator: str | None, role: Role) -> tuple[list[str],
             continue
         pieces = _separator(separator).split(line)
         pieces = [p.replace("\\" + separator, separator).strip() for p in pieces]
-        if len(pieces) > 1 and role not in ("evidence", "relations", "links"):
+        if len(pieces) > 1 and role not in ("evidence", "annotations", "relations", "links"):
             fragments.extend(next(([p] for p in pieces[1:] if p[:1].islower()), []))
         parts.extend(p for p in pieces if p)
     return parts, fragments

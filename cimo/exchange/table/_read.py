@@ -26,6 +26,7 @@ from cimo.core.migrate import theme_id, theme_records
 from cimo.core.source import TableSource, register_table
 from cimo.core.vocabulary import EvidenceStance, NodeKind, Status
 from cimo.errors import UsageError
+from cimo.exchange.table._annotations import row_annotations
 from cimo.exchange.table._cells import Table, frame_table, raise_problems, read_cells
 from cimo.exchange.table._evidence import parse_evidence
 from cimo.exchange.table._layout import (
@@ -175,6 +176,7 @@ _FIELD_ROLE: Mapping[str, Role] = {
     "source_label": "id",
     "theme": "theme",
     "evidence": "evidence",
+    "annotations": "annotations",
     "status": "status",
     "actor": "actor",
 }
@@ -225,6 +227,7 @@ class _Reader:
         self.rows = [i for i in range(len(self.table.rows)) if i not in headings]
         values = {i: self.row_values(i) for i in self.rows}
         rule_ids = {i: self.rule_id(i, values[i]) for i in self.rows}
+        self.row_rule = {label: rule_ids[i] for label, i in self.by_label.items()}  # by row ID
         slots = {i: self.row_refs(i, values[i]) for i in self.rows}
         links, self.link_origin = row_links(
             self.rows, values, slots, self.by_label, self.where.get("links"), self.problem
@@ -295,7 +298,7 @@ class _Reader:
         if role not in ("mechanism", "reasoning", "resource"):
             cell = plain(cell) if "<" in cell and TAG.search(cell) and bold_names(cell) else cell
         parts = self.split(cell, i, j, role)
-        if role in ("evidence", "mechanism", "reasoning", "resource"):
+        if role in ("evidence", "annotations", "mechanism", "reasoning", "resource"):
             return parts  # entries may repeat; a mechanism repeated is checked as a node
         unique = list(dict.fromkeys(parts))
         if len(unique) != len(parts):
@@ -471,6 +474,7 @@ class _Reader:
             "theme": theme,
             "actor": first_of(cells.get("actor")),
             "evidence": self.evidence(i),
+            "annotations": row_annotations(self, i),
             **{slot.attr: tuple(refs.get(role, ())) for role, slot in SLOT_OF_ROLE.items()},
         }
         if self.alternatives(cells):

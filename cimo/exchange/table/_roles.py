@@ -45,6 +45,7 @@ Role: TypeAlias = Literal[
     "reasoning",
     "outcome",
     "reduces",
+    "annotations",
     "evidence",
     "links",
     "relations",
@@ -78,7 +79,7 @@ _CORE_ROLES: tuple[Role, ...] = (
     "outcome",
 )
 #: Roles that several columns may hold (each evidence column has its own stance).
-REPEATABLE: frozenset[Role] = frozenset({"evidence", "ignore"})
+REPEATABLE: frozenset[Role] = frozenset({"evidence", "annotations", "ignore"})
 
 #: Header words (normalised: case, spacing and punctuation folded) and the role they name.
 _SYNONYMS: dict[str, Role] = {
@@ -101,6 +102,14 @@ _SYNONYMS: dict[str, Role] = {
     **dict.fromkeys(("status", "verdict", "finding", "tested"), "status"),
     **dict.fromkeys(("actor", "actors", "who", "for whom", "whose"), "actor"),
     **dict.fromkeys(("relations", "relation", "related", "related to"), "relations"),
+    **dict.fromkeys(
+        (
+            *("annotations", "annotation", "tensions", "tension", "facilitators", "facilitator"),
+            *("counter strategies", "counter strategy", "recommendations", "recommendation"),
+            *("formal theory", "formal theories"),
+        ),
+        "annotations",
+    ),
     "ignore": "ignore",
 }
 #: Words that name a role wherever they stand in a header ("Mechanism – resource").
@@ -133,8 +142,8 @@ def guess_role(header: str) -> Role | None:
     ('resource', 'reasoning')
     >>> guess_role("Supporting evidence"), guess_role("Status"), guess_role("Rule")
     ('evidence', 'status', 'rule')
-    >>> guess_role("Notes") is None
-    True
+    >>> guess_role("Tensions"), guess_role("Annotations"), guess_role("Notes") is None
+    ('annotations', 'annotations', True)
     """
     if header.strip() == "#":
         return "id"

@@ -12,6 +12,7 @@ from cimo._util import paused_gc
 from cimo._util import readable_slug as _slug
 from cimo.core.index import index_of
 from cimo.errors import UsageError
+from cimo.exchange.table._annotations import annotation_line
 from cimo.exchange.table._cells import Table, write_cells
 from cimo.exchange.table._evidence import evidence_line
 from cimo.exchange.table._layout import BOLD, plain, theme_text
@@ -38,7 +39,7 @@ def theory_to_table(
         theory: The theory.
         roles: The columns, in order (default: Rule, No., Theme, Status,
             Actor, Context, Unless, Intervention, Mechanism, Resource,
-            Response, Outcome, Reduces, Evidence, Links and Relations, leaving
+            Response, Outcome, Reduces, Annotations, Evidence, Links and Relations, leaving
             out those no rule uses; Rule, Status, Context, Mechanism and
             Outcome always).
         headers: The header of each column (default: the role's name,
@@ -53,7 +54,9 @@ def theory_to_table(
         written as that sentence, and alternative mechanisms are separated
         by a line ``OR``. The Resource and Response columns hold one line
         per mechanism (``-`` for none); the Evidence column one line per
-        entry, ``PARTICIPANT (SOURCE, LOCATOR): "QUOTE" [STANCE] — NOTE``.
+        entry, ``PARTICIPANT (SOURCE, LOCATOR): "QUOTE" [STANCE] — NOTE``; the
+        Annotations column one line per annotation of the rule, ``KIND against
+        RULE, RULE (SOURCE, LOCATOR): TEXT``.
         A link is written in the row of its context as the ID (source
         label, else rule id) of the first rule with its outcome; a relation
         from a rule as ``TYPE TARGET`` in its row.
@@ -153,6 +156,7 @@ _FILLED: Mapping[Role, Callable[[Rule], object]] = MappingProxyType(
         "theme": lambda rule: rule.theme,
         "actor": lambda rule: rule.actor,
         "evidence": lambda rule: rule.evidence,
+        "annotations": lambda rule: rule.annotations,
     }
 )
 
@@ -269,6 +273,12 @@ class _Cells:
                         refs.append(ref)
         return self.join(refs)
 
+    def annotations(self, rule: Rule) -> str:
+        return self.join(
+            annotation_line(a, source=self.source_text.get(a.source or ""))
+            for a in rule.annotations
+        )
+
     def evidence(self, rule: Rule) -> str:
         return self.join(
             evidence_line(e, source=self.source_text.get(e.source or "")) for e in rule.evidence
@@ -288,6 +298,7 @@ _WRITERS: Mapping[Role, Callable[[_Cells, Rule], str]] = MappingProxyType(
         "reasoning": lambda cells, rule: cells.parts(rule, "reasoning"),
         "links": _Cells.links,
         "evidence": _Cells.evidence,
+        "annotations": _Cells.annotations,
         "relations": lambda cells, rule: cells.join(cells.relations.get(rule.id, ())),
         "ignore": lambda _, rule: "",
     }

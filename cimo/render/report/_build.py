@@ -255,13 +255,13 @@ def cmoc_table(theory: Theory, *, caption: str) -> Table:
     rule_at = columns.index("Rule")
     by_id = theory.rule_index
     out = []
-    for heading, advice, rows in groups:
+    for heading, notes, rows in groups:
         new_rows = []
         for row in rows:
             rule = by_id[row[rule_at][0]]
             cells: tuple[Cell, ...] = tuple(tuple(row[i]) for i in keep)
             new_rows.append((*cells, tuple(_quote(e) for e in rule.evidence if e.quote)))
-        head = heading + (f" (recommendation: {advice})" if advice else "")
+        head = heading + "".join(f" ({line})" for line in notes)
         out.append(RowGroup(heading=head, rows=tuple(new_rows)))
     return Table(
         name="cmoc",

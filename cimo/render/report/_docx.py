@@ -163,8 +163,7 @@ def add_table(doc: Document, table: Table, *, number: int) -> None:
     from cimo.render.word import add_rows_table
 
     groups: Groups = [
-        (g.heading or "", None, [tuple(list(c) for c in row) for row in g.rows])
-        for g in table.groups
+        (g.heading or "", (), [tuple(list(c) for c in row) for row in g.rows]) for g in table.groups
     ]
     rows = CmoRows(table.caption, table.columns, groups)
     add_rows_table(doc, rows, caption=f"Table {number}. {table.caption}", landscape=False)
