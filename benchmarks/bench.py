@@ -114,6 +114,9 @@ class Operation:
     goal: float | None = None
     """The ratio to ``baseline`` (or to the first floor, if ``goal_on_floor``) aimed at."""
     goal_on_floor: bool = False
+    note: str | None = None
+    """Why the figure is what it is (e.g. a goal not met, with what the profile shows);
+    printed under the operations table of the performance page."""
 
 
 def discover(only: str | None = None) -> list[Operation]:
@@ -209,6 +212,8 @@ def measure(op: Operation, work: Workload, repeat: int, *, with_memory: bool) ->
     if op.goal is not None:
         row["goal"] = op.goal
         row["goal_on"] = op.floors[0].name if op.goal_on_floor else op.baseline_name
+    if op.note:
+        row["note"] = op.note
     if with_memory:
         peak, kept = memory(op.run, work)
         base_peak, base_kept = memory(op.baseline, work)
@@ -384,6 +389,10 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {r['operation']} | {r['size']:,} | {r['seconds']:.3f} | {r['ratio']:.2f}x "
             f"| {r['baseline']} | {goal} | {_floors(r)} | {_mb(r)} |"
         )
+    notes = {r["operation"]: r["note"] for r in report["results"] if r.get("note")}
+    if notes:
+        lines += ["", "## Notes", ""]
+        lines += [f"- **{op}**: {note}" for op, note in sorted(notes.items())]
     if report.get("exponents"):
         lines += [
             "",
