@@ -12,6 +12,8 @@ shares and which lives as long as the theory) is built before the query runs:
 
 ``query.scenario (cold index)`` includes building the index, and
 ``query.rule_index`` times the index alone against building the rule graph.
+Neither times freeing the index of the previous run (the baselines' results,
+too, are freed after their clocks stop).
 """
 
 from __future__ import annotations
@@ -76,13 +78,30 @@ def setup(work: Workload) -> None:
     _warm(work)
 
 
+def _cold(work: Workload) -> None:
+    """Drop the cached index (untimed in effect: the last cold run dropped it already)."""
+    clear_cache()
+    work.cache.pop("warm", None)
+
+
+def _keep_dropped(work: Workload) -> object:
+    """The index just built, taken out of the cache: freed when the caller drops the result.
+
+    Freeing the index is no part of building it (the baseline's graph, too,
+    is freed after its clock stops), so the next cold run starts from an
+    empty cache without paying for freeing this one.
+    """
+    idx = rule_index(work.theory)
+    clear_cache()
+    return idx
+
+
 def run_scenario_cold(work: Workload) -> object:
     """cimo: forward reasoning to a fixed point, rule index built from scratch."""
-    clear_cache()
+    _cold(work)
     contexts, interventions = _inputs(work)
     result = scenario(work.theory, contexts=contexts, interventions=interventions)
-    work.cache.pop("warm", None)
-    return result
+    return result, _keep_dropped(work)
 
 
 def run_scenario(work: Workload) -> object:
@@ -116,10 +135,8 @@ def base_descendants_c0(work: Workload) -> object:
 
 def run_index(work: Workload) -> object:
     """cimo: the one-pass rule index alone."""
-    clear_cache()
-    result = rule_index(work.theory)
-    work.cache.pop("warm", None)
-    return result
+    _cold(work)
+    return _keep_dropped(work)
 
 
 def base_rule_graph(work: Workload) -> object:
