@@ -113,28 +113,28 @@ def _onward(idx: RuleIndex, starts: Iterable[int]) -> set[int]:
     for p in idx.unknown:
         for item in needs(rules[p]):
             late.setdefault(item, []).append(p)
-    fed: set[str] = set()
-
-    def made(pos: int) -> list[str]:
+    # Not :func:`walk`: an item leads on to the items it feeds as well as to
+    # rules, and this loop (the whole cost of a pathway search from a source
+    # that reaches little) costs a third less without the calls per step.
+    reached: set[int] = set()
+    items: set[str] = set()
+    stack = list(starts)
+    while stack:
+        pos = stack.pop()
+        if pos in reached:
+            continue
+        reached.add(pos)
         rule = rules[pos]
-        out = [*rule.outcomes, *rule.otherwise, *feeds_to.get(rule.id, ())]
+        made = [*rule.outcomes, *rule.otherwise, *feeds_to.get(rule.id, ())]
         for m in rule.mechanisms:
-            out += feeds_to.get(m, ())
-        return out
-
-    def waiting(item: str) -> list[int]:
-        out: list[int] = []
-        stack = [item]
-        while stack:  # through whatever the item feeds, in turn
-            x = stack.pop()
-            if x not in fed:
-                fed.add(x)
-                stack += feeds_to.get(x, ())
-                out += needing.get(x, ())
-                out += late.get(x, ())
-        return out
-
-    reached, _ = walk(starts, made, waiting)
+            made += feeds_to.get(m, ())
+        while made:
+            item = made.pop()
+            if item not in items:
+                items.add(item)
+                made += feeds_to.get(item, ())
+                stack += needing.get(item, ())
+                stack += late.get(item, ())
     return reached
 
 
