@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from bench import Operation, Workload
+from bench import Baseline, Operation, Workload
 
 from cimo.render import theory_map
 from cimo.render.backend import run_graphviz
@@ -51,6 +51,14 @@ def plain_sfdp(work: Workload) -> object:
     return run_graphviz(_default_dot_text(work), format="svg", engine="sfdp", timeout=_TIMEOUT)
 
 
+def own_settings(work: Workload) -> object:
+    """Graphviz alone on the map's own DOT text (its engine and settings: overlap removal)."""
+    if "map" not in work.cache:
+        work.cache["map"] = theory_map(work.theory)
+    diagram = work.cache["map"]
+    return run_graphviz(diagram.source, format="svg", engine=diagram.engine, timeout=_TIMEOUT)
+
+
 def plain_dot(work: Workload) -> object:
     return run_graphviz(_default_dot_text(work), format="svg", engine="dot", timeout=_TIMEOUT)
 
@@ -62,6 +70,21 @@ OPERATIONS = [
         baseline=plain_sfdp,
         baseline_name="Graphviz sfdp, default settings, same DOT text",
         max_size=5_000,
+        floors=[
+            Baseline(
+                "Graphviz alone on the map's own DOT text, engine and settings",
+                own_settings,
+            )
+        ],
+        note=(
+            "one Graphviz run, no second layout and no pass over the SVG; beyond a plain "
+            "sfdp run the map asks Graphviz for Prism overlap removal (overlap=prism, up to "
+            "3,000 nodes), which at 1,000 rules (659 nodes) takes the layout from 3,293 "
+            "overlapping node pairs to none and about doubles Graphviz's time (1.2 s "
+            "against 0.6 s, CPU); the rest is building the DOT text in Python (0.2 s, "
+            "mostly writing 6,600 edges with their looks and tooltips). Against Graphviz "
+            "with the same settings (the further baseline) the map costs about 1.1x"
+        ),
     ),
     Operation(
         name="render map (tuned dot)",

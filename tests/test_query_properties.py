@@ -504,17 +504,37 @@ def test_pathways_only_use_rules_joined_by_what_they_make_hold(
     assert len(p.paths) <= 20
 
 
+def _explained(theory: Theory, data: Any) -> q.Explanation | None:
+    """explain of a drawn outcome (refuted rules included), or None with no outcome."""
+    outcomes = [n.id for n in theory.nodes if n.kind == "outcome"]
+    if not outcomes:
+        return None
+    return q.explain(theory, data.draw(st.sampled_from(outcomes)), include_refuted=True)
+
+
 @given(theory=theories(min_rules=1), data=st.data())
 def test_explain_nests_every_way_once_one_level_at_a_time(theory: Theory, data: Any) -> None:
     # The text and Markdown of explain (issue 16): every way printed once, and an
     # indented line always one level under the line above it at most.
-    outcomes = [n.id for n in theory.nodes if n.kind == "outcome"]
-    if not outcomes:
+    e = _explained(theory, data)
+    if e is None:
         return
-    e = q.explain(theory, data.draw(st.sampled_from(outcomes)), include_refuted=True)
     lines = str(e).splitlines()[1 : 1 + len(e.ways)] if e.ways else []
     printed = [line.strip().split(":")[0] for line in lines]
     assert sorted(printed) == sorted(e.rules)
     levels = [(len(line) - len(line.lstrip())) // 2 - 1 for line in lines]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
     assert all(lv == e.ways[e.rules.index(r)].depth for lv, r in zip(levels, printed, strict=True))
+
+
+@given(theory=theories(min_rules=1), data=st.data())
+def test_explain_ways_are_whole_valid_records(theory: Theory, data: Any) -> None:
+    # explain builds its ways without validation (issue 18: most of its cost): each
+    # must still be the record validation makes, with every field, in field order.
+    e = _explained(theory, data)
+    for way in () if e is None else (*e.ways, *e.reduced_by):
+        assert list(vars(way)) == list(type(way).model_fields)
+        assert way == type(way).model_validate(way.model_dump())
+        for step in way.steps:
+            assert list(vars(step)) == list(type(step).model_fields)
+            assert step == type(step).model_validate(step.model_dump())

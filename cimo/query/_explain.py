@@ -6,8 +6,8 @@ from collections import deque
 from typing import Literal
 
 from cimo.core.vocabulary import MechanismMode, Status
-from cimo.model import CimoModel, Rule, Theory
-from cimo.query._base import Result, check_ids, labelled, name, names, set_aside_lines
+from cimo.model import CimoModel, Theory
+from cimo.query._base import Result, built, check_ids, labelled, name, names, set_aside_lines
 from cimo.query._index import RuleIndex, needs, rule_index
 
 __all__ = ["Explanation", "MechanismStep", "Way", "explain"]
@@ -133,40 +133,54 @@ class Way(CimoModel):
 
 
 def _way(
-    rule: Rule, depth: int, produces: tuple[str, ...], effect: WayEffect, idx: RuleIndex
+    pos: int,
+    depth: int,
+    produces: tuple[str, ...],
+    effect: WayEffect,
+    idx: RuleIndex,
+    chained: tuple[str, ...],
 ) -> Way:
     # Built from a validated theory, so every value already has its type:
     # skip re-validation (it would be most of the cost of a large explanation).
-    pos = idx.position[rule.id]
-    steps = tuple(
-        MechanismStep.model_construct(mechanism=m.id, requires=m.requires, then=m.then)
-        for m in idx.mechs[pos]
-        if m.requires or m.then
+    rule = idx.rules[pos]
+    steps = (
+        tuple(
+            built(MechanismStep, {"mechanism": m.id, "requires": m.requires, "then": m.then})
+            for m in idx.mechs[pos]
+            if m.requires or m.then
+        )
+        if rule.mechanism_links
+        else ()
     )
-    return Way.model_construct(
-        rule=rule.id,
-        depth=depth,
-        produces=produces,
-        effect=effect,
-        contexts=rule.contexts,
-        any_context=rule.any_context,
-        context_unknown=not idx.fires[pos],
-        context_groups=rule.context_groups,
-        modifiers=rule.modifiers,
-        moderators=rule.moderators,
-        despite=rule.despite,
-        unless=rule.unless,
-        interventions=rule.interventions,
-        mechanisms=rule.mechanisms,
-        mechanism_mode=rule.mechanism_mode,
-        steps=steps,
-        outcomes=rule.outcomes,
-        reduces=rule.reduces,
-        otherwise=rule.otherwise,
-        leads_to=tuple((s.from_, s.to) for s in rule.outcome_steps),
-        chained=_chained(idx, pos),
-        status=rule.status,
-        statement=rule.statement,
+    f = vars(rule)  # the rule's field values, read once each (attribute reads cost more)
+    leads_to = f["outcome_steps"]
+    return built(
+        Way,
+        {
+            "rule": f["id"],
+            "depth": depth,
+            "produces": produces,
+            "effect": effect,
+            "contexts": f["contexts"],
+            "any_context": f["any_context"],
+            "context_unknown": not idx.fires[pos],
+            "context_groups": f["context_groups"],
+            "modifiers": f["modifiers"],
+            "moderators": f["moderators"],
+            "despite": f["despite"],
+            "unless": f["unless"],
+            "interventions": f["interventions"],
+            "mechanisms": f["mechanisms"],
+            "mechanism_mode": f["mechanism_mode"],
+            "steps": steps,
+            "outcomes": f["outcomes"],
+            "reduces": f["reduces"],
+            "otherwise": f["otherwise"],
+            "leads_to": tuple((s.from_, s.to) for s in leads_to) if leads_to else (),
+            "chained": chained,
+            "status": f["status"],
+            "statement": f["statement"],
+        },
     )
 
 
@@ -178,7 +192,8 @@ def _chained(idx: RuleIndex, pos: int) -> tuple[str, ...]:
     """
     seq = idx.sequential.get(pos)
     inside = seq.inside if seq is not None else ()
-    return tuple(c for c in needs(idx.rules[pos]) if c not in inside and idx.derivable(c))
+    derivable = idx.derivable
+    return tuple(c for c in needs(idx.rules[pos]) if c not in inside and derivable(c))
 
 
 class Explanation(Result):
@@ -311,6 +326,7 @@ def explain(
     depth_of: dict[int, int] = {}
     effect_of: dict[int, WayEffect] = {}
     produces: dict[int, list[str]] = {}
+    chained: dict[int, tuple[str, ...]] = {}
     targets = idx.with_variants(outcome)
     seen_items = set(targets)
     frontier: deque[tuple[str, int]] = deque((t, 0) for t in targets)
@@ -328,7 +344,8 @@ def explain(
                     "otherwise" if how == "otherwise" else "then" if how == "then" else "feeds"
                 )
                 produces[pos] = []
-                for c in _chained(idx, pos):
+                chained[pos] = waits = _chained(idx, pos)
+                for c in waits:
                     if c not in seen_items:
                         seen_items.add(c)
                         frontier.append((c, depth + 1))
@@ -339,10 +356,17 @@ def explain(
     result = Explanation(
         outcome=outcome,
         ways=tuple(
-            _way(rules[p], depth_of[p], tuple(produces[p]), effect_of[p], idx) for p in order
+            _way(p, depth_of[p], tuple(produces[p]), effect_of[p], idx, chained[p]) for p in order
         ),
         reduced_by=tuple(
-            _way(rules[p], 0, tuple(t for t in targets if t in rules[p].reduces), "reduces", idx)
+            _way(
+                p,
+                0,
+                tuple(t for t in targets if t in rules[p].reduces),
+                "reduces",
+                idx,
+                chained[p] if p in chained else _chained(idx, p),
+            )
             for p in reducers
         ),
         variants=idx.variants.get(outcome, ()),

@@ -173,14 +173,6 @@ def in_rule(rule: Rule, mechs: tuple[Mech, ...] | None = None) -> InRule | None:
     return InRule(inner, outer, giver, tuple(reached))
 
 
-def _add(table: dict[str, list[int]], key: str, pos: int) -> None:
-    bucket = table.get(key)
-    if bucket is None:
-        table[key] = [pos]
-    elif bucket[-1] != pos:
-        bucket.append(pos)
-
-
 def has_context_condition(rule: Rule) -> bool:
     """Whether a rule says when it holds (``if``, ``if_any``, ``within``, or ``if: any``)."""
     if "context" in rule.missing_parts:
@@ -190,6 +182,8 @@ def has_context_condition(rule: Rule) -> bool:
 
 def needs(rule: Rule) -> tuple[str, ...]:
     """Every item a rule may wait on: IF, WITHIN, any-of members, mechanism ``requires``."""
+    if not (rule.modifiers or rule.context_groups or rule.mechanism_links):
+        return tuple(dict.fromkeys(rule.contexts))
     items = [*rule.contexts, *rule.modifiers]
     for group in rule.context_groups:
         items += group
@@ -358,22 +352,69 @@ def _variants(theory: Theory) -> dict[str, tuple[str, ...]]:
 def _index_refuted(idx: RuleIndex, pos: int, rule: Rule) -> None:
     """A refuted rule set aside: kept only to name it where it would have counted."""
     idx.refuted.append(pos)
-    for ident in (*rule.outcomes, *rule.reduces, *rule.otherwise):
-        _add(idx.refuted_producers, ident, pos)
-    for ident in (*needs(rule), *rule.interventions):
-        _add(idx.refuted_naming, ident, pos)
+    _put(idx.refuted_producers, (*rule.outcomes, *rule.reduces, *rule.otherwise), pos)
+    _put(idx.refuted_naming, (*needs(rule), *rule.interventions), pos)
 
 
-def _index_rule(idx: RuleIndex, pos: int, rule: Rule) -> None:
+def _put(table: dict[str, list[int]], items: Iterable[str], pos: int) -> None:
+    """File the rule at ``pos`` under each item (once, when an item comes twice in a row)."""
+    for ident in items:
+        bucket = table.get(ident)
+        if bucket is None:
+            table[ident] = [pos]
+        elif bucket[-1] != pos:
+            bucket.append(pos)
+
+
+def _index_mechanisms(
+    idx: RuleIndex, pos: int, rule: Rule, plain: dict[str, Mech]
+) -> tuple[Mech, ...]:
+    """The rule's mechanisms and the outcomes tied to none of them.
+
+    A rule with no mechanism links (most rules) takes the short way: its
+    mechanisms are shared records (``plain``, by id) and its outcomes are
+    its own tuples, not copies.
+    """
+    if not rule.mechanism_links:
+        mechs = tuple(plain.get(m) or plain.setdefault(m, Mech(m)) for m in rule.mechanisms)
+        idx.free_then.append(rule.outcomes)
+        idx.free_reduces.append(rule.reduces)
+        return mechs
     mechs = mechanisms_of(rule)
     tied = {o for m in mechs for o in m.then}
-    idx.mechs.append(mechs)
     seq = in_rule(rule, mechs)
     if seq is not None:
         idx.sequential[pos] = seq
     idx.free_then.append(tuple(o for o in rule.outcomes if o not in tied))
     idx.free_reduces.append(tuple(o for o in rule.reduces if o not in tied))
-    required = tuple(dict.fromkeys((*rule.contexts, *rule.modifiers)))
+    return mechs
+
+
+def _index_waits(
+    idx: RuleIndex, pos: int, rule: Rule, mechs: tuple[Mech, ...], required: tuple[str, ...]
+) -> None:
+    """File a rule that can fire under everything it waits on."""
+    _put(idx.waiting, required, pos)
+    groups = rule.context_groups
+    if groups or rule.mechanism_links:
+        for g, group in enumerate(groups):
+            for ident in dict.fromkeys(group):
+                idx.in_group.setdefault(ident, []).append((pos, g))
+        for k, m in enumerate(mechs):
+            for ident in dict.fromkeys(m.requires):
+                idx.requiring.setdefault(ident, []).append((pos, k))
+        _put(idx.needing, needs(rule), pos)
+    else:  # what it waits on is what it requires
+        _put(idx.needing, required, pos)
+    if not required and not groups:
+        idx.starters.append(pos)
+
+
+def _index_rule(idx: RuleIndex, pos: int, rule: Rule, plain: dict[str, Mech]) -> None:
+    mechs = _index_mechanisms(idx, pos, rule, plain)
+    idx.mechs.append(mechs)
+    contexts, modifiers = rule.contexts, rule.modifiers
+    required = tuple(dict.fromkeys((*contexts, *modifiers) if modifiers else contexts))
     idx.required.append(required)
     active = idx.include_refuted or rule.status != "refuted"
     idx.active.append(active)
@@ -384,30 +425,14 @@ def _index_rule(idx: RuleIndex, pos: int, rule: Rule) -> None:
         return
     if not fires:
         idx.unknown.append(pos)
-    for table, items in (
-        (idx.producers, rule.outcomes),
-        (idx.reducers, rule.reduces),
-        (idx.fallbacks, rule.otherwise),
-        (idx.using, rule.interventions),
-        (idx.activators, rule.mechanisms),
-        (idx.unless, rule.unless),
-    ):
-        for ident in items:
-            _add(table, ident, pos)
-    if not fires:
-        return
-    for ident in required:
-        _add(idx.waiting, ident, pos)
-    for g, group in enumerate(rule.context_groups):
-        for ident in dict.fromkeys(group):
-            idx.in_group.setdefault(ident, []).append((pos, g))
-    for k, m in enumerate(mechs):
-        for ident in dict.fromkeys(m.requires):
-            idx.requiring.setdefault(ident, []).append((pos, k))
-    for ident in needs(rule):
-        _add(idx.needing, ident, pos)
-    if not required and not rule.context_groups:
-        idx.starters.append(pos)
+    _put(idx.producers, rule.outcomes, pos)
+    _put(idx.reducers, rule.reduces, pos)
+    _put(idx.fallbacks, rule.otherwise, pos)
+    _put(idx.using, rule.interventions, pos)
+    _put(idx.activators, rule.mechanisms, pos)
+    _put(idx.unless, rule.unless, pos)
+    if fires:
+        _index_waits(idx, pos, rule, mechs, required)
 
 
 def _build(theory: Theory, include_refuted: bool, stated_only: bool) -> RuleIndex:
@@ -416,8 +441,9 @@ def _build(theory: Theory, include_refuted: bool, stated_only: bool) -> RuleInde
     idx.kinds = {ident: node.kind for ident, node in shared.nodes.items()}
     idx.kinds.update(dict.fromkeys(shared.rules, "rule"))
     idx.position = dict(shared.rule_pos)
+    plain: dict[str, Mech] = {}
     for pos, rule in enumerate(theory.rules):
-        _index_rule(idx, pos, rule)
+        _index_rule(idx, pos, rule, plain)
     for source, target in _relations(theory, stated_only):
         idx.feeds_to.setdefault(source, []).append(target)
         idx.fed_by.setdefault(target, []).append(source)
@@ -450,7 +476,7 @@ def rule_index(
     key = (include_refuted, stated_only)
     idx = per_theory.get(key)
     if idx is None:
-        with paused_gc():  # many small lists, no cycles
+        with paused_gc(freeze=True):  # many small lists, no cycles
             idx = per_theory[key] = _build(theory, include_refuted, stated_only)
     return idx
 
