@@ -77,7 +77,7 @@ def _rule(rule: Any, themes: dict[str, str]) -> Any:
 
     A rule with nothing to change is returned as it is (not copied).
     """
-    if not isinstance(rule, Mapping):
+    if not isinstance(rule, dict | Mapping):  # (dict first: the ABC's check is slow)
         return rule
     out: dict[str, Any] | None = None
     theme = rule.get("theme")
@@ -121,7 +121,7 @@ def theme_records(themes: Mapping[str, str]) -> list[dict[str, str]]:
 
 
 def _evidence(entry: Any) -> Any:
-    if not isinstance(entry, Mapping) or "stance" in entry:
+    if not isinstance(entry, dict | Mapping) or "stance" in entry:
         return entry
     stance = "source" if set(entry) <= SOURCE_ONLY_KEYS else "supports"
     return {**entry, "stance": stance}
