@@ -175,6 +175,61 @@ def test_rule_graph_equals_a_build_through_the_public_networkx_api(theory: cimo.
     assert fast.pred == slow.pred
 
 
+_EDITS = ("slot", "repeat", "evidence", "theme", "iterations", "if-any")
+
+
+@st.composite
+def _damaged(draw: st.DrawFn) -> cimo.Theory:
+    """A generated theory with rules edited without checks: ids of any kind (or none) in any
+    slot, repeats, undeclared sources, themes and iterations, ``if: any`` beside contexts."""
+    theory = draw(theories(max_rules=6))
+    names = [*(n.id for n in theory.nodes), *(r.id for r in theory.rules), "nowhere"]
+    rules = list(theory.rules)
+    for _ in range(draw(st.integers(0, 3)) if rules else 0):
+        i = draw(st.integers(0, len(rules) - 1))
+        fields = dict(vars(rules[i]))
+        edit = draw(st.sampled_from(_EDITS))
+        ident = draw(st.sampled_from(names))
+        own = [x for s in SLOTS for x in fields[s.attr]]
+        if edit == "repeat" and own:  # an id the rule names, named again (maybe in another slot)
+            ident = draw(st.sampled_from(own))
+        if edit in ("slot", "repeat"):
+            attr = draw(st.sampled_from([s.attr for s in SLOTS]))
+            fields[attr] = (*fields[attr], ident)
+        elif edit == "evidence":
+            fields["evidence"] = (*fields["evidence"], cimo.model.Evidence(source=ident))
+        elif edit == "theme":
+            fields["theme"] = ident
+        elif edit == "iterations":
+            fields["iterations"] = (*fields["iterations"], draw(st.integers(1, 4)))
+        else:
+            fields["any_context"] = True
+        rules[i] = cimo.model.Rule.model_construct(**fields)
+    return cimo.Theory.model_construct(**{**vars(theory), "rules": tuple(rules)})
+
+
+def _problems(theory: cimo.Theory) -> list[tuple[Any, ...]]:
+    from cimo.core.structure import structural_errors
+
+    return [
+        (e["type"].type, e["type"].message_template, e["loc"], e["input"])  # type: ignore[union-attr]
+        for e in structural_errors(theory)
+    ]
+
+
+@given(_damaged())
+def test_the_structural_screen_reports_what_the_checks_of_every_rule_report(
+    theory: cimo.Theory,
+) -> None:
+    # The screen clears rules with set operations over all of them at once; the problems
+    # found must be those (same messages, same order) of running every rule's own checks.
+    from unittest import mock
+
+    screened = _problems(theory)
+    with mock.patch("cimo.core.structure._screen", return_value=None):
+        assert screened == _problems(theory)
+
+
 def _paths(value: Any, here: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], Any]]:
     """Every path into a JSON document, with the value found there."""
     found = [(here, value)]

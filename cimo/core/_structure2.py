@@ -260,6 +260,8 @@ def _node_fields(c: _Checker) -> None:
     for i, node in enumerate(c.theory.nodes):
         who = f"node {node.id!r}"
         _inferred(c, ("nodes", i), who, node)
+        if node.kind != "outcome":  # (asked first: pydantic's getattr of a missing name is slow)
+            continue
         of = getattr(node, "variant_of", None)
         if of is None:
             continue

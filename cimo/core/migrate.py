@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import is_not
 from typing import Any
 
 from cimo._util import slug
@@ -72,17 +73,24 @@ def _list(value: Any) -> list[Any]:
 
 
 def _rule(rule: Any, themes: dict[str, str]) -> Any:
-    """One 1.0 rule as 2.0 data: its theme text becomes a theme id, its evidence gets a stance."""
-    if not isinstance(rule, Mapping):
+    """One 1.0 rule as 2.0 data: its theme text becomes a theme id, its evidence gets a stance.
+
+    A rule with nothing to change is returned as it is (not copied).
+    """
+    if not isinstance(rule, dict | Mapping):  # (dict first: the ABC's check is slow)
         return rule
-    out = dict(rule)
+    out: dict[str, Any] | None = None
     theme = rule.get("theme")
     if isinstance(theme, str):
+        out = dict(rule)
         out["theme"] = theme_id(theme, themes)
     evidence = rule.get("evidence")
     if isinstance(evidence, list):
-        out["evidence"] = [_evidence(e) for e in evidence]
-    return out
+        entries = [_evidence(e) for e in evidence]
+        if any(map(is_not, entries, evidence)):
+            out = dict(rule) if out is None else out
+            out["evidence"] = entries
+    return rule if out is None else out
 
 
 def theme_id(text: str, themes: dict[str, str]) -> str:
@@ -113,7 +121,7 @@ def theme_records(themes: Mapping[str, str]) -> list[dict[str, str]]:
 
 
 def _evidence(entry: Any) -> Any:
-    if not isinstance(entry, Mapping) or "stance" in entry:
+    if not isinstance(entry, dict | Mapping) or "stance" in entry:
         return entry
     stance = "source" if set(entry) <= SOURCE_ONLY_KEYS else "supports"
     return {**entry, "stance": stance}

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, itemgetter, ne
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -139,6 +141,12 @@ class _Checker:
 
 def _ids(c: _Checker) -> None:
     """Ids are unique among nodes and rules."""
+    nodes, rules = c.theory.nodes, c.theory.rules
+    kinds = dict(zip(map(attrgetter("id"), nodes), map(attrgetter("kind"), nodes), strict=True))
+    kinds.update(zip(map(attrgetter("id"), rules), repeat("rule")))
+    if len(kinds) == len(nodes) + len(rules):
+        c.kinds = kinds
+        return
     items: list[tuple[str, str, str, str]] = [
         ("nodes", "node", n.id, n.kind) for n in c.theory.nodes
     ]
@@ -200,8 +208,10 @@ def _nodes(c: _Checker) -> None:
     for i, node in enumerate(c.theory.nodes):
         if node.iterations:
             c.iterations_of(("nodes", i), f"node {node.id!r}", node.iterations)
+        if node.kind != "outcome":  # (asked first: pydantic's getattr of a missing name is slow)
+            continue
         opposite = getattr(node, "opposite", None)
-        if node.kind != "outcome" or opposite is None:
+        if opposite is None:
             continue
         if opposite == node.id:
             c.add(
@@ -280,14 +290,75 @@ _RULE_CHECKS: tuple[Callable[[_Checker, int, Rule, str], None], ...] = (
 )
 
 
+def _rule(c: _Checker, i: int, rule: Rule) -> None:
+    """One rule, concern by concern."""
+    who = f"rule {rule.id}"
+    for check in _RULE_CHECKS:
+        check(c, i, rule, who)
+    if rule.iterations:
+        c.iterations_of(("rules", i), who, rule.iterations)
+
+
 def _rules(c: _Checker) -> None:
-    """Each rule, concern by concern."""
-    for i, rule in enumerate(c.theory.rules):
-        who = f"rule {rule.id}"
-        for check in _RULE_CHECKS:
-            check(c, i, rule, who)
-        if rule.iterations:
-            c.iterations_of(("rules", i), who, rule.iterations)
+    """Each rule, concern by concern (only those the screen cannot clear)."""
+    rules = c.theory.rules
+    unclear = _screen(c, rules)
+    for i in range(len(rules)) if unclear is None else unclear:
+        _rule(c, i, rules[i])
+
+
+# --------------------------------------------------------------------------- the screen
+
+#: A rule's ten flat slots (from its fields), in the order of :data:`SLOTS`.
+_SLOT_IDS = itemgetter(*(s.attr for s in SLOTS))
+#: The node kinds each flat slot takes, in the order of :data:`SLOTS`.
+_TAKES: tuple[frozenset[str | None], ...] = tuple(frozenset(s.kinds) for s in SLOTS)
+#: The nested parts of a rule, which the screen leaves to the rule's own checks.
+_NESTED = itemgetter(
+    "context_groups", "mechanism_links", "outcome_steps", "segments", "annotations", "inferred"
+)
+
+
+def _screen(c: _Checker, rules: Sequence[Rule]) -> list[int] | None:
+    """The positions of the rules whose own checks must still run, or None for all of them.
+
+    The rule checks find nothing in a rule whose flat slots name ids of the
+    kinds they take, no id twice, whose evidence, theme, programme theory and
+    iterations are declared, and whose nested parts (``if_any``, ``because``
+    objects, ``leads_to``, segments, annotations, ``inferred``) are empty. The
+    screen tests the rules all at once, a slot or a field at a time, with set
+    operations; it returns None when a test fails (every rule is then checked,
+    so the problems come with their messages, in the order of the checks), and
+    otherwise the rules naming an id twice (an id may stand in a condition and
+    in a result: their own checks tell) or having nested parts.
+
+    A rule's fields are read from its ``__dict__`` (where pydantic keeps them):
+    one attribute lookup per field of every rule would cost more than the tests.
+    """
+    if not rules:
+        return []
+    kinds = c.kinds
+    rows = list(map(vars, rules))
+    named = list(map(_SLOT_IDS, rows))  # each rule's flat slots
+    for column, takes in zip(zip(*named, strict=True), _TAKES, strict=True):  # every rule's
+        if any(column) and not set(map(kinds.get, set(chain.from_iterable(column)))) <= takes:
+            return None  # an unknown id, or an id of a kind the slot does not take
+    evidence = chain.from_iterable(map(itemgetter("evidence"), rows))
+    cited = set(map(itemgetter("source"), map(vars, evidence)))
+    if (
+        not cited - {None} <= c.sources
+        or not set(map(itemgetter("theme"), rows)) - {None} <= c.declared["themes"]
+        or not set(map(itemgetter("programme_theory"), rows)) - {None}
+        <= c.declared["programme_theories"]
+        or not set(chain.from_iterable(map(itemgetter("iterations"), rows))) <= c.iterations
+        or any(compress(map(itemgetter("contexts"), rows), map(itemgetter("any_context"), rows)))
+    ):
+        return None
+    sizes = map(sum, map(map, repeat(len), named))  # how many ids each rule names
+    distinct = map(len, map(set, map(chain.from_iterable, named)))
+    twice = compress(count(), map(ne, sizes, distinct))
+    nested = compress(count(), map(any, map(_NESTED, rows)))
+    return sorted({*twice, *nested})
 
 
 def _links(c: _Checker) -> None:

@@ -169,25 +169,16 @@ def loads(text: str | bytes, *, format: Format = "yaml", file: str | None = None
             raise FileFormatError(
                 f"not UTF-8 text (byte {err.start}); save the file as UTF-8", file=file
             ) from None
-    source = SourceText(text, format, file=file)
-    if format == "json":
-        theory = _loads_json(text, source)
-    elif format == "yaml":
-        with paused_gc():
-            data = parse_yaml(text, file=file)
-        theory = from_data(data, source=source)
-    else:
+    if format not in ("json", "yaml"):
         raise FileFormatError(f"unknown format {format!r}; use 'yaml' or 'json'", file=file)
-    return theory
-
-
-def _loads_json(text: str, source: SourceText) -> Theory:
-    # One strict parse (duplicate keys, long numbers), then validation: about as fast as
-    # pydantic's own JSON parsing, which would keep the last of two equal keys silently.
-    # The parsed data is not frozen: from_data freezes the theory only when it is valid.
-    with paused_gc():
-        data = parse_json(text, file=source.file)
-    return from_data(data, source=source)
+    source = SourceText(text, format, file=file)
+    # One pause of the collector for the parse and the validation, frozen when the theory
+    # is made: a pause ending between them would start a collection over the parsed data.
+    with paused_gc(freeze=True):
+        # JSON: one strict parse (duplicate keys, long numbers), then validation: about as
+        # fast as pydantic's own JSON parsing, which would keep the last of two equal keys.
+        data = parse_json(text, file=file) if format == "json" else parse_yaml(text, file=file)
+        return from_data(data, source=source)
 
 
 def dumps(theory: Theory, *, format: Format = "yaml") -> str:
