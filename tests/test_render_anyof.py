@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from _svg import legend_words
 from hypothesis import given, settings
 
 from cimo import load
 from cimo.core.index import nested_ids
 from cimo.model import Theory
-from cimo.render import theory_map
+from cimo.render import rule_cards, theory_map
 from cimo.strategies import theories
 
 PUBLISHED = Path(__file__).parent / "data" / "published"
@@ -69,3 +70,11 @@ def test_every_node_a_rule_names_has_an_edge(theory: Theory) -> None:
     required = {c for r in with_mechanisms for link in r.mechanism_links for c in link.requires}
     grouped = {m for r in with_mechanisms for group in r.context_groups for m in group}
     assert required | grouped <= _touched(theory_map(theory, legend=False).source)
+
+
+def test_a_card_whose_contexts_are_an_any_of_group_names_context_in_its_legend() -> None:
+    taylor = load(PUBLISHED / "11-taylor-2024.yaml")
+    rule = taylor.rule_index["cmo-6"]
+    assert not rule.contexts and rule.context_groups  # its only contexts are "C1 or C2"
+    alone = taylor.model_copy(update={"rules": (rule,)})
+    assert "Context" in legend_words(rule_cards(alone).source)

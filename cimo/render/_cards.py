@@ -17,6 +17,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
+from cimo.core.index import nested_ids
 from cimo.core.vocabulary import ANNOTATION_WORDS, KINDS
 from cimo.graph import chain_links
 from cimo.model import Mechanism, MechanismLink, Rule, Theory
@@ -330,6 +331,7 @@ def rule_cards(
             attrs["tooltip"] = str(link)
             g.edge(link.upstream, link.downstream, **attrs)
     used = {ident for r in shown for _, _, ident in r.references()}
+    used |= {ident for r in shown for ident in nested_ids(r)}  # any-of groups, requires, ...
     g.aside(
         LEGEND,
         label=legend_table(
