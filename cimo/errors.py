@@ -71,7 +71,7 @@ class Location(BaseModel):
     cmo.csv, row 5, column 'ID' (A)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str | None = None
     """The rule or node the location is about."""

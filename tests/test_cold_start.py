@@ -87,3 +87,38 @@ def test_every_public_name_resolves() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = cimo.nope  # type: ignore[attr-defined]
     assert callable(cimo.merge)
+
+
+def test_the_command_table_names_each_modules_commands() -> None:
+    # `cimo show ...` builds only the module COMMANDS names for `show`: the table must agree
+    # with what each module registers, or a command would run without its module.
+    import typer
+
+    from cimo.cli._app import COMMANDS, MODULES, build
+
+    every = typer.main.get_group(build())
+    assert set(every.commands) == set(COMMANDS)
+    for module in MODULES:
+        group = typer.main.get_group(build((module,)))
+        assert set(group.commands) == {c for c, m in COMMANDS.items() if m == module}
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    loaded = _modules_after(
+        "import io, contextlib\nsys.argv = ['cimo', 'show', 'pwp-resilience']\n"
+        "from cimo.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        main()\n    except SystemExit as exit:\n        assert exit.code == 0"
+    )
+    assert "cimo.cli._core" in loaded
+    assert not loaded & {"cimo.cli._report", "cimo.cli._render", "cimo.cli._qdpx"}
+
+
+def test_records_are_made_without_reading_their_source() -> None:
+    # pydantic's use_attribute_docstrings read every record class's source on import;
+    # the schema reads the docstrings itself, and gives the same descriptions.
+    from cimo.io.schema import json_schema
+    from cimo.model import Theory
+
+    assert not Theory.model_config.get("use_attribute_docstrings")
+    rule = json_schema()["$defs"]["Rule"]["properties"]
+    assert rule["if"]["description"].startswith("IF: contexts")

@@ -4,7 +4,8 @@ Exit codes: 0 ok, 1 findings, 2 bad input or usage. Every error a user can
 cause is a message on stderr, never a traceback.
 
 The Typer application, :data:`app`, is built on first use, so
-``cimo --version`` answers without importing Typer or the library.
+``cimo --version`` answers without importing Typer or the library, and a
+command builds only its own module's commands (:func:`cimo.cli._app.app_for`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,6 @@ def main() -> None:
 
         sys.stdout.write(f"cimo {__version__}\n")
         return
-    from cimo.cli._app import app
+    from cimo.cli._app import app_for
 
-    app()
+    app_for(sys.argv[1:])()
