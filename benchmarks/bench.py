@@ -444,7 +444,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             _print(row)
     machine_ = {**machine(), "note": args.note, "clock": args.clock}
     report: dict[str, Any] = {"machine": machine_, "results": results}
-    if not args.no_cold_start and not args.only:
+    if not args.no_cold_start and (not args.only or args.only == "cold start"):
         report["cold_start"] = cold_start(args.repeat)
         for r in report["cold_start"]["rows"]:
             print(f"{r['command']:<36} {r['seconds']:8.3f} s   {r['ratio_to_python']:5.1f}x")
@@ -470,7 +470,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=5, help="interleaved rounds (at most 3 at 100k and above)"
     )
-    parser.add_argument("--only", help="run only operations whose name contains this text")
+    parser.add_argument(
+        "--only",
+        help="run only operations whose name contains this text ('cold start': only the subprocess runs)",
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--no-cold-start", action="store_true", help="skip the subprocess runs")
     parser.add_argument(
