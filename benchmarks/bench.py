@@ -472,7 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        help="run only operations whose name contains this text ('cold start': only the subprocess runs)",
+        help="run only operations whose name contains this text "
+        "('cold start': only the subprocess runs)",
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--no-cold-start", action="store_true", help="skip the subprocess runs")
