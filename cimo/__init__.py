@@ -26,7 +26,18 @@ from cimo._version import __version__
 # first use (PEP 562 module ``__getattr__``), so the command line and tools that
 # only need the version start fast. Type checkers see the real imports.
 if TYPE_CHECKING:
-    from cimo import edit, errors, graph, io, query, render, taxonomy, validate, vocabulary
+    from cimo import (
+        edit,
+        errors,
+        exchange,
+        graph,
+        io,
+        query,
+        render,
+        taxonomy,
+        validate,
+        vocabulary,
+    )
     from cimo.diff import TheoryDiff, diff
     from cimo.edit import add, evolve, remove, replace, update
     from cimo.errors import (
@@ -79,6 +90,7 @@ _MODULES = (
     "diff",
     "edit",
     "errors",
+    "exchange",
     "graph",
     "io",
     "merge",
@@ -186,6 +198,7 @@ __all__ = [
     "edit",
     "errors",
     "evolve",
+    "exchange",
     "graph",
     "io",
     "json_schema",
