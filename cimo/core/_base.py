@@ -67,4 +67,8 @@ class CimoModel(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
+        # Build a class's validator on first use, not on import: validating a theory
+        # builds one validator that holds every record's, so the record classes' own
+        # are built only when a record is validated by itself (a quicker cold start).
+        defer_build=True,
     )
