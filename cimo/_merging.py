@@ -1,27 +1,37 @@
-"""The choices that finish a merge: which input wins, and which ids are kept apart.
+"""How a merge folds records, and the choices that finish it.
 
-Private to :mod:`cimo.merge` (``prefer``, ``take``, ``rename`` and ``names``), with
-the renaming of ids through one input's data (``renamed``: aliases and ``rename``).
+Private to :mod:`cimo.merge`: the field policies and how two inputs' records
+combine (:func:`combine`), which input wins and which ids are kept apart
+(``prefer``, ``take``, ``rename`` and ``names``), with the renaming of ids
+through one input's data (``renamed``: aliases and ``rename``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
-from cimo._util import suggest
+from pydantic import BaseModel
+
+from cimo._util import normalise_label, suggest
+from cimo.core.vocabulary import SLOTS, field_policy
 from cimo.errors import UnknownIdError, UsageError
 from cimo.model import Theory
 
 __all__ = [
     "Chooser",
+    "Policies",
     "Prefer",
     "check_equivalences",
     "check_take",
     "chooser",
+    "combine",
     "empty",
     "inferred_marks",
+    "policies",
     "renames_per_input",
     "shown_value",
     "union",
@@ -173,3 +183,83 @@ def check_equivalences(theories: Sequence[Theory], equivalences: Mapping[str, st
                 f"equivalence {alias!r} -> {canonical!r}: one is a source and the other "
                 "is not; a source can only be the same as another source"
             )
+
+
+@dataclass(frozen=True)
+class Policies:
+    """What :func:`combine` does with each key of one kind of record (from the field policies)."""
+
+    union: frozenset[str]
+    """List fields whose values from several inputs are combined (union, in input order)."""
+    wording: frozenset[str]
+    """Wording, not meaning: kept from the canonical record when ids were unified."""
+    defaults: Mapping[str, Any]
+    """Defaults that are values, not gaps: a rule left ``hypothesised`` has a status."""
+
+
+def policies(*models: type[BaseModel]) -> Policies:
+    """The merge policies of the fields of ``models``, by file key (alias)."""
+    union: set[str] = set()
+    wording: set[str] = set()
+    defaults: dict[str, Any] = {}
+    for model in models:
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            policy = field_policy(model, name).merge
+            if policy == "union":
+                union.add(key)
+            elif policy == "wording":
+                wording.add(key)
+            elif policy == "valued-default":
+                defaults[key] = info.default
+    return Policies(frozenset(union), frozenset(wording), MappingProxyType(defaults))
+
+
+#: A rule's slots: one input stating an UNLESS (say) that another leaves out is a
+#: different claim, not a gap to fill.
+_SLOT_KEYS = frozenset(s.keyword for s in SLOTS)
+
+
+def combine(
+    base: dict[str, Any], other: dict[str, Any], policies: Policies, *, wording_free: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """Fold ``other`` into ``base``: fill gaps, unite lists, name the fields that clash."""
+    if base == other:  # the same record in two inputs (common): nothing to fill or clash
+        if not base.get("inferred"):
+            return base, []
+        return {**base, "inferred": list(dict.fromkeys(base["inferred"]))}, []
+    out = dict(base)
+    clashes: list[str] = []
+    defaults = policies.defaults
+    marks, contested = inferred_marks(base, other)
+    if marks:
+        out["inferred"] = marks
+    if contested:
+        clashes.append("inferred")  # one input states what another marks as a guess
+    for key, value in other.items():
+        if key == "inferred":
+            continue
+        mine = out.get(key, defaults.get(key))
+        if mine == value or empty(value):
+            continue
+        if key not in out and key in defaults:
+            clashes.append(key)  # e.g. hypothesised (the default) against supported
+            continue
+        if empty(mine) and key in _SLOT_KEYS:
+            clashes.append(key)  # a rule slot left out says "none", not "unknown"
+        elif empty(mine):
+            out[key] = value
+        elif key in policies.union and isinstance(mine, list) and isinstance(value, list):
+            out[key] = union(mine, value)
+        elif not (
+            (wording_free and key in policies.wording)
+            or (key == "label" and normalise_label(str(mine)) == normalise_label(str(value)))
+        ):
+            clashes.append(key)
+    clashes.extend(
+        key
+        for key, default in defaults.items()
+        if key in base and key not in other and base[key] != default
+    )
+    clashes.extend(k for k in _SLOT_KEYS if not empty(base.get(k)) and empty(other.get(k)))
+    return out, clashes

@@ -20,28 +20,27 @@ node and rule into the merged theory.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel, JsonValue, TypeAdapter, ValidationError
+from pydantic import JsonValue, TypeAdapter, ValidationError
 
 from cimo._merging import (
     Chooser,
+    Policies,
     Prefer,
     check_equivalences,
     check_take,
     chooser,
-    empty,
-    inferred_marks,
+    combine,
+    policies,
     renames_per_input,
     shown_value,
     union,
     unique,
 )
-from cimo._util import normalise_label, paused_gc, plural
+from cimo._util import paused_gc, plural
 from cimo.core.data import rename_ids, to_data
-from cimo.core.vocabulary import SLOTS, field_policy
+from cimo.core.vocabulary import field_policy
 from cimo.errors import UsageError
 from cimo.model import (
     CimoModel,
@@ -63,39 +62,9 @@ from cimo.model import (
 __all__ = ["Conflict", "MergeResult", "Prefer", "Provenance", "merge"]
 
 
-@dataclass(frozen=True)
-class _Policies:
-    """What :func:`_combine` does with each key of one kind of record (from the field policies)."""
-
-    union: frozenset[str]
-    """List fields whose values from several inputs are combined (union, in input order)."""
-    wording: frozenset[str]
-    """Wording, not meaning: kept from the canonical record when ids were unified."""
-    defaults: Mapping[str, Any]
-    """Defaults that are values, not gaps: a rule left ``hypothesised`` has a status."""
-
-
-def _policies(*models: type[BaseModel]) -> _Policies:
-    """The merge policies of the fields of ``models``, by file key (alias)."""
-    union: set[str] = set()
-    wording: set[str] = set()
-    defaults: dict[str, Any] = {}
-    for model in models:
-        for name, info in model.model_fields.items():
-            key = info.alias or name
-            policy = field_policy(model, name).merge
-            if policy == "union":
-                union.add(key)
-            elif policy == "wording":
-                wording.add(key)
-            elif policy == "valued-default":
-                defaults[key] = info.default
-    return _Policies(frozenset(union), frozenset(wording), MappingProxyType(defaults))
-
-
 #: Nodes and rules are folded together (an id is a node or a rule).
-_ITEMS = _policies(Context, Intervention, Mechanism, Outcome, Rule)
-_THEORY = _policies(Theory)
+_ITEMS = policies(Context, Intervention, Mechanism, Outcome, Rule)
+_THEORY = policies(Theory)
 #: Top-level fields taken from the first input (or from ``id=``/``title=``).
 _FIRST_WINS = frozenset(
     info.alias or name
@@ -196,56 +165,6 @@ class MergeResult(CimoModel):
         return f"**{text[0]}**\n\n" + "".join(f"- {line.strip()}\n" for line in text[1:])
 
 
-#: A rule's slots: one input stating an UNLESS (say) that another leaves out is a
-#: different claim, not a gap to fill.
-_SLOT_KEYS = frozenset(s.keyword for s in SLOTS)
-
-
-def _combine(
-    base: dict[str, Any], other: dict[str, Any], policies: _Policies, *, wording_free: bool
-) -> tuple[dict[str, Any], list[str]]:
-    """Fold ``other`` into ``base``: fill gaps, unite lists, name the fields that clash."""
-    out = dict(base)
-    if base == other:  # the same record in two inputs (common): nothing to fill or clash
-        if base.get("inferred"):
-            out["inferred"] = list(dict.fromkeys(base["inferred"]))
-        return out, []
-    clashes: list[str] = []
-    defaults = policies.defaults
-    marks, contested = inferred_marks(base, other)
-    if marks:
-        out["inferred"] = marks
-    if contested:
-        clashes.append("inferred")  # one input states what another marks as a guess
-    for key, value in other.items():
-        if key == "inferred":
-            continue
-        mine = out.get(key, defaults.get(key))
-        if mine == value or empty(value):
-            continue
-        if key not in out and key in defaults:
-            clashes.append(key)  # e.g. hypothesised (the default) against supported
-            continue
-        if empty(mine) and key in _SLOT_KEYS:
-            clashes.append(key)  # a rule slot left out says "none", not "unknown"
-        elif empty(mine):
-            out[key] = value
-        elif key in policies.union and isinstance(mine, list) and isinstance(value, list):
-            out[key] = union(mine, value)
-        elif not (
-            (wording_free and key in policies.wording)
-            or (key == "label" and normalise_label(str(mine)) == normalise_label(str(value)))
-        ):
-            clashes.append(key)
-    clashes.extend(
-        key
-        for key, default in defaults.items()
-        if key in base and key not in other and base[key] != default
-    )
-    clashes.extend(k for k in _SLOT_KEYS if not empty(base.get(k)) and empty(other.get(k)))
-    return out, clashes
-
-
 def _add_collections(
     data: Mapping[str, Any],
     name: str,
@@ -275,12 +194,14 @@ def _input_names(theories: Sequence[Theory]) -> tuple[str, ...]:
 class _Fold:
     """Records of one kind, folded by id across inputs, in first-seen order."""
 
-    def __init__(self, kind: str, policies: _Policies) -> None:
+    def __init__(self, kind: str, policies: Policies) -> None:
         self.kind = kind
         self.policies = policies
         self.data: dict[str, dict[str, Any]] = {}
         self.origin: dict[str, list[str]] = {}
         self.values: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+        #: The input's own record for each folded record that is still just that record.
+        self.models: dict[str, Any] = {}
 
     def add(
         self,
@@ -290,19 +211,28 @@ class _Fold:
         *,
         wording_free: bool = False,
         prefer: bool = False,
+        model: Any = None,
     ) -> None:
-        """Fold ``record`` in; with ``prefer``, it becomes the base the others fold into."""
+        """Fold ``record`` in; with ``prefer``, it becomes the base the others fold into.
+
+        ``model`` is the input's validated record that ``record`` dumps: the merged
+        theory takes it as it is while the fold leaves the record unchanged.
+        """
         self.origin.setdefault(key, []).append(source)
         base = self.data.get(key)
         if base is None:
             self.data[key] = record
+            if model is not None:
+                self.models[key] = model
             return
         first = self.origin[key][0]
         if prefer:
-            merged, clashes = _combine(record, base, self.policies, wording_free=wording_free)
+            merged, clashes = combine(record, base, self.policies, wording_free=wording_free)
         else:
-            merged, clashes = _combine(base, record, self.policies, wording_free=wording_free)
+            merged, clashes = combine(base, record, self.policies, wording_free=wording_free)
         self.data[key] = merged
+        if merged is not base:
+            self.models.pop(key, None)
         for field in clashes:
             default = self.policies.defaults.get(field)
             seen = self.values.setdefault((key, field), [(first, base.get(field, default))])
@@ -310,6 +240,7 @@ class _Fold:
 
     def sign(self) -> None:
         """Add to each record's ``contributed_by`` the inputs it came from."""
+        self.models.clear()
         for key, rec in self.data.items():
             who = union(list(rec.get("contributed_by", ())), list(self.origin[key]))
             self.data[key] = {**rec, "contributed_by": who}
@@ -443,13 +374,13 @@ def merge(
     canonical_ids = set(eq.values())
 
     items = _Fold("node", _ITEMS)
-    sources = _Fold("source", _policies(Source))
-    links = _Fold("link", _policies(Link))
+    sources = _Fold("source", policies(Source))
+    links = _Fold("link", policies(Link))
     top = _Fold("theory", _THEORY)
-    iterations = _Fold("iteration", _policies(Iteration))
+    iterations = _Fold("iteration", policies(Iteration))
     # format 2.0 records, folded by id (relations by type, from and to)
     records = {
-        key: _Fold(noun, _policies(model))
+        key: _Fold(noun, policies(model))
         for key, noun, model in (
             ("themes", "theme", Theme),
             ("programme_theories", "programme theory", ProgrammeTheory),
@@ -472,7 +403,11 @@ def merge(
             data = rename_ids(data, eq)
         data.setdefault("nodes", [])
         data.setdefault("rules", [])
-        kind_clash += _fold_items(items, kinds, used, name, data, originals, canonical_ids)
+        # Records of an input whose ids stay are taken as they are, not validated again.
+        models = None if renames[name] or eq else [*theory.nodes, *theory.rules]
+        kind_clash += _fold_items(
+            items, kinds, used, (name, models), data, originals, canonical_ids
+        )
         _fold_sources(sources, used, name, data.get("sources", []), source_ids, canonical_ids)
         _add_collections(data, name, links, iterations, records)
         rest = {k: v for k, v in data.items() if k not in _COLLECTIONS}
@@ -513,8 +448,8 @@ def merge(
         out["iterations"] = list(iterations.data.values())
         if contributed_by:
             items.sign()
-        out["nodes"] = [r for k, r in items.data.items() if kinds[k] == "node"]
-        out["rules"] = [r for k, r in items.data.items() if kinds[k] == "rule"]
+        out["nodes"] = [items.models.get(k, r) for k, r in items.data.items() if kinds[k] == "node"]
+        out["rules"] = [items.models.get(k, r) for k, r in items.data.items() if kinds[k] == "rule"]
         out["links"] = list(links.data.values())
         out["sources"] = list(sources.data.values())
         out.update((key, list(fold.data.values())) for key, fold in records.items())
@@ -562,15 +497,20 @@ def _fold_items(
     items: _Fold,
     kinds: dict[str, str],
     used: set[tuple[str, str]],
-    name: str,
+    input_: tuple[str, list[Any] | None],
     data: dict[str, Any],
     originals: list[str],
     canonical_ids: set[str],
 ) -> list[Conflict]:
-    """Fold one input's nodes and rules into ``items``; the ids that change kind clash."""
+    """Fold one input's nodes and rules into ``items``; the ids that change kind clash.
+
+    ``input_`` is the input's name and, where its records keep their ids, the
+    validated nodes and rules that ``data`` dumps.
+    """
+    name, models = input_
     clashes: list[Conflict] = []
     entries = [("node", n) for n in data["nodes"]] + [("rule", r) for r in data["rules"]]
-    for original, (kind, record) in zip(originals, entries, strict=True):
+    for i, (original, (kind, record)) in enumerate(zip(originals, entries, strict=True)):
         key = record["id"]
         if original != key:
             used.add((original, key))
@@ -590,7 +530,12 @@ def _fold_items(
         # A record renamed from an alias yields its wording to the canonical record.
         is_canonical = key in canonical_ids
         items.add(
-            key, record, name, wording_free=is_canonical, prefer=is_canonical and original == key
+            key,
+            record,
+            name,
+            wording_free=is_canonical,
+            prefer=is_canonical and original == key,
+            model=None if models is None else models[i],
         )
     return clashes
 

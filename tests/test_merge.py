@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from typer.testing import CliRunner
 
 import cimo
+import cimo.merge
 from cimo.cli import app
 from cimo.core.data import to_data
 from cimo.errors import UnknownIdError, UsageError
@@ -159,6 +162,31 @@ def test_merge_only_adds_or_reports_conflicts(a: cimo.Theory, b: cimo.Theory) ->
     assert {p.id for p in result.provenance} == {r.id for r in result.theory.rules} | {
         n.id for n in result.theory.nodes
     }
+
+
+@given(theories(), theories())
+def test_reusing_the_inputs_records_changes_nothing(a: cimo.Theory, b: cimo.Theory) -> None:
+    """A merge takes an input's validated node or rule as it is while the fold leaves it
+    unchanged; validating every merged record again gives the same result."""
+    fold_add = cimo.merge._Fold.add
+
+    def add_without_model(self: Any, *args: Any, model: Any = None, **kwargs: Any) -> None:
+        fold_add(self, *args, **kwargs)
+
+    data = to_data(a)
+    for node in data.get("nodes", []):
+        node.setdefault("description", "filled in by the second input")
+    richer = cimo.Theory.model_validate(data)  # the merge fills a's gaps from it
+    for inputs in ([a], [a, b], [b, a, b], [a, richer]):
+        fast = cimo.merge(inputs)
+        with mock.patch.object(cimo.merge._Fold, "add", add_without_model):
+            slow = cimo.merge(inputs)
+        assert fast == slow
+        if fast.theory is not None:
+            assert to_data(fast.theory) == to_data(slow.theory)
+    alone = cimo.merge([a]).theory
+    assert alone is not None
+    assert all(x is y for x, y in zip(alone.rules, a.rules, strict=True))  # reused, not copied
 
 
 @given(theories())
