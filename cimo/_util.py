@@ -163,13 +163,35 @@ class SideTable(Generic[V]):
         return entry[1]
 
     def set(self, obj: object, value: V) -> None:
-        """Attach ``value`` to ``obj`` for as long as ``obj`` lives."""
+        """Attach ``value`` to ``obj`` for as long as ``obj`` lives.
+
+        Setting again replaces the value and keeps the one weak reference:
+
+        >>> class Thing:
+        ...     pass
+        >>> import weakref
+        >>> table: SideTable[int] = SideTable()
+        >>> thing = Thing()
+        >>> for n in range(3):
+        ...     table.set(thing, n)
+        >>> table.get(thing), weakref.getweakrefcount(thing)
+        (2, 1)
+        """
         key = id(obj)
-        self._entries[key] = (weakref.ref(obj), value)
-        weakref.finalize(obj, self._entries.pop, key, None)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0]() is obj:
+            self._entries[key] = (entry[0], value)
+            return
+        entries = self._entries
+
+        def drop(ref: weakref.ref[Any]) -> None:  # obj is gone: forget its value
+            if entries.get(key, (None,))[0] is ref:
+                del entries[key]
+
+        self._entries[key] = (weakref.ref(obj, drop), value)
 
     def clear(self) -> None:
-        """Forget every value (finalizers that fire later find nothing to drop)."""
+        """Forget every value."""
         self._entries.clear()
 
     def __len__(self) -> int:
