@@ -21,11 +21,14 @@ from _browser import browser_context
 
 import cimo
 from cimo import query as q
+from cimo.core.data import to_data
 from cimo.render import explorer
+from cimo.render._words import annotation_line
 
 pytestmark = [pytest.mark.browser, pytest.mark.exe]
 
-PUBLISHED = sorted(Path(__file__).parent.joinpath("data", "published").glob("*.yaml"))
+PUBLISHED_DIR = Path(__file__).parent / "data" / "published"
+PUBLISHED = sorted(PUBLISHED_DIR.glob("*.yaml"))
 SOURCES = [e.name for e in cimo.list_examples()] + [str(p) for p in PUBLISHED]
 
 
@@ -117,6 +120,30 @@ def test_clicking_a_rule_shows_status_theme_and_every_piece_of_evidence(opened: 
         for text in (ev.quote, who, ev.locator):
             if text:
                 assert " ".join(text.split()) in " ".join(panel.split())
+
+
+def test_a_rule_panel_prints_its_annotations_and_its_themes(context: Any, tmp_path: Path) -> None:
+    """Tensions, counter-strategies and theme notes read as cimo prints them elsewhere:
+    kind, the rules countered, the text, then source and locator."""
+    data = to_data(cimo.load(PUBLISHED_DIR / "11-taylor-2024.yaml"))
+    rule = data["rules"][0]
+    rule["annotations"].append(
+        {"kind": "counter-strategy", "text": "Debriefs after incidents", "counters": ["cmo-5"]}
+    )
+    theme = next(t for t in data["themes"] if t["id"] == rule["theme"])
+    theme["annotations"] = [
+        {"kind": "recommendation", "text": "Share learning", "source": "taylor-2024"}
+    ]
+    theory = cimo.Theory.model_validate(data)
+    opened = Opened(context, theory, tmp_path)
+    opened.click(rule["id"])
+    panel = " ".join(opened.page.inner_text("#panel").split())
+    lines = [annotation_line(theory, a) for a in theory.rules[0].annotations]
+    lines += [annotation_line(theory, a) for a in theory.themes[0].annotations]
+    assert len(lines) == 3 and "Counter-strategy against cmo-5 (5)" in lines[1]
+    for line in lines:
+        assert " ".join(line.split()) in panel
+    opened.check_clean()
 
 
 def _a_route(theory: cimo.Theory) -> q.ContextSet | None:

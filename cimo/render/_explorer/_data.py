@@ -24,7 +24,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from cimo.model import Context, Evidence, Intervention, Mechanism, Node, Outcome, Rule, Theory
+from cimo.model import (
+    Annotation,
+    Context,
+    Evidence,
+    Intervention,
+    Mechanism,
+    Node,
+    Outcome,
+    Rule,
+    Theory,
+)
+from cimo.render._words import annotation_parts
 from cimo.render.text import statement
 
 __all__ = ["explorer_data", "reasoning_data"]
@@ -168,8 +179,14 @@ def _rule(theory: Theory, rule: Rule) -> dict[str, Any]:
         "tags": list(rule.tags),
         "inferred": list(rule.inferred),
         "evidence": [_evidence(theory, ev) for ev in rule.evidence],
-        "annotations": [{"kind": a.kind, "text": a.text} for a in rule.annotations],
+        "annotations": [_annotation(theory, a) for a in rule.annotations],
     }
+
+
+def _annotation(theory: Theory, note: Annotation) -> dict[str, str]:
+    """An annotation as the panel prints it: head (kind, rules countered), text, source."""
+    head, text, where = annotation_parts(theory, note)
+    return {"kind": note.kind, "head": head, "text": text, "where": where}
 
 
 def explorer_data(theory: Theory) -> dict[str, Any]:
@@ -193,7 +210,12 @@ def explorer_data(theory: Theory) -> dict[str, Any]:
         "display": [_node(n) for n in theory.nodes],
         "rules": [_rule(theory, r) for r in theory.rules],
         "themes": [
-            {"id": t.id, "label": t.label, "recommendation": t.recommendation}
+            {
+                "id": t.id,
+                "label": t.label,
+                "recommendation": t.recommendation,
+                "annotations": [_annotation(theory, a) for a in t.annotations],
+            }
             for t in themes.values()
         ],
         "programmeTheories": [{"id": p.id, "label": p.label} for p in theory.programme_theories],

@@ -549,6 +549,11 @@
     );
   }
 
+  // An annotation as cimo prints it: "Tension against R3: text (source, locator)".
+  function annotationLine(a) {
+    return [el("b", {}, `${a.head}: `), a.text, a.where ? ` (${a.where})` : null];
+  }
+
   function evidenceBlock(evidence) {
     if (!evidence.length) {
       return el("p", { class: "hint" }, "No evidence recorded.");
@@ -733,9 +738,15 @@
       field(dl, "Iterations", rule.iterations);
       field(dl, "Inferred", rule.inferred);
       field(dl, "Tags", rule.tags);
+      if (theme && theme.annotations.length) {
+        dl.append(
+          el("dt", {}, "Theme notes"),
+          ...theme.annotations.map((a) => el("dd", {}, annotationLine(a))),
+        );
+      }
       panel.append(dl);
       for (const a of rule.annotations) {
-        panel.append(el("p", {}, el("b", {}, `${a.kind}: `), a.text));
+        panel.append(el("p", { class: "annotation" }, annotationLine(a)));
       }
       if (r && (state.contexts.size || state.interventions.size)) {
         const b = r.blockers.find((x) => x.rule === id);
