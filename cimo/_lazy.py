@@ -14,6 +14,9 @@ functions only when not type checking, so a misspelt name is still an error).
 'JSONDecoder'
 >>> "decoder" in dir_()
 True
+
+An optional dependency is imported where it is used, by :func:`optional`, which
+says how to install it when it is missing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,40 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-__all__ = ["attach"]
+__all__ = ["attach", "optional"]
+
+
+def optional(module: str, *, needed_for: str, extra: str, instead: str = "") -> Any:
+    """Import an optional dependency, or say what needs it and how to install it.
+
+    Args:
+        module: The module to import (``"docx"``, ``"bibtexparser.model"``).
+        needed_for: What needs it, as the start of the message ("writing .docx tables").
+        extra: The cimo extra that installs it (``pip install 'cimo[EXTRA]'``).
+        instead: What to do without it, added in brackets ("or use CSV").
+
+    Raises:
+        MissingDependencyError: if the module cannot be imported.
+
+    >>> optional("json", needed_for="reading JSON", extra="json").__name__
+    'json'
+    >>> from cimo.errors import MissingDependencyError
+    >>> try:
+    ...     optional("no_such_module", needed_for="flying", extra="wings", instead="or walk")
+    ... except MissingDependencyError as err:
+    ...     print(err)
+    flying needs no_such_module: pip install 'cimo[wings]' (or walk)
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        from cimo.errors import MissingDependencyError  # (pydantic: not at ``import cimo``)
+
+        distribution = {"docx": "python-docx"}.get(module.partition(".")[0], module)
+        hint = f" ({instead})" if instead else ""
+        raise MissingDependencyError(
+            f"{needed_for} needs {distribution}: pip install 'cimo[{extra}]'{hint}"
+        ) from None
 
 
 def attach(

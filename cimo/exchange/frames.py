@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
+from cimo._lazy import optional
 from cimo.core.index import index_of
 from cimo.core.vocabulary import ANNOTATION_WORDS
-from cimo.errors import MissingDependencyError, UsageError
+from cimo.errors import UsageError
 from cimo.model import Rule, Theory
 
 if TYPE_CHECKING:
@@ -46,11 +47,7 @@ _SLOTS = (
 
 
 def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError:
-        raise MissingDependencyError("DataFrames need pandas: pip install 'cimo[pandas]'") from None
-    return pandas
+    return optional("pandas", needed_for="DataFrames", extra="pandas")
 
 
 def to_frame(theory: Theory, *, what: FrameKind = "rules", separator: str = "; ") -> pd.DataFrame:

@@ -23,7 +23,7 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
-from cimo.errors import MissingDependencyError
+from cimo._lazy import optional
 from cimo.model import Theory
 from cimo.render.text import CmoRows, cmo_rows, column_shares, is_wide
 
@@ -44,14 +44,12 @@ _HEAD_SHADE = "D9D9D9"
 
 
 def _docx() -> Any:
-    try:
-        import docx
-    except ImportError:
-        raise MissingDependencyError(
-            "writing .docx tables needs python-docx: pip install 'cimo[docx]' "
-            "(or write .md, .html, .csv or .tex)"
-        ) from None
-    return docx
+    return optional(
+        "docx",
+        needed_for="writing .docx tables",
+        extra="docx",
+        instead="or write .md, .html, .csv or .tex",
+    )
 
 
 def cmo_table_docx(theory: Theory) -> bytes:

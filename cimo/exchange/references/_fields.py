@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, TypeAlias
 
-from cimo.errors import MissingDependencyError
+from cimo._lazy import optional
 
 #: A reference as read: its line, its citation key (or None) and its source fields.
 Record: TypeAlias = tuple[int | None, str | None, dict[str, Any]]
@@ -15,14 +15,7 @@ _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 
 
 def need(module: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingDependencyError(
-            f"reading references needs {module}: pip install 'cimo[references]'"
-        ) from None
+    return optional(module, needed_for="reading references", extra="references")
 
 
 def year_in(value: str | None) -> int | None:

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from cimo._files import max_file_bytes, read_file_bytes
-from cimo.errors import FileFormatError, MissingDependencyError, TableError, UsageError
+from cimo._lazy import optional
+from cimo.errors import FileFormatError, TableError, UsageError
 
 __all__ = ["MAX_SHEET_CELLS", "check_sheet_name", "read_xlsx", "xlsx_bytes"]
 
@@ -102,13 +103,9 @@ def unescape_cell(text: str) -> str:
 
 
 def _openpyxl(file: Path, action: str = "reading") -> Any:
-    try:
-        import openpyxl
-    except ImportError:
-        raise MissingDependencyError(
-            f"{file}: {action} .xlsx tables needs openpyxl: pip install 'cimo[xlsx]' (or use CSV)"
-        ) from None
-    return openpyxl
+    return optional(
+        "openpyxl", needed_for=f"{file}: {action} .xlsx tables", extra="xlsx", instead="or use CSV"
+    )
 
 
 def _unreadable(file: Path, why: object) -> TableError:

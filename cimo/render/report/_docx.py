@@ -14,7 +14,7 @@ import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from cimo.errors import MissingDependencyError
+from cimo._lazy import optional
 from cimo.render.report._document import Block, Figure, Gap, Paragraph, Report, Table
 from cimo.render.report._writers import GAP_LABEL, _numbered
 
@@ -28,13 +28,7 @@ LANDSCAPE_COLUMNS = 7
 
 
 def _docx() -> Any:
-    try:
-        import docx
-    except ImportError:
-        raise MissingDependencyError(
-            "writing a .docx report needs python-docx: pip install 'cimo[docx]'"
-        ) from None
-    return docx
+    return optional("docx", needed_for="writing a .docx report", extra="docx")
 
 
 def report_docx(report: Report, *, png: Callable[[Figure], bytes]) -> bytes:
