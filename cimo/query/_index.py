@@ -27,9 +27,11 @@ __all__ = [
     "Mech",
     "RuleIndex",
     "clear_cache",
+    "has_context_condition",
     "in_order",
     "in_rule",
     "mechanisms_of",
+    "required_items",
     "rule_index",
 ]
 
@@ -178,6 +180,12 @@ def has_context_condition(rule: Rule) -> bool:
     if "context" in rule.missing_parts:
         return False
     return bool(rule.contexts or rule.context_groups or rule.modifiers or rule.any_context)
+
+
+def required_items(rule: Rule) -> tuple[str, ...]:
+    """The items that must all hold for a rule to fire: its IF and WITHIN items, once each."""
+    contexts, modifiers = rule.contexts, rule.modifiers
+    return tuple(dict.fromkeys((*contexts, *modifiers) if modifiers else contexts))
 
 
 def needs(rule: Rule) -> tuple[str, ...]:
@@ -413,8 +421,7 @@ def _index_waits(
 def _index_rule(idx: RuleIndex, pos: int, rule: Rule, plain: dict[str, Mech]) -> None:
     mechs = _index_mechanisms(idx, pos, rule, plain)
     idx.mechs.append(mechs)
-    contexts, modifiers = rule.contexts, rule.modifiers
-    required = tuple(dict.fromkeys((*contexts, *modifiers) if modifiers else contexts))
+    required = required_items(rule)
     idx.required.append(required)
     active = idx.include_refuted or rule.status != "refuted"
     idx.active.append(active)

@@ -16,6 +16,7 @@ from functools import cached_property
 from cimo.core.index import Positions, index_of, nested_ids
 from cimo.core.vocabulary import SlotKeyword
 from cimo.model import Rule, Theory
+from cimo.query._index import has_context_condition, required_items
 
 __all__ = ["Index", "can_fire", "certain_outcomes", "nested_ids", "required"]
 
@@ -24,18 +25,16 @@ def can_fire(rule: Rule) -> bool:
     """Whether the rule can fire in some scenario: it has a context condition or ``if: any``.
 
     A rule with no context (left out, or declared ``missing: [context]``) never
-    fires: it is "context unknown", not "in any circumstances".
+    fires: it is "context unknown", not "in any circumstances". The queries'
+    own test (:func:`cimo.query._index.has_context_condition`), so that a check
+    and a scenario never disagree on it.
     """
-    if "context" in rule.missing_parts:
-        return False
-    return bool(rule.contexts or rule.modifiers or rule.context_groups or rule.any_context)
+    return has_context_condition(rule)
 
 
 def required(rule: Rule) -> frozenset[str]:
     """The ids that must all hold for the rule to fire: its ``if`` and ``within`` items."""
-    if not rule.modifiers:
-        return frozenset(rule.contexts)
-    return frozenset((*rule.contexts, *rule.modifiers))
+    return frozenset(required_items(rule))
 
 
 def certain_outcomes(rule: Rule) -> tuple[str, ...]:
