@@ -99,7 +99,8 @@ OPERATIONS = [
         baseline_name="json.dumps(to_data(theory))",
         goal=1.5,
         note=(
-            "above the goal (about 2x at 1k and 10k). The export starts from the baseline's "
+            "above the goal (about 1.7-2.3x at 1k and 10k, from run to run). The export "
+            "starts from the baseline's "
             "own `to_data` (about 0.65x the baseline by itself), then reshapes it in Python "
             "into vertices (every list or record field as JSON text, what GraphML and "
             "networkx readers need) and one edge per slot entry (about 0.4x), makes the "
